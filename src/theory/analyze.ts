@@ -1,0 +1,105 @@
+/**
+ * One-stop analysis of a model (THEORY.md §2): q* and its status, c*, the slopes χ1, χ_grad, χ_q, χ_c,
+ * depth scales ξ_q, ξ_c, the trainable-depth prediction 6ξ_c (Schoenholz et al. 2017) and the phase.
+ */
+import { chi1 as chi1Of, chiC as chiCOf, chiGrad as chiGradOf, depthScale } from "./maps.js";
+import { findCStar, findQStar, type CStatus, type QStatus } from "./fixedPoints.js";
+import { checkModel, type Model } from "./model.js";
+import { checkRange } from "./errors.js";
+
+export type Phase = "ordered" | "chaotic" | "edge_of_chaos";
+
+export interface Analysis {
+  activation: string;
+  noise: { kind: string; type: string; mu2: number; spec: string; keep?: number; rate?: number };
+  sigma_w2: number;
+  sigma_b2: number;
+  q0: number;
+  c0: number;
+  q_star: number | null;
+  q_status: QStatus;
+  chi1: number | null;
+  chi_grad: number | null;
+  chi_q: number | null;
+  c_star: number | null;
+  c_status: CStatus;
+  chi_c: number | null;
+  xi_q: number | null;
+  xi_c: number | null;
+  trainable_depth: number | null;
+  phase: Phase | null;
+  notes: string[];
+}
+
+/** Tolerance for calling χ1 = 1 the edge of chaos (rounding in χ1 is ~1e-15). */
+export const EOC_TOL = 1e-9;
+
+export function phaseOf(chi1: number): Phase {
+  if (Math.abs(chi1 - 1) <= EOC_TOL) return "edge_of_chaos";
+  return chi1 < 1 ? "ordered" : "chaotic";
+}
+
+/** Analyse a model from q⁰ (default 1) and c⁰ (default 0.5). */
+export function analyze(model: Model, q0 = 1, c0 = 0.5): Analysis {
+  checkModel(model);
+  checkRange("--q0", q0, 0, Number.MAX_VALUE, { loOpen: true });
+  checkRange("--c0", c0, -1, 1);
+  const notes: string[] = [];
+  const qr = findQStar(model, q0);
+  if (qr.note) notes.push(qr.note);
+  const q = qr.qForCorrelation;
+  if (qr.status === "unstable") notes.push("q⁰ sits on an unstable fixed point of V (|V′(q*)| > 1)");
+  if (qr.status === "marginal") notes.push("V(q) = q at q⁰: the variance is preserved (critical)");
+  if (qr.qStar === null && q !== null) {
+    notes.push("φ is positively homogeneous and σ_b² = 0: the correlation map does not depend on q, evaluated at q⁰");
+  }
+  let chi1: number | null = null;
+  let chiGrad: number | null = null;
+  let cStar: number | null = null;
+  let cStatus: CStatus = "undefined";
+  let chiC: number | null = null;
+  if (q !== null) {
+    chi1 = chi1Of(model, q);
+    chiGrad = chiGradOf(model, q);
+    const cr = findCStar(model, q, c0, chi1);
+    cStar = cr.cStar;
+    cStatus = cr.status;
+    if (cr.note) notes.push(cr.note);
+    if (cStar !== null) chiC = chiCOf(model, q, cStar);
+  } else {
+    notes.push("no finite variance fixed point: c*, χ1 and χ_c are undefined");
+  }
+  if (model.noise.type !== "none" && model.noise.mu2 !== (model.noise.type === "additive" ? 0 : 1)) {
+    notes.push("noise decorrelates identical inputs: C(1) < 1, so c* < 1");
+  }
+  const chiQ = qr.slope;
+  const xiC = chiC === null ? null : depthScale(chiC);
+  const n = model.noise;
+  return {
+    activation: model.activation.spec,
+    noise: {
+      kind: n.kind,
+      type: n.type,
+      mu2: n.mu2,
+      spec: n.spec,
+      ...(n.keep !== undefined ? { keep: n.keep, rate: n.rate } : {}),
+    },
+    sigma_w2: model.sigmaW2,
+    sigma_b2: model.sigmaB2,
+    q0,
+    c0,
+    q_star: qr.qStar,
+    q_status: qr.status,
+    chi1,
+    chi_grad: chiGrad,
+    chi_q: chiQ,
+    c_star: cStar,
+    c_status: cStatus,
+    chi_c: chiC,
+    xi_q: chiQ === null ? null : depthScale(chiQ),
+    xi_c: xiC,
+    trainable_depth: xiC === null ? null : 6 * xiC,
+    phase: chi1 === null ? null : phaseOf(chi1),
+    notes,
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * Gaussian expectations of the activation (THEORY.md §2–3): closed forms when the activation has them,
+ * otherwise adaptive Gauss–Legendre quadrature on z ∈ [−Z, Z] split at the kinks (u = √q z).
+ * The 2-D correlation integrals use u_a = √q1 z1, u_b = √q2 (c z1 + √(1−c²) z2) and are computed as an
+ * outer integral over z1 of an inner integral over z2, each split where φ's kinks fall.
+ */
+import { integrate } from "../numerics/integrate.js";
+import { normPdf } from "../numerics/special.js";
+import type { Activation } from "./activations.js";
+
+/** Truncation of the standard normal range: ∫_{|z|>Z} (1+z²)φ(z) dz < 1e-21 for these values. */
+const Z1 = 11;
+const Z2 = 10;
+const RTOL_1D = 1e-14;
+const RTOL_INNER = 1e-14;
+const RTOL_OUTER = 1e-12;
+
+/** E[f(√q z)], z ~ N(0,1), split at the activation's kinks. q = 0 gives f(0). */
+export function gaussMean(
+  f: (u: number) => number,
+  q: number,
+  kinks: readonly number[] = [],
+  scale = 0,
+): number {
+  if (q === 0) return f(0);
+  const s = Math.sqrt(q);
+  const br = [0, ...kinks.map((k) => k / s)];
+  return integrate((z) => normPdf(z) * f(s * z), -Z1, Z1, br, { rtol: RTOL_1D, atol: 1e-16 * scale });
+}
+
+/**
+ * E[F(u_a, u_b)] for (u_a, u_b) centred bivariate normal with variances q1, q2 and correlation c.
+ * kinksA/kinksB: non-smooth points of F in its first/second argument. `scale` (≈ E|F|) sets an absolute
+ * error floor of 1e-13·scale, needed when the result is ~0 by symmetry (c = 0 for odd φ).
+ */
+export function gaussMean2(
+  F: (ua: number, ub: number) => number,
+  q1: number,
+  q2: number,
+  c: number,
+  kinksA: readonly number[],
+  kinksB: readonly number[],
+  scale = 0,
+): number {
+  const s1 = Math.sqrt(q1);
+  const s2 = Math.sqrt(q2);
+  const cc = Math.max(-1, Math.min(1, c));
+  const sc = Math.sqrt(Math.max(0, 1 - cc * cc));
+  if (sc < 1e-12 || q2 === 0) {
+    const all = [...kinksA.map((k) => (s1 > 0 ? k / s1 : 0)), ...kinksB.map((k) => (s2 > 0 ? (cc * k) / s2 : 0))];
+    return integrate((z) => normPdf(z) * F(s1 * z, s2 * cc * z), -Z1, Z1, [0, ...all], {
+      rtol: RTOL_1D,
+      atol: 1e-16 * scale,
+    });
+  }
+  const outerBreaks = [0];
+  if (s1 > 0) for (const k of kinksA) outerBreaks.push(k / s1);
+  if (Math.abs(cc) > 1e-12) for (const k of kinksB) outerBreaks.push(k / (cc * s2));
+  const innerKinks = [0, ...kinksB.map((k) => k / s2)];
+  const outer = (z1: number) => {
+    const ua = s1 * z1;
+    const br = innerKinks.map((k) => (k - cc * z1) / sc);
+    const inner = integrate((z2) => normPdf(z2) * F(ua, s2 * (cc * z1 + sc * z2)), -Z2, Z2, br, {
+      rtol: RTOL_INNER,
+      atol: 1e-15 * scale,
+    });
+    return normPdf(z1) * inner;
+  };
+  return integrate(outer, -Z2, Z2, outerBreaks, { rtol: RTOL_OUTER, atol: 1e-13 * scale });
+}
+
+/** E[φ(u)²]. */
+export function ePhi2(act: Activation, q: number): number {
+  if (act.closed.m2) return act.closed.m2(q);
+  return gaussMean((u) => act.phi(u) ** 2, q, act.kinks);
+}
+
+/** E[φ′(u)²]. */
+export function eDphi2(act: Activation, q: number): number {
+  if (act.closed.d2) return act.closed.d2(q);
+  return gaussMean((u) => act.dphi(u) ** 2, q, act.kinks);
+}
+
+/** E[φ(u)]. */
+export function ePhi(act: Activation, q: number): number {
+  return gaussMean(act.phi, q, act.kinks, Math.sqrt(ePhi2(act, q)));
+}
+
+/**
+ * dE[φ(√q z)²]/dq = E[u φ(u) φ′(u)]/q (differentiate under the integral; valid for continuous, piecewise
+ * C¹ φ, kinks included). For smooth φ it equals E[φ′²] + E[φ φ″] (Gaussian integration by parts).
+ * At q = 0 the limit φ′(0)² + φ(0)φ″(0).
+ */
+export function dPhi2dq(act: Activation, q: number): number {
+  if (q === 0) return act.dphi(0) ** 2 + act.phi(0) * act.d2phi(0);
+  if (act.closed.uphidphi) return act.closed.uphidphi(q) / q;
+  return gaussMean((u) => u * act.phi(u) * act.dphi(u), q, act.kinks, q * Math.sqrt(eDphi2(act, q))) / q;
+}
+
+/** E[φ″(u)²]; null when φ′ jumps (φ″ has a delta and the expectation is infinite). */
+export function eD2phi2(act: Activation, q: number): number | null {
+  if (act.closed.dd2) return act.closed.dd2(q);
+  if (!act.dphiContinuous) return null;
+  return gaussMean((u) => act.d2phi(u) ** 2, q, act.kinks);
+}
+
+/** E[φ(u_a) φ(u_b)] (the covariance kernel without σ's). */
+export function kernel(act: Activation, q1: number, q2: number, c: number): number {
+  if (act.closed.kernel) return act.closed.kernel(q1, q2, c);
+  const scale = Math.sqrt(ePhi2(act, q1) * ePhi2(act, q2));
+  return gaussMean2((a, b) => act.phi(a) * act.phi(b), q1, q2, c, act.kinks, act.kinks, scale);
+}
+
+/** E[φ′(u_a) φ′(u_b)]. */
+export function dkernel(act: Activation, q1: number, q2: number, c: number): number {
+  if (act.closed.dkernel) return act.closed.dkernel(q1, q2, c);
+  const scale = Math.sqrt(eDphi2(act, q1) * eDphi2(act, q2));
+  return gaussMean2((a, b) => act.dphi(a) * act.dphi(b), q1, q2, c, act.kinks, act.kinks, scale);
+}
