@@ -66,6 +66,11 @@ export function analyze(model: Model, q0 = 1, c0 = 0.5): Analysis {
     cStatus = cr.status;
     if (cr.note) notes.push(cr.note);
     if (cStar !== null) chiC = chiCOf(model, q, cStar);
+  } else if (qr.status === "vanishes" && model.activation.phi(0) === 0) {
+    // q^l → 0: the network becomes linear around 0; the slopes take their q → 0 limits.
+    chi1 = chi1Of(model, 0);
+    chiGrad = chiGradOf(model, 0);
+    notes.push("q^l → 0: χ1 and χ_grad are the q → 0 limits; c* is undefined");
   } else {
     notes.push("no finite variance fixed point: c*, χ1 and χ_c are undefined");
   }

@@ -7,6 +7,7 @@
 import { integrate } from "../numerics/integrate.js";
 import { normPdf } from "../numerics/special.js";
 import type { Activation } from "./activations.js";
+import { hermiteApplies, hermiteSeries, seriesDkernel, seriesKernel } from "./hermite.js";
 
 /** Truncation of the standard normal range: ∫_{|z|>Z} (1+z²)φ(z) dz < 1e-21 for these values. */
 const Z1 = 11;
@@ -14,6 +15,22 @@ const Z2 = 10;
 const RTOL_1D = 1e-14;
 const RTOL_INNER = 1e-14;
 const RTOL_OUTER = 1e-12;
+
+/**
+ * Breakpoints in z for u = √q z (shifted/scaled for the inner variable of 2-D integrals): the kinks,
+ * z = 0, ±2, ±5 for the Gaussian weight, and, when φ's features are narrower than the Gaussian
+ * (s = √q·scale > 1/2), u = ±1, ±4, ±16, … (|u| < 2s) where every catalogue activation bends and decays. Without those a large q squeezes
+ * φ's transition between two quadrature nodes and the rule can miss it entirely.
+ */
+function zBreaks(s: number, kinks: readonly number[], shift = 0): number[] {
+  const out = [0, 2, -2, 5, -5];
+  if (s > 0) {
+    for (const k of kinks) out.push(k / s - shift);
+    for (let u = 1; u < 2 * s; u *= 4) out.push(u / s - shift, -u / s - shift);
+    if (shift !== 0) out.push(-shift);
+  }
+  return out;
+}
 
 /** E[f(√q z)], z ~ N(0,1), split at the activation's kinks. q = 0 gives f(0). */
 export function gaussMean(
@@ -24,7 +41,7 @@ export function gaussMean(
 ): number {
   if (q === 0) return f(0);
   const s = Math.sqrt(q);
-  const br = [0, ...kinks.map((k) => k / s)];
+  const br = zBreaks(s, kinks);
   return integrate((z) => normPdf(z) * f(s * z), -Z1, Z1, br, { rtol: RTOL_1D, atol: 1e-16 * scale });
 }
 
@@ -47,19 +64,18 @@ export function gaussMean2(
   const cc = Math.max(-1, Math.min(1, c));
   const sc = Math.sqrt(Math.max(0, 1 - cc * cc));
   if (sc < 1e-12 || q2 === 0) {
-    const all = [...kinksA.map((k) => (s1 > 0 ? k / s1 : 0)), ...kinksB.map((k) => (s2 > 0 ? (cc * k) / s2 : 0))];
-    return integrate((z) => normPdf(z) * F(s1 * z, s2 * cc * z), -Z1, Z1, [0, ...all], {
+    const all = [...zBreaks(s1, kinksA), ...(cc !== 0 ? zBreaks(s2 * Math.abs(cc), kinksB.map((k) => k * Math.sign(cc))) : [])];
+    return integrate((z) => normPdf(z) * F(s1 * z, s2 * cc * z), -Z1, Z1, all, {
       rtol: RTOL_1D,
       atol: 1e-16 * scale,
     });
   }
-  const outerBreaks = [0];
-  if (s1 > 0) for (const k of kinksA) outerBreaks.push(k / s1);
-  if (Math.abs(cc) > 1e-12) for (const k of kinksB) outerBreaks.push(k / (cc * s2));
-  const innerKinks = [0, ...kinksB.map((k) => k / s2)];
+  const outerBreaks = zBreaks(s1, kinksA);
+  if (Math.abs(cc) > 1e-12) outerBreaks.push(...zBreaks(s2 * Math.abs(cc), kinksB.map((k) => k * Math.sign(cc))));
   const outer = (z1: number) => {
     const ua = s1 * z1;
-    const br = innerKinks.map((k) => (k - cc * z1) / sc);
+    // inner variable z2: u_b = s2 (c z1 + sc z2), so a point u in u_b-space sits at z2 = (u/s2 − c z1)/sc
+    const br = zBreaks(s2 * sc, kinksB, (cc * z1) / sc);
     const inner = integrate((z2) => normPdf(z2) * F(ua, s2 * (cc * z1 + sc * z2)), -Z2, Z2, br, {
       rtol: RTOL_INNER,
       atol: 1e-15 * scale,
@@ -104,9 +120,21 @@ export function eD2phi2(act: Activation, q: number): number | null {
   return gaussMean((u) => act.d2phi(u) ** 2, q, act.kinks);
 }
 
-/** E[φ(u_a) φ(u_b)] (the covariance kernel without σ's). */
+/** The Mehler series at (q, q), when it applies and c is not at ±1. */
+function series(act: Activation, q1: number, q2: number, c: number) {
+  if (q1 !== q2 || Math.abs(c) > 1 - 1e-9 || !hermiteApplies(act, q1)) return null;
+  return hermiteSeries(act, q1, ePhi2(act, q1), eDphi2(act, q1));
+}
+
+/**
+ * E[φ(u_a) φ(u_b)] (the covariance kernel without σ's): closed form, else the Mehler series (smooth φ,
+ * equal variances, tail bound met), else 2-D adaptive quadrature.
+ */
 export function kernel(act: Activation, q1: number, q2: number, c: number): number {
   if (act.closed.kernel) return act.closed.kernel(q1, q2, c);
+  const s = series(act, q1, q2, c);
+  const v = s && seriesKernel(s, c);
+  if (v !== null && v !== undefined) return v;
   const scale = Math.sqrt(ePhi2(act, q1) * ePhi2(act, q2));
   return gaussMean2((a, b) => act.phi(a) * act.phi(b), q1, q2, c, act.kinks, act.kinks, scale);
 }
@@ -114,6 +142,21 @@ export function kernel(act: Activation, q1: number, q2: number, c: number): numb
 /** E[φ′(u_a) φ′(u_b)]. */
 export function dkernel(act: Activation, q1: number, q2: number, c: number): number {
   if (act.closed.dkernel) return act.closed.dkernel(q1, q2, c);
+  const s = series(act, q1, q2, c);
+  const v = s && seriesDkernel(s, c);
+  if (v !== null && v !== undefined) return v;
+  const scale = Math.sqrt(eDphi2(act, q1) * eDphi2(act, q2));
+  return gaussMean2((a, b) => act.dphi(a) * act.dphi(b), q1, q2, c, act.kinks, act.kinks, scale);
+}
+
+/** E[φ(u_a) φ(u_b)] by 2-D adaptive quadrature only (the independent route used in tests). */
+export function kernelQuadrature(act: Activation, q1: number, q2: number, c: number): number {
+  const scale = Math.sqrt(ePhi2(act, q1) * ePhi2(act, q2));
+  return gaussMean2((a, b) => act.phi(a) * act.phi(b), q1, q2, c, act.kinks, act.kinks, scale);
+}
+
+/** E[φ′(u_a) φ′(u_b)] by 2-D adaptive quadrature only. */
+export function dkernelQuadrature(act: Activation, q1: number, q2: number, c: number): number {
   const scale = Math.sqrt(eDphi2(act, q1) * eDphi2(act, q2));
   return gaussMean2((a, b) => act.dphi(a) * act.dphi(b), q1, q2, c, act.kinks, act.kinks, scale);
 }

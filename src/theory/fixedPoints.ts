@@ -46,7 +46,8 @@ export function findQStar(m: Model, q0 = 1): QStarResult {
     // q grows: find the first q above q⁰ with V(q) < q.
     lo = q0;
     hi = q0 * 2 + 1e-300;
-    while (D(hi) > 0) {
+    // a difference at rounding level (V(q) − q ≈ 1e-16 q) is no sign change: keep expanding
+    while (D(hi) > -1e-13 * hi) {
       lo = hi;
       hi *= 2;
       if (hi > Q_MAX) {
@@ -62,7 +63,7 @@ export function findQStar(m: Model, q0 = 1): QStarResult {
   } else {
     hi = q0;
     lo = q0 / 2;
-    while (D(lo) < 0) {
+    while (D(lo) < 1e-13 * lo) {
       hi = lo;
       lo /= 2;
       if (lo < Q_MIN) {

@@ -1,0 +1,31 @@
+/** `sigprop eoc`: the edge-of-chaos curve σ_w²(σ_b²) with the stability of each point. */
+import type { Command } from "commander";
+import { eocCurve } from "../../theory/critical.js";
+import { action, activationFrom, emit, fmt, noiseFrom, range } from "../common.js";
+
+export function register(program: Command) {
+  program
+    .command("eoc")
+    .description("edge-of-chaos curve σ_w²(σ_b²) (χ1 = 1, or χ_grad = 1 with multiplicative noise)")
+    .option("--activation <spec>", "activation", "tanh")
+    .option("--noise <spec>", "noise spec", "none")
+    .option("--sigma-b2-range <a:b:n>", "σ_b² values, inclusive", "0:1:11")
+    .option("--json", "one JSON object on stdout")
+    .action(
+      action((opts) => {
+        const act = activationFrom(opts);
+        const noise = noiseFrom(opts);
+        const sb2 = range("--sigma-b2-range", opts.sigmaB2Range, { lo: 0 });
+        const r = eocCurve(act, noise, sb2);
+        const out = { activation: act.spec, noise: { kind: noise.kind, mu2: noise.mu2, spec: noise.spec }, points: r.points, ...(r.reason ? { reason: r.reason } : {}) };
+        emit(!!opts.json, out, () => {
+          if (r.points.length === 0) return `no edge of chaos for ${act.spec} with ${noise.spec}: ${r.reason}`;
+          const lines = [`edge of chaos for ${act.spec} with ${noise.spec}`, "σ_b²          σ_w²          q*            V′(q*)        stable"];
+          for (const p of r.points) {
+            lines.push([p.sigma_b2, p.sigma_w2, p.q_star, p.chi_q].map((x) => fmt(x, 8).padEnd(14)).join("") + (p.stable ? "yes" : "NO"));
+          }
+          return lines.join("\n");
+        });
+      }),
+    );
+}

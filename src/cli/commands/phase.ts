@@ -1,0 +1,38 @@
+/** `sigprop phase`: χ1 and ξ_c over a σ_w² × σ_b² grid. */
+import type { Command } from "commander";
+import { phaseGrid } from "../../theory/phase.js";
+import { action, activationFrom, emit, fmt, noiseFrom, num, range } from "../common.js";
+import { progressBar } from "../progress.js";
+
+export function register(program: Command) {
+  program
+    .command("phase")
+    .description("phase diagram: χ1 and ξ_c over σ_w² × σ_b²")
+    .option("--activation <spec>", "activation", "tanh")
+    .option("--noise <spec>", "noise spec", "none")
+    .option("--sigma-w2-range <a:b:n>", "σ_w² values", "0.5:4:8")
+    .option("--sigma-b2-range <a:b:n>", "σ_b² values", "0:0.5:6")
+    .option("--q0 <q>", "input variance q⁰", "1")
+    .option("--c0 <c>", "input correlation c⁰", "0.5")
+    .option("--json", "one JSON object on stdout")
+    .action(
+      action((opts) => {
+        const act = activationFrom(opts);
+        const noise = noiseFrom(opts);
+        const sw = range("--sigma-w2-range", opts.sigmaW2Range, { lo: Number.MIN_VALUE });
+        const sb = range("--sigma-b2-range", opts.sigmaB2Range, { lo: 0 });
+        const bar = progressBar("phase");
+        const g = phaseGrid(act, noise, sw, sb, num("--q0", opts.q0), num("--c0", opts.c0), bar.update);
+        bar.stop();
+        const out = { activation: act.spec, noise: { kind: noise.kind, mu2: noise.mu2, spec: noise.spec }, ...g };
+        emit(!!opts.json, out, () => {
+          const lines = [`phase diagram for ${act.spec} with ${noise.spec}: rows σ_b², columns σ_w²; each cell χ1 / ξ_c`];
+          lines.push("σ_b² \\ σ_w²".padEnd(12) + sw.map((x) => fmt(x, 4).padEnd(18)).join(""));
+          g.sigma_b2.forEach((b, i) => {
+            lines.push(fmt(b, 4).padEnd(12) + sw.map((_, j) => `${fmt(g.chi1[i][j], 4)}/${g.xi_c[i][j] === null ? "∞" : fmt(g.xi_c[i][j], 4)}`.padEnd(18)).join(""));
+          });
+          return lines.join("\n");
+        });
+      }),
+    );
+}

@@ -1,0 +1,28 @@
+/**
+ * Convergence of the correlation on the edge of chaos (Hayou et al. 2019, Props. 1 and 3):
+ * ReLU-like φ: 1 − c^l ~ 9π²/(2 l²); smooth φ (φ″ without deltas): 1 − c^l ~ β_q/l with
+ * β_q = 2 E[φ′(√q z)²] / (q E[φ″(√q z)²]) at the EOC variance q.
+ */
+import type { Activation } from "./activations.js";
+import { eD2phi2, eDphi2 } from "./expectations.js";
+
+export type EocRate =
+  | { kind: "inverse_square"; constant: number; formula: string }
+  | { kind: "inverse"; constant: number; formula: string }
+  | { kind: "undefined"; constant: null; formula: string };
+
+/** The rate constant on the EOC at variance q. */
+export function eocRate(act: Activation, q: number): EocRate {
+  if (act.name === "relu" || (act.homogeneous && act.name === "leaky_relu")) {
+    return { kind: "inverse_square", constant: (9 * Math.PI * Math.PI) / 2, formula: "1 − c^l ~ 9π²/(2l²)" };
+  }
+  const dd = eD2phi2(act, q);
+  if (dd === null || dd === 0 || q === 0) {
+    return {
+      kind: "undefined",
+      constant: null,
+      formula: dd === null ? "φ′ jumps (φ″ has a delta): E[φ″²] is infinite, β_q undefined" : "E[φ″²] = 0 or q = 0: β_q undefined",
+    };
+  }
+  return { kind: "inverse", constant: (2 * eDphi2(act, q)) / (q * dd), formula: "1 − c^l ~ β_q/l, β_q = 2E[φ′²]/(q E[φ″²])" };
+}

@@ -1,0 +1,94 @@
+/**
+ * The CLI contract: --json prints one object with the documented snake_case keys and the library's
+ * values; bad input exits 2 naming the parameter; help exits 0.
+ */
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { analyze } from "../../src/theory/analyze.js";
+import { makeActivation } from "../../src/theory/activations.js";
+import { parseNoise } from "../../src/theory/noise.js";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+function sigprop(...args: string[]) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: root, encoding: "utf8" });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe("sigprop analyze", () => {
+  it("--json has the contract keys and the library's values", () => {
+    const r = sigprop("analyze", "--activation", "relu", "--noise", "dropout:keep=0.6", "--sigma-w2", "1.2", "--json");
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    const j = JSON.parse(lines[0]);
+    for (const k of ["activation", "noise", "sigma_w2", "sigma_b2", "q_star", "q_status", "chi1", "chi_grad", "chi_q", "c_star", "chi_c", "xi_q", "xi_c", "trainable_depth", "phase"]) {
+      expect(j).toHaveProperty(k);
+    }
+    expect(j.noise.kind).toBe("dropout");
+    expect(j.noise.mu2).toBeCloseTo(1 / 0.6, 14);
+    const lib = analyze({ activation: makeActivation("relu"), noise: parseNoise("dropout:keep=0.6"), sigmaW2: 1.2, sigmaB2: 0 });
+    expect(j.c_star).toBe(lib.c_star);
+    expect(j.xi_c).toBe(lib.xi_c);
+    expect(j.xi_q).toBeNull(); // χ_q = 1: infinite
+  });
+  it("bad input exits 2 and names parameter, value and valid range", () => {
+    const r1 = sigprop("analyze", "--noise", "dropout:0.9", "--sigma-w2", "2");
+    expect(r1.code).toBe(2);
+    expect(r1.err).toMatch(/--noise 'dropout:0.9'.*keep=0.9.*rate=0.9/s);
+    const r2 = sigprop("analyze", "--sigma-w2", "-1");
+    expect(r2.code).toBe(2);
+    expect(r2.err).toMatch(/--sigma-w2 '-1'.*valid/);
+    const r3 = sigprop("analyze", "--activation", "relu6", "--sigma-w2", "2");
+    expect(r3.code).toBe(2);
+    expect(r3.err).toMatch(/--activation 'relu6'/);
+    const r4 = sigprop("analyze", "--sigma-w2", "2", "--noise", "dropout:keep=1.5");
+    expect(r4.code).toBe(2);
+    const r5 = sigprop("phase", "--sigma-w2-range", "1:0:5");
+    expect(r5.code).toBe(2);
+    expect(r5.err).toMatch(/--sigma-w2-range '1:0:5'/);
+    expect(sigprop("nosuchcommand").code).toBe(2);
+  });
+  it("--help exits 0", () => {
+    expect(sigprop("--help").code).toBe(0);
+  });
+});
+
+describe("sigprop critical / eoc / dynamics / phase", () => {
+  it("critical: ReLU with dropout is 2p; additive noise has no critical point with a reason", () => {
+    const a = JSON.parse(sigprop("critical", "--noise", "dropout:rate=0.1", "--json").out);
+    expect(a.exists).toBe(true);
+    expect(a.sigma_w2).toBeCloseTo(1.8, 15);
+    expect(a.mu2).toBeCloseTo(1 / 0.9, 15);
+    const b = JSON.parse(sigprop("critical", "--noise", "gauss_add:std=1", "--json").out);
+    expect(b.exists).toBe(false);
+    expect(typeof b.reason).toBe("string");
+  });
+  it("critical --format spells out the keep-vs-rate convention", () => {
+    const t = sigprop("critical", "--noise", "dropout:keep=0.8", "--format", "torch");
+    expect(t.code).toBe(0);
+    expect(t.out).toContain("nn.Dropout(p=0.2)");
+    expect(t.out).toContain("keep probability p = 0.8");
+    expect(sigprop("critical", "--format", "keras").code).toBe(2);
+  });
+  it("eoc: points with stability; empty with a reason for softplus", () => {
+    const e = JSON.parse(sigprop("eoc", "--activation", "tanh", "--sigma-b2-range", "0.1:0.3:3", "--json").out);
+    expect(e.points).toHaveLength(3);
+    for (const p of e.points) for (const k of ["sigma_b2", "sigma_w2", "q_star", "chi_q", "stable"]) expect(p).toHaveProperty(k);
+    const s = JSON.parse(sigprop("eoc", "--activation", "softplus", "--json").out);
+    expect(s.points).toEqual([]);
+    expect(s.reason).toBeTruthy();
+  });
+  it("dynamics: q grows by 2μ2 per layer for ReLU He init with additive noise", () => {
+    const d = JSON.parse(sigprop("dynamics", "--noise", "gauss_add:std=1", "--sigma-w2", "2", "--q0", "4", "--depth", "5", "--json").out);
+    expect(d.q).toEqual([4, 6, 8, 10, 12, 14]);
+    expect(d.c).toHaveLength(6);
+  });
+  it("phase: a grid of χ1 and ξ_c", () => {
+    const p = JSON.parse(sigprop("phase", "--activation", "relu", "--noise", "dropout:keep=0.8", "--sigma-w2-range", "1:2:3", "--sigma-b2-range", "0:0:1", "--json").out);
+    expect(p.chi1).toHaveLength(1);
+    expect(p.chi1[0]).toHaveLength(3);
+    expect(p.chi1[0][1]).toBeCloseTo(0.75, 14); // χ1 = σ_w²/2
+  });
+});

@@ -1,0 +1,128 @@
+/** Critical initialisation, EOC curves and the float32 overflow depth (THEORY.md §2). */
+import { describe, expect, it } from "vitest";
+import { makeActivation, parseActivation } from "../../src/theory/activations.js";
+import { analyze } from "../../src/theory/analyze.js";
+import { criticalInit, eocCurve, FLOAT32_MAX, FLOAT32_MIN_NORMAL, overflowDepth } from "../../src/theory/critical.js";
+import { parseNoise } from "../../src/theory/noise.js";
+import { eocRate } from "../../src/theory/rates.js";
+import { dynamics } from "../../src/theory/dynamics.js";
+
+const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
+
+describe("ReLU family (THEORY.md §1 table)", () => {
+  const table: [string, number][] = [
+    ["none", 2],
+    ["dropout:keep=0.6", 1.2],
+    ["dropout:rate=0.25", 1.5],
+    ["gauss_mult:std=0.25", 2 / 1.0625],
+    ["laplace_mult:scale=0.5", 2 / 1.5],
+    ["poisson_mult", 1],
+  ];
+  for (const [spec, sw2] of table) {
+    it(`${spec}: σ_w² = ${sw2}`, () => {
+      const r = criticalInit(makeActivation("relu"), parseNoise(spec));
+      expect(r.exists).toBe(true);
+      expect(rel(r.sigma_w2 as number, sw2)).toBeLessThan(1e-15);
+    });
+  }
+  it("additive noise: none exists, with the reason", () => {
+    for (const spec of ["gauss_add:std=1", "laplace_add:scale=0.3"]) {
+      const r = criticalInit(makeActivation("relu"), parseNoise(spec));
+      expect(r.exists).toBe(false);
+      expect(r.reason).toMatch(/additive noise/);
+      expect(r.reason).toMatch(/without bound/);
+    }
+  });
+  it("leaky ReLU: σ_w² = 2/((1+α²)μ2) preserves the variance", () => {
+    const a = parseActivation("leaky_relu:alpha=0.2");
+    const n = parseNoise("dropout:keep=0.8");
+    const r = criticalInit(a, n);
+    expect(rel(r.sigma_w2 as number, 2 / (1.04 * 1.25))).toBeLessThan(1e-14);
+    expect(analyze({ activation: a, noise: n, sigmaW2: r.sigma_w2 as number, sigmaB2: 0 }, 3.3).q_status).toBe("marginal");
+  });
+});
+
+describe("edge of chaos for smooth φ", () => {
+  it("tanh: the returned point has χ1 = 1 at its own q* (checked through analyze)", () => {
+    for (const sb2 of [0.01, 0.05, 0.3, 1]) {
+      const t = makeActivation("tanh");
+      const r = criticalInit(t, parseNoise("none"), sb2);
+      const a = analyze({ activation: t, noise: parseNoise("none"), sigmaW2: r.sigma_w2 as number, sigmaB2: sb2 }, r.q_star as number);
+      expect(rel(a.q_star as number, r.q_star as number)).toBeLessThan(1e-11);
+      expect(Math.abs((a.chi1 as number) - 1)).toBeLessThan(1e-11);
+      expect(a.phase).toBe("edge_of_chaos");
+    }
+  });
+  it("with multiplicative noise the EOC analogue is χ_grad = 1", () => {
+    const t = makeActivation("tanh");
+    const n = parseNoise("dropout:keep=0.8");
+    const r = criticalInit(t, n, 0.1);
+    const a = analyze({ activation: t, noise: n, sigmaW2: r.sigma_w2 as number, sigmaB2: 0.1 }, r.q_star as number);
+    expect(Math.abs((a.chi_grad as number) - 1)).toBeLessThan(1e-11);
+  });
+  it("tanh at σ_b² = 0: σ_w² = 1, q* → 0", () => {
+    const r = criticalInit(makeActivation("tanh"), parseNoise("none"), 0);
+    expect(r.sigma_w2).toBe(1);
+    expect(r.q_star).toBe(0);
+  });
+  it("swish: the EOC fixed point is unstable below σ_b ≈ 0.745 and stable above (Hayou et al.)", () => {
+    const sw = makeActivation("swish");
+    const c = eocCurve(sw, parseNoise("none"), [0.3, 0.5, 0.6, 0.8]);
+    expect(c.points.map((p) => p.stable)).toEqual([false, false, true, true]);
+    // locate the switch by bisection on σ_b² and compare with 0.745² (2 published digits → ±0.01 in σ_b)
+    let lo = 0.5;
+    let hi = 0.6;
+    for (let i = 0; i < 30; i++) {
+      const m = 0.5 * (lo + hi);
+      if (criticalInit(sw, parseNoise("none"), m).stable) hi = m;
+      else lo = m;
+    }
+    expect(Math.abs(Math.sqrt(lo) - 0.745)).toBeLessThan(0.01);
+  });
+  it("softplus has no EOC at all, and says so", () => {
+    const c = eocCurve(makeActivation("softplus"), parseNoise("none"), [0, 0.1, 0.5]);
+    expect(c.points).toEqual([]);
+    expect(c.reason).toMatch(/no edge of chaos/);
+  });
+  it("non-ReLU-family φ needs σ_b²", () => {
+    expect(() => criticalInit(makeActivation("tanh"), parseNoise("none"))).toThrow(/--sigma-b2/);
+  });
+});
+
+describe("float32 over/underflow depth L*", () => {
+  it("matches a float32 iteration of q^l = γ q^{l−1}", () => {
+    for (const [sw2, p] of [[1.0, 0.6], [1.6, 0.6], [2.5, 0.6], [0.5, 0.9]]) {
+      const { gamma, depth } = overflowDepth(sw2, 1 / p, 1);
+      let q = Math.fround(1);
+      let l = 0;
+      const g = Math.fround(gamma);
+      while (q < FLOAT32_MAX && q >= FLOAT32_MIN_NORMAL && l < 100000) {
+        q = Math.fround(q * g);
+        l++;
+      }
+      // the iterate crosses the limit at the first integer layer above L*
+      expect(l).toBe(Math.floor(depth as number) + 1);
+    }
+  });
+  it("is infinite at criticality", () => {
+    expect(overflowDepth(1.2, 1 / 0.6).depth).toBeNull();
+  });
+});
+
+describe("Hayou et al. rates on the EOC", () => {
+  it("tanh: l(1 − c^l) approaches β_q", () => {
+    const t = makeActivation("tanh");
+    const cr = criticalInit(t, parseNoise("none"), 0.05);
+    const q = cr.q_star as number;
+    const beta = eocRate(t, q).constant as number;
+    const m = { activation: t, noise: parseNoise("none"), sigmaW2: cr.sigma_w2 as number, sigmaB2: 0.05 };
+    const traj = dynamics(m, 4000, q, 0.5);
+    const l = 4000;
+    const est = l * (1 - (traj.c[l] as number));
+    // 1 − c^l = β/l + O(log l / l²): at l = 4000 the relative correction is a few percent
+    expect(rel(est, beta)).toBeLessThan(0.05);
+  });
+  it("ReLU: 9π²/2", () => {
+    expect(eocRate(makeActivation("relu"), 1).constant).toBeCloseTo((9 * Math.PI ** 2) / 2, 12);
+  });
+});
