@@ -116,7 +116,6 @@ export function integrate(
   const { nodes, weights } = gaussLegendre(opts.order ?? 15);
   const cuts = [a, ...breakpoints.filter((x) => x > a && x < b).sort((x, y) => x - y), b];
   const heap = new Heap();
-  let value = 0;
   let err = 0;
   let absTotal = 0;
   for (let i = 0; i + 1 < cuts.length; i++) {
@@ -124,7 +123,6 @@ export function integrate(
     const whole = rule(f, cuts[i], cuts[i + 1], nodes, weights).s;
     const p = makePanel(f, cuts[i], cuts[i + 1], whole, nodes, weights);
     heap.push(p);
-    value += p.l + p.r;
     err += p.err;
     absTotal += p.abs;
   }
@@ -140,7 +138,6 @@ export function integrate(
     if (!(mid > worst.a && mid < worst.b)) break;
     const L = makePanel(f, worst.a, mid, worst.l, nodes, weights);
     const R = makePanel(f, mid, worst.b, worst.r, nodes, weights);
-    value += L.l + L.r + R.l + R.r - (worst.l + worst.r);
     err += L.err + R.err - worst.err;
     absTotal += L.abs + R.abs - worst.abs;
     heap.push(L);

@@ -108,7 +108,7 @@ export class Rng {
     let left = n;
     while (left > 0) {
       let x = this.u32();
-      if (left < 32) x = x & (left === 0 ? 0 : (0xffffffff >>> (32 - left)));
+      if (left < 32) x = x & (left === 0 ? 0 : 0xffffffff >>> (32 - left));
       x = x - ((x >>> 1) & 0x55555555);
       x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
       count += (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;

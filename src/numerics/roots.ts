@@ -19,7 +19,8 @@ export function brent(f: (x: number) => number, a: number, b: number, opts: Bren
   let fb = f(b);
   if (fa === 0) return a;
   if (fb === 0) return b;
-  if (Number.isNaN(fa) || Number.isNaN(fb)) throw new RootError(`brent: f is NaN at the bracket [${a}, ${b}]`);
+  if (Number.isNaN(fa) || Number.isNaN(fb))
+    throw new RootError(`brent: f is NaN at the bracket [${a}, ${b}]`);
   if (fa * fb > 0) throw new RootError(`brent: no sign change on [${a}, ${b}] (f=${fa}, ${fb})`);
   let c = a;
   let fc = fa;

@@ -104,113 +104,133 @@ function make(name: string, params: Record<string, number>, b: Base): Activation
 }
 
 function relu(): Activation {
-  return make("relu", {}, {
-    phi: (x) => (x > 0 ? x : 0),
-    dphi: (x) => (x > 0 ? 1 : 0),
-    d2phi: () => 0,
-    kinks: [0],
-    dphiContinuous: false,
-    homogeneous: true,
-    piecewiseLinear01: true,
-    closed: {
-      m2: (q) => q / 2,
-      d2: () => 0.5,
-      uphidphi: (q) => q / 2,
-      kernel: (q1, q2, c) => (Math.sqrt(q1 * q2) * arccosKernel(c)) / 2,
-      dkernel: (_q1, _q2, c) => arcsinStep(c),
+  return make(
+    "relu",
+    {},
+    {
+      phi: (x) => (x > 0 ? x : 0),
+      dphi: (x) => (x > 0 ? 1 : 0),
+      d2phi: () => 0,
+      kinks: [0],
+      dphiContinuous: false,
+      homogeneous: true,
+      piecewiseLinear01: true,
+      closed: {
+        m2: (q) => q / 2,
+        d2: () => 0.5,
+        uphidphi: (q) => q / 2,
+        kernel: (q1, q2, c) => (Math.sqrt(q1 * q2) * arccosKernel(c)) / 2,
+        dkernel: (_q1, _q2, c) => arcsinStep(c),
+      },
     },
-  });
+  );
 }
 
 function leakyRelu(alpha: number): Activation {
   const a = alpha;
-  return make("leaky_relu", { alpha }, {
-    phi: (x) => (x > 0 ? x : a * x),
-    dphi: (x) => (x > 0 ? 1 : a),
-    d2phi: () => 0,
-    kinks: [0],
-    dphiContinuous: a === 1,
-    homogeneous: true,
-    odd: a === 1,
-    closed: {
-      m2: (q) => (q * (1 + a * a)) / 2,
-      d2: () => (1 + a * a) / 2,
-      uphidphi: (q) => (q * (1 + a * a)) / 2,
-      kernel: (q1, q2, c) => Math.sqrt(q1 * q2) * (a * c + ((1 - a) * (1 - a) * arccosKernel(c)) / 2),
-      dkernel: (_q1, _q2, c) => a + (1 - a) * (1 - a) * arcsinStep(c),
+  return make(
+    "leaky_relu",
+    { alpha },
+    {
+      phi: (x) => (x > 0 ? x : a * x),
+      dphi: (x) => (x > 0 ? 1 : a),
+      d2phi: () => 0,
+      kinks: [0],
+      dphiContinuous: a === 1,
+      homogeneous: true,
+      odd: a === 1,
+      closed: {
+        m2: (q) => (q * (1 + a * a)) / 2,
+        d2: () => (1 + a * a) / 2,
+        uphidphi: (q) => (q * (1 + a * a)) / 2,
+        kernel: (q1, q2, c) => Math.sqrt(q1 * q2) * (a * c + ((1 - a) * (1 - a) * arccosKernel(c)) / 2),
+        dkernel: (_q1, _q2, c) => a + (1 - a) * (1 - a) * arcsinStep(c),
+      },
     },
-  });
+  );
 }
 
 function linear(): Activation {
-  return make("linear", {}, {
-    phi: (x) => x,
-    dphi: () => 1,
-    d2phi: () => 0,
-    homogeneous: true,
-    odd: true,
-    closed: {
-      m2: (q) => q,
-      d2: () => 1,
-      uphidphi: (q) => q,
-      dd2: () => 0,
-      kernel: (q1, q2, c) => Math.sqrt(q1 * q2) * c,
-      dkernel: () => 1,
+  return make(
+    "linear",
+    {},
+    {
+      phi: (x) => x,
+      dphi: () => 1,
+      d2phi: () => 0,
+      homogeneous: true,
+      odd: true,
+      closed: {
+        m2: (q) => q,
+        d2: () => 1,
+        uphidphi: (q) => q,
+        dd2: () => 0,
+        kernel: (q1, q2, c) => Math.sqrt(q1 * q2) * c,
+        dkernel: () => 1,
+      },
     },
-  });
+  );
 }
 
 /** shifted ReLU φ(x) = max(0, x+α) − α = max(−α, x) (Pennington et al. 2017). Kink at x = −α. */
 function shiftedRelu(alpha: number): Activation {
-  return make("shifted_relu", { alpha }, {
-    phi: (x) => (x > -alpha ? x : -alpha),
-    dphi: (x) => (x > -alpha ? 1 : 0),
-    d2phi: () => 0,
-    kinks: [-alpha],
-    dphiContinuous: false,
-    piecewiseLinear01: true,
-    closed: {
-      // t = −α/√q; E[z²1{z>t}] = Φ̄(t) + tφ(t)
-      m2: (q) => {
-        if (q === 0) return alpha * alpha;
-        const t = -alpha / Math.sqrt(q);
-        return alpha * alpha * (1 - upperTail(t)) + q * (upperTail(t) + t * normPdf(t));
-      },
-      d2: (q) => (q === 0 ? (alpha < 0 ? 0 : alpha > 0 ? 1 : 0.5) : upperTail(-alpha / Math.sqrt(q))),
-      uphidphi: (q) => {
-        if (q === 0) return 0;
-        const t = -alpha / Math.sqrt(q);
-        return q * (upperTail(t) + t * normPdf(t));
+  return make(
+    "shifted_relu",
+    { alpha },
+    {
+      phi: (x) => (x > -alpha ? x : -alpha),
+      dphi: (x) => (x > -alpha ? 1 : 0),
+      d2phi: () => 0,
+      kinks: [-alpha],
+      dphiContinuous: false,
+      piecewiseLinear01: true,
+      closed: {
+        // t = −α/√q; E[z²1{z>t}] = Φ̄(t) + tφ(t)
+        m2: (q) => {
+          if (q === 0) return alpha * alpha;
+          const t = -alpha / Math.sqrt(q);
+          return alpha * alpha * (1 - upperTail(t)) + q * (upperTail(t) + t * normPdf(t));
+        },
+        d2: (q) => (q === 0 ? (alpha < 0 ? 0 : alpha > 0 ? 1 : 0.5) : upperTail(-alpha / Math.sqrt(q))),
+        uphidphi: (q) => {
+          if (q === 0) return 0;
+          const t = -alpha / Math.sqrt(q);
+          return q * (upperTail(t) + t * normPdf(t));
+        },
       },
     },
-  });
+  );
 }
 
 /** hard-tanh φ(x) = clip(x, −1, 1). */
 function hardTanh(): Activation {
-  return make("hard_tanh", {}, {
-    phi: (x) => (x > 1 ? 1 : x < -1 ? -1 : x),
-    dphi: (x) => (x > -1 && x < 1 ? 1 : 0),
-    d2phi: () => 0,
-    kinks: [-1, 1],
-    dphiContinuous: false,
-    odd: true,
-    piecewiseLinear01: true,
-    closed: {
-      // t = 1/√q; E[z²1{|z|<t}] = erf(t/√2) − 2tφ(t); P(|u|>1) = erfc(t/√2)
-      m2: (q) => {
-        if (q === 0) return 0;
-        const t = 1 / Math.sqrt(q);
-        return q * (erf(t / SQRT_2) - 2 * t * normPdf(t)) + erfc(t / SQRT_2);
-      },
-      d2: (q) => (q === 0 ? 1 : erf(1 / Math.sqrt(2 * q))),
-      uphidphi: (q) => {
-        if (q === 0) return 0;
-        const t = 1 / Math.sqrt(q);
-        return q * (erf(t / SQRT_2) - 2 * t * normPdf(t));
+  return make(
+    "hard_tanh",
+    {},
+    {
+      phi: (x) => (x > 1 ? 1 : x < -1 ? -1 : x),
+      dphi: (x) => (x > -1 && x < 1 ? 1 : 0),
+      d2phi: () => 0,
+      kinks: [-1, 1],
+      dphiContinuous: false,
+      odd: true,
+      piecewiseLinear01: true,
+      closed: {
+        // t = 1/√q; E[z²1{|z|<t}] = erf(t/√2) − 2tφ(t); P(|u|>1) = erfc(t/√2)
+        m2: (q) => {
+          if (q === 0) return 0;
+          const t = 1 / Math.sqrt(q);
+          return q * (erf(t / SQRT_2) - 2 * t * normPdf(t)) + erfc(t / SQRT_2);
+        },
+        d2: (q) => (q === 0 ? 1 : erf(1 / Math.sqrt(2 * q))),
+        uphidphi: (q) => {
+          if (q === 0) return 0;
+          const t = 1 / Math.sqrt(q);
+          return q * (erf(t / SQRT_2) - 2 * t * normPdf(t));
+        },
       },
     },
-  });
+  );
 }
 
 /**
@@ -243,94 +263,126 @@ export const SELU_SCALE = 1.0507009873554804934193349852946;
 
 function erfAct(): Activation {
   const k = 2 / Math.sqrt(Math.PI);
-  return make("erf", {}, {
-    phi: erf,
-    dphi: (x) => k * Math.exp(-x * x),
-    d2phi: (x) => -2 * x * k * Math.exp(-x * x),
-    odd: true,
-    closed: {
-      m2: (q) => (2 / Math.PI) * Math.asin((2 * q) / (1 + 2 * q)),
-      d2: (q) => 4 / Math.PI / Math.sqrt(1 + 4 * q),
-      uphidphi: (q) => (q * 4) / Math.PI / ((1 + 2 * q) * Math.sqrt(1 + 4 * q)),
-      dd2: (q) => (16 * q) / (Math.PI * Math.pow(1 + 4 * q, 1.5)),
-      kernel: (q1, q2, c) =>
-        (2 / Math.PI) * Math.asin((2 * Math.sqrt(q1 * q2) * c) / Math.sqrt((1 + 2 * q1) * (1 + 2 * q2))),
-      dkernel: (q1, q2, c) => 4 / Math.PI / Math.sqrt((1 + 2 * q1) * (1 + 2 * q2) - 4 * q1 * q2 * c * c),
+  return make(
+    "erf",
+    {},
+    {
+      phi: erf,
+      dphi: (x) => k * Math.exp(-x * x),
+      d2phi: (x) => -2 * x * k * Math.exp(-x * x),
+      odd: true,
+      closed: {
+        m2: (q) => (2 / Math.PI) * Math.asin((2 * q) / (1 + 2 * q)),
+        d2: (q) => 4 / Math.PI / Math.sqrt(1 + 4 * q),
+        uphidphi: (q) => (q * 4) / Math.PI / ((1 + 2 * q) * Math.sqrt(1 + 4 * q)),
+        dd2: (q) => (16 * q) / (Math.PI * Math.pow(1 + 4 * q, 1.5)),
+        kernel: (q1, q2, c) =>
+          (2 / Math.PI) * Math.asin((2 * Math.sqrt(q1 * q2) * c) / Math.sqrt((1 + 2 * q1) * (1 + 2 * q2))),
+        dkernel: (q1, q2, c) => 4 / Math.PI / Math.sqrt((1 + 2 * q1) * (1 + 2 * q2) - 4 * q1 * q2 * c * c),
+      },
     },
-  });
+  );
 }
 
 function tanhAct(): Activation {
-  return make("tanh", {}, {
-    phi: Math.tanh,
-    dphi: (x) => {
-      const t = Math.tanh(x);
-      return 1 - t * t;
+  return make(
+    "tanh",
+    {},
+    {
+      phi: Math.tanh,
+      dphi: (x) => {
+        const t = Math.tanh(x);
+        return 1 - t * t;
+      },
+      d2phi: (x) => {
+        const t = Math.tanh(x);
+        return -2 * t * (1 - t * t);
+      },
+      odd: true,
     },
-    d2phi: (x) => {
-      const t = Math.tanh(x);
-      return -2 * t * (1 - t * t);
-    },
-    odd: true,
-  });
+  );
 }
 
 function sigmoidAct(): Activation {
-  return make("sigmoid", {}, {
-    phi: sigmoid,
-    dphi: (x) => {
-      const s = sigmoid(x);
-      return s * (1 - s);
+  return make(
+    "sigmoid",
+    {},
+    {
+      phi: sigmoid,
+      dphi: (x) => {
+        const s = sigmoid(x);
+        return s * (1 - s);
+      },
+      d2phi: (x) => {
+        const s = sigmoid(x);
+        return s * (1 - s) * (1 - 2 * s);
+      },
     },
-    d2phi: (x) => {
-      const s = sigmoid(x);
-      return s * (1 - s) * (1 - 2 * s);
-    },
-  });
+  );
 }
 
 function softplusAct(): Activation {
-  return make("softplus", {}, {
-    phi: softplus,
-    dphi: sigmoid,
-    d2phi: (x) => {
-      const s = sigmoid(x);
-      return s * (1 - s);
+  return make(
+    "softplus",
+    {},
+    {
+      phi: softplus,
+      dphi: sigmoid,
+      d2phi: (x) => {
+        const s = sigmoid(x);
+        return s * (1 - s);
+      },
     },
-  });
+  );
 }
 
 /** swish / SiLU φ(x) = x σ(x). */
 function swishAct(name: string): Activation {
-  return make(name, {}, {
-    phi: (x) => x * sigmoid(x),
-    dphi: (x) => {
-      const s = sigmoid(x);
-      return s + x * s * (1 - s);
+  return make(
+    name,
+    {},
+    {
+      phi: (x) => x * sigmoid(x),
+      dphi: (x) => {
+        const s = sigmoid(x);
+        return s + x * s * (1 - s);
+      },
+      d2phi: (x) => {
+        const s = sigmoid(x);
+        return s * (1 - s) * (2 + x * (1 - 2 * s));
+      },
     },
-    d2phi: (x) => {
-      const s = sigmoid(x);
-      return s * (1 - s) * (2 + x * (1 - 2 * s));
-    },
-  });
+  );
 }
 
 /** GELU, exact erf form φ(x) = x Φ(x). */
 function geluAct(): Activation {
-  return make("gelu", {}, {
-    phi: (x) => 0.5 * x * erfc(-x / SQRT_2),
-    dphi: (x) => 0.5 * erfc(-x / SQRT_2) + (x * Math.exp(-0.5 * x * x)) / SQRT_2PI,
-    d2phi: (x) => ((2 - x * x) * Math.exp(-0.5 * x * x)) / SQRT_2PI,
-  });
+  return make(
+    "gelu",
+    {},
+    {
+      phi: (x) => 0.5 * x * erfc(-x / SQRT_2),
+      dphi: (x) => 0.5 * erfc(-x / SQRT_2) + (x * Math.exp(-0.5 * x * x)) / SQRT_2PI,
+      d2phi: (x) => ((2 - x * x) * Math.exp(-0.5 * x * x)) / SQRT_2PI,
+    },
+  );
 }
 
-type Factory = { keys: string[]; defaults: Record<string, number>; build: (p: Record<string, number>) => Activation };
+type Factory = {
+  keys: string[];
+  defaults: Record<string, number>;
+  build: (p: Record<string, number>) => Activation;
+};
 
 const CATALOGUE: Record<string, Factory> = {
   relu: { keys: [], defaults: {}, build: () => relu() },
   leaky_relu: { keys: ["alpha"], defaults: { alpha: 0.01 }, build: (p) => leakyRelu(p.alpha) },
   shifted_relu: { keys: ["alpha"], defaults: { alpha: 0 }, build: (p) => shiftedRelu(p.alpha) },
-  elu: { keys: ["alpha"], defaults: { alpha: 1 }, build: (p) => eluFamily("elu", p.alpha, 1, { alpha: p.alpha }) },
+  elu: {
+    keys: ["alpha"],
+    defaults: { alpha: 1 },
+    build: (p) => eluFamily("elu", p.alpha, 1, { alpha: p.alpha }),
+  },
   selu: { keys: [], defaults: {}, build: () => eluFamily("selu", SELU_ALPHA, SELU_SCALE, {}) },
   gelu: { keys: [], defaults: {}, build: () => geluAct() },
   swish: { keys: [], defaults: {}, build: () => swishAct("swish") },
@@ -353,7 +405,8 @@ export function makeActivation(name: string, params: Record<string, number> = {}
   if (!f) throw new InputError("--activation", name, ACTIVATION_SPECS, `unknown activation '${name}'`);
   const p = { ...f.defaults, ...params };
   if ("alpha" in p) {
-    if (!Number.isFinite(p.alpha)) throw new InputError("--activation", formatSpec(name, p), ACTIVATION_SPECS, "alpha must be finite");
+    if (!Number.isFinite(p.alpha))
+      throw new InputError("--activation", formatSpec(name, p), ACTIVATION_SPECS, "alpha must be finite");
     if (name === "elu" && !(p.alpha >= 0)) {
       throw new InputError("--activation", formatSpec(name, p), ACTIVATION_SPECS, "elu alpha must be ≥ 0");
     }

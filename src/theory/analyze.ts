@@ -51,7 +51,9 @@ export function analyze(model: Model, q0 = 1, c0 = 0.5): Analysis {
   if (qr.status === "unstable") notes.push("q⁰ sits on an unstable fixed point of V (|V′(q*)| > 1)");
   if (qr.status === "marginal") notes.push("V(q) = q at q⁰: the variance is preserved (critical)");
   if (qr.qStar === null && q !== null) {
-    notes.push("φ is positively homogeneous and σ_b² = 0: the correlation map does not depend on q, evaluated at q⁰");
+    notes.push(
+      "φ is positively homogeneous and σ_b² = 0: the correlation map does not depend on q, evaluated at q⁰",
+    );
   }
   let chi1: number | null = null;
   let chiGrad: number | null = null;

@@ -38,7 +38,11 @@ function homogeneousSecondMoment(act: Activation): number {
 
 /** True when the noise actually perturbs (μ2 ≠ 1 multiplicative, μ2 ≠ 0 additive). */
 function isNoisy(noise: Noise): boolean {
-  return noise.type === "multiplicative" ? noise.mu2 !== 1 : noise.type === "additive" ? noise.mu2 !== 0 : false;
+  return noise.type === "multiplicative"
+    ? noise.mu2 !== 1
+    : noise.type === "additive"
+      ? noise.mu2 !== 0
+      : false;
 }
 
 /** R(q) in q = σ_b² + R(q) (see module doc). */
@@ -91,7 +95,13 @@ export function eocPoints(act: Activation, noise: Noise, sigmaB2: number): Criti
     });
   }
   // σ_b² = 0 and φ(0) = 0: G(q) → 0 as q → 0 and the EOC point is the q* = 0 limit.
-  if (pts.length === 0 && sigmaB2 === 0 && act.phi(0) === 0 && act.dphi(0) !== 0 && noise.type !== "additive") {
+  if (
+    pts.length === 0 &&
+    sigmaB2 === 0 &&
+    act.phi(0) === 0 &&
+    act.dphi(0) !== 0 &&
+    noise.type !== "additive"
+  ) {
     const sw2 = 1 / (m * act.dphi(0) ** 2);
     const chiQ = sw2 * m * dPhi2dq(act, 0);
     pts.push({
@@ -178,8 +188,12 @@ export function criticalInit(act: Activation, noise: Noise, sigmaB2?: number): C
   const stable = pts.find((p) => p.stable);
   const chosen = stable ?? pts[0];
   const extra: string[] = [];
-  if (!chosen.stable) extra.push("the EOC fixed point is unstable (|V′(q*)| > 1): iterations from q⁰ ≠ q* leave it");
-  if (pts.length > 1) extra.push(`${pts.length} EOC points at this σ_b²; reporting the ${stable ? "first stable" : "first"} one`);
+  if (!chosen.stable)
+    extra.push("the EOC fixed point is unstable (|V′(q*)| > 1): iterations from q⁰ ≠ q* leave it");
+  if (pts.length > 1)
+    extra.push(
+      `${pts.length} EOC points at this σ_b²; reporting the ${stable ? "first stable" : "first"} one`,
+    );
   if (noise.type === "additive" && isNoisy(noise)) {
     extra.push("additive noise: χ1 = 1 at this point, but C(1) < 1 so correlations still converge to c* < 1");
   }
@@ -197,7 +211,11 @@ export interface EocCurvePoint {
 }
 
 /** The EOC curve σ_w²(σ_b²) with the stability of each point; empty with a reason when none exists. */
-export function eocCurve(act: Activation, noise: Noise, sigmaB2s: number[]): { points: EocCurvePoint[]; reason?: string } {
+export function eocCurve(
+  act: Activation,
+  noise: Noise,
+  sigmaB2s: number[],
+): { points: EocCurvePoint[]; reason?: string } {
   const points: EocCurvePoint[] = [];
   const reasons = new Set<string>();
   for (const sb2 of sigmaB2s) {
@@ -214,7 +232,8 @@ export function eocCurve(act: Activation, noise: Noise, sigmaB2s: number[]): { p
       reasons.add(c.reason.replace(/σ_b² = [0-9.e+-]+/g, "σ_b²"));
     }
   }
-  if (points.length === 0) return { points, reason: [...reasons][0] ?? "no edge of chaos in the requested σ_b² range" };
+  if (points.length === 0)
+    return { points, reason: [...reasons][0] ?? "no edge of chaos in the requested σ_b² range" };
   return { points };
 }
 
@@ -227,9 +246,17 @@ export const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
  * float32 signal over/underflows at L* = (ln K − ln q⁰)/ln γ with K = float32 max (γ > 1) or the smallest
  * normal float32 (γ < 1). Infinite (null) at γ = 1.
  */
-export function overflowDepth(sigmaW2: number, mu2: number, q0 = 1): { gamma: number; depth: number | null; kind: "overflow" | "underflow" | "none" } {
+export function overflowDepth(
+  sigmaW2: number,
+  mu2: number,
+  q0 = 1,
+): { gamma: number; depth: number | null; kind: "overflow" | "underflow" | "none" } {
   const gamma = (sigmaW2 * mu2) / 2;
   if (gamma === 1) return { gamma, depth: null, kind: "none" };
   const K = gamma > 1 ? FLOAT32_MAX : FLOAT32_MIN_NORMAL;
-  return { gamma, depth: (Math.log(K) - Math.log(q0)) / Math.log(gamma), kind: gamma > 1 ? "overflow" : "underflow" };
+  return {
+    gamma,
+    depth: (Math.log(K) - Math.log(q0)) / Math.log(gamma),
+    kind: gamma > 1 ? "overflow" : "underflow",
+  };
 }

@@ -64,14 +64,28 @@ export function gaussMean2(
   const cc = Math.max(-1, Math.min(1, c));
   const sc = Math.sqrt(Math.max(0, 1 - cc * cc));
   if (sc < 1e-12 || q2 === 0) {
-    const all = [...zBreaks(s1, kinksA), ...(cc !== 0 ? zBreaks(s2 * Math.abs(cc), kinksB.map((k) => k * Math.sign(cc))) : [])];
+    const all = [
+      ...zBreaks(s1, kinksA),
+      ...(cc !== 0
+        ? zBreaks(
+            s2 * Math.abs(cc),
+            kinksB.map((k) => k * Math.sign(cc)),
+          )
+        : []),
+    ];
     return integrate((z) => normPdf(z) * F(s1 * z, s2 * cc * z), -Z1, Z1, all, {
       rtol: RTOL_1D,
       atol: 1e-16 * scale,
     });
   }
   const outerBreaks = zBreaks(s1, kinksA);
-  if (Math.abs(cc) > 1e-12) outerBreaks.push(...zBreaks(s2 * Math.abs(cc), kinksB.map((k) => k * Math.sign(cc))));
+  if (Math.abs(cc) > 1e-12)
+    outerBreaks.push(
+      ...zBreaks(
+        s2 * Math.abs(cc),
+        kinksB.map((k) => k * Math.sign(cc)),
+      ),
+    );
   const outer = (z1: number) => {
     const ua = s1 * z1;
     // inner variable z2: u_b = s2 (c z1 + sc z2), so a point u in u_b-space sits at z2 = (u/s2 − c z1)/sc

@@ -40,8 +40,10 @@ export function checkScaleLaw(inp: ScaleLawInput): ScaleLawInput {
   if (!Number.isInteger(inp.stages) || inp.stages < 0 || inp.stages > 100_000) {
     throw new InputError("--depth", String(inp.stages), "a number of layers ≥ 1");
   }
-  if (!(inp.sigmaW2 > 0 && Number.isFinite(inp.sigmaW2))) throw new InputError("--sigma-w2", String(inp.sigmaW2), "a number > 0");
-  if (!(inp.sigmaB2 >= 0 && Number.isFinite(inp.sigmaB2))) throw new InputError("--sigma-b2", String(inp.sigmaB2), "a number ≥ 0");
+  if (!(inp.sigmaW2 > 0 && Number.isFinite(inp.sigmaW2)))
+    throw new InputError("--sigma-w2", String(inp.sigmaW2), "a number > 0");
+  if (!(inp.sigmaB2 >= 0 && Number.isFinite(inp.sigmaB2)))
+    throw new InputError("--sigma-b2", String(inp.sigmaB2), "a number ≥ 0");
   if (!(inp.s0 > 0 && Number.isFinite(inp.s0))) throw new InputError("--q0", String(inp.s0), "a number > 0");
   return inp;
 }
@@ -72,17 +74,34 @@ export function binomialHalfPmf(N: number): Float64Array {
   return out;
 }
 
-/** E[(χ²_K)^j], K ~ Bin(N, ½), j = 0..J: E[K(K+2)⋯(K+2j−2)] summed exactly over K. */
+/**
+ * E[(χ²_K)^j], K ~ Bin(N, ½), j = 0..J: E[K(K+2)⋯(K+2j−2)], computed without cancellation from the
+ * factorial moments E[K(K−1)⋯(K−r+1)] = N(N−1)⋯(N−r+1)/2^r: the raw moments are
+ * E[K^m] = Σ_r S(m, r) N^{(r)}/2^r (Stirling numbers of the second kind, all terms ≥ 0), and the
+ * polynomial Π_{i<j}(K + 2i) has non-negative coefficients.
+ */
 export function chiMixtureMoments(N: number, J: number): number[] {
-  const pmf = binomialHalfPmf(N);
-  const out = new Array<number>(J + 1).fill(0);
-  for (let k = 0; k <= N; k++) {
-    let prod = 1;
-    out[0] += pmf[k];
-    for (let j = 1; j <= J; j++) {
-      prod *= k + 2 * (j - 1);
-      out[j] += pmf[k] * prod;
-    }
+  // Stirling numbers S(m, r), m ≤ J
+  const S: number[][] = Array.from({ length: J + 1 }, () => new Array<number>(J + 1).fill(0));
+  S[0][0] = 1;
+  for (let m = 1; m <= J; m++) for (let r = 1; r <= m; r++) S[m][r] = r * S[m - 1][r] + S[m - 1][r - 1];
+  const fact: number[] = [1];
+  for (let r = 1; r <= J; r++) fact.push(fact[r - 1] * Math.max(0, N - r + 1) * 0.5);
+  const raw = Array.from({ length: J + 1 }, (_, m) => {
+    let s = 0;
+    for (let r = 0; r <= m; r++) s += S[m][r] * fact[r];
+    return s;
+  });
+  const out: number[] = [];
+  let poly = [1]; // coefficients of Π_{i<j}(K + 2i) in powers of K
+  for (let j = 0; j <= J; j++) {
+    out.push(poly.reduce((s, c, m) => s + c * raw[m], 0));
+    const next = new Array<number>(poly.length + 1).fill(0);
+    poly.forEach((c, m) => {
+      next[m + 1] += c;
+      next[m] += 2 * j * c;
+    });
+    poly = next;
   }
   return out;
 }
@@ -107,7 +126,8 @@ export function scaleMoments(inp: ScaleLawInput, K = 4): number[][] {
     next[0] = 1;
     for (let k = 1; k <= K; k++) {
       let s = 0;
-      for (let j = 0; j <= k; j++) s += binom(k, j) * Math.pow(sigmaB2, k - j) * Math.pow(a, j) * m[j] * chi[j];
+      for (let j = 0; j <= k; j++)
+        s += binom(k, j) * Math.pow(sigmaB2, k - j) * Math.pow(a, j) * m[j] * chi[j];
       next[k] = s;
     }
     m = next;
@@ -176,7 +196,7 @@ export function scaleDensity(inp: ScaleLawInput, gridPoints = 2048): ScaleDensit
   const logMean = Math.log(meanS);
   // spread of log χ²_K/K ≈ √(2/K); heavy left tail from small K; choose a generous window
   const sd = Math.sqrt(stages * (2 / Math.max(1, N / 2) + 1 / N)) + 0.1;
-  const lo = logMean - Math.max(12, 14 * sd);
+  const lo = Math.min(logMean - Math.max(12, 14 * sd), sigmaB2 > 0 ? Math.log(sigmaB2) - 1 : Infinity);
   const hi = logMean + Math.max(4, 8 * sd);
   const G = gridPoints;
   const dy = (hi - lo) / (G - 1);
@@ -216,19 +236,23 @@ export function scaleDensity(inp: ScaleLawInput, gridPoints = 2048): ScaleDensit
     }
     pDeadAlive *= 1 - pmf[0];
     if (sigmaB2 > 0) {
-      // u = log(σ_b² + e^y): f_u(u) = f_y(y(u)) e^u/(e^u − σ_b²), y(u) = log(e^u − σ_b²)
+      // u = log(σ_b² + e^y): move each cell's mass to u(y) by linear (cloud-in-cell) deposition, which
+      // conserves mass; the alive mass that fell below the grid (y < lo) maps into
+      // [log σ_b², log(σ_b² + e^lo)] and is deposited at u(lo) (the grid starts below log σ_b²).
       const mapped = new Float64Array(G);
-      const lb = Math.log(sigmaB2);
-      for (let i = 0; i < G; i++) {
-        const u = ys[i];
-        if (u <= lb) continue;
-        const y = Math.log(Math.expm1(u - lb)) + lb;
-        const pos = (y - lo) / dy;
-        const j = Math.floor(pos);
-        let fy = 0;
-        if (j >= 0 && j < G - 1) fy = next[j] * (1 - (pos - j)) + next[j + 1] * (pos - j);
-        mapped[i] = (fy * 1) / -Math.expm1(lb - u);
-      }
+      let inGrid = 0;
+      for (let i = 0; i < G; i++) inGrid += next[i] * dy;
+      const deposit = (u: number, mass: number) => {
+        const pos = Math.min(G - 1, Math.max(0, (u - lo) / dy));
+        const j = Math.min(G - 2, Math.floor(pos));
+        const f = pos - j;
+        mapped[j] += (mass * (1 - f)) / dy;
+        mapped[j + 1] += (mass * f) / dy;
+      };
+      for (let i = 0; i < G; i++) if (next[i] > 0) deposit(Math.log(sigmaB2 + Math.exp(ys[i])), next[i] * dy);
+      // with σ_b² > 0 nothing dies: the K = 0 mass sits at u = log σ_b², next to the y < lo mass
+      const below = 1 - inGrid;
+      if (below > 0) deposit(Math.log(sigmaB2 + Math.exp(lo)), below);
       dens = mapped;
     } else dens = next;
     // the point-mass case with s0 is only the first stage

@@ -4,7 +4,7 @@
  * Never a silent 0 or stale value: non-convergence throws.
  */
 import { brent } from "../numerics/roots.js";
-import { correlationMap, varianceMap, varianceMapSlope } from "./maps.js";
+import { covarianceMap, varianceMap, varianceMapSlope } from "./maps.js";
 import type { Model } from "./model.js";
 
 export type QStatus = "converged" | "marginal" | "diverges" | "vanishes" | "unstable";
@@ -79,7 +79,12 @@ export function findQStar(m: Model, q0 = 1): QStarResult {
   }
   const qs = brent(D, lo, hi, { xtol: 1e-16 * Math.max(lo, 1e-300) });
   const slope = varianceMapSlope(m, qs);
-  const status: QStatus = Math.abs(slope) < 1 - MARGINAL_TOL ? "converged" : Math.abs(slope) > 1 + MARGINAL_TOL ? "unstable" : "marginal";
+  const status: QStatus =
+    Math.abs(slope) < 1 - MARGINAL_TOL
+      ? "converged"
+      : Math.abs(slope) > 1 + MARGINAL_TOL
+        ? "unstable"
+        : "marginal";
   return { qStar: qs, status, slope, qForCorrelation: qs };
 }
 
@@ -99,7 +104,8 @@ export interface CStarResult {
  * (or, for odd φ with σ_b² = 0, mapped by the symmetry C(−c) = −C(c)).
  */
 export function findCStar(m: Model, q: number, c0 = 0.5, chi1AtQ?: number): CStarResult {
-  const C = (c: number) => correlationMap(m, q, c);
+  const vq = varianceMap(m, q); // C(c) = q_ab′(c)/V(q): V(q) computed once per solve
+  const C = (c: number) => covarianceMap(m, q, q, c) / vq;
   const D = (c: number) => C(c) - c;
   const noiseless = m.noise.type === "none" || m.noise.mu2 === (m.noise.type === "additive" ? 0 : 1);
   if (c0 < 0) {
@@ -112,7 +118,8 @@ export function findCStar(m: Model, q: number, c0 = 0.5, chi1AtQ?: number): CSta
     if (c < 0) throw new Error("c* search: the correlation stayed negative over 10000 layers");
     c0 = c;
   }
-  if (c0 === 1 && noiseless) return { cStar: 1, status: "converged", note: "identical inputs stay identical" };
+  if (c0 === 1 && noiseless)
+    return { cStar: 1, status: "converged", note: "identical inputs stay identical" };
   const dc0 = D(c0);
   if (dc0 === 0) return { cStar: c0, status: "converged" };
   if (dc0 < 0) {

@@ -28,7 +28,12 @@ export interface EocModel {
 export function eocModel(act: Activation, sigmaB2: number): EocModel {
   const noise = makeNoise("none");
   if (act.homogeneous) {
-    if (sigmaB2 !== 0) throw new InputError("--sigma-b2", String(sigmaB2), "0 (the only EOC bias for positively homogeneous φ)");
+    if (sigmaB2 !== 0)
+      throw new InputError(
+        "--sigma-b2",
+        String(sigmaB2),
+        "0 (the only EOC bias for positively homogeneous φ)",
+      );
     return { model: { activation: act, noise, sigmaW2: 1 / eDphi2(act, 1), sigmaB2: 0 }, qStar: 1 };
   }
   const G = (q: number) => sigmaB2 + ePhi2(act, q) / eDphi2(act, q) - q;
@@ -44,7 +49,12 @@ export function eocModel(act: Activation, sigmaB2: number): EocModel {
     prevQ = q;
     prevG = g;
   }
-  throw new InputError("--sigma-b2", String(sigmaB2), `a bias variance with an edge-of-chaos point for ${act.spec}`, "no EOC fixed point found");
+  throw new InputError(
+    "--sigma-b2",
+    String(sigmaB2),
+    `a bias variance with an edge-of-chaos point for ${act.spec}`,
+    "no EOC fixed point found",
+  );
 }
 
 export interface HayouComparison {
@@ -61,7 +71,13 @@ export interface HayouComparison {
 }
 
 /** Iterate c^{l+1} = C(c^l) at q* for `depth` layers and compare with Hayou's rate. */
-export function hayouComparison(m: Model, qStar: number, depth: number, c0 = 0.5, every = 1): HayouComparison {
+export function hayouComparison(
+  m: Model,
+  qStar: number,
+  depth: number,
+  c0 = 0.5,
+  every = 1,
+): HayouComparison {
   const act = m.activation;
   let kind: HayouComparison["kind"];
   let constant: number;
@@ -69,12 +85,17 @@ export function hayouComparison(m: Model, qStar: number, depth: number, c0 = 0.5
     kind = "inverse_square";
     constant = (9 * Math.PI * Math.PI) / 2;
     if (!act.homogeneous) {
-      throw new InputError("--activation", act.spec, "ReLU / leaky ReLU or a φ with continuous φ′ (tanh, erf, ELU α=1, …)");
+      throw new InputError(
+        "--activation",
+        act.spec,
+        "ReLU / leaky ReLU or a φ with continuous φ′ (tanh, erf, ELU α=1, …)",
+      );
     }
   } else {
     kind = "inverse";
     const dd = eD2phi2(act, qStar);
-    if (dd === null || !(dd > 0)) throw new InputError("--activation", act.spec, "a non-linear φ (E[φ″²] > 0)");
+    if (dd === null || !(dd > 0))
+      throw new InputError("--activation", act.spec, "a non-linear φ (E[φ″²] > 0)");
     constant = (2 * eDphi2(act, qStar)) / (qStar * dd);
   }
   const l: number[] = [];

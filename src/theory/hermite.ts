@@ -14,18 +14,27 @@ import { normPdf } from "../numerics/special.js";
 import type { Activation } from "./activations.js";
 
 const Z_MAX = 12;
-const PANEL = 0.2;
 const NODES = 20;
+/**
+ * Panel width of the fixed grid: 20 Gauss–Legendre nodes per panel resolve both φ(√q z) (for tanh the
+ * Bernstein-ellipse rate is set by the poles at |Im z| = π/(2√q): ≥ 0.78 for q ≤ 4, ≥ 0.31 for q ≤ 25)
+ * and the Hermite functions up to K_MAX (wavelength ≈ π/√K ≈ 0.13): ≲ 3 oscillations per 0.4-wide panel.
+ * Accuracy is not assumed: the grid must reproduce E[φ²] and E[φ′²] to 1e-14 or the series is refused.
+ */
+function panelFor(q: number): number {
+  return q <= 4 ? 0.4 : 0.2;
+}
 const K_MAX = 600;
 /** largest q for which the fixed grid resolves φ(√q z) (tanh's poles sit at |Im z| = π/(2√q)) */
 export const HERMITE_Q_MAX = 25;
 /** relative accuracy demanded of the series (against E[φ²], resp. E[φ′²]) */
 const TOL = 2e-14;
 
-let grid: { z: Float64Array; w: Float64Array } | null = null;
+const grids = new Map<number, { z: Float64Array; w: Float64Array }>();
 
-function getGrid() {
-  if (grid) return grid;
+function getGrid(PANEL: number) {
+  const hit = grids.get(PANEL);
+  if (hit) return hit;
   const { nodes, weights } = gaussLegendre(NODES);
   const panels = Math.round((2 * Z_MAX) / PANEL);
   const z = new Float64Array(panels * NODES);
@@ -38,20 +47,29 @@ function getGrid() {
       w[p * NODES + i] = 0.5 * PANEL * weights[i] * normPdf(x);
     }
   }
-  grid = { z, w };
+  const grid = { z, w };
+  grids.set(PANEL, grid);
   return grid;
 }
 
 export interface HermiteSeries {
   q: number;
-  /** a_k², k = 0..K */
-  a2: Float64Array;
+  /** a_k², k = 0..K (grown on demand by `extendTo`) */
+  a2: number[];
   /** T_K = E[φ²] − Σ_{k≤K} a_k² (Parseval tail) */
   tail: number;
   /** E[φ²] */
   m2: number;
   /** E[φ′²] */
   d2: number;
+  /** Σ_{k≤K} a_k² */
+  captured: number;
+  /** true once further terms are negligible (or K_MAX is reached) */
+  complete: boolean;
+  /** recurrence state: f_i = w_i φ(√q z_i), h_{K−1}, h_K on the grid */
+  f: Float64Array<ArrayBuffer>;
+  hPrev: Float64Array<ArrayBuffer>;
+  h: Float64Array<ArrayBuffer>;
 }
 
 const cache = new WeakMap<Activation, Map<number, HermiteSeries | null>>();
@@ -62,8 +80,8 @@ export function hermiteApplies(act: Activation, q: number): boolean {
 }
 
 /**
- * The Hermite coefficients of φ(√q ·), or null when the fixed grid cannot reproduce E[φ²] (given, from
- * adaptive quadrature) and E[φ′²] to 1e-14.
+ * The Hermite coefficients of φ(√q ·) (the first few; `extendTo` adds more), or null when the fixed grid
+ * cannot reproduce E[φ²] and E[φ′²] (given, from adaptive quadrature) to 1e-14.
  */
 export function hermiteSeries(act: Activation, q: number, m2: number, d2: number): HermiteSeries | null {
   let byQ = cache.get(act);
@@ -74,60 +92,92 @@ export function hermiteSeries(act: Activation, q: number, m2: number, d2: number
   const hit = byQ.get(q);
   if (hit !== undefined) return hit;
   if (byQ.size > 256) byQ.clear();
-  const { z, w } = getGrid();
+  const { z, w } = getGrid(panelFor(q));
   const n = z.length;
-  const s = Math.sqrt(q);
+  const sq = Math.sqrt(q);
   const f = new Float64Array(n);
   let m2grid = 0;
   let d2grid = 0;
+  let a0 = 0;
+  let a1 = 0;
   for (let i = 0; i < n; i++) {
-    const u = s * z[i];
+    const u = sq * z[i];
     const p = act.phi(u);
     f[i] = w[i] * p;
     m2grid += w[i] * p * p;
     d2grid += w[i] * act.dphi(u) ** 2;
+    a0 += f[i];
+    a1 += f[i] * z[i];
   }
   if (Math.abs(m2grid - m2) > 1e-14 * m2 || Math.abs(d2grid - d2) > 1e-14 * d2) {
     byQ.set(q, null);
     return null;
   }
-  let hPrev = new Float64Array(n).fill(1);
-  let h = Float64Array.from(z);
-  const a2: number[] = [];
-  let a0 = 0;
-  let a1 = 0;
-  for (let i = 0; i < n; i++) {
-    a0 += f[i];
-    a1 += f[i] * z[i];
-  }
-  a2.push(a0 * a0, a1 * a1);
-  let captured = a0 * a0 + a1 * a1;
+  const s: HermiteSeries = {
+    q,
+    a2: [a0 * a0, a1 * a1],
+    tail: Math.max(0, m2 - a0 * a0 - a1 * a1),
+    captured: a0 * a0 + a1 * a1,
+    m2,
+    d2,
+    complete: false,
+    f,
+    hPrev: new Float64Array(n).fill(1),
+    h: Float64Array.from(z),
+  };
+  byQ.set(q, s);
+  return s;
+}
+
+/**
+ * Extend the series to K terms (or until the last 12 coefficients carry < 1e-20·E[φ²] — odd/even ones
+ * vanish for symmetric φ — when the Parseval remainder is at the grid's rounding level).
+ */
+export function extendTo(s: HermiteSeries, K: number): void {
+  const { z } = getGrid(panelFor(s.q));
+  const n = z.length;
+  const { f } = s;
   let next = new Float64Array(n);
-  for (let k = 1; k < K_MAX && m2 - captured > 1e-16 * m2; k++) {
+  const target = Math.min(K, K_MAX);
+  while (!s.complete && s.a2.length - 1 < target) {
+    const k = s.a2.length - 1;
     const c1 = 1 / Math.sqrt(k + 1);
     const c2 = Math.sqrt(k) * c1;
+    const h = s.h;
+    const hPrev = s.hPrev;
     let ak = 0;
     for (let i = 0; i < n; i++) {
       const v = z[i] * h[i] * c1 - c2 * hPrev[i];
       next[i] = v;
       ak += f[i] * v;
     }
-    a2.push(ak * ak);
-    captured += ak * ak;
-    const t = hPrev;
-    hPrev = h;
-    h = next;
-    next = t;
+    s.a2.push(ak * ak);
+    s.hPrev = h;
+    s.h = next;
+    next = hPrev;
+    s.captured += ak * ak;
+    let window = 0;
+    for (let j = Math.max(0, s.a2.length - 12); j < s.a2.length; j++) window += s.a2[j];
+    s.tail = Math.max(0, s.m2 - s.captured);
+    if ((s.a2.length > 13 && window < 1e-20 * s.m2) || s.a2.length - 1 >= K_MAX) s.complete = true;
   }
-  const series: HermiteSeries = { q, a2: Float64Array.from(a2), tail: Math.max(0, m2 - captured), m2, d2 };
-  byQ.set(q, series);
-  return series;
+}
+
+/** Smallest K with |c|^{K+1}·T ≤ TOL·m2 for the current tail T (a guess; re-checked after extending). */
+function termsFor(s: HermiteSeries, c: number): number {
+  const ac = Math.abs(c);
+  if (ac === 0) return 2;
+  const need = Math.log((TOL * s.m2) / Math.max(s.tail, 1e-300)) / Math.log(ac);
+  return Math.min(K_MAX, Math.max(s.a2.length, Math.ceil(need) + 8));
 }
 
 /** E[φ(u_a)φ(u_b)] = Σ a_k² c^k, or null when the Parseval tail bound exceeds the tolerance at this c. */
 export function seriesKernel(s: HermiteSeries, c: number): number | null {
-  const K = s.a2.length - 1;
   const ac = Math.abs(c);
+  for (let i = 0; i < 4 && !s.complete && Math.pow(ac, s.a2.length) * s.tail > TOL * s.m2; i++) {
+    extendTo(s, Math.max(termsFor(s, c), s.a2.length + 16));
+  }
+  const K = s.a2.length - 1;
   if (Math.pow(ac, K + 1) * s.tail > TOL * s.m2) return null;
   let v = 0;
   for (let k = K; k >= 0; k--) v = v * c + s.a2[k];
@@ -136,8 +186,16 @@ export function seriesKernel(s: HermiteSeries, c: number): number | null {
 
 /** E[φ′(u_a)φ′(u_b)] = (1/q) Σ k a_k² c^{k−1}, or null when the tail bound is not met. */
 export function seriesDkernel(s: HermiteSeries, c: number): number | null {
-  const K = s.a2.length - 1;
   const ac = Math.abs(c);
+  const bound = () => (s.a2.length * Math.pow(ac, s.a2.length - 1) * s.tail) / s.q;
+  for (
+    let i = 0;
+    i < 6 && !s.complete && (ac > s.a2.length / (s.a2.length + 1) || bound() > TOL * s.d2);
+    i++
+  ) {
+    extendTo(s, Math.max(termsFor(s, c) + 16, s.a2.length + 16));
+  }
+  const K = s.a2.length - 1;
   // Σ_{k>K} k a_k² |c|^{k−1} ≤ T_K · max_{k>K} k|c|^{k−1}; the max sits at k = K+1 when |c| ≤ (K+1)/(K+2).
   if (ac > (K + 1) / (K + 2)) return null;
   if (((K + 1) * Math.pow(ac, K) * s.tail) / s.q > TOL * s.d2) return null;

@@ -6,13 +6,7 @@ import { InputError } from "./errors.js";
 import { checkKeys, formatSpec, parseSpec } from "./spec.js";
 
 export type NoiseKind =
-  | "none"
-  | "dropout"
-  | "gauss_mult"
-  | "gauss_add"
-  | "laplace_mult"
-  | "laplace_add"
-  | "poisson_mult";
+  "none" | "dropout" | "gauss_mult" | "gauss_add" | "laplace_mult" | "laplace_add" | "poisson_mult";
 
 export interface Noise {
   kind: NoiseKind;
@@ -34,7 +28,8 @@ export const NOISE_SPECS =
 /** Build a noise model from its parts; μ2 as in THEORY.md §1's table. */
 export function makeNoise(kind: NoiseKind, params: Record<string, number> = {}): Noise {
   const text = formatSpec(kind, params);
-  const bad = (key: string, valid: string) => new InputError("--noise", text, NOISE_SPECS, `${key} must be ${valid}`);
+  const bad = (key: string, valid: string) =>
+    new InputError("--noise", text, NOISE_SPECS, `${key} must be ${valid}`);
   switch (kind) {
     case "none":
       return { kind, type: "none", mu2: 1, params: {}, spec: "none" };
@@ -67,7 +62,13 @@ export function makeNoise(kind: NoiseKind, params: Record<string, number> = {}):
       const s = params.std;
       if (!(s >= 0) || !Number.isFinite(s)) throw bad("std", "a finite number ≥ 0");
       const mult = kind === "gauss_mult";
-      return { kind, type: mult ? "multiplicative" : "additive", mu2: mult ? 1 + s * s : s * s, params: { std: s }, spec: text };
+      return {
+        kind,
+        type: mult ? "multiplicative" : "additive",
+        mu2: mult ? 1 + s * s : s * s,
+        params: { std: s },
+        spec: text,
+      };
     }
     case "laplace_mult":
     case "laplace_add": {

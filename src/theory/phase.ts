@@ -29,11 +29,27 @@ export function phaseGrid(
   c0 = 0.5,
   onProgress?: (done: number, total: number) => void,
 ): PhaseGrid {
-  const g: PhaseGrid = { sigma_w2: sigmaW2s, sigma_b2: sigmaB2s, chi1: [], xi_c: [], chi_c: [], q_star: [], c_star: [], phase: [] };
+  const g: PhaseGrid = {
+    sigma_w2: sigmaW2s,
+    sigma_b2: sigmaB2s,
+    chi1: [],
+    xi_c: [],
+    chi_c: [],
+    q_star: [],
+    c_star: [],
+    phase: [],
+  };
   const total = sigmaW2s.length * sigmaB2s.length;
   let done = 0;
   for (const sb2 of sigmaB2s) {
-    const rows = { chi1: [] as (number | null)[], xi_c: [] as (number | null)[], chi_c: [] as (number | null)[], q_star: [] as (number | null)[], c_star: [] as (number | null)[], phase: [] as (Phase | null)[] };
+    const rows = {
+      chi1: [] as (number | null)[],
+      xi_c: [] as (number | null)[],
+      chi_c: [] as (number | null)[],
+      q_star: [] as (number | null)[],
+      c_star: [] as (number | null)[],
+      phase: [] as (Phase | null)[],
+    };
     for (const sw2 of sigmaW2s) {
       const a = analyze({ activation, noise, sigmaW2: sw2, sigmaB2: sb2 }, q0, c0);
       rows.chi1.push(a.chi1);

@@ -21,8 +21,15 @@ export function eocRate(act: Activation, q: number): EocRate {
     return {
       kind: "undefined",
       constant: null,
-      formula: dd === null ? "φ′ jumps (φ″ has a delta): E[φ″²] is infinite, β_q undefined" : "E[φ″²] = 0 or q = 0: β_q undefined",
+      formula:
+        dd === null
+          ? "φ′ jumps (φ″ has a delta): E[φ″²] is infinite, β_q undefined"
+          : "E[φ″²] = 0 or q = 0: β_q undefined",
     };
   }
-  return { kind: "inverse", constant: (2 * eDphi2(act, q)) / (q * dd), formula: "1 − c^l ~ β_q/l, β_q = 2E[φ′²]/(q E[φ″²])" };
+  return {
+    kind: "inverse",
+    constant: (2 * eDphi2(act, q)) / (q * dd),
+    formula: "1 − c^l ~ β_q/l, β_q = 2E[φ′²]/(q E[φ″²])",
+  };
 }

@@ -10,16 +10,29 @@ export const SNIPPET_FORMATS: SnippetFormat[] = ["torch", "tfjs", "jax"];
 
 function dropoutLine(noise: Noise, fw: SnippetFormat): string {
   if (noise.kind !== "dropout" || noise.keep === undefined) {
-    return noise.type === "none" ? "" : `# noise ${noise.spec} (μ2 = ${noise.mu2}): add it yourself after each activation`;
+    return noise.type === "none"
+      ? ""
+      : `# noise ${noise.spec} (μ2 = ${noise.mu2}): add it yourself after each activation`;
   }
   const rate = +(1 - noise.keep).toPrecision(12);
   const c = fw === "tfjs" ? "//" : "#";
-  const layer = fw === "torch" ? `nn.Dropout(p=${rate})` : fw === "tfjs" ? `tf.layers.dropout({ rate: ${rate} })` : `nn.Dropout(rate=${rate})`;
+  const layer =
+    fw === "torch"
+      ? `nn.Dropout(p=${rate})`
+      : fw === "tfjs"
+        ? `tf.layers.dropout({ rate: ${rate} })`
+        : `nn.Dropout(rate=${rate})`;
   return `${c} dropout: keep probability p = ${noise.keep} (the paper's p) = DROP RATE ${rate} in this framework: ${layer}`;
 }
 
 /** The snippet text for a critical (or chosen) initialisation. */
-export function initSnippet(fw: SnippetFormat, sigmaW2: number, sigmaB2: number, noise: Noise, label: string): string {
+export function initSnippet(
+  fw: SnippetFormat,
+  sigmaW2: number,
+  sigmaB2: number,
+  noise: Noise,
+  label: string,
+): string {
   const head = `sigprop: ${label}; σ_w² = ${sigmaW2}, σ_b² = ${sigmaB2}, μ2 = ${noise.mu2}`;
   const drop = dropoutLine(noise, fw);
   if (fw === "torch") {
@@ -37,7 +50,9 @@ export function initSnippet(fw: SnippetFormat, sigmaW2: number, sigmaB2: number,
       "",
       "# model.apply(sigprop_init_)",
       drop,
-    ].filter((l, i, a) => l !== "" || i < a.length - 1).join("\n");
+    ]
+      .filter((l, i, a) => l !== "" || i < a.length - 1)
+      .join("\n");
   }
   if (fw === "tfjs") {
     return [

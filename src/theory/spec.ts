@@ -43,14 +43,22 @@ export function parseSpec(parameter: string, text: string, valid: string): Parse
 }
 
 /** Reject keys other than the allowed ones. */
-export function checkKeys(parameter: string, text: string, spec: ParsedSpec, allowed: string[], valid: string) {
+export function checkKeys(
+  parameter: string,
+  text: string,
+  spec: ParsedSpec,
+  allowed: string[],
+  valid: string,
+) {
   for (const k of Object.keys(spec.params)) {
     if (!allowed.includes(k)) {
       throw new InputError(
         parameter,
         text,
         valid,
-        allowed.length ? `unknown parameter '${k}' (this one takes ${allowed.join(", ")})` : `'${spec.name}' takes no parameters`,
+        allowed.length
+          ? `unknown parameter '${k}' (this one takes ${allowed.join(", ")})`
+          : `'${spec.name}' takes no parameters`,
       );
     }
   }

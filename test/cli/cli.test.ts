@@ -12,23 +12,56 @@ import { parseNoise } from "../../src/theory/noise.js";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
 function sigprop(...args: string[]) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: root, encoding: "utf8" });
+  const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
+    cwd: root,
+    encoding: "utf8",
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 describe("sigprop analyze", () => {
   it("--json has the contract keys and the library's values", () => {
-    const r = sigprop("analyze", "--activation", "relu", "--noise", "dropout:keep=0.6", "--sigma-w2", "1.2", "--json");
+    const r = sigprop(
+      "analyze",
+      "--activation",
+      "relu",
+      "--noise",
+      "dropout:keep=0.6",
+      "--sigma-w2",
+      "1.2",
+      "--json",
+    );
     expect(r.code).toBe(0);
     const lines = r.out.trim().split("\n");
     expect(lines).toHaveLength(1);
     const j = JSON.parse(lines[0]);
-    for (const k of ["activation", "noise", "sigma_w2", "sigma_b2", "q_star", "q_status", "chi1", "chi_grad", "chi_q", "c_star", "chi_c", "xi_q", "xi_c", "trainable_depth", "phase"]) {
+    for (const k of [
+      "activation",
+      "noise",
+      "sigma_w2",
+      "sigma_b2",
+      "q_star",
+      "q_status",
+      "chi1",
+      "chi_grad",
+      "chi_q",
+      "c_star",
+      "chi_c",
+      "xi_q",
+      "xi_c",
+      "trainable_depth",
+      "phase",
+    ]) {
       expect(j).toHaveProperty(k);
     }
     expect(j.noise.kind).toBe("dropout");
     expect(j.noise.mu2).toBeCloseTo(1 / 0.6, 14);
-    const lib = analyze({ activation: makeActivation("relu"), noise: parseNoise("dropout:keep=0.6"), sigmaW2: 1.2, sigmaB2: 0 });
+    const lib = analyze({
+      activation: makeActivation("relu"),
+      noise: parseNoise("dropout:keep=0.6"),
+      sigmaW2: 1.2,
+      sigmaB2: 0,
+    });
     expect(j.c_star).toBe(lib.c_star);
     expect(j.xi_c).toBe(lib.xi_c);
     expect(j.xi_q).toBeNull(); // χ_q = 1: infinite
@@ -73,20 +106,49 @@ describe("sigprop critical / eoc / dynamics / phase", () => {
     expect(sigprop("critical", "--format", "keras").code).toBe(2);
   });
   it("eoc: points with stability; empty with a reason for softplus", () => {
-    const e = JSON.parse(sigprop("eoc", "--activation", "tanh", "--sigma-b2-range", "0.1:0.3:3", "--json").out);
+    const e = JSON.parse(
+      sigprop("eoc", "--activation", "tanh", "--sigma-b2-range", "0.1:0.3:3", "--json").out,
+    );
     expect(e.points).toHaveLength(3);
-    for (const p of e.points) for (const k of ["sigma_b2", "sigma_w2", "q_star", "chi_q", "stable"]) expect(p).toHaveProperty(k);
+    for (const p of e.points)
+      for (const k of ["sigma_b2", "sigma_w2", "q_star", "chi_q", "stable"]) expect(p).toHaveProperty(k);
     const s = JSON.parse(sigprop("eoc", "--activation", "softplus", "--json").out);
     expect(s.points).toEqual([]);
     expect(s.reason).toBeTruthy();
   });
   it("dynamics: q grows by 2μ2 per layer for ReLU He init with additive noise", () => {
-    const d = JSON.parse(sigprop("dynamics", "--noise", "gauss_add:std=1", "--sigma-w2", "2", "--q0", "4", "--depth", "5", "--json").out);
+    const d = JSON.parse(
+      sigprop(
+        "dynamics",
+        "--noise",
+        "gauss_add:std=1",
+        "--sigma-w2",
+        "2",
+        "--q0",
+        "4",
+        "--depth",
+        "5",
+        "--json",
+      ).out,
+    );
     expect(d.q).toEqual([4, 6, 8, 10, 12, 14]);
     expect(d.c).toHaveLength(6);
   });
   it("phase: a grid of χ1 and ξ_c", () => {
-    const p = JSON.parse(sigprop("phase", "--activation", "relu", "--noise", "dropout:keep=0.8", "--sigma-w2-range", "1:2:3", "--sigma-b2-range", "0:0:1", "--json").out);
+    const p = JSON.parse(
+      sigprop(
+        "phase",
+        "--activation",
+        "relu",
+        "--noise",
+        "dropout:keep=0.8",
+        "--sigma-w2-range",
+        "1:2:3",
+        "--sigma-b2-range",
+        "0:0:1",
+        "--json",
+      ).out,
+    );
     expect(p.chi1).toHaveLength(1);
     expect(p.chi1[0]).toHaveLength(3);
     expect(p.chi1[0][1]).toBeCloseTo(0.75, 14); // χ1 = σ_w²/2

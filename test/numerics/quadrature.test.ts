@@ -26,14 +26,18 @@ describe("adaptive integration", () => {
     // ∫_{-10}^{10} e^{−x²} dx = √π erf(10) (= √π to 1e-44)
     expect(integrate((x) => Math.exp(-x * x), -10, 10)).toBeCloseTo(Math.sqrt(Math.PI), 14);
     // kink at 0.3: ∫_{-1}^{1} |x − 0.3| dx = (1.3² + 0.7²)/2
-    expect(Math.abs(integrate((x) => Math.abs(x - 0.3), -1, 1, [0.3]) - (1.69 + 0.49) / 2)).toBeLessThan(1e-15);
+    expect(Math.abs(integrate((x) => Math.abs(x - 0.3), -1, 1, [0.3]) - (1.69 + 0.49) / 2)).toBeLessThan(
+      1e-15,
+    );
     // a narrow Lorentzian peak: ∫_{-1}^{1} ε/(x²+ε²) dx = 2 atan(1/ε)
     const e = 1e-4;
     const v = integrate((x) => e / (x * x + e * e), -1, 1, [0]);
     expect(Math.abs(v - 2 * Math.atan(1 / e)) / v).toBeLessThan(1e-12);
   });
   it("raises instead of returning a wrong value when the budget is exhausted", () => {
-    expect(() => integrate((x) => Math.sin(1 / x), 1e-9, 1, [], { maxPanels: 50, rtol: 1e-14 })).toThrow(IntegrationError);
+    expect(() => integrate((x) => Math.sin(1 / x), 1e-9, 1, [], { maxPanels: 50, rtol: 1e-14 })).toThrow(
+      IntegrationError,
+    );
   });
 });
 

@@ -2,7 +2,13 @@
 import { describe, expect, it } from "vitest";
 import { makeActivation, parseActivation } from "../../src/theory/activations.js";
 import { analyze } from "../../src/theory/analyze.js";
-import { criticalInit, eocCurve, FLOAT32_MAX, FLOAT32_MIN_NORMAL, overflowDepth } from "../../src/theory/critical.js";
+import {
+  criticalInit,
+  eocCurve,
+  FLOAT32_MAX,
+  FLOAT32_MIN_NORMAL,
+  overflowDepth,
+} from "../../src/theory/critical.js";
 import { parseNoise } from "../../src/theory/noise.js";
 import { eocRate } from "../../src/theory/rates.js";
 import { dynamics } from "../../src/theory/dynamics.js";
@@ -38,7 +44,9 @@ describe("ReLU family (THEORY.md §1 table)", () => {
     const n = parseNoise("dropout:keep=0.8");
     const r = criticalInit(a, n);
     expect(rel(r.sigma_w2 as number, 2 / (1.04 * 1.25))).toBeLessThan(1e-14);
-    expect(analyze({ activation: a, noise: n, sigmaW2: r.sigma_w2 as number, sigmaB2: 0 }, 3.3).q_status).toBe("marginal");
+    expect(
+      analyze({ activation: a, noise: n, sigmaW2: r.sigma_w2 as number, sigmaB2: 0 }, 3.3).q_status,
+    ).toBe("marginal");
   });
 });
 
@@ -47,7 +55,10 @@ describe("edge of chaos for smooth φ", () => {
     for (const sb2 of [0.01, 0.05, 0.3, 1]) {
       const t = makeActivation("tanh");
       const r = criticalInit(t, parseNoise("none"), sb2);
-      const a = analyze({ activation: t, noise: parseNoise("none"), sigmaW2: r.sigma_w2 as number, sigmaB2: sb2 }, r.q_star as number);
+      const a = analyze(
+        { activation: t, noise: parseNoise("none"), sigmaW2: r.sigma_w2 as number, sigmaB2: sb2 },
+        r.q_star as number,
+      );
       expect(rel(a.q_star as number, r.q_star as number)).toBeLessThan(1e-11);
       expect(Math.abs((a.chi1 as number) - 1)).toBeLessThan(1e-11);
       expect(a.phase).toBe("edge_of_chaos");
@@ -57,7 +68,10 @@ describe("edge of chaos for smooth φ", () => {
     const t = makeActivation("tanh");
     const n = parseNoise("dropout:keep=0.8");
     const r = criticalInit(t, n, 0.1);
-    const a = analyze({ activation: t, noise: n, sigmaW2: r.sigma_w2 as number, sigmaB2: 0.1 }, r.q_star as number);
+    const a = analyze(
+      { activation: t, noise: n, sigmaW2: r.sigma_w2 as number, sigmaB2: 0.1 },
+      r.q_star as number,
+    );
     expect(Math.abs((a.chi_grad as number) - 1)).toBeLessThan(1e-11);
   });
   it("tanh at σ_b² = 0: σ_w² = 1, q* → 0", () => {
@@ -91,7 +105,12 @@ describe("edge of chaos for smooth φ", () => {
 
 describe("float32 over/underflow depth L*", () => {
   it("matches a float32 iteration of q^l = γ q^{l−1}", () => {
-    for (const [sw2, p] of [[1.0, 0.6], [1.6, 0.6], [2.5, 0.6], [0.5, 0.9]]) {
+    for (const [sw2, p] of [
+      [1.0, 0.6],
+      [1.6, 0.6],
+      [2.5, 0.6],
+      [0.5, 0.9],
+    ]) {
       const { gamma, depth } = overflowDepth(sw2, 1 / p, 1);
       let q = Math.fround(1);
       let l = 0;

@@ -49,7 +49,12 @@ describe("published check values (THEORY.md §2, 10 significant digits given)", 
     });
   }
   it("the same μ2 gives the same correlation results (dropout p=0.5 ≡ Gaussian s=1 ≡ Poisson)", () => {
-    const vals = ["dropout:keep=0.5", "gauss_mult:std=1", "poisson_mult", "laplace_mult:scale=0.7071067811865476"].map((s) => {
+    const vals = [
+      "dropout:keep=0.5",
+      "gauss_mult:std=1",
+      "poisson_mult",
+      "laplace_mult:scale=0.7071067811865476",
+    ].map((s) => {
       const n = parseNoise(s);
       return analyze({ activation: relu, noise: n, sigmaW2: 2 / n.mu2, sigmaB2: 0 });
     });
@@ -70,7 +75,10 @@ describe("published check values (THEORY.md §2, 10 significant digits given)", 
     }
   });
   it("tanh with additive noise std 1 at σ_w² = 1: q* = 1.4638508911 (FIGURES.md Fig 2)", () => {
-    const r = analyze({ activation: makeActivation("tanh"), noise: parseNoise("gauss_add:std=1"), sigmaW2: 1, sigmaB2: 0 }, 4);
+    const r = analyze(
+      { activation: makeActivation("tanh"), noise: parseNoise("gauss_add:std=1"), sigmaW2: 1, sigmaB2: 0 },
+      4,
+    );
     expect(rel(r.q_star as number, 1.4638508911)).toBeLessThan(6e-11);
   });
 });

@@ -17,17 +17,50 @@ import {
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
 
 describe("closed forms agree with quadrature of φ itself", () => {
-  const withClosed = ["relu", "leaky_relu:alpha=0.3", "linear", "erf", "hard_tanh", "shifted_relu:alpha=0.7", "elu:alpha=1", "elu:alpha=2", "selu"];
+  const withClosed = [
+    "relu",
+    "leaky_relu:alpha=0.3",
+    "linear",
+    "erf",
+    "hard_tanh",
+    "shifted_relu:alpha=0.7",
+    "elu:alpha=1",
+    "elu:alpha=2",
+    "selu",
+  ];
   for (const spec of withClosed) {
     it(spec, () => {
       const a = parseActivation(spec);
       for (const q of [1e-3, 0.4, 2.5, 40]) {
-        if (a.closed.m2) expect(rel(a.closed.m2(q), gaussMean((u) => a.phi(u) ** 2, q, a.kinks))).toBeLessThan(1e-12);
-        if (a.closed.d2) expect(rel(a.closed.d2(q), gaussMean((u) => a.dphi(u) ** 2, q, a.kinks))).toBeLessThan(1e-12);
+        if (a.closed.m2)
+          expect(
+            rel(
+              a.closed.m2(q),
+              gaussMean((u) => a.phi(u) ** 2, q, a.kinks),
+            ),
+          ).toBeLessThan(1e-12);
+        if (a.closed.d2)
+          expect(
+            rel(
+              a.closed.d2(q),
+              gaussMean((u) => a.dphi(u) ** 2, q, a.kinks),
+            ),
+          ).toBeLessThan(1e-12);
         if (a.closed.uphidphi) {
-          expect(rel(a.closed.uphidphi(q), gaussMean((u) => u * a.phi(u) * a.dphi(u), q, a.kinks))).toBeLessThan(1e-12);
+          expect(
+            rel(
+              a.closed.uphidphi(q),
+              gaussMean((u) => u * a.phi(u) * a.dphi(u), q, a.kinks),
+            ),
+          ).toBeLessThan(1e-12);
         }
-        if (a.closed.dd2) expect(rel(a.closed.dd2(q), gaussMean((u) => a.d2phi(u) ** 2, q, a.kinks))).toBeLessThan(1e-12);
+        if (a.closed.dd2)
+          expect(
+            rel(
+              a.closed.dd2(q),
+              gaussMean((u) => a.d2phi(u) ** 2, q, a.kinks),
+            ),
+          ).toBeLessThan(1e-12);
         for (const c of [-0.6, 0.2, 0.9]) {
           if (a.closed.kernel) {
             const quad = gaussMean2((x, y) => a.phi(x) * a.phi(y), q, q * 1.3, c, a.kinks, a.kinks, q);
@@ -50,7 +83,9 @@ describe("Mehler series equals 2-D quadrature for smooth φ", () => {
       for (const q of [0.05, 1.3, 7, 24]) {
         for (const c of [-0.7, 0.1, 0.66, 0.97]) {
           const scale = Math.sqrt(gaussMean((u) => a.phi(u) ** 2, q));
-          expect(Math.abs(kernel(a, q, q, c) - kernelQuadrature(a, q, q, c))).toBeLessThan(1e-12 * scale * scale);
+          expect(Math.abs(kernel(a, q, q, c) - kernelQuadrature(a, q, q, c))).toBeLessThan(
+            1e-12 * scale * scale,
+          );
           expect(Math.abs(dkernel(a, q, q, c) - dkernelQuadrature(a, q, q, c))).toBeLessThan(1e-12);
         }
       }
@@ -59,7 +94,9 @@ describe("Mehler series equals 2-D quadrature for smooth φ", () => {
 });
 
 describe("Gaussian integration by parts: E[uφφ′]/q = E[φ′²] + E[φφ″] for smooth φ", () => {
-  for (const name of ACTIVATION_NAMES.filter((n) => ["tanh", "swish", "gelu", "softplus", "sigmoid", "erf"].includes(n))) {
+  for (const name of ACTIVATION_NAMES.filter((n) =>
+    ["tanh", "swish", "gelu", "softplus", "sigmoid", "erf"].includes(n),
+  )) {
     it(name, () => {
       const a = makeActivation(name);
       for (const q of [0.2, 3]) {

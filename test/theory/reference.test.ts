@@ -19,8 +19,22 @@ import {
   kernelQuadrature,
 } from "../../src/theory/expectations.js";
 
-interface Moment { activation: string; q: number; m2: number; d2: number; m1: number; uphidphi: number; dd2?: number }
-interface Kernel { activation: string; q: number; c: number; kernel: number; dkernel: number }
+interface Moment {
+  activation: string;
+  q: number;
+  m2: number;
+  d2: number;
+  m1: number;
+  uphidphi: number;
+  dd2?: number;
+}
+interface Kernel {
+  activation: string;
+  q: number;
+  c: number;
+  kernel: number;
+  dkernel: number;
+}
 
 const dir = new URL("../reference/theory/", import.meta.url);
 const files = readdirSync(dir).filter((f) => f.endsWith(".json"));

@@ -111,9 +111,12 @@ function realLogF(M: number, p: number, L: number, b: number): number {
 }
 
 function checkInput(inp: PwlSpectrumInput) {
-  if (!(inp.p > 0 && inp.p <= 1)) throw new InputError("p", String(inp.p), "a probability in (0, 1]", "P(φ′ = 1) must be positive");
-  if (!(inp.sigmaW2 > 0 && Number.isFinite(inp.sigmaW2))) throw new InputError("--sigma-w2", String(inp.sigmaW2), "a number > 0");
-  if (!Number.isInteger(inp.depth) || inp.depth < 1) throw new InputError("--depth", String(inp.depth), "an integer ≥ 1");
+  if (!(inp.p > 0 && inp.p <= 1))
+    throw new InputError("p", String(inp.p), "a probability in (0, 1]", "P(φ′ = 1) must be positive");
+  if (!(inp.sigmaW2 > 0 && Number.isFinite(inp.sigmaW2)))
+    throw new InputError("--sigma-w2", String(inp.sigmaW2), "a number > 0");
+  if (!Number.isInteger(inp.depth) || inp.depth < 1)
+    throw new InputError("--depth", String(inp.depth), "an integer ≥ 1");
 }
 
 /** Edge and atoms of the spectrum (see module doc). */
@@ -131,7 +134,13 @@ export function pwlSpectrum(inp: PwlSpectrumInput): PwlSpectrum {
   }
   const contMass = 1 - atoms.reduce((s, a) => s + a.mass, 0);
   if (contMass <= 1e-15) {
-    return { edge: null, support_max: atoms.length ? Math.max(...atoms.map((a) => a.x)) : 0, atoms, continuous_mass: 0, edge_root: null };
+    return {
+      edge: null,
+      support_max: atoms.length ? Math.max(...atoms.map((a) => a.x)) : 0,
+      atoms,
+      continuous_mass: 0,
+      edge_root: null,
+    };
   }
   // critical point of F on the physical branch
   const A = 1 + b - L;
@@ -147,7 +156,13 @@ export function pwlSpectrum(inp: PwlSpectrumInput): PwlSpectrum {
     return { edge: c, support_max: c, atoms, continuous_mass: contMass, edge_root: null };
   }
   const edge = Math.exp(logc - realLogF(Mstar, p, L, b));
-  return { edge, support_max: Math.max(edge, ...atoms.map((a) => a.x)), atoms, continuous_mass: contMass, edge_root: Mstar };
+  return {
+    edge,
+    support_max: Math.max(edge, ...atoms.map((a) => a.x)),
+    atoms,
+    continuous_mass: contMass,
+    edge_root: Mstar,
+  };
 }
 
 export interface DensityOptions {

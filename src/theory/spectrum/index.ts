@@ -10,11 +10,13 @@ import { makeNoise } from "../noise.js";
 import { criticalFromQStar } from "./critical.js";
 import { pwlDensity, type Atom } from "./density.js";
 import { spectrumMoments, type WeightLaw } from "./moments.js";
+import { smoothDensity } from "./smoothDensity.js";
 
 export * from "./critical.js";
 export * from "./density.js";
 export * from "./moments.js";
 export * from "./series.js";
+export * from "./smoothDensity.js";
 
 export interface SpectrumTheoryInput {
   activation: Activation;
@@ -66,7 +68,11 @@ export function spectrumTheory(inp: SpectrumTheoryInput): SpectrumTheory {
   let layerQ: number[];
   if (inp.qStar !== undefined) {
     if (inp.sigmaW2 !== undefined) {
-      throw new InputError("--sigma-w2", String(inp.sigmaW2), "absent when --q-star is given (σ_w², σ_b² follow from q*)");
+      throw new InputError(
+        "--sigma-w2",
+        String(inp.sigmaW2),
+        "absent when --q-star is given (σ_w², σ_b² follow from q*)",
+      );
     }
     const cr = criticalFromQStar(activation, inp.qStar);
     sigmaW2 = cr.sigma_w2;
@@ -76,7 +82,8 @@ export function spectrumTheory(inp: SpectrumTheoryInput): SpectrumTheory {
     if (!cr.stable) notes.push("q* is an unstable fixed point of the variance map (V′(q*) > 1)");
     layerQ = new Array<number>(depth).fill(qStar);
   } else {
-    if (inp.sigmaW2 === undefined) throw new InputError("--sigma-w2", "(missing)", "a number > 0, or give --q-star");
+    if (inp.sigmaW2 === undefined)
+      throw new InputError("--sigma-w2", "(missing)", "a number > 0, or give --q-star");
     sigmaW2 = inp.sigmaW2;
     sigmaB2 = inp.sigmaB2 ?? 0;
     const model = { activation, noise: makeNoise("none"), sigmaW2, sigmaB2 };
@@ -109,9 +116,28 @@ export function spectrumTheory(inp: SpectrumTheoryInput): SpectrumTheory {
       atoms = d.atoms;
       density = { x: d.x, rho: d.density };
     } else notes.push("density: layers at different variances; only moments are computed");
-  } else {
-    notes.push("density: free-probability density implemented for piecewise-linear φ (φ′ ∈ {0,1}) only; moments are exact for any φ");
-  }
+  } else if (constantQ) {
+    try {
+      const d = smoothDensity(
+        { activation, q: layerQ[0], sigmaW2, depth, weights },
+        { points: inp.points ?? 200 },
+      );
+      edge = d.edge;
+      supportMax = d.edge;
+      if (d.atom0 > 0) atoms = [{ x: 0, mass: d.atom0 }];
+      density = { x: d.x, rho: d.density };
+      notes.push(
+        "density: Newton continuation of the free-probability equation (M_D by 1024-node Gauss–Legendre)",
+      );
+      if (d.left_edge !== null)
+        notes.push(
+          `density: the support has a left edge near ${d.left_edge.toPrecision(6)} (zero density below)`,
+        );
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      notes.push(`density: ${e.message}`);
+    }
+  } else notes.push("density: layers at different variances; only moments are computed");
   return {
     activation: activation.spec,
     weights,

@@ -78,7 +78,8 @@ export function spectrumMoments(input: SpectrumMomentsInput): SpectrumMoments {
   const K = input.order ?? 3;
   if (!Number.isInteger(depth) || depth < 1) throw new InputError("--depth", String(depth), "an integer ≥ 1");
   const qs = typeof input.q === "number" ? new Array<number>(depth).fill(input.q) : [...input.q];
-  if (qs.length !== depth) throw new RangeError(`spectrumMoments: ${qs.length} layer variances for depth ${depth}`);
+  if (qs.length !== depth)
+    throw new RangeError(`spectrumMoments: ${qs.length} layer variances for depth ${depth}`);
   const sW = sFromMoments(weightMoments(weights, sigmaW2, K));
   const s1 = weights === "gaussian" ? -1 : 0;
   let S = [1, ...new Array<number>(K - 1).fill(0)];
@@ -94,7 +95,12 @@ export function spectrumMoments(input: SpectrumMomentsInput): SpectrumMoments {
     }
     if (l === 0) mu0 = mu;
     if (!(mu[0] > 0)) {
-      throw new InputError("--activation", activation.spec, "an activation with E[φ′²] > 0 at q*", "φ′ vanishes almost surely");
+      throw new InputError(
+        "--activation",
+        activation.spec,
+        "an activation with E[φ′²] > 0 at q*",
+        "φ′ vanishes almost surely",
+      );
     }
     S = mulSeries(mulSeries(S, sFromMoments(mu), K), sW, K);
     mean *= sigmaW2 * mu[0];

@@ -21,7 +21,8 @@ export function mulSeries(a: readonly number[], b: readonly number[], n: number)
  * Returns g with g[0] = 0 and f(g(z)) = z + O(z^{K+1}).
  */
 export function revertSeries(f: readonly number[], K: number): number[] {
-  if (!(f[1] !== 0 && Number.isFinite(f[1]))) throw new RangeError("revertSeries: f'(0) must be finite and non-zero");
+  if (!(f[1] !== 0 && Number.isFinite(f[1])))
+    throw new RangeError("revertSeries: f'(0) must be finite and non-zero");
   const g = new Array<number>(K + 1).fill(0);
   g[1] = 1 / f[1];
   for (let n = 2; n <= K; n++) {

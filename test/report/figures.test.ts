@@ -1,0 +1,142 @@
+/**
+ * Figure data against the theory, computed another way: closed forms of THEORY.md §2 (noisy ReLU) and the
+ * public check values, with a fake simulator standing in for src/sim.
+ */
+import { describe, expect, it } from "vitest";
+import type { Figure, Json, Scale } from "../../src/report/figure.js";
+import { fig2 } from "../../src/report/figures/fig2.js";
+import { criticalBoundary, fig3, FIG3_MODELS } from "../../src/report/figures/fig3.js";
+import { fig4, phaseDiagram } from "../../src/report/figures/fig4.js";
+import { fig5, fig5Theory, fitFig5, FIG5_C0S } from "../../src/report/figures/fig5.js";
+import { criticalRelu } from "../../src/report/figures/common.js";
+import { decayWindow, fitDecay } from "../../src/report/depthFit.js";
+import { dynamics } from "../../src/theory/dynamics.js";
+import { modelOf } from "../../src/report/jobs.js";
+import { fakeSimulator } from "./fakeSim.js";
+
+const TINY: Scale = { name: "tiny", width: 8, networks: 3, weights: "gaussian", pairs: 1 };
+
+async function buildWithFake(fig: Figure, noise = 0.001) {
+  const sim = fakeSimulator({ noise });
+  const results = new Map<string, Json>();
+  for (const j of fig.jobs(TINY)) results.set(j.id, await j.run({ sim, seed: 7, onProgress: () => {} }));
+  return fig.build(TINY, results);
+}
+
+/** g(c) of THEORY.md §2 and c* from bisection on g(c)/μ2 = c in (1/(πμ2), 1/μ2). */
+function g(c: number) {
+  return (c * Math.asin(c) + Math.sqrt(1 - c * c)) / Math.PI + c / 2;
+}
+function cStarClosedForm(mu2: number) {
+  let lo = 1 / (Math.PI * mu2);
+  let hi = 1 / mu2;
+  for (let i = 0; i < 200; i++) {
+    const mid = (lo + hi) / 2;
+    if (g(mid) / mu2 - mid > 0) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+describe("Fig 2", () => {
+  it("records tanh + noise q* and ReLU + additive noise growing by 2μ2 per layer", async () => {
+    const out = await buildWithFake(fig2);
+    const qStar = (out.data.q_star as Record<string, { q_star: number }>)["tanh + noise"].q_star;
+    expect(qStar).toBeCloseTo(1.4638508911, 9);
+    const relu = out.tables.find((t) => t.name === "b_relu_noise")!.rows.map((r) => r.theory_q as number);
+    relu.forEach((q, l) => expect(q).toBeCloseTo(4 + 2 * l, 10));
+    expect(out.agreement).toHaveLength(8);
+    for (const a of out.agreement) expect(a.maxAbsZ).toBeLessThan(1);
+  });
+});
+
+describe("Fig 3", () => {
+  it("uses σ_w² = 2/μ2 scaled by the paper's factors and draws the analytic boundary", async () => {
+    const crit = FIG3_MODELS.filter((m) => m.sigmaWScale === 1).map((m) => m.spec.sigmaW2);
+    expect(crit[0]).toBeCloseTo(2 * 0.6, 14); // dropout keep 0.6: 2p
+    expect(crit[1]).toBeCloseTo(2 / (1 + 0.25 ** 2), 14);
+    const under = FIG3_MODELS.find((m) => m.sigmaWScale === 0.85)!;
+    expect(under.spec.sigmaW2).toBeCloseTo(1.2 * 0.85 ** 2, 14);
+    const b = criticalBoundary(11);
+    b.mu2.forEach((m, i) => expect(b.sigmaW2[i]).toBeCloseTo(2 / m, 14));
+    expect(b.mu2[0]).toBe(1);
+    expect(b.mu2[10]).toBe(2);
+    const out = await buildWithFake(fig3);
+    // critical ReLU preserves the variance: theory q^l = q⁰ on every layer
+    const critRows = out.tables.find((t) => t.name === "b_dropout_critical")!.rows;
+    for (const r of critRows) expect(r.theory_q as number).toBeCloseTo(4, 10);
+  });
+});
+
+describe("Fig 4", () => {
+  it("χ_c(c*) of the phase diagram matches the closed form (asin(c*)/π + 1/2)/μ2", () => {
+    const ph = phaseDiagram(10);
+    ph.mu2.forEach((mu2, i) => {
+      if (mu2 === 1) {
+        expect(ph.chiC[i]).toBeCloseTo(1, 12); // noiseless: the edge of chaos
+        return;
+      }
+      const c = cStarClosedForm(mu2);
+      expect(ph.cStar[i]).toBeCloseTo(c, 10);
+      expect(ph.chiC[i]).toBeCloseTo((Math.asin(c) / Math.PI + 0.5) / mu2, 10);
+      expect(ph.chiC[i]).toBeLessThan(1);
+    });
+  });
+
+  it("records the public check values and C(1) = 1/μ2", async () => {
+    const out = await buildWithFake(fig4);
+    const fp = out.data.fixed_points as Record<string, { c_star: number; xi_c: number; mu2: number }>;
+    expect(fp["dropout p=0.6"].c_star).toBeCloseTo(0.2839086535, 9);
+    expect(fp["dropout p=0.6"].xi_c).toBeCloseTo(0.9655330257, 9);
+    expect(fp["no noise"].c_star).toBe(1);
+    const a = out.tables.find((t) => t.name === "a_gaussian_s_2")!.rows;
+    expect(a[a.length - 1].theory_c1 as number).toBeCloseTo(1 / 5, 12);
+    expect(out.agreement.length).toBe(5 * 4);
+  });
+});
+
+describe("Fig 5", () => {
+  it("theory ξ_c matches the public check values", () => {
+    expect(fig5Theory(criticalRelu("dropout:keep=0.9")).xi).toBeCloseTo(2.274034322, 8);
+    expect(fig5Theory(criticalRelu("gauss_mult:std=0.1")).xi).toBeCloseTo(6.176931604, 8);
+    expect(fig5Theory(criticalRelu("gauss_mult:std=0.1")).cStar).toBeCloseTo(0.9035358646, 9);
+  });
+
+  it("fits ξ_c against the exact c* and recovers it from mean-field trajectories", () => {
+    for (const noise of ["dropout:keep=0.9", "gauss_mult:std=0.25", "dropout:keep=0.5"]) {
+      const spec = criticalRelu(noise);
+      const t = fig5Theory(spec);
+      const corr = FIG5_C0S.map((c0) => {
+        const c = dynamics(modelOf(spec), 30, 1, c0).c.map((v) => v as number);
+        return { mean: c, std: c.map(() => 1e-6) };
+      });
+      const f = fitFig5(spec, corr, 4);
+      expect(f.combined.xi).not.toBeNull();
+      expect(Math.abs((f.combined.xi as number) - t.xi) / t.xi).toBeLessThan(0.1);
+    }
+  });
+
+  it("decayWindow stops at the sampling floor and fitDecay recovers a pure exponential", () => {
+    const xi = 3;
+    const dev = Array.from({ length: 20 }, (_, l) => 0.5 * Math.exp(-l / xi));
+    const sem = dev.map(() => 0.01);
+    const w = decayWindow(dev, sem, 1);
+    expect(w).toEqual({ from: 1, to: dev.findLastIndex((d) => d >= 0.02) });
+    const c = dev.map((d) => 0.3 + d);
+    const fit = fitDecay(c, 0.3, w, sem);
+    expect(fit.xi).toBeCloseTo(xi, 10);
+    expect(fitDecay(c, 0.3, null).xi).toBeNull();
+  });
+
+  it("builds with a fit per configuration and caption stating the exact-c* fit", async () => {
+    const out = await buildWithFake(fig5, 0);
+    const cfgs = out.data.configurations as { xi_theory: number; xi_fit: number | null }[];
+    expect(cfgs).toHaveLength(9 + 13);
+    expect(out.caption).toContain("exact c*");
+    expect(out.caption).toContain("layer 30");
+    const fitted = cfgs.filter((c) => c.xi_fit !== null);
+    expect(fitted.length).toBeGreaterThan(10);
+    for (const c of fitted)
+      expect(Math.abs((c.xi_fit as number) - c.xi_theory) / c.xi_theory).toBeLessThan(0.25);
+  });
+});

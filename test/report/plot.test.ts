@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import {
+  figureSpec,
+  heatmapPanel,
+  interpolateIndex,
+  lineDotBandPanel,
+  renderPng,
+  renderSvg,
+} from "../../src/report/plot.js";
+
+const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+function lineFigure() {
+  const x = [0, 1, 2, 3, 4];
+  return figureSpec("Test figure", [
+    lineDotBandPanel({
+      title: "(a) panel title",
+      xLabel: "layer l",
+      yLabel: "variance q",
+      theory: [{ series: "theory series", x, y: x.map((v) => 2 * v) }],
+      sim: [{ series: "theory series", x, mean: x.map((v) => 2 * v + 0.1), std: x.map(() => 0.3) }],
+      refLines: [{ label: "identity", x: [0, 4], y: [0, 4] }],
+      markers: [{ series: "theory series", x: 2, y: 4, label: "c*=4" }],
+    }),
+    lineDotBandPanel({
+      title: "(b) log panel",
+      xLabel: "x",
+      yLabel: "y",
+      yScale: "log",
+      theory: [{ series: "s", x, y: x.map((v) => Math.exp(-v)) }],
+      sim: [{ series: "s", x, mean: x.map((v) => (v === 3 ? -1 : Math.exp(-v))), std: x.map(() => 0.5) }],
+    }),
+  ]);
+}
+
+describe("plot rendering", () => {
+  it("renders line + dot + band charts to SVG with the expected marks and labels", async () => {
+    const svg = await renderSvg(lineFigure());
+    expect(svg.startsWith("<svg")).toBe(true);
+    for (const text of [
+      "Test figure",
+      "(a) panel title",
+      "layer l",
+      "variance q",
+      "theory series",
+      "c*=4",
+      "(b) log panel",
+    ]) {
+      expect(svg).toContain(text);
+    }
+    expect(svg).toContain('class="mark-line');
+    expect(svg).toContain('class="mark-symbol');
+    expect(svg).toContain('class="mark-area');
+    expect(svg).not.toContain("NaN");
+  });
+
+  it("rasterises to a valid PNG, deterministically", async () => {
+    const svg = await renderSvg(lineFigure());
+    const png = renderPng(svg, 1);
+    expect([...png.slice(0, 8)]).toEqual(PNG_MAGIC);
+    const width = Buffer.from(png).readUInt32BE(16);
+    const height = Buffer.from(png).readUInt32BE(20);
+    expect(width).toBeGreaterThan(400);
+    expect(height).toBeGreaterThan(200);
+    expect((await renderSvg(lineFigure())) === svg).toBe(true);
+    expect(Buffer.from(renderPng(svg, 1)).equals(Buffer.from(png))).toBe(true);
+  });
+
+  it("renders a heat map with an overlaid curve", async () => {
+    const cells = [];
+    for (const x of [0.1, 0.5, 1]) for (const y of [2, 10, 20]) cells.push({ x, y, value: x * y });
+    const spec = figureSpec("Heat", [
+      heatmapPanel({
+        title: "(b) train loss",
+        xLabel: "keep probability p",
+        yLabel: "depth",
+        colorLabel: "loss",
+        cells,
+        curve: { label: "6ξ_c", x: [0.1, 0.5, 1], y: [2, 8, 20] },
+      }),
+    ]);
+    const svg = await renderSvg(spec);
+    expect(svg).toContain('class="mark-rect');
+    expect(svg).toContain('class="mark-line');
+    expect(svg).toContain("6ξ_c");
+    expect(svg).toContain("keep probability p");
+    expect([...renderPng(svg, 1).slice(0, 8)]).toEqual(PNG_MAGIC);
+  });
+
+  it("maps data values to fractional grid positions for curves over heat maps", () => {
+    expect(interpolateIndex(2, [2, 6, 10])).toBe(0);
+    expect(interpolateIndex(8, [2, 6, 10])).toBeCloseTo(1.5, 12);
+    expect(interpolateIndex(11, [2, 6, 10])).toBeCloseTo(2.25, 12);
+    expect(interpolateIndex(100, [2, 6, 10])).toBeNull();
+  });
+});

@@ -1,0 +1,204 @@
+/**
+ * Empirical Jacobian spectra of simulated networks (src/spectra) against the free-probability theory.
+ * Tolerances come from the spread over independent networks (standard error SE of the mean over
+ * networks) plus, where the quantity is not exact at finite width, an O(1/N) allowance:
+ * - E[(1/N) tr JJᵀ] = (σ_w²/2)^L exactly at any width for bias-free ReLU (flip the sign of row i of
+ *   W^l: h^l_i changes sign, D^l_i ↔ 1 − D^l_i, everything else in the trace is unchanged), so the mean
+ *   is tested at 4 SE with no allowance;
+ * - the eigenvalue counting function at finite N has an O(1/N) bias (measured ≤ 0.7/N at N = 64 and
+ *   256 in development): tolerance 4 SE + 2/N;
+ * - second moments carry O(L²/N) corrections: Richardson extrapolation from N and 4N
+ *   (m(∞) ≈ (4 m(4N) − m(N))/3) is compared at 4 SE of the extrapolant;
+ * - the top atom of hard-tanh with orthogonal weights is an exact rank statement: the multiplicity of
+ *   σ_w^{2L} is N − Σ_l #inactive_l (generic position), whose mean is N(1 − L(1−p)) and whose SD is
+ *   √(L p(1−p) N): tolerance 4 SD/√networks + 1/N.
+ */
+import { describe, expect, it } from "vitest";
+import { makeActivation } from "../../src/theory/activations.js";
+import { Rng } from "../../src/numerics/random.js";
+import { gaussLegendre } from "../../src/numerics/gaussLegendre.js";
+import {
+  empiricalSpectrum,
+  haarOrthogonal,
+  hutchinsonMoments,
+  jacobian,
+  jjtEigenvalues,
+  sampleNetwork,
+} from "../../src/spectra/jacobian.js";
+import { spectrumHistogram } from "../../src/spectra/histogram.js";
+import { pwlDensity, pwlSpectrum } from "../../src/theory/spectrum/density.js";
+import { spectrumMoments } from "../../src/theory/spectrum/moments.js";
+import { criticalFromQStar } from "../../src/theory/spectrum/critical.js";
+
+const relu = makeActivation("relu");
+
+describe("Haar orthogonal sampling", () => {
+  it("is orthogonal to 1e-13 and has E[tr O] = 0, Var[tr O] = 1 (Diaconis–Shahshahani)", () => {
+    const rng = new Rng(3);
+    const n = 12;
+    const traces: number[] = [];
+    for (let s = 0; s < 400; s++) {
+      const o = haarOrthogonal(n, rng);
+      if (s < 3) {
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < n; j++) {
+            let d = 0;
+            for (let k = 0; k < n; k++) d += o[k * n + i] * o[k * n + j];
+            expect(Math.abs(d - (i === j ? 1 : 0))).toBeLessThan(1e-13);
+          }
+      }
+      let t = 0;
+      for (let i = 0; i < n; i++) t += o[i * n + i];
+      traces.push(t);
+    }
+    const m = traces.reduce((a, b) => a + b, 0) / traces.length;
+    const v = traces.reduce((a, b) => a + (b - m) ** 2, 0) / (traces.length - 1);
+    // SE of the mean = 1/√400 = 0.05; SE of the variance ≈ √(2/400) ≈ 0.07 (tr O ≈ N(0,1))
+    expect(Math.abs(m)).toBeLessThan(0.2);
+    expect(Math.abs(v - 1)).toBeLessThan(0.3);
+  });
+});
+
+describe("ReLU Jacobian spectra vs theory", () => {
+  for (const weights of ["gaussian", "orthogonal"] as const) {
+    it(`${weights}: mean of (1/N) tr JJᵀ = 1 (exact at any width), at 4 SE`, () => {
+      const em = empiricalSpectrum(
+        { activation: relu, sigmaW2: 2, sigmaB2: 0, width: 48, depth: 3, weights, q0: 1 },
+        120,
+        21,
+        1,
+      );
+      expect(Math.abs(em.moments[0] - 1)).toBeLessThan(4 * em.moments_se[0]);
+    });
+    it(`${weights}: second moment by Richardson extrapolation in N (16 → 64) vs 1 + var`, () => {
+      const L = 3;
+      const th = spectrumMoments({ activation: relu, sigmaW2: 2, depth: L, weights, q: 1 });
+      const a = empiricalSpectrum(
+        { activation: relu, sigmaW2: 2, sigmaB2: 0, width: 16, depth: L, weights, q0: 1 },
+        800,
+        5,
+        2,
+      );
+      const b = empiricalSpectrum(
+        { activation: relu, sigmaW2: 2, sigmaB2: 0, width: 64, depth: L, weights, q0: 1 },
+        120,
+        6,
+        2,
+      );
+      const ext = (4 * b.moments[1] - a.moments[1]) / 3;
+      const se = Math.sqrt(16 * b.moments_se[1] ** 2 + a.moments_se[1] ** 2) / 3;
+      expect(Math.abs(ext - th.moments[1])).toBeLessThan(4 * se);
+    });
+    it(`${weights}: the eigenvalue counting function matches atom + ∫ρ at three points`, () => {
+      const L = 4;
+      const N = 64;
+      const inp = { p: 0.5, sigmaW2: 2, depth: L, weights };
+      const edge = pwlSpectrum(inp).edge as number;
+      const ts = [0.05, 0.2, 0.5].map((f) => f * edge);
+      const cdf = ts.map((t) => 0.5 + integrateDensity(inp, t));
+      const rng = new Rng(17);
+      const nets = 30;
+      const per: number[][] = [];
+      for (let r = 0; r < nets; r++) {
+        const net = sampleNetwork(
+          { activation: relu, sigmaW2: 2, sigmaB2: 0, width: N, depth: L, weights, q0: 1 },
+          rng,
+        );
+        const ev = jjtEigenvalues(jacobian(net), N);
+        per.push(ts.map((t) => ev.filter((x) => x <= t).length / N));
+      }
+      ts.forEach((_, j) => {
+        const xs = per.map((r) => r[j]);
+        const m = xs.reduce((a, b) => a + b, 0) / nets;
+        const se = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (nets - 1) / nets);
+        expect(Math.abs(m - cdf[j])).toBeLessThan(4 * se + 2 / N);
+      });
+    });
+  }
+});
+
+describe("hard-tanh at small q* with orthogonal weights (near-isometry)", () => {
+  it("the top atom σ_w^{2L} has mass 1 − L(1−p) and the mean is 1", () => {
+    const act = makeActivation("hard_tanh");
+    const q = 0.15;
+    const L = 6;
+    const N = 64;
+    const c = criticalFromQStar(act, q);
+    const p = c.p as number;
+    const top = Math.pow(c.sigma_w2, L);
+    const rng = new Rng(9);
+    const nets = 20;
+    const fr: number[] = [];
+    for (let r = 0; r < nets; r++) {
+      const net = sampleNetwork(
+        {
+          activation: act,
+          sigmaW2: c.sigma_w2,
+          sigmaB2: c.sigma_b2,
+          width: N,
+          depth: L,
+          weights: "orthogonal",
+          q0: q,
+        },
+        rng,
+      );
+      const ev = jjtEigenvalues(jacobian(net), N);
+      fr.push(ev.filter((x) => Math.abs(x - top) < 1e-8 * top).length / N);
+    }
+    const m = fr.reduce((a, b) => a + b, 0) / nets;
+    const sd = Math.sqrt((L * p * (1 - p)) / N);
+    expect(Math.abs(m - (1 - L * (1 - p)))).toBeLessThan((4 * sd) / Math.sqrt(nets) + 1 / N);
+    const sp = pwlSpectrum({ p, sigmaW2: c.sigma_w2, depth: L, weights: "orthogonal" });
+    expect(sp.atoms[1].mass).toBeCloseTo(1 - L * (1 - p), 12);
+  });
+});
+
+describe("matrix-free moments", () => {
+  it("Hutchinson estimates of (1/N) tr (JJᵀ)^k agree with exact traces within 5 SD of the estimator", () => {
+    const N = 64;
+    const net = sampleNetwork(
+      { activation: relu, sigmaW2: 2, sigmaB2: 0, width: N, depth: 3, weights: "gaussian", q0: 1 },
+      new Rng(2),
+    );
+    const ev = jjtEigenvalues(jacobian(net), N);
+    const probes = 200;
+    const est = hutchinsonMoments(net, probes, 3, new Rng(4));
+    for (let k = 1; k <= 3; k++) {
+      const exact = ev.reduce((s, x) => s + Math.pow(x, k), 0) / N;
+      // Rademacher probes: Var(vᵀAv) ≤ 2‖A‖_F², ‖A‖_F² = Σ λ^{2k}
+      const sd = Math.sqrt((2 * ev.reduce((s, x) => s + Math.pow(x, 2 * k), 0)) / probes) / N;
+      expect(Math.abs(est[k - 1] - exact)).toBeLessThan(5 * sd);
+    }
+  });
+});
+
+describe("histogram against the density", () => {
+  it("predicted bin masses plus the zero atom sum to 1 and match the empirical histogram in total", () => {
+    const inp = { p: 0.5, sigmaW2: 2, depth: 3, weights: "orthogonal" as const };
+    const em = empiricalSpectrum(
+      { activation: relu, sigmaW2: 2, sigmaB2: 0, width: 48, depth: 3, weights: "orthogonal", q0: 1 },
+      10,
+      3,
+      1,
+    );
+    const sp = pwlSpectrum(inp);
+    const h = spectrumHistogram(em.eigenvalues, 30, (sp.edge as number) * 1.5, inp);
+    const w = h.edges[1] - h.edges[0];
+    const predTotal = (h.predicted as number[]).reduce((s, x) => s + x * w, 0) + (h.predicted_zero as number);
+    expect(Math.abs(predTotal - 1)).toBeLessThan(1e-4); // 24-point Gauss–Legendre per bin (√ behaviour at the edge)
+    const empTotal = h.empirical.reduce((s, x) => s + x * w, 0) + h.zero_fraction;
+    expect(Math.abs(empTotal - 1)).toBeLessThan(1e-12);
+  });
+});
+
+/** ∫_0^t ρ for the piecewise-linear density (substitution x = t u^{2L} absorbs the x^{1/L−1} singularity). */
+function integrateDensity(
+  inp: { p: number; sigmaW2: number; depth: number; weights: "gaussian" | "orthogonal" },
+  t: number,
+): number {
+  const { nodes, weights } = gaussLegendre(40);
+  const L = inp.depth;
+  const us = Array.from(nodes, (x) => (x + 1) / 2);
+  const d = pwlDensity(inp, { xs: us.map((u) => t * Math.pow(u, 2 * L)) });
+  return us.reduce((s, u, i) => s + (weights[i] / 2) * d.density[i] * t * 2 * L * Math.pow(u, 2 * L - 1), 0);
+}

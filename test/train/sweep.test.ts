@@ -1,0 +1,168 @@
+/**
+ * Sweeps: shards partition the grid exactly once; an interrupted sweep resumes without losing or
+ * repeating finished runs (records are atomic; leftover temp files are ignored and cleaned); a folder
+ * holding another plan is refused; merging shard folders recovers the whole grid; and the CLI runs a tiny
+ * real sweep on IDX files written here, then merges it into heat maps.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { encodeIdx } from "../../src/data/index.js";
+import { InputError } from "../../src/theory/errors.js";
+import { mergeSweeps, parseShard, planRuns, recordFile, runSweep, shardRuns, type RunSpec, type SweepPlan } from "../../src/train/sweep.js";
+import type { TrainResult } from "../../src/train/train.js";
+
+const plan = (over: Partial<SweepPlan> = {}): SweepPlan => ({
+  version: 1,
+  base: { dataset: "mnist", task: "reconstruction", width: 8, activation: "relu", init: "critical", optimizer: "sgd", lr: 0.001, batch: 4, epochs: 1, val_fraction: 0.1, limit: 100, eval_limit: 100, threshold: 0.5 },
+  noises: ["dropout:keep=0.5", "dropout:keep=1"],
+  depths: [2, 6, 10],
+  seeds: [0, 1],
+  ...over,
+});
+
+const fakeResult = (x: number): TrainResult => ({
+  status: "ok",
+  trainable: x < 0.5,
+  trainLoss: x,
+  valLoss: x,
+  baselineLoss: 1,
+  lossRatio: x,
+  threshold: 0.5,
+  history: [],
+  steps: 1,
+  nTrain: 90,
+  nVal: 10,
+  seconds: 0,
+  samplesPerSecond: 0,
+});
+
+const body = (r: RunSpec) => ({ sigma_w2: 1, mu2: 2, result: fakeResult(r.depth / 20) });
+
+describe("sharding", () => {
+  it("shards 0..N−1 cover every run of the grid exactly once, for N = 1..9", () => {
+    const runs = planRuns(plan());
+    expect(runs.length).toBe(12);
+    expect(new Set(runs.map((r) => r.id)).size).toBe(12);
+    for (let n = 1; n <= 9; n++) {
+      const seen = Array.from({ length: n }, (_, i) => shardRuns(runs, { index: i, count: n })).flat();
+      expect(seen.map((r) => r.index).sort((a, b) => a - b)).toEqual(runs.map((r) => r.index));
+    }
+  });
+  it("parses i/N and refuses i ≥ N", () => {
+    expect(parseShard("3/8")).toEqual({ index: 3, count: 8 });
+    expect(() => parseShard("8/8")).toThrow(InputError);
+    expect(() => parseShard("1")).toThrow(InputError);
+  });
+  it("run ids and hashes depend on the whole config", () => {
+    const a = planRuns(plan());
+    const b = planRuns(plan({ base: { ...plan().base, lr: 0.01 } }));
+    expect(a.map((r) => r.id)).toEqual(b.map((r) => r.id));
+    expect(a[0].hash).not.toBe(b[0].hash);
+  });
+});
+
+describe("resume", () => {
+  it("an interrupted sweep resumes: nothing lost, nothing done twice", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sigprop-sweep-"));
+    const p = plan();
+    const calls: string[] = [];
+    let budget = 5;
+    // first attempt "dies" (throws, as a kill would stop it) during the 6th run
+    await expect(
+      runSweep(dir, p, { index: 0, count: 1 }, async (r) => {
+        if (budget-- === 0) throw new Error("killed");
+        calls.push(r.id);
+        return body(r);
+      }),
+    ).rejects.toThrow("killed");
+    expect(readdirSync(join(dir, "runs")).filter((f) => f.endsWith(".json"))).toHaveLength(5);
+    // a partial temp file left by a killed writer for a not-yet-finished run
+    const pending = planRuns(p)[7];
+    writeFileSync(join(dir, "runs", `.${pending.id}.json.999.123.tmp`), "{ partial");
+    const s = await runSweep(dir, p, { index: 0, count: 1 }, async (r) => {
+      calls.push(r.id);
+      return body(r);
+    });
+    expect(s).toMatchObject({ total: 12, shard: 12, skipped: 5, ran: 7 });
+    expect(calls.sort()).toEqual(planRuns(p).map((r) => r.id).sort());
+    expect(readdirSync(join(dir, "runs")).filter((f) => f.endsWith(".tmp"))).toHaveLength(0);
+    // a third run has nothing to do
+    const again = await runSweep(dir, p, { index: 0, count: 1 }, async () => {
+      throw new Error("should not run");
+    });
+    expect(again.ran).toBe(0);
+    // a corrupt record (e.g. edited by hand) is redone, not trusted
+    writeFileSync(recordFile(dir, planRuns(p)[0].id), "not json");
+    const fix = await runSweep(dir, p, { index: 0, count: 1 }, async (r) => body(r));
+    expect(fix.ranIds).toEqual([planRuns(p)[0].id]);
+  });
+
+  it("refuses a folder that holds a different sweep", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sigprop-sweep-"));
+    await runSweep(dir, plan({ depths: [2] }), { index: 0, count: 1 }, async (r) => body(r));
+    await expect(runSweep(dir, plan({ depths: [3] }), { index: 0, count: 1 }, async (r) => body(r))).rejects.toThrow(InputError);
+  });
+
+  it("shards run into separate folders merge into the whole grid; a missing shard is reported", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sigprop-sweep-"));
+    const p = plan();
+    const dirs = [0, 1, 2].map((i) => join(root, `shard${i}`));
+    for (const [i, d] of dirs.entries()) await runSweep(d, p, { index: i, count: 3 }, async (r) => body(r));
+    const m = mergeSweeps(dirs);
+    expect(m.missing).toHaveLength(0);
+    expect(m.records.map((r) => r.index)).toEqual(planRuns(p).map((r) => r.index));
+    const partial = mergeSweeps(dirs.slice(0, 2));
+    expect(partial.missing.map((r) => r.index % 3)).toEqual(new Array(4).fill(2));
+  });
+});
+
+describe("sigprop train / sweep CLI (tiny IDX data)", () => {
+  const root = fileURLToPath(new URL("../..", import.meta.url));
+  // registers the two commands on a bare commander program (the lead wires them into main.ts)
+  const harness = join(root, "test/train/cliHarness.ts");
+  const run = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", harness, ...args], { cwd: root, encoding: "utf8" });
+
+  const data = mkdtempSync(join(tmpdir(), "sigprop-idxcli-"));
+  mkdirSync(data, { recursive: true });
+  const n = 120;
+  const img = Uint8Array.from({ length: n * 36 }, (_, i) => (i * 37) % 256);
+  const lab = Uint8Array.from({ length: n }, (_, i) => i % 10);
+  writeFileSync(join(data, "train-images-idx3-ubyte"), encodeIdx([n, 6, 6], img));
+  writeFileSync(join(data, "train-labels-idx1-ubyte"), encodeIdx([n], lab));
+  writeFileSync(join(data, "t10k-images-idx3-ubyte"), encodeIdx([10, 6, 6], img.subarray(0, 360)));
+  writeFileSync(join(data, "t10k-labels-idx1-ubyte"), encodeIdx([10], lab.subarray(0, 10)));
+
+  it("train: --json record; corrupt file → exit 2 with a message", () => {
+    const r = run("train", "--dataset", `idx:${data}`, "--depth", "2", "--width", "8", "--epochs", "1", "--batch", "16", "--json");
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ dataset: `idx:${data}`, depth: 2, sigma_w2: 2, status: "ok" });
+    const bad = mkdtempSync(join(tmpdir(), "sigprop-idxbad-"));
+    for (const f of readdirSync(data)) writeFileSync(join(bad, f), readFileSync(join(data, f)));
+    writeFileSync(join(bad, "train-images-idx3-ubyte"), encodeIdx([n, 6, 6], img).subarray(0, 1000));
+    const e = run("train", "--dataset", `idx:${bad}`, "--depth", "1");
+    expect(e.status).toBe(2);
+    expect(e.stderr).toMatch(/--dataset.*truncated/);
+  });
+
+  it("sweep run (2 shards, rerun resumes) then merge writes CSV, JSON and the heat maps", () => {
+    const out = mkdtempSync(join(tmpdir(), "sigprop-sweepcli-"));
+    const args = ["sweep", "run", "--dataset", `idx:${data}`, "--keep", "0.5,1", "--depths", "1,2", "--width", "8", "--epochs", "1", "--batch", "16", "--out", out, "--json"];
+    const s0 = run(...args, "--shard", "0/2");
+    expect(s0.status).toBe(0);
+    expect(JSON.parse(s0.stdout)).toMatchObject({ grid_runs: 4, shard_runs: 2, ran: 2 });
+    const s1 = run(...args, "--shard", "1/2");
+    expect(JSON.parse(s1.stdout)).toMatchObject({ ran: 2 });
+    const again = run(...args, "--shard", "1/2");
+    expect(JSON.parse(again.stdout)).toMatchObject({ skipped_finished: 2, ran: 0 });
+    const m = run("sweep", "merge", out, "--out", join(out, "merged"), "--json");
+    expect(m.status).toBe(0);
+    expect(JSON.parse(m.stdout)).toMatchObject({ runs: 4, missing: 0 });
+    for (const f of ["results.csv", "results.json", "heatmap.svg", "heatmap.png"]) expect(existsSync(join(out, "merged", f))).toBe(true);
+    expect(readFileSync(join(out, "merged", "results.csv"), "utf8").trim().split("\n")).toHaveLength(5);
+  });
+});

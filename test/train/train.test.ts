@@ -1,0 +1,219 @@
+/**
+ * The noisy MLP and its training: the jax-js forward pass and gradient against a float64 plain-JS
+ * implementation, the noise layer's law, Adam against hand arithmetic, initialisers, and tiny training runs
+ * (loss decreases, identical by seed, divergence recorded as a result).
+ */
+import { numpy as np, random, valueAndGrad } from "@jax-js/jax";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Dataset } from "../../src/data/dataset.js";
+import { initJax } from "../../src/sim/jax.js";
+import { parseActivation } from "../../src/theory/activations.js";
+import { InputError } from "../../src/theory/errors.js";
+import { parseNoise } from "../../src/theory/noise.js";
+import { jaxInitializers, resolveInit } from "../../src/train/init.js";
+import { forward, initParams, sampleParamsHost, taskLoss, type MlpSpec, type Params } from "../../src/train/mlp.js";
+import { applyNoiseKey } from "../../src/train/noise.js";
+import { ADAM, initOptState, stepSize, update } from "../../src/train/optim.js";
+import { trainRun, type TrainConfig } from "../../src/train/train.js";
+
+beforeAll(async () => {
+  await initJax();
+});
+
+const relu = parseActivation("relu");
+const none = parseNoise("none");
+
+/** float64 forward pass of the same network on host arrays. */
+function hostForward(p: ReturnType<typeof sampleParamsHost>, x: number[][]): number[][] {
+  let h = x;
+  p.forEach((layer, l) => {
+    const inp = l === 0 ? h : h.map((row) => row.map((v) => Math.max(v, 0)));
+    h = inp.map((row) =>
+      Array.from({ length: layer.fanOut }, (_, j) => row.reduce((a, v, i) => a + v * layer.w[i * layer.fanOut + j], layer.b[j])),
+    );
+  });
+  return h;
+}
+
+const spec: MlpSpec = { inputDim: 5, width: 6, depth: 2, outputDim: 3, activation: relu, noise: none };
+const X = [
+  [0.1, -0.4, 0.3, 0.9, -1.2],
+  [1.5, 0.2, -0.7, 0.05, 0.6],
+];
+
+describe("MLP forward and gradient", () => {
+  it("forward (noise off) equals a float64 host computation", async () => {
+    const host = sampleParamsHost(spec, 2, 0.1, 7);
+    const want = hostForward(host, X);
+    const out = forward(spec, initParams(spec, 2, 0.1, 7), np.array(X), null);
+    const got = (await out.data()) as Float32Array;
+    want.flat().forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5)); // float32: |error| < 5e-6 at O(1) values
+  });
+
+  it("samples W ~ N(0, σ_w²/fan_in) per layer (seeded, independent of other layers)", () => {
+    const big: MlpSpec = { ...spec, inputDim: 300, width: 200, depth: 1, outputDim: 100 };
+    const p = sampleParamsHost(big, 1.6, 0, 1);
+    for (const l of p) {
+      const v = l.w.reduce((a, x) => a + x * x, 0) / l.w.length;
+      // relative std of a variance estimate from n normals is √(2/n) < 0.007 here: 5σ tolerance
+      expect(Math.abs(v / (1.6 / l.fanIn) - 1)).toBeLessThan(5 * Math.sqrt(2 / l.w.length));
+    }
+    expect([...sampleParamsHost(big, 1.6, 0, 1)[0].w.subarray(0, 5)]).toEqual([...p[0].w.subarray(0, 5)]);
+  });
+
+  it("MSE gradient equals central finite differences of the float64 host loss", async () => {
+    const host = sampleParamsHost(spec, 2, 0, 3);
+    const target = [
+      [0.2, 0.1, -0.3],
+      [0.0, 0.5, 0.4],
+    ];
+    const hostLoss = () => {
+      const o = hostForward(host, X);
+      return o.flat().reduce((a, v, i) => a + (v - target.flat()[i]) ** 2, 0) / 6;
+    };
+    const [, grads] = valueAndGrad((p: Params) => taskLoss("reconstruction", forward(spec, p, np.array(X), null), np.array(target)))(initParams(spec, 2, 0, 3));
+    const g0 = (await (grads as Params)[0].w.data()) as Float32Array;
+    const g2 = (await (grads as Params)[2].b.data()) as Float32Array;
+    const fd = (arr: Float32Array, i: number) => {
+      const h = 1e-3;
+      const old = arr[i];
+      arr[i] = old + h;
+      const up = hostLoss();
+      arr[i] = old - h;
+      const dn = hostLoss();
+      arr[i] = old;
+      return (up - dn) / (2 * h); // float32 weights: the perturbation is exact up to 1e-10, FD error O(h²)
+    };
+    for (const i of [0, 7, 13, 29]) expect(g0[i]).toBeCloseTo(fd(host[0].w, i), 3);
+    for (const i of [0, 1, 2]) expect(g2[i]).toBeCloseTo(fd(host[2].b, i), 3);
+  });
+});
+
+describe("noise layer", () => {
+  it("dropout keep p: values in {0, x/p}, kept fraction ≈ p (4σ binomial)", async () => {
+    const n = 20000;
+    const y = (await applyNoiseKey(np.ones([n]), parseNoise("dropout:keep=0.3"), random.key(5)).data()) as Float32Array;
+    let kept = 0;
+    for (const v of y) {
+      expect(v === 0 || Math.abs(v - 1 / 0.3) < 1e-6).toBe(true);
+      if (v !== 0) kept++;
+    }
+    expect(Math.abs(kept / n - 0.3)).toBeLessThan(4 * Math.sqrt((0.3 * 0.7) / n));
+  });
+  it("multiplicative Gaussian has E[ε] = 1, E[ε²] = μ2 (5σ)", async () => {
+    const n = 40000;
+    const y = (await applyNoiseKey(np.ones([n]), parseNoise("gauss_mult:std=0.5"), random.key(9)).data()) as Float32Array;
+    const m1 = y.reduce((a, v) => a + v, 0) / n;
+    const m2 = y.reduce((a, v) => a + v * v, 0) / n;
+    expect(Math.abs(m1 - 1)).toBeLessThan(5 * Math.sqrt(0.25 / n));
+    expect(Math.abs(m2 - 1.25)).toBeLessThan(5 * Math.sqrt(2 * 0.25 * 0.25 + 4 * 0.25) / Math.sqrt(n));
+  });
+});
+
+describe("optimisers", () => {
+  it("Adam matches hand arithmetic for two steps; SGD is p − lr g", async () => {
+    const p0 = 0.5;
+    const gs = [0.2, -0.1];
+    let params: Params = [{ w: np.array([[p0]]), b: np.array([[0]]) }];
+    let state = initOptState("adam", params);
+    let m = 0;
+    let v = 0;
+    let p = p0;
+    for (let t = 1; t <= 2; t++) {
+      const g = gs[t - 1];
+      [params, state] = update("adam", params, state, [{ w: np.array([[g]]), b: np.array([[0]]) }], np.array(stepSize("adam", 0.01, t)));
+      m = ADAM.beta1 * m + (1 - ADAM.beta1) * g;
+      v = ADAM.beta2 * v + (1 - ADAM.beta2) * g * g;
+      p -= ((0.01 * Math.sqrt(1 - ADAM.beta2 ** t)) / (1 - ADAM.beta1 ** t)) * (m / (Math.sqrt(v) + ADAM.eps));
+    }
+    expect(((await params[0].w.data()) as Float32Array)[0]).toBeCloseTo(p, 6);
+    const [sgd] = update("sgd", [{ w: np.array([[1]]), b: np.array([[2]]) }], initOptState("sgd", []), [{ w: np.array([[0.5]]), b: np.array([[-1]]) }], np.array(0.1));
+    expect(((await sgd[0].w.data()) as Float32Array)[0]).toBeCloseTo(0.95, 6);
+    expect(((await sgd[0].b.data()) as Float32Array)[0]).toBeCloseTo(2.1, 6);
+  });
+});
+
+describe("initialisers", () => {
+  it("critical = 2p for ReLU + dropout, He = 2, custom echoes, additive noise refused", () => {
+    expect(resolveInit("critical", relu, parseNoise("dropout:keep=0.8")).sigmaW2Value).toBeCloseTo(1.6, 14);
+    expect(resolveInit("critical", relu, parseNoise("gauss_mult:std=0.5")).sigmaW2Value).toBeCloseTo(2 / 1.25, 14);
+    expect(resolveInit("he", relu, none).sigmaW2Value).toBe(2);
+    expect(resolveInit("custom", relu, none, { sigmaW2: 0.7 }).sigmaW2Value).toBe(0.7);
+    const xav = resolveInit("xavier", relu, none).sigmaW2 as (l: number, i: number, o: number) => number;
+    expect(xav(1, 100, 300) / 100).toBeCloseTo(2 / 400, 15);
+    expect(() => resolveInit("critical", relu, parseNoise("gauss_add:std=1"))).toThrow(InputError);
+    expect(() => resolveInit("custom", relu, none)).toThrow(InputError);
+  });
+  it("jax-js kernel initialiser draws N(0, σ_w²/fan_in) (5σ on the variance)", async () => {
+    const init = jaxInitializers(relu, parseNoise("dropout:keep=0.5"));
+    expect(init.sigmaW2).toBe(1);
+    const w = (await init.kernel(random.key(1), [400, 100]).data()) as Float32Array;
+    const v = w.reduce((a, x) => a + x * x, 0) / w.length;
+    expect(Math.abs(v * 400 - 1)).toBeLessThan(5 * Math.sqrt(2 / w.length));
+    const b = (await init.bias(random.key(2), [10]).data()) as Float32Array;
+    expect([...b]).toEqual(new Array(10).fill(0));
+  });
+});
+
+/** A tiny synthetic dataset: 16 pixels, label = which of 4 blocks is brightest. */
+function tinyDataset(n = 600): Dataset {
+  const dim = 16;
+  const images = new Uint8Array(n * dim);
+  const labels = new Uint8Array(n);
+  let s = 12345;
+  const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  for (let i = 0; i < n; i++) {
+    const lab = Math.floor(rnd() * 4);
+    labels[i] = lab;
+    for (let j = 0; j < dim; j++) images[i * dim + j] = Math.floor(rnd() * 100) + (Math.floor(j / 4) === lab ? 150 : 0);
+  }
+  const split = { images, labels, n };
+  return { name: "tiny", dim, shape: [4, 4], classes: 10, train: split, test: split, source: "test" };
+}
+
+const base: TrainConfig = {
+  task: "classification",
+  width: 32,
+  depth: 2,
+  activation: relu,
+  noise: parseNoise("dropout:keep=0.9"),
+  sigmaW2: 1.8,
+  sigmaB2: 0,
+  optimizer: "adam",
+  lr: 0.01,
+  batch: 32,
+  epochs: 4,
+  valFraction: 0.2,
+  seed: 11,
+};
+
+describe("training", () => {
+  const ds = tinyDataset();
+  it("a tiny run's validation loss decreases and it passes the criterion", async () => {
+    const r = await trainRun(ds, base);
+    expect(r.status).toBe("ok");
+    const v = r.history.map((h) => h.valLoss as number);
+    expect(v[v.length - 1]).toBeLessThan(0.5 * v[0]);
+    // baseline of the constant predictor: cross-entropy of the class frequencies, ≈ ln 4 for 4 balanced classes
+    expect(Math.abs(r.baselineLoss - Math.log(4))).toBeLessThan(0.05);
+    expect(r.trainable).toBe(true);
+    expect(r.lossRatio).toBeCloseTo((r.valLoss as number) / r.baselineLoss, 12);
+  });
+
+  it("is identical for the same seed and differs for another", async () => {
+    const cfg = { ...base, epochs: 1, task: "reconstruction" as const };
+    const a = await trainRun(ds, cfg);
+    const b = await trainRun(ds, cfg);
+    const c = await trainRun(ds, { ...cfg, seed: 12 });
+    expect(a.history).toEqual(b.history);
+    expect(a.history).not.toEqual(c.history);
+  });
+
+  it("records divergence (NaN/Inf) as a result, not an exception", async () => {
+    const r = await trainRun(ds, { ...base, task: "reconstruction", optimizer: "sgd", lr: 1e8, sigmaW2: 50, depth: 4, epochs: 3 });
+    expect(r.status).toBe("diverged");
+    expect(r.trainable).toBe(false);
+    expect(r.valLoss).toBeNull();
+    expect(r.divergedAt).toBeDefined();
+  });
+});
