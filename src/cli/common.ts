@@ -10,10 +10,21 @@ import { parseNoise, type Noise } from "../theory/noise.js";
 import { checkModel, type Model } from "../theory/model.js";
 
 /** Add --activation, --noise, --sigma-w2, --sigma-b2 with the given defaults. */
-export function addModelOptions(cmd: Command, defaults: { activation?: string; sigmaW2?: string; sigmaB2?: string } = {}) {
+export function addModelOptions(
+  cmd: Command,
+  defaults: { activation?: string; sigmaW2?: string; sigmaB2?: string } = {},
+) {
   return cmd
-    .option("--activation <spec>", "activation, e.g. relu, tanh, leaky_relu:alpha=0.2", defaults.activation ?? "relu")
-    .option("--noise <spec>", "noise, e.g. none, dropout:keep=0.9, dropout:rate=0.1, gauss_mult:std=0.25, gauss_add:std=1", "none")
+    .option(
+      "--activation <spec>",
+      "activation, e.g. relu, tanh, leaky_relu:alpha=0.2",
+      defaults.activation ?? "relu",
+    )
+    .option(
+      "--noise <spec>",
+      "noise, e.g. none, dropout:keep=0.9, dropout:rate=0.1, gauss_mult:std=0.25, gauss_add:std=1",
+      "none",
+    )
     .option("--sigma-w2 <x>", "weight variance σ_w²", defaults.sigmaW2)
     .option("--sigma-b2 <y>", "bias variance σ_b²", defaults.sigmaB2 ?? "0");
 }
@@ -29,7 +40,8 @@ export function num(flag: string, raw: unknown, valid = "a finite number"): numb
 /** Parse a positive integer option. */
 export function int(flag: string, raw: unknown, lo = 1, hi = Number.MAX_SAFE_INTEGER): number {
   const v = num(flag, raw, `an integer in [${lo}, ${hi}]`);
-  if (!Number.isInteger(v) || v < lo || v > hi) throw new InputError(flag, String(raw), `an integer in [${lo}, ${hi}]`);
+  if (!Number.isInteger(v) || v < lo || v > hi)
+    throw new InputError(flag, String(raw), `an integer in [${lo}, ${hi}]`);
   return v;
 }
 
@@ -65,16 +77,24 @@ export function modelFrom(opts: ModelOpts, sigmaW2Default?: number): Model {
   const activation = activationFrom(opts);
   const noise = noiseFrom(opts);
   if (opts.sigmaW2 === undefined && sigmaW2Default === undefined) {
-    throw new InputError("--sigma-w2", "(missing)", "a number > 0 (use `sigprop critical` to find the critical value)");
+    throw new InputError(
+      "--sigma-w2",
+      "(missing)",
+      "a number > 0 (use `sigprop critical` to find the critical value)",
+    );
   }
-  const sigmaW2 = opts.sigmaW2 === undefined ? (sigmaW2Default as number) : num("--sigma-w2", opts.sigmaW2, "a number > 0");
+  const sigmaW2 =
+    opts.sigmaW2 === undefined ? (sigmaW2Default as number) : num("--sigma-w2", opts.sigmaW2, "a number > 0");
   const sigmaB2 = num("--sigma-b2", opts.sigmaB2 ?? "0", "a number ≥ 0");
   return checkModel({ activation, noise, sigmaW2, sigmaB2 });
 }
 
 /** Print one JSON object (with --json) or the readable text. */
 export function emit(json: boolean, obj: unknown, text: () => string) {
-  if (json) process.stdout.write(JSON.stringify(obj, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v)) + "\n");
+  if (json)
+    process.stdout.write(
+      JSON.stringify(obj, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v)) + "\n",
+    );
   else process.stdout.write(text() + "\n");
 }
 
@@ -100,7 +120,9 @@ export function action<A extends unknown[]>(fn: (...args: A) => void | Promise<v
         process.stderr.write(`sigprop: ${e.message}\n`);
         process.exitCode = 2;
       } else {
-        process.stderr.write(`sigprop: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+        process.stderr.write(
+          `sigprop: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+        );
         process.exitCode = 1;
       }
     }

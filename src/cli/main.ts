@@ -4,12 +4,16 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { COMMANDS } from "./commands/index.js";
 
-const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
 
 const program = new Command();
 program
   .name("sigprop")
-  .description("Signal propagation in deep (noisy) neural networks at initialisation: theory, simulation, reports")
+  .description(
+    "Signal propagation in deep (noisy) neural networks at initialisation: theory, simulation, reports",
+  )
   .version(pkg.version)
   .showHelpAfterError()
   .exitOverride();

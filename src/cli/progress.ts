@@ -16,7 +16,11 @@ export function progressBar(label: string): Progress {
     update(done, total) {
       if (!bar) {
         bar = new cliProgress.SingleBar(
-          { stream: process.stderr, format: `${label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}`, etaBuffer: 50 },
+          {
+            stream: process.stderr,
+            format: `${label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}`,
+            etaBuffer: 50,
+          },
           cliProgress.Presets.shades_classic,
         );
         bar.start(total, 0);

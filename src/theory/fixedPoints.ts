@@ -128,7 +128,16 @@ export function findCStar(m: Model, q: number, c0 = 0.5, chi1AtQ?: number): CSta
     return { cStar: brent(D, 0, c0, { xtol: 1e-16 }), status: "converged" };
   }
   // dc0 > 0: the correlation increases towards the next root above c⁰.
-  if (!noiseless) return { cStar: brent(D, c0, 1, { xtol: 1e-16 }), status: "converged" };
+  if (!noiseless) {
+    if (D(1) >= 0) {
+      return {
+        cStar: null,
+        status: "undefined",
+        note: "C(1) ≥ 1 at this variance: no correlation fixed point in (c⁰, 1]",
+      };
+    }
+    return { cStar: brent(D, c0, 1, { xtol: 1e-16 }), status: "converged" };
+  }
   const x1 = chi1AtQ ?? NaN;
   if (!(x1 > 1)) {
     return { cStar: 1, status: Math.abs(x1 - 1) < 1e-12 ? "marginal" : "converged" };

@@ -1,7 +1,7 @@
 /**
  * Convergence of the correlation on the edge of chaos (Hayou, Doucet & Rousseau 2019; THEORY.md §2):
  * with χ1 = 1 the correlation c^l → 1 only polynomially:
- *   ReLU-like φ (φ′ jumps):  1 − c^l ~ 9π²/(2 l²)
+ *   ReLU (φ′ jumps):         1 − c^l ~ 9π²/(2 l²)   (leaky ReLU with slope α: × ((1+α²)/(1−α)²)²)
  *     (from C(1−δ) = 1 − δ + (2√2/(3π)) δ^{3/2} + O(δ²) for the arc-cosine kernel: δ_{l+1} = δ_l − k δ_l^{3/2}
  *      gives δ_l ~ 4/(k² l²) = 9π²/(2l²));
  *   smooth φ (class A):      1 − c^l ~ β_q/l,  β_q = 2E[φ′(√q z)²]/(q E[φ″(√q z)²])
@@ -83,8 +83,11 @@ export function hayouComparison(
   let constant: number;
   if (!act.dphiContinuous) {
     kind = "inverse_square";
-    constant = (9 * Math.PI * Math.PI) / 2;
-    if (!act.homogeneous) {
+    // leaky ReLU φ = αx + (1−α)relu(x): C(1−δ) = 1 − δ + k(1−α)²/(1+α²) δ^{3/2}, so the constant is
+    // 9π²/2 · ((1+α²)/(1−α)²)² (α = 0: ReLU)
+    const a = act.name === "leaky_relu" ? (act.params.alpha ?? 0) : 0;
+    constant = ((9 * Math.PI * Math.PI) / 2) * Math.pow((1 + a * a) / ((1 - a) * (1 - a)), 2);
+    if (!act.homogeneous || (act.name !== "relu" && act.name !== "leaky_relu")) {
       throw new InputError(
         "--activation",
         act.spec,

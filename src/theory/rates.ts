@@ -13,8 +13,19 @@ export type EocRate =
 
 /** The rate constant on the EOC at variance q. */
 export function eocRate(act: Activation, q: number): EocRate {
-  if (act.name === "relu" || (act.homogeneous && act.name === "leaky_relu")) {
+  if (act.name === "relu") {
     return { kind: "inverse_square", constant: (9 * Math.PI * Math.PI) / 2, formula: "1 − c^l ~ 9π²/(2l²)" };
+  }
+  if (act.name === "leaky_relu") {
+    // normalised map C(1−δ) = 1 − δ + k(1−α)²/(1+α²)·δ^{3/2}, k = 2√2/(3π): the ReLU constant scales by
+    // ((1+α²)/(1−α)²)²
+    const a = act.params.alpha;
+    const f = (1 + a * a) / ((1 - a) * (1 - a));
+    return {
+      kind: "inverse_square",
+      constant: ((9 * Math.PI * Math.PI) / 2) * f * f,
+      formula: "1 − c^l ~ (9π²/2)((1+α²)/(1−α)²)²/l²",
+    };
   }
   const dd = eD2phi2(act, q);
   if (dd === null || dd === 0 || q === 0) {

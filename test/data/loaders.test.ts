@@ -26,7 +26,16 @@ function bytes(n: number, f: (i: number) => number): Uint8Array {
 }
 
 /** Write an MNIST-format folder with nTrain/nTest images of r×c; returns the folder and the data. */
-function writeIdxFolder(opts: { nTrain?: number; nTest?: number; r?: number; c?: number; gz?: boolean; mutate?: (name: string, b: Uint8Array) => Uint8Array } = {}) {
+function writeIdxFolder(
+  opts: {
+    nTrain?: number;
+    nTest?: number;
+    r?: number;
+    c?: number;
+    gz?: boolean;
+    mutate?: (name: string, b: Uint8Array) => Uint8Array;
+  } = {},
+) {
   const { nTrain = 7, nTest = 3, r = 4, c = 3, gz = false, mutate = (_n: string, b: Uint8Array) => b } = opts;
   const dir = mkdtempSync(join(tmpdir(), "sigprop-idx-"));
   const trX = bytes(nTrain * r * c, (i) => i * 7 + 1);
@@ -63,21 +72,56 @@ describe("IDX loader", () => {
   }
 
   it("parses the header: magic, dims (big-endian)", () => {
-    const b = encodeIdx([2, 300], bytes(600, (i) => i));
+    const b = encodeIdx(
+      [2, 300],
+      bytes(600, (i) => i),
+    );
     expect([...b.subarray(0, 4)]).toEqual([0, 0, 8, 2]);
     expect([...b.subarray(4, 12)]).toEqual([0, 0, 0, 2, 0, 0, 1, 44]);
     expect(parseIdx(b, "x").dims).toEqual([2, 300]);
   });
 
   const corrupt: [string, (name: string, b: Uint8Array) => Uint8Array, RegExp][] = [
-    ["bad magic", (n, b) => (n.startsWith("train-images") ? Uint8Array.from([1, 2, ...b.subarray(2)]) : b), /magic/],
-    ["wrong type byte", (n, b) => (n.startsWith("train-images") ? Uint8Array.from([0, 0, 0x0d, ...b.subarray(3)]) : b), /data type/],
-    ["truncated images", (n, b) => (n.startsWith("train-images") ? b.subarray(0, b.length - 5) : b), /truncated/],
-    ["truncated header", (n, b) => (n.startsWith("t10k-labels") ? b.subarray(0, 6) : b), /truncated IDX header/],
-    ["trailing bytes", (n, b) => (n.startsWith("t10k-images") ? Uint8Array.from([...b, 1, 2]) : b), /trailing/],
-    ["label out of range", (n, b) => (n.startsWith("train-labels") ? Uint8Array.from([...b.subarray(0, b.length - 1), 10]) : b), /outside 0\.\.9/],
-    ["count mismatch", (n, b) => (n.startsWith("train-labels") ? encodeIdx([6], b.subarray(8, 14)) : b), /labels but/],
-    ["images as 1-D", (n, b) => (n.startsWith("t10k-images") ? encodeIdx([36], b.subarray(16)) : b), /dimensions/],
+    [
+      "bad magic",
+      (n, b) => (n.startsWith("train-images") ? Uint8Array.from([1, 2, ...b.subarray(2)]) : b),
+      /magic/,
+    ],
+    [
+      "wrong type byte",
+      (n, b) => (n.startsWith("train-images") ? Uint8Array.from([0, 0, 0x0d, ...b.subarray(3)]) : b),
+      /data type/,
+    ],
+    [
+      "truncated images",
+      (n, b) => (n.startsWith("train-images") ? b.subarray(0, b.length - 5) : b),
+      /truncated/,
+    ],
+    [
+      "truncated header",
+      (n, b) => (n.startsWith("t10k-labels") ? b.subarray(0, 6) : b),
+      /truncated IDX header/,
+    ],
+    [
+      "trailing bytes",
+      (n, b) => (n.startsWith("t10k-images") ? Uint8Array.from([...b, 1, 2]) : b),
+      /trailing/,
+    ],
+    [
+      "label out of range",
+      (n, b) => (n.startsWith("train-labels") ? Uint8Array.from([...b.subarray(0, b.length - 1), 10]) : b),
+      /outside 0\.\.9/,
+    ],
+    [
+      "count mismatch",
+      (n, b) => (n.startsWith("train-labels") ? encodeIdx([6], b.subarray(8, 14)) : b),
+      /labels but/,
+    ],
+    [
+      "images as 1-D",
+      (n, b) => (n.startsWith("t10k-images") ? encodeIdx([36], b.subarray(16)) : b),
+      /dimensions/,
+    ],
   ];
   for (const [what, mutate, msg] of corrupt) {
     it(`rejects a corrupt file: ${what}`, () => {
@@ -92,7 +136,12 @@ describe("IDX loader", () => {
   it("rejects a truncated gzip stream and a missing file", () => {
     const w = writeIdxFolder({ gz: true });
     const p = join(w.dir, "train-labels-idx1-ubyte.gz");
-    const g = gzipSync(encodeIdx([7], bytes(7, (i) => i)));
+    const g = gzipSync(
+      encodeIdx(
+        [7],
+        bytes(7, (i) => i),
+      ),
+    );
     writeFileSync(p, g.subarray(0, g.length - 6));
     expect(() => loadIdxFolder(w.dir)).toThrow(/gzip/);
     const empty = mkdtempSync(join(tmpdir(), "sigprop-idx-"));
@@ -142,7 +191,9 @@ describe("CIFAR-10 loader", () => {
   it("rejects truncated files, bad labels and missing batches", () => {
     const t = writeCifar(2, (n, b) => (n === "data_batch_3.bin" ? b.subarray(0, b.length - 100) : b));
     expect(() => loadCifar10Folder(t.dir)).toThrow(/not a multiple of 3073/);
-    const l = writeCifar(2, (n, b) => (n === "test_batch.bin" ? Uint8Array.from(b, (v, i) => (i === 3073 ? 12 : v)) : b));
+    const l = writeCifar(2, (n, b) =>
+      n === "test_batch.bin" ? Uint8Array.from(b, (v, i) => (i === 3073 ? 12 : v)) : b,
+    );
     expect(() => loadCifar10Folder(l.dir)).toThrow(/label 12 at index 1/);
     const m = writeCifar(1);
     writeFileSync(join(m.dir, "data_batch_5.bin"), new Uint8Array(0));

@@ -15,7 +15,10 @@ beforeAll(async () => {
 
 const xs = Array.from({ length: 241 }, (_, i) => -12 + i * 0.1);
 
-function check(f: (x: ReturnType<typeof np.array>) => ReturnType<typeof np.array>, phi: (x: number) => number) {
+function check(
+  f: (x: ReturnType<typeof np.array>) => ReturnType<typeof np.array>,
+  phi: (x: number) => number,
+) {
   const y = f(np.array(new Float32Array(xs), { shape: [1, xs.length] })).dataSync() as Float32Array;
   xs.forEach((x, i) => {
     const want = phi(Math.fround(x));

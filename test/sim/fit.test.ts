@@ -1,12 +1,14 @@
 /**
  * ξ_c fits (Fig 5): deterministic checks on exactly exponential data and on the float64 mean-field
- * trajectory, whose tail decays as χ_c^l, i.e. with the theory's ξ_c = −1/ln χ_c.
+ * trajectory, whose tail decays as χ_c^l, i.e. with the theory's ξ_c = −1/ln χ_c (2 % bound: the
+ * linearisation error of a late window, where |c − c*| < 1e-2); and one statistical check of a fit to
+ * simulated correlations, with the tolerance from the jackknife spread of the fitted ξ.
  */
 import { describe, expect, it } from "vitest";
-import { fitDepthScale } from "../../src/sim/index.js";
+import { fitDepthScale, simulateDynamics } from "../../src/sim/index.js";
 import { analyze } from "../../src/theory/analyze.js";
 import { dynamics } from "../../src/theory/dynamics.js";
-import { model } from "./helpers.js";
+import { model, Z_MAX } from "./helpers.js";
 
 describe("fitDepthScale", () => {
   it("recovers ξ exactly from c^l = c* + A e^{−l/ξ}", () => {
@@ -41,5 +43,35 @@ describe("fitDepthScale", () => {
 
   it("too few usable layers gives NaN, not a number", () => {
     expect(fitDepthScale([0.5, 0.3], 0.3).xi).toBeNaN();
+  });
+});
+
+describe("Fig 5: ξ_c fitted to simulated correlations vs theory", () => {
+  it("critical dropout p = 0.9 from c⁰ = 1: |ξ_fit − ξ_c| < Z_MAX jackknife standard errors", async () => {
+    const m = model("relu", "dropout:keep=0.9", 1.8);
+    const a = analyze(m, 1, 0.5);
+    const nets = 24;
+    const r = await simulateDynamics(
+      { model: m, width: 500, depth: 12, networks: nets, seed: 31, weights: "gaussian", pairs: 4 },
+      1,
+      [1],
+    );
+    const s = r.correlation[0];
+    const cStar = a.c_star as number;
+    // window: from layer 1 while the deviation from the exact c* exceeds 3 standard errors
+    const fit = fitDepthScale(s.mean, cStar, undefined, { sem: s.std.map((x) => x / Math.sqrt(nets)) });
+    expect(fit.points).toBeGreaterThanOrEqual(4);
+    // the spread of the fitted ξ itself: delete-one jackknife over networks, same window
+    const per = r.samples.correlation[0];
+    const loo = per.map((_, i) => {
+      const mean = s.mean.map(
+        (_m, l) => per.reduce((acc, row, k) => (k === i ? acc : acc + row[l]), 0) / (nets - 1),
+      );
+      return fitDepthScale(mean, cStar, { from: fit.from, to: fit.to }).xi;
+    });
+    const jm = loo.reduce((x, y) => x + y, 0) / nets;
+    const se = Math.sqrt(((nets - 1) / nets) * loo.reduce((acc, v) => acc + (v - jm) ** 2, 0));
+    expect(se).toBeGreaterThan(0);
+    expect(Math.abs(fit.xi - (a.xi_c as number)) / se).toBeLessThan(Z_MAX);
   });
 });

@@ -41,6 +41,12 @@ describe("correlation convergence on the EOC", () => {
     const h = hayouComparison(model, qStar, 300, 0.5, 50);
     expect(Math.abs(h.scaled[h.scaled.length - 1] / h.constant - 1)).toBeLessThan(1e-2);
   });
+  it("leaky ReLU (α = 0.2): l²(1 − c^l) → 9π²/2 · ((1+α²)/(1−α)²)² (derived in src/theory/hayou.ts)", () => {
+    const { model, qStar } = eocModel(makeActivation("leaky_relu", { alpha: 0.2 }), 0);
+    const h = hayouComparison(model, qStar, 10000, 0.2, 100);
+    expect(h.constant).toBeCloseTo(((9 * Math.PI ** 2) / 2) * (1.04 / 0.64) ** 2, 10);
+    expect(Math.abs(h.scaled[h.scaled.length - 1] / h.constant - 1)).toBeLessThan(5e-3);
+  });
   it("rejects φ with a jumping derivative outside the ReLU family", () => {
     const { model, qStar } = eocModel(makeActivation("hard_tanh"), 0.1);
     expect(() => hayouComparison(model, qStar, 10)).toThrow(/--activation/);

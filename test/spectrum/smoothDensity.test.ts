@@ -3,7 +3,9 @@
  * (a) the S-transform moment series (∫ x^k ρ = m_k, k = 1..3; the quadrature of the density in x is a
  * graded Gauss–Legendre rule whose error here is < 1e-8 relative, and M_D uses a 1024-node rule), and
  * (b) the closed-form polynomial route for ReLU (same density from two independent computations:
- * quadrature-based M_D and Newton in w vs the algebraic equation in M), to 1e-8.
+ * quadrature-based M_D and Newton in w vs the algebraic equation in M), to 1e-8, and (c) simulated
+ * critical tanh networks with orthogonal weights (the near-isometric case): the eigenvalue counting
+ * function at three points within 4 SE over networks + 2/N (O(1/N) finite-width bias, as for ReLU).
  */
 import { describe, expect, it } from "vitest";
 import { makeActivation } from "../../src/theory/activations.js";
@@ -11,8 +13,18 @@ import { gaussLegendre } from "../../src/numerics/gaussLegendre.js";
 import { smoothDensity } from "../../src/theory/spectrum/smoothDensity.js";
 import { pwlDensity } from "../../src/theory/spectrum/density.js";
 import { spectrumMoments } from "../../src/theory/spectrum/moments.js";
+import { criticalFromQStar } from "../../src/theory/spectrum/critical.js";
+import { densityIntegral } from "../../src/spectra/histogram.js";
+import { jacobian, jjtEigenvalues, sampleNetwork } from "../../src/spectra/jacobian.js";
+import { Rng } from "../../src/numerics/random.js";
 
-function densityMoments(name: string, q: number, sigmaW2: number, L: number, weights: "gaussian" | "orthogonal") {
+function densityMoments(
+  name: string,
+  q: number,
+  sigmaW2: number,
+  L: number,
+  weights: "gaussian" | "orthogonal",
+) {
   const activation = makeActivation(name);
   const inp = { activation, q, sigmaW2, depth: L, weights };
   const edge = smoothDensity(inp, { points: 1 }).edge;
@@ -49,11 +61,52 @@ describe("smooth-φ density by Newton continuation", () => {
   it("ReLU through the general route equals the algebraic (polynomial) route", () => {
     for (const weights of ["gaussian", "orthogonal"] as const) {
       const xs = [0.01, 0.3, 1, 2.5, 7, 11.5];
-      const a = smoothDensity({ activation: makeActivation("relu"), q: 1, sigmaW2: 2, depth: 5, weights }, { xs });
+      const a = smoothDensity(
+        { activation: makeActivation("relu"), q: 1, sigmaW2: 2, depth: 5, weights },
+        { xs },
+      );
       const b = pwlDensity({ p: 0.5, sigmaW2: 2, depth: 5, weights }, { xs });
       expect(Math.abs(a.edge / (b.edge as number) - 1)).toBeLessThan(1e-10);
       expect(a.atom0).toBeCloseTo(0.5, 14);
-      xs.forEach((_, i) => expect(Math.abs(a.density[i] - b.density[i])).toBeLessThan(1e-8 * Math.max(1, b.density[i])));
+      xs.forEach((_, i) =>
+        expect(Math.abs(a.density[i] - b.density[i])).toBeLessThan(1e-8 * Math.max(1, b.density[i])),
+      );
     }
+  });
+  it("critical tanh (q* = 0.05), orthogonal, L = 8: simulated counting function vs ∫ρ", () => {
+    const act = makeActivation("tanh");
+    const q = 0.05;
+    const L = 8;
+    const N = 64;
+    const c = criticalFromQStar(act, q);
+    const th = { activation: act, q, sigmaW2: c.sigma_w2, depth: L, weights: "orthogonal" as const };
+    const edge = smoothDensity(th, { xs: [] }).edge;
+    const ts = [0.25, 0.5, 0.75].map((f) => f * edge);
+    const cdf = ts.map((t) => densityIntegral(th, 0, t));
+    const rng = new Rng(4);
+    const nets = 24;
+    const per: number[][] = [];
+    for (let r = 0; r < nets; r++) {
+      const net = sampleNetwork(
+        {
+          activation: act,
+          sigmaW2: c.sigma_w2,
+          sigmaB2: c.sigma_b2,
+          width: N,
+          depth: L,
+          weights: "orthogonal",
+          q0: q,
+        },
+        rng,
+      );
+      const ev = jjtEigenvalues(jacobian(net), N);
+      per.push(ts.map((t) => ev.filter((x) => x <= t).length / N));
+    }
+    ts.forEach((_, j) => {
+      const xs = per.map((r) => r[j]);
+      const m = xs.reduce((a, b) => a + b, 0) / nets;
+      const se = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (nets - 1) / nets);
+      expect(Math.abs(m - cdf[j])).toBeLessThan(4 * se + 2 / N);
+    });
   });
 });

@@ -4,7 +4,7 @@
  * holding another plan is refused; merging shard folders recovers the whole grid; and the CLI runs a tiny
  * real sweep on IDX files written here, then merges it into heat maps.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,12 +12,35 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { encodeIdx } from "../../src/data/index.js";
 import { InputError } from "../../src/theory/errors.js";
-import { mergeSweeps, parseShard, planRuns, recordFile, runSweep, shardRuns, type RunSpec, type SweepPlan } from "../../src/train/sweep.js";
+import {
+  mergeSweeps,
+  parseShard,
+  planRuns,
+  recordFile,
+  runSweep,
+  shardRuns,
+  type RunSpec,
+  type SweepPlan,
+} from "../../src/train/sweep.js";
 import type { TrainResult } from "../../src/train/train.js";
 
 const plan = (over: Partial<SweepPlan> = {}): SweepPlan => ({
   version: 1,
-  base: { dataset: "mnist", task: "reconstruction", width: 8, activation: "relu", init: "critical", optimizer: "sgd", lr: 0.001, batch: 4, epochs: 1, val_fraction: 0.1, limit: 100, eval_limit: 100, threshold: 0.5 },
+  base: {
+    dataset: "mnist",
+    task: "reconstruction",
+    width: 8,
+    activation: "relu",
+    init: "critical",
+    optimizer: "sgd",
+    lr: 0.001,
+    batch: 4,
+    epochs: 1,
+    val_fraction: 0.1,
+    limit: 100,
+    eval_limit: 100,
+    threshold: 0.5,
+  },
   noises: ["dropout:keep=0.5", "dropout:keep=1"],
   depths: [2, 6, 10],
   seeds: [0, 1],
@@ -88,7 +111,11 @@ describe("resume", () => {
       return body(r);
     });
     expect(s).toMatchObject({ total: 12, shard: 12, skipped: 5, ran: 7 });
-    expect(calls.sort()).toEqual(planRuns(p).map((r) => r.id).sort());
+    expect(calls.sort()).toEqual(
+      planRuns(p)
+        .map((r) => r.id)
+        .sort(),
+    );
     expect(readdirSync(join(dir, "runs")).filter((f) => f.endsWith(".tmp"))).toHaveLength(0);
     // a third run has nothing to do
     const again = await runSweep(dir, p, { index: 0, count: 1 }, async () => {
@@ -104,7 +131,9 @@ describe("resume", () => {
   it("refuses a folder that holds a different sweep", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sigprop-sweep-"));
     await runSweep(dir, plan({ depths: [2] }), { index: 0, count: 1 }, async (r) => body(r));
-    await expect(runSweep(dir, plan({ depths: [3] }), { index: 0, count: 1 }, async (r) => body(r))).rejects.toThrow(InputError);
+    await expect(
+      runSweep(dir, plan({ depths: [3] }), { index: 0, count: 1 }, async (r) => body(r)),
+    ).rejects.toThrow(InputError);
   });
 
   it("shards run into separate folders merge into the whole grid; a missing shard is reported", async () => {
@@ -124,7 +153,8 @@ describe("sigprop train / sweep CLI (tiny IDX data)", () => {
   const root = fileURLToPath(new URL("../..", import.meta.url));
   // registers the two commands on a bare commander program (the lead wires them into main.ts)
   const harness = join(root, "test/train/cliHarness.ts");
-  const run = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", harness, ...args], { cwd: root, encoding: "utf8" });
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ["--import", "tsx", harness, ...args], { cwd: root, encoding: "utf8" });
 
   const data = mkdtempSync(join(tmpdir(), "sigprop-idxcli-"));
   mkdirSync(data, { recursive: true });
@@ -137,7 +167,20 @@ describe("sigprop train / sweep CLI (tiny IDX data)", () => {
   writeFileSync(join(data, "t10k-labels-idx1-ubyte"), encodeIdx([10], lab.subarray(0, 10)));
 
   it("train: --json record; corrupt file → exit 2 with a message", () => {
-    const r = run("train", "--dataset", `idx:${data}`, "--depth", "2", "--width", "8", "--epochs", "1", "--batch", "16", "--json");
+    const r = run(
+      "train",
+      "--dataset",
+      `idx:${data}`,
+      "--depth",
+      "2",
+      "--width",
+      "8",
+      "--epochs",
+      "1",
+      "--batch",
+      "16",
+      "--json",
+    );
     expect(r.status).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j).toMatchObject({ dataset: `idx:${data}`, depth: 2, sigma_w2: 2, status: "ok" });
@@ -151,7 +194,25 @@ describe("sigprop train / sweep CLI (tiny IDX data)", () => {
 
   it("sweep run (2 shards, rerun resumes) then merge writes CSV, JSON and the heat maps", () => {
     const out = mkdtempSync(join(tmpdir(), "sigprop-sweepcli-"));
-    const args = ["sweep", "run", "--dataset", `idx:${data}`, "--keep", "0.5,1", "--depths", "1,2", "--width", "8", "--epochs", "1", "--batch", "16", "--out", out, "--json"];
+    const args = [
+      "sweep",
+      "run",
+      "--dataset",
+      `idx:${data}`,
+      "--keep",
+      "0.5,1",
+      "--depths",
+      "1,2",
+      "--width",
+      "8",
+      "--epochs",
+      "1",
+      "--batch",
+      "16",
+      "--out",
+      out,
+      "--json",
+    ];
     const s0 = run(...args, "--shard", "0/2");
     expect(s0.status).toBe(0);
     expect(JSON.parse(s0.stdout)).toMatchObject({ grid_runs: 4, shard_runs: 2, ran: 2 });
@@ -162,7 +223,58 @@ describe("sigprop train / sweep CLI (tiny IDX data)", () => {
     const m = run("sweep", "merge", out, "--out", join(out, "merged"), "--json");
     expect(m.status).toBe(0);
     expect(JSON.parse(m.stdout)).toMatchObject({ runs: 4, missing: 0 });
-    for (const f of ["results.csv", "results.json", "heatmap.svg", "heatmap.png"]) expect(existsSync(join(out, "merged", f))).toBe(true);
-    expect(readFileSync(join(out, "merged", "results.csv"), "utf8").trim().split("\n")).toHaveLength(5);
+    for (const f of ["results.csv", "results.json", "heatmap.svg", "heatmap.png"])
+      expect(existsSync(join(out, "merged", f))).toBe(true);
+    expect(
+      readFileSync(join(out, "merged", "results.csv"), "utf8")
+        .trim()
+        .split("\n"),
+    ).toHaveLength(5);
+  });
+  it("kill -9 during a sweep, rerun: finished records are kept untouched and only the rest run", async () => {
+    const out = mkdtempSync(join(tmpdir(), "sigprop-sweepkill-"));
+    const args = [
+      "sweep",
+      "run",
+      "--dataset",
+      `idx:${data}`,
+      "--keep",
+      "0.5,0.7,1",
+      "--depths",
+      "1,2,3",
+      "--width",
+      "8",
+      "--epochs",
+      "3",
+      "--batch",
+      "8",
+      "--out",
+      out,
+      "--json",
+    ];
+    const child = spawn(process.execPath, ["--import", "tsx", harness, ...args], {
+      cwd: root,
+      stdio: "ignore",
+    });
+    const runsDir = join(out, "runs");
+    const done = () => (existsSync(runsDir) ? readdirSync(runsDir).filter((f) => f.endsWith(".json")) : []);
+    const exited = new Promise((r) => child.on("exit", r));
+    while (done().length < 2 && child.exitCode === null) await new Promise((r) => setTimeout(r, 25));
+    child.kill("SIGKILL");
+    await exited;
+    const before = new Map(done().map((f) => [f, readFileSync(join(runsDir, f), "utf8")]));
+    expect(before.size).toBeGreaterThan(0);
+    const again = run(...args);
+    expect(again.status).toBe(0);
+    const j = JSON.parse(again.stdout);
+    expect(j.grid_runs).toBe(9);
+    expect(j.skipped_finished).toBe(before.size);
+    expect(j.ran).toBe(9 - before.size);
+    expect(done()).toHaveLength(9);
+    for (const [f, text] of before) expect(readFileSync(join(runsDir, f), "utf8")).toBe(text);
+    expect(readdirSync(runsDir).filter((f) => f.endsWith(".tmp"))).toHaveLength(0);
+    // checkpoints of runs in flight are removed once their record is written
+    const ck = join(runsDir, ".ckpt");
+    expect(existsSync(ck) ? readdirSync(ck) : []).toHaveLength(0);
   });
 });

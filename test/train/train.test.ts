@@ -11,7 +11,14 @@ import { parseActivation } from "../../src/theory/activations.js";
 import { InputError } from "../../src/theory/errors.js";
 import { parseNoise } from "../../src/theory/noise.js";
 import { jaxInitializers, resolveInit } from "../../src/train/init.js";
-import { forward, initParams, sampleParamsHost, taskLoss, type MlpSpec, type Params } from "../../src/train/mlp.js";
+import {
+  forward,
+  initParams,
+  sampleParamsHost,
+  taskLoss,
+  type MlpSpec,
+  type Params,
+} from "../../src/train/mlp.js";
 import { applyNoiseKey } from "../../src/train/noise.js";
 import { ADAM, initOptState, stepSize, update } from "../../src/train/optim.js";
 import { trainRun, type TrainConfig } from "../../src/train/train.js";
@@ -29,7 +36,9 @@ function hostForward(p: ReturnType<typeof sampleParamsHost>, x: number[][]): num
   p.forEach((layer, l) => {
     const inp = l === 0 ? h : h.map((row) => row.map((v) => Math.max(v, 0)));
     h = inp.map((row) =>
-      Array.from({ length: layer.fanOut }, (_, j) => row.reduce((a, v, i) => a + v * layer.w[i * layer.fanOut + j], layer.b[j])),
+      Array.from({ length: layer.fanOut }, (_, j) =>
+        row.reduce((a, v, i) => a + v * layer.w[i * layer.fanOut + j], layer.b[j]),
+      ),
     );
   });
   return h;
@@ -71,7 +80,9 @@ describe("MLP forward and gradient", () => {
       const o = hostForward(host, X);
       return o.flat().reduce((a, v, i) => a + (v - target.flat()[i]) ** 2, 0) / 6;
     };
-    const [, grads] = valueAndGrad((p: Params) => taskLoss("reconstruction", forward(spec, p, np.array(X), null), np.array(target)))(initParams(spec, 2, 0, 3));
+    const [, grads] = valueAndGrad((p: Params) =>
+      taskLoss("reconstruction", forward(spec, p, np.array(X), null), np.array(target)),
+    )(initParams(spec, 2, 0, 3));
     const g0 = (await (grads as Params)[0].w.data()) as Float32Array;
     const g2 = (await (grads as Params)[2].b.data()) as Float32Array;
     const fd = (arr: Float32Array, i: number) => {
@@ -92,7 +103,11 @@ describe("MLP forward and gradient", () => {
 describe("noise layer", () => {
   it("dropout keep p: values in {0, x/p}, kept fraction ≈ p (4σ binomial)", async () => {
     const n = 20000;
-    const y = (await applyNoiseKey(np.ones([n]), parseNoise("dropout:keep=0.3"), random.key(5)).data()) as Float32Array;
+    const y = (await applyNoiseKey(
+      np.ones([n]),
+      parseNoise("dropout:keep=0.3"),
+      random.key(5),
+    ).data()) as Float32Array;
     let kept = 0;
     for (const v of y) {
       expect(v === 0 || Math.abs(v - 1 / 0.3) < 1e-6).toBe(true);
@@ -102,11 +117,15 @@ describe("noise layer", () => {
   });
   it("multiplicative Gaussian has E[ε] = 1, E[ε²] = μ2 (5σ)", async () => {
     const n = 40000;
-    const y = (await applyNoiseKey(np.ones([n]), parseNoise("gauss_mult:std=0.5"), random.key(9)).data()) as Float32Array;
+    const y = (await applyNoiseKey(
+      np.ones([n]),
+      parseNoise("gauss_mult:std=0.5"),
+      random.key(9),
+    ).data()) as Float32Array;
     const m1 = y.reduce((a, v) => a + v, 0) / n;
     const m2 = y.reduce((a, v) => a + v * v, 0) / n;
     expect(Math.abs(m1 - 1)).toBeLessThan(5 * Math.sqrt(0.25 / n));
-    expect(Math.abs(m2 - 1.25)).toBeLessThan(5 * Math.sqrt(2 * 0.25 * 0.25 + 4 * 0.25) / Math.sqrt(n));
+    expect(Math.abs(m2 - 1.25)).toBeLessThan((5 * Math.sqrt(2 * 0.25 * 0.25 + 4 * 0.25)) / Math.sqrt(n));
   });
 });
 
@@ -121,13 +140,26 @@ describe("optimisers", () => {
     let p = p0;
     for (let t = 1; t <= 2; t++) {
       const g = gs[t - 1];
-      [params, state] = update("adam", params, state, [{ w: np.array([[g]]), b: np.array([[0]]) }], np.array(stepSize("adam", 0.01, t)));
+      [params, state] = update(
+        "adam",
+        params,
+        state,
+        [{ w: np.array([[g]]), b: np.array([[0]]) }],
+        np.array(stepSize("adam", 0.01, t)),
+      );
       m = ADAM.beta1 * m + (1 - ADAM.beta1) * g;
       v = ADAM.beta2 * v + (1 - ADAM.beta2) * g * g;
-      p -= ((0.01 * Math.sqrt(1 - ADAM.beta2 ** t)) / (1 - ADAM.beta1 ** t)) * (m / (Math.sqrt(v) + ADAM.eps));
+      p -=
+        ((0.01 * Math.sqrt(1 - ADAM.beta2 ** t)) / (1 - ADAM.beta1 ** t)) * (m / (Math.sqrt(v) + ADAM.eps));
     }
     expect(((await params[0].w.data()) as Float32Array)[0]).toBeCloseTo(p, 6);
-    const [sgd] = update("sgd", [{ w: np.array([[1]]), b: np.array([[2]]) }], initOptState("sgd", []), [{ w: np.array([[0.5]]), b: np.array([[-1]]) }], np.array(0.1));
+    const [sgd] = update(
+      "sgd",
+      [{ w: np.array([[1]]), b: np.array([[2]]) }],
+      initOptState("sgd", []),
+      [{ w: np.array([[0.5]]), b: np.array([[-1]]) }],
+      np.array(0.1),
+    );
     expect(((await sgd[0].w.data()) as Float32Array)[0]).toBeCloseTo(0.95, 6);
     expect(((await sgd[0].b.data()) as Float32Array)[0]).toBeCloseTo(2.1, 6);
   });
@@ -136,7 +168,10 @@ describe("optimisers", () => {
 describe("initialisers", () => {
   it("critical = 2p for ReLU + dropout, He = 2, custom echoes, additive noise refused", () => {
     expect(resolveInit("critical", relu, parseNoise("dropout:keep=0.8")).sigmaW2Value).toBeCloseTo(1.6, 14);
-    expect(resolveInit("critical", relu, parseNoise("gauss_mult:std=0.5")).sigmaW2Value).toBeCloseTo(2 / 1.25, 14);
+    expect(resolveInit("critical", relu, parseNoise("gauss_mult:std=0.5")).sigmaW2Value).toBeCloseTo(
+      2 / 1.25,
+      14,
+    );
     expect(resolveInit("he", relu, none).sigmaW2Value).toBe(2);
     expect(resolveInit("custom", relu, none, { sigmaW2: 0.7 }).sigmaW2Value).toBe(0.7);
     const xav = resolveInit("xavier", relu, none).sigmaW2 as (l: number, i: number, o: number) => number;
@@ -161,11 +196,12 @@ function tinyDataset(n = 600): Dataset {
   const images = new Uint8Array(n * dim);
   const labels = new Uint8Array(n);
   let s = 12345;
-  const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const rnd = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
   for (let i = 0; i < n; i++) {
     const lab = Math.floor(rnd() * 4);
     labels[i] = lab;
-    for (let j = 0; j < dim; j++) images[i * dim + j] = Math.floor(rnd() * 100) + (Math.floor(j / 4) === lab ? 150 : 0);
+    for (let j = 0; j < dim; j++)
+      images[i * dim + j] = Math.floor(rnd() * 100) + (Math.floor(j / 4) === lab ? 150 : 0);
   }
   const split = { images, labels, n };
   return { name: "tiny", dim, shape: [4, 4], classes: 10, train: split, test: split, source: "test" };
@@ -210,10 +246,50 @@ describe("training", () => {
   });
 
   it("records divergence (NaN/Inf) as a result, not an exception", async () => {
-    const r = await trainRun(ds, { ...base, task: "reconstruction", optimizer: "sgd", lr: 1e8, sigmaW2: 50, depth: 4, epochs: 3 });
+    const r = await trainRun(ds, {
+      ...base,
+      task: "reconstruction",
+      optimizer: "sgd",
+      lr: 1e8,
+      sigmaW2: 50,
+      depth: 4,
+      epochs: 3,
+    });
     expect(r.status).toBe("diverged");
     expect(r.trainable).toBe(false);
     expect(r.valLoss).toBeNull();
     expect(r.divergedAt).toBeDefined();
+  });
+});
+
+describe("checkpoints", () => {
+  const ds = tinyDataset();
+  it("a run killed mid-epoch resumes from its last epoch checkpoint and ends bit-identical", async () => {
+    const { mkdtempSync, existsSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const file = join(mkdtempSync(join(tmpdir(), "sigprop-ckpt-")), "run.ckpt");
+    const cfg = { ...base, epochs: 3 };
+    const straight = await trainRun(ds, cfg);
+    const perEpoch = straight.steps / 3;
+    await expect(
+      trainRun(
+        ds,
+        cfg,
+        (done) => {
+          if (done === 2 * perEpoch + 3) throw new Error("killed");
+        },
+        { file },
+      ),
+    ).rejects.toThrow("killed");
+    expect(existsSync(file)).toBe(true);
+    let firstStep = -1;
+    const resumed = await trainRun(ds, cfg, (done) => (firstStep < 0 ? (firstStep = done) : 0), { file });
+    expect(firstStep).toBe(2 * perEpoch + 1); // only epoch 3 was redone
+    expect(resumed.history).toEqual(straight.history);
+    expect(resumed.valLoss).toBe(straight.valLoss);
+    // a checkpoint of another configuration is ignored (fresh start, same as uninterrupted)
+    const other = await trainRun(ds, { ...cfg, lr: 0.02 }, () => {}, { file });
+    expect(other.history[0]).toEqual((await trainRun(ds, { ...cfg, lr: 0.02 })).history[0]);
   });
 });

@@ -4,14 +4,22 @@ import { analyze } from "../../theory/analyze.js";
 import { action, addModelOptions, emit, fmt, modelFrom, num } from "../common.js";
 
 export function register(program: Command) {
-  addModelOptions(program.command("analyze").description("fixed points q*, c*, slopes χ, depth scales ξ and phase for one initialisation"))
+  addModelOptions(
+    program
+      .command("analyze")
+      .description("fixed points q*, c*, slopes χ, depth scales ξ and phase for one initialisation"),
+  )
     .option("--q0 <q>", "input variance q⁰", "1")
     .option("--c0 <c>", "input correlation c⁰", "0.5")
     .option("--json", "one JSON object on stdout")
     .action(
       action((opts) => {
         const m = modelFrom(opts);
-        const r = analyze(m, num("--q0", opts.q0, "a number > 0"), num("--c0", opts.c0, "a number in [-1, 1]"));
+        const r = analyze(
+          m,
+          num("--q0", opts.q0, "a number > 0"),
+          num("--c0", opts.c0, "a number in [-1, 1]"),
+        );
         emit(!!opts.json, r, () =>
           [
             `activation ${r.activation}, noise ${r.noise.spec} (${r.noise.type}, μ2 = ${fmt(r.noise.mu2)}${r.noise.keep !== undefined ? `, keep p = ${fmt(r.noise.keep)} = drop rate ${fmt(r.noise.rate)}` : ""})`,

@@ -8,7 +8,9 @@ import { action, activationFrom, emit, fmt, noiseFrom, num } from "../common.js"
 export function register(program: Command) {
   program
     .command("critical")
-    .description("critical σ_w² (ReLU family: 2/μ2; other φ: the edge-of-chaos point at --sigma-b2); 'none exists' for additive noise with ReLU")
+    .description(
+      "critical σ_w² (ReLU family: 2/μ2; other φ: the edge-of-chaos point at --sigma-b2); 'none exists' for additive noise with ReLU",
+    )
     .option("--activation <spec>", "activation", "relu")
     .option("--noise <spec>", "noise spec", "none")
     .option("--sigma-b2 <y>", "bias variance σ_b² (required outside the ReLU family)")
@@ -25,7 +27,13 @@ export function register(program: Command) {
         const r = criticalInit(act, noise, sb2);
         const out = {
           activation: act.spec,
-          noise: { kind: noise.kind, type: noise.type, mu2: noise.mu2, spec: noise.spec, ...(noise.keep !== undefined ? { keep: noise.keep, rate: noise.rate } : {}) },
+          noise: {
+            kind: noise.kind,
+            type: noise.type,
+            mu2: noise.mu2,
+            spec: noise.spec,
+            ...(noise.keep !== undefined ? { keep: noise.keep, rate: noise.rate } : {}),
+          },
           exists: r.exists,
           sigma_w2: r.sigma_w2,
           sigma_b2: r.sigma_b2,
@@ -37,11 +45,21 @@ export function register(program: Command) {
           ...(r.reason ? { reason: r.reason } : {}),
           ...(r.note ? { note: r.note } : {}),
           ...(opts.format && r.exists && r.sigma_w2 !== null
-            ? { format: opts.format, snippet: initSnippet(opts.format as SnippetFormat, r.sigma_w2, r.sigma_b2, noise, `critical init for ${act.spec} with ${noise.spec}`) }
+            ? {
+                format: opts.format,
+                snippet: initSnippet(
+                  opts.format as SnippetFormat,
+                  r.sigma_w2,
+                  r.sigma_b2,
+                  noise,
+                  `critical init for ${act.spec} with ${noise.spec}`,
+                ),
+              }
             : {}),
         };
         emit(!!opts.json, out, () => {
-          if (!r.exists) return `no critical initialisation exists for ${act.spec} with ${noise.spec}:\n${r.reason}`;
+          if (!r.exists)
+            return `no critical initialisation exists for ${act.spec} with ${noise.spec}:\n${r.reason}`;
           if (opts.format) return out.snippet as string;
           return [
             `critical initialisation for ${act.spec} with ${noise.spec} (μ2 = ${fmt(noise.mu2)}${noise.keep !== undefined ? `, keep p = ${fmt(noise.keep)}, drop rate ${fmt(noise.rate)}` : ""}):`,

@@ -5,7 +5,11 @@ import { checkRange } from "../../theory/errors.js";
 import { action, addModelOptions, emit, fmt, int, modelFrom, num } from "../common.js";
 
 export function register(program: Command) {
-  addModelOptions(program.command("dynamics").description("variance q^l and correlation c^l over depth (infinite-width theory)"))
+  addModelOptions(
+    program
+      .command("dynamics")
+      .description("variance q^l and correlation c^l over depth (infinite-width theory)"),
+  )
     .option("--depth <L>", "number of layers", "30")
     .option("--q0 <q>", "input variance q⁰", "1")
     .option("--c0 <c>", "input correlation c⁰", "0.5")
@@ -17,9 +21,23 @@ export function register(program: Command) {
         const q0 = checkRange("--q0", num("--q0", opts.q0), 0, Number.MAX_VALUE, { loOpen: true });
         const c0 = checkRange("--c0", num("--c0", opts.c0), -1, 1);
         const t = dynamics(m, depth, q0, c0);
-        const out = { activation: m.activation.spec, noise: { kind: m.noise.kind, mu2: m.noise.mu2, spec: m.noise.spec }, sigma_w2: m.sigmaW2, sigma_b2: m.sigmaB2, depth, q0, c0, layer: t.q.map((_, i) => i), q: t.q, c: t.c };
+        const out = {
+          activation: m.activation.spec,
+          noise: { kind: m.noise.kind, mu2: m.noise.mu2, spec: m.noise.spec },
+          sigma_w2: m.sigmaW2,
+          sigma_b2: m.sigmaB2,
+          depth,
+          q0,
+          c0,
+          layer: t.q.map((_, i) => i),
+          q: t.q,
+          c: t.c,
+        };
         emit(!!opts.json, out, () =>
-          ["layer  q^l                 c^l", ...t.q.map((q, l) => `${String(l).padEnd(7)}${fmt(q, 12).padEnd(20)}${fmt(t.c[l], 12)}`)].join("\n"),
+          [
+            "layer  q^l                 c^l",
+            ...t.q.map((q, l) => `${String(l).padEnd(7)}${fmt(q, 12).padEnd(20)}${fmt(t.c[l], 12)}`),
+          ].join("\n"),
         );
       }),
     );

@@ -17,12 +17,24 @@ export function register(program: Command) {
         const noise = noiseFrom(opts);
         const sb2 = range("--sigma-b2-range", opts.sigmaB2Range, { lo: 0 });
         const r = eocCurve(act, noise, sb2);
-        const out = { activation: act.spec, noise: { kind: noise.kind, mu2: noise.mu2, spec: noise.spec }, points: r.points, ...(r.reason ? { reason: r.reason } : {}) };
+        const out = {
+          activation: act.spec,
+          noise: { kind: noise.kind, mu2: noise.mu2, spec: noise.spec },
+          points: r.points,
+          ...(r.reason ? { reason: r.reason } : {}),
+        };
         emit(!!opts.json, out, () => {
-          if (r.points.length === 0) return `no edge of chaos for ${act.spec} with ${noise.spec}: ${r.reason}`;
-          const lines = [`edge of chaos for ${act.spec} with ${noise.spec}`, "σ_b²          σ_w²          q*            V′(q*)        stable"];
+          if (r.points.length === 0)
+            return `no edge of chaos for ${act.spec} with ${noise.spec}: ${r.reason}`;
+          const lines = [
+            `edge of chaos for ${act.spec} with ${noise.spec}`,
+            "σ_b²          σ_w²          q*            V′(q*)        stable",
+          ];
           for (const p of r.points) {
-            lines.push([p.sigma_b2, p.sigma_w2, p.q_star, p.chi_q].map((x) => fmt(x, 8).padEnd(14)).join("") + (p.stable ? "yes" : "NO"));
+            lines.push(
+              [p.sigma_b2, p.sigma_w2, p.q_star, p.chi_q].map((x) => fmt(x, 8).padEnd(14)).join("") +
+                (p.stable ? "yes" : "NO"),
+            );
           }
           return lines.join("\n");
         });

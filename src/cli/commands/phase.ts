@@ -24,12 +24,27 @@ export function register(program: Command) {
         const bar = progressBar("phase");
         const g = phaseGrid(act, noise, sw, sb, num("--q0", opts.q0), num("--c0", opts.c0), bar.update);
         bar.stop();
-        const out = { activation: act.spec, noise: { kind: noise.kind, mu2: noise.mu2, spec: noise.spec }, ...g };
+        const out = {
+          activation: act.spec,
+          noise: { kind: noise.kind, mu2: noise.mu2, spec: noise.spec },
+          ...g,
+        };
         emit(!!opts.json, out, () => {
-          const lines = [`phase diagram for ${act.spec} with ${noise.spec}: rows σ_b², columns σ_w²; each cell χ1 / ξ_c`];
+          const lines = [
+            `phase diagram for ${act.spec} with ${noise.spec}: rows σ_b², columns σ_w²; each cell χ1 / ξ_c`,
+          ];
           lines.push("σ_b² \\ σ_w²".padEnd(12) + sw.map((x) => fmt(x, 4).padEnd(18)).join(""));
           g.sigma_b2.forEach((b, i) => {
-            lines.push(fmt(b, 4).padEnd(12) + sw.map((_, j) => `${fmt(g.chi1[i][j], 4)}/${g.xi_c[i][j] === null ? "∞" : fmt(g.xi_c[i][j], 4)}`.padEnd(18)).join(""));
+            lines.push(
+              fmt(b, 4).padEnd(12) +
+                sw
+                  .map((_, j) =>
+                    `${fmt(g.chi1[i][j], 4)}/${g.xi_c[i][j] === null ? "∞" : fmt(g.xi_c[i][j], 4)}`.padEnd(
+                      18,
+                    ),
+                  )
+                  .join(""),
+            );
           });
           return lines.join("\n");
         });

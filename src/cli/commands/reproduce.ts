@@ -1,0 +1,112 @@
+/**
+ * `sigprop reproduce [fig…|all] --out DIR [--scale quick|paper] [--seed N]`: regenerate the paper's figures
+ * (plots as SVG and PNG, data as JSON and CSV, and DIR/index.html with captions and theory-vs-simulation
+ * agreement). Finished simulation jobs are cached under DIR/.cache, so a rerun (or a rerun after an
+ * interrupted run) reuses them. Figure names come from the figure registry (src/report/figures/index.ts).
+ */
+import type { Command } from "commander";
+import { resolve } from "node:path";
+import { InputError } from "../../theory/errors.js";
+import { SCALES, type Scale } from "../../report/figure.js";
+import { FIGURES } from "../../report/figures/index.js";
+import { terminalProgress } from "../../report/progress.js";
+import { reproduce } from "../../report/reproduce.js";
+import { action, emit, int } from "../common.js";
+
+/** Validate figure names: registered ids or `all` (default). */
+export function parseFigures(names: string[]): string[] {
+  const ids = FIGURES.map((f) => f.id);
+  const valid = [...ids, "all"].join(" | ");
+  if (!names.length) return ids;
+  const out: string[] = [];
+  for (const raw of names) {
+    const n = raw.trim().toLowerCase();
+    if (n === "all") {
+      out.push(...ids);
+    } else if (ids.includes(n)) {
+      out.push(n);
+    } else {
+      throw new InputError(
+        "figure",
+        raw,
+        valid,
+        /^fig\d+$/.test(n) ? `${n} is not available in this build` : undefined,
+      );
+    }
+  }
+  return ids.filter((id) => out.includes(id));
+}
+
+/** Validate --scale. */
+export function parseScale(raw: unknown): Scale {
+  const s = String(raw ?? "")
+    .trim()
+    .toLowerCase();
+  if (s !== "quick" && s !== "paper") throw new InputError("--scale", String(raw), "quick | paper");
+  return SCALES[s];
+}
+
+export function register(program: Command) {
+  program
+    .command("reproduce")
+    .description("regenerate the paper's figures (plots, data, HTML report) from theory and simulation")
+    .argument(
+      "[figures...]",
+      `which figures: ${[...FIGURES.map((f) => f.id), "all"].join(", ")} (default all)`,
+    )
+    .option("--out <dir>", "output folder (required)")
+    .option("--scale <s>", "quick (minutes on a laptop) or paper (width 1000, 50 networks)", "quick")
+    .option("--seed <n>", "random seed (integer ≥ 0)", "0")
+    .option("--fresh", "ignore cached simulation results and recompute them")
+    .option("--json", "print a JSON summary on stdout")
+    .action(
+      action(
+        async (
+          figures: string[],
+          opts: { out?: string; scale: string; seed: string; fresh?: boolean; json?: boolean },
+        ) => {
+          const ids = parseFigures(figures);
+          const scale = parseScale(opts.scale);
+          const seed = int("--seed", opts.seed, 0, 2 ** 31 - 1);
+          if (opts.out === undefined || String(opts.out).trim() === "") {
+            throw new InputError(
+              "--out",
+              String(opts.out ?? "(missing)"),
+              "a folder path, e.g. --out figures",
+            );
+          }
+          const out = resolve(opts.out);
+          const command = `sigprop reproduce ${ids.length === FIGURES.length ? "all" : ids.join(" ")} --out ${opts.out} --scale ${scale.name} --seed ${seed}`;
+          const t0 = performance.now();
+          const summary = await reproduce({
+            out,
+            figures: ids,
+            scale,
+            seed,
+            fresh: !!opts.fresh,
+            progress: opts.json ? undefined : terminalProgress(),
+            command,
+          });
+          const seconds = (performance.now() - t0) / 1000;
+          emit(
+            !!opts.json,
+            {
+              out,
+              index: summary.index,
+              scale: scale.name,
+              seed,
+              jobs: summary.jobs,
+              seconds,
+              figures: summary.figures.map((f) => ({ id: f.id, files: f.files })),
+            },
+            () =>
+              [
+                `wrote ${summary.figures.map((f) => f.id).join(", ")} to ${out} (scale ${scale.name}, seed ${seed})`,
+                `simulation jobs: ${summary.jobs.ran} run, ${summary.jobs.cached} reused from cache; ${seconds.toFixed(1)} s`,
+                `report: ${summary.index}`,
+              ].join("\n"),
+          );
+        },
+      ),
+    );
+}

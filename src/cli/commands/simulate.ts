@@ -1,0 +1,288 @@
+/**
+ * `sigprop simulate`: Monte Carlo over random noisy networks (THEORY.md §4) next to the mean-field theory.
+ *
+ * Experiments (--experiment):
+ *   dynamics         per-layer variance and correlation over --depth layers from --q0 and each --c0
+ *                    (Figs 2b, 3b, 4b, 5), with ξ_c fitted against the exact c*;
+ *   variance_map     one layer at each --q0 (list or a:b:n range) (Figs 2a, 3a);
+ *   correlation_map  one layer at each --c0 (list or a:b:n range) at --q0 (Fig 4a).
+ * `--json` prints one object with snake_case keys: variance_mean, variance_std, correlation_mean,
+ * correlation_std (dynamics: one array over layers per c⁰; correlation_map: one entry per c⁰), theory_variance,
+ * theory_correlation, z scores and max_abs_z.
+ */
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { analyze } from "../../theory/analyze.js";
+import { InputError } from "../../theory/errors.js";
+import { dynamics } from "../../theory/dynamics.js";
+import { covarianceMap, varianceMap } from "../../theory/maps.js";
+import type { Model } from "../../theory/model.js";
+import {
+  fitDepthScale,
+  jaxVersion,
+  maxAbsZ,
+  simulateCorrelationMap,
+  simulateDynamics,
+  simulateVarianceMap,
+  zScores,
+  type LayerStats,
+  type Progress,
+  type SimConfig,
+} from "../../sim/index.js";
+import { action, addModelOptions, emit, fmt, int, modelFrom, num, range, type ModelOpts } from "../common.js";
+
+type Experiment = "dynamics" | "variance_map" | "correlation_map";
+const EXPERIMENTS: Experiment[] = ["dynamics", "variance_map", "correlation_map"];
+
+interface SimulateOpts extends ModelOpts {
+  experiment: string;
+  width: string;
+  depth: string;
+  networks: string;
+  seed: string;
+  q0: string;
+  c0: string;
+  weights: string;
+  pairs: string;
+  json?: boolean;
+  progress?: boolean;
+}
+
+/** A list of numbers: `a,b,c` or a range `a:b:n`. */
+function numbers(flag: string, raw: string, lo: number, hi: number): number[] {
+  const valid = `numbers in [${lo}, ${hi}] as a list a,b,c or a range a:b:n`;
+  const vals = raw.includes(":")
+    ? range(flag, raw, { lo, hi })
+    : raw.split(",").map((s) => num(flag, s, valid));
+  for (const v of vals) if (!(v >= lo && v <= hi)) throw new InputError(flag, raw, valid);
+  if (!vals.length) throw new InputError(flag, raw, valid);
+  return vals;
+}
+
+function sigpropVersion(): string {
+  try {
+    return String(
+      JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")).version,
+    );
+  } catch {
+    return "unknown";
+  }
+}
+
+/** Progress on stderr, only when stderr is a terminal. */
+function progressBar(enabled: boolean): Progress | undefined {
+  if (!enabled || !process.stderr.isTTY) return undefined;
+  let last = -1;
+  return (done, total) => {
+    const pct = Math.floor((100 * done) / total);
+    if (pct === last && done !== total) return;
+    last = pct;
+    process.stderr.write(
+      `\rsimulating: ${done}/${total} network-layers (${pct}%)${done === total ? "\n" : ""}`,
+    );
+  };
+}
+
+const round = (xs: (number | null)[]) => xs.map((x) => (x === null ? null : Number(x.toPrecision(10))));
+
+function modelJson(m: Model) {
+  return {
+    activation: m.activation.spec,
+    noise: m.noise.spec,
+    noise_type: m.noise.type,
+    mu2: m.noise.mu2,
+    sigma_w2: m.sigmaW2,
+    sigma_b2: m.sigmaB2,
+  };
+}
+
+function table(header: string[], rows: (string | number)[][]): string {
+  const cells = [header, ...rows.map((r) => r.map(String))];
+  const w = header.map((_, j) => Math.max(...cells.map((r) => r[j].length)));
+  return cells.map((r) => r.map((c, j) => c.padStart(w[j])).join("  ")).join("\n");
+}
+
+const pm = (s: LayerStats, i: number) => `${fmt(s.mean[i], 6)} ± ${fmt(s.std[i], 3)}`;
+
+export function register(program: Command): void {
+  const cmd = program
+    .command("simulate")
+    .description("Monte Carlo simulation of random noisy networks against the mean-field theory")
+    .option("--experiment <name>", `one of ${EXPERIMENTS.join(" | ")}`, "dynamics")
+    .option("--width <n>", "width N of every layer", "1000")
+    .option("--depth <l>", "number of layers (dynamics)", "15")
+    .option("--networks <k>", "independent networks", "20")
+    .option("--seed <s>", "seed (same seed → identical output)", "0")
+    .option("--q0 <q>", "input variance q⁰ (variance_map: list a,b,c or range a:b:n)", "1")
+    .option("--c0 <c>", "input correlations c⁰, list a,b,c or range a:b:n", "0.5")
+    .option("--weights <law>", "gaussian | orthogonal", "gaussian")
+    .option("--pairs <p>", "inputs (pairs) per q⁰/c⁰ per network, averaged within a network", "1")
+    .option("--json", "print one JSON object")
+    .option("--no-progress", "no progress line on stderr");
+  addModelOptions(cmd);
+  cmd.action(
+    action(async (opts: SimulateOpts) => {
+      const experiment = opts.experiment as Experiment;
+      if (!EXPERIMENTS.includes(experiment))
+        throw new InputError("--experiment", opts.experiment, EXPERIMENTS.join(" | "));
+      const model = modelFrom(opts);
+      const weights = opts.weights;
+      if (weights !== "gaussian" && weights !== "orthogonal")
+        throw new InputError("--weights", weights, "gaussian | orthogonal");
+      const cfg: SimConfig = {
+        model,
+        width: int("--width", opts.width, 2, 16384),
+        depth: experiment === "dynamics" ? int("--depth", opts.depth, 1, 100000) : 1,
+        networks: int("--networks", opts.networks, 1, 1_000_000),
+        seed: int("--seed", opts.seed, 0, 2 ** 32 - 1),
+        weights,
+        pairs: int("--pairs", opts.pairs, 1, 100000),
+      };
+      const q0s = numbers("--q0", opts.q0, 0, Number.MAX_VALUE);
+      const c0s = numbers("--c0", opts.c0, -1, 1);
+      if (experiment !== "variance_map" && q0s.length !== 1) {
+        throw new InputError(
+          "--q0",
+          opts.q0,
+          "a single number ≥ 0 (lists are for --experiment variance_map)",
+        );
+      }
+      const onProgress = progressBar(opts.progress !== false);
+      const t0 = performance.now();
+      const base = {
+        command: "simulate",
+        experiment,
+        seed: cfg.seed,
+        config: {
+          ...modelJson(model),
+          width: cfg.width,
+          depth: cfg.depth,
+          networks: cfg.networks,
+          weights: cfg.weights,
+          pairs: cfg.pairs,
+          q0: experiment === "variance_map" ? q0s : q0s[0],
+          c0: experiment === "variance_map" ? null : c0s,
+          input_normalisation: "exact: (1/N)|h0|² = q0 and raw correlation = c0 per input",
+          statistic: "mean ± sample std (n−1) over networks; z = (mean − theory)/(std/√networks)",
+        },
+        versions: { sigprop: sigpropVersion(), jax_js: await jaxVersion(), node: process.versions.node },
+      };
+
+      if (experiment === "dynamics") {
+        const res = await simulateDynamics(cfg, q0s[0], c0s, onProgress);
+        const q0 = q0s[0];
+        const theoryQ = dynamics(model, cfg.depth, q0, c0s[0]).q;
+        const theoryC = c0s.map((c) => dynamics(model, cfg.depth, q0, c).c);
+        const zV = zScores(res.variance, theoryQ, cfg.networks);
+        const zC = res.correlation.map((s, k) => zScores(s, theoryC[k], cfg.networks));
+        let cStar: number | null = null;
+        let xiTheory: number | null = null;
+        try {
+          const a = analyze(model, q0 > 0 ? q0 : 1, c0s[0]);
+          cStar = a.c_star;
+          xiTheory = a.xi_c;
+        } catch {
+          // theory without a correlation fixed point: no fit
+        }
+        const fits = res.correlation.map((s) =>
+          cStar === null
+            ? null
+            : fitDepthScale(s.mean, cStar, undefined, { sem: s.std.map((x) => x / Math.sqrt(cfg.networks)) }),
+        );
+        const out = {
+          ...base,
+          layers: res.variance.mean.map((_, l) => l),
+          variance_mean: round(res.variance.mean),
+          variance_std: round(res.variance.std),
+          correlation_mean: res.correlation.map((s) => round(s.mean)),
+          correlation_std: res.correlation.map((s) => round(s.std)),
+          theory_variance: round(theoryQ),
+          theory_correlation: theoryC.map(round),
+          z_variance: round(zV),
+          z_correlation: zC.map(round),
+          max_abs_z: Math.max(maxAbsZ(zV), ...zC.map(maxAbsZ)),
+          c_star: cStar,
+          xi_c_theory: xiTheory,
+          xi_c_fit: fits.map((f) => (f === null || !Number.isFinite(f.xi) ? null : f.xi)),
+          xi_c_fit_window: fits.map((f) => (f === null ? null : [f.from, f.to])),
+          elapsed_s: (performance.now() - t0) / 1000,
+        };
+        emit(!!opts.json, out, () => {
+          const header = [
+            "layer",
+            "variance (sim)",
+            "theory",
+            ...c0s.flatMap((c) => [`corr c0=${c} (sim)`, "theory"]),
+          ];
+          const rows = out.layers.map((l) => [
+            l,
+            pm(res.variance, l),
+            fmt(theoryQ[l], 6),
+            ...res.correlation.flatMap((s, k) => [pm(s, l), fmt(theoryC[k][l], 6)]),
+          ]);
+          return [
+            `simulate: ${model.activation.spec}, noise ${model.noise.spec} (μ2 = ${fmt(model.noise.mu2)}), σ_w² = ${fmt(model.sigmaW2)}, σ_b² = ${fmt(model.sigmaB2)}; N = ${cfg.width}, ${cfg.networks} networks, ${cfg.weights} weights, seed ${cfg.seed}`,
+            table(header, rows),
+            `largest |z| (sim vs theory): ${fmt(out.max_abs_z, 4)}`,
+            cStar === null
+              ? ""
+              : `c* = ${fmt(cStar)}, ξ_c theory = ${fmt(xiTheory)}, fitted: ${out.xi_c_fit.map((x) => fmt(x, 4)).join(", ")}`,
+          ].join("\n");
+        });
+        return;
+      }
+
+      if (experiment === "variance_map") {
+        const res = await simulateVarianceMap(cfg, q0s, onProgress);
+        const theory = q0s.map((q) => varianceMap(model, q));
+        const z = zScores(res, theory, cfg.networks);
+        const out = {
+          ...base,
+          q0: q0s,
+          variance_mean: round(res.mean),
+          variance_std: round(res.std),
+          theory_variance: round(theory),
+          z_variance: round(z),
+          max_abs_z: maxAbsZ(z),
+          elapsed_s: (performance.now() - t0) / 1000,
+        };
+        emit(!!opts.json, out, () =>
+          [
+            `simulate variance_map: ${model.activation.spec}, noise ${model.noise.spec}, σ_w² = ${fmt(model.sigmaW2)}; N = ${cfg.width}, ${cfg.networks} networks`,
+            table(
+              ["q0", "V(q0) (sim)", "theory"],
+              q0s.map((q, i) => [fmt(q, 6), pm(res, i), fmt(theory[i], 6)]),
+            ),
+            `largest |z|: ${fmt(out.max_abs_z, 4)}`,
+          ].join("\n"),
+        );
+        return;
+      }
+
+      const q0 = q0s[0];
+      const res = await simulateCorrelationMap(cfg, q0, c0s, onProgress);
+      const theory = c0s.map((c) => covarianceMap(model, q0, q0, c) / varianceMap(model, q0));
+      const z = zScores(res, theory, cfg.networks);
+      const out = {
+        ...base,
+        c0: c0s,
+        correlation_mean: round(res.mean),
+        correlation_std: round(res.std),
+        theory_correlation: round(theory),
+        z_correlation: round(z),
+        max_abs_z: maxAbsZ(z),
+        elapsed_s: (performance.now() - t0) / 1000,
+      };
+      emit(!!opts.json, out, () =>
+        [
+          `simulate correlation_map at q0 = ${fmt(q0)}: ${model.activation.spec}, noise ${model.noise.spec}, σ_w² = ${fmt(model.sigmaW2)}; N = ${cfg.width}, ${cfg.networks} networks`,
+          table(
+            ["c0", "C(c0) (sim)", "theory"],
+            c0s.map((c, i) => [fmt(c, 6), pm(res, i), fmt(theory[i], 6)]),
+          ),
+          `largest |z|: ${fmt(out.max_abs_z, 4)}`,
+        ].join("\n"),
+      );
+    }),
+  );
+}

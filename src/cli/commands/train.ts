@@ -1,0 +1,174 @@
+/**
+ * `sigprop train`: train one noisy MLP on real data (embedded MNIST by default) and report the final
+ * train/validation loss and whether it is trainable under the stated criterion (src/train/train.ts).
+ * A bad or corrupt data file is exit 2 with a message; divergence (NaN/Inf) is a result, exit 0.
+ */
+import type { Command } from "commander";
+import { DATASET_SPECS, loadDataset } from "../../data/index.js";
+import { writeFileAtomic } from "../../io/atomic.js";
+import { InputError } from "../../theory/errors.js";
+import { SNIPPET_FORMATS, type SnippetFormat } from "../../theory/snippets.js";
+import { INIT_KINDS, initSnippetFor, resolveInit, type InitKind } from "../../train/init.js";
+import { DEFAULT_TRAINABLE_THRESHOLD, trainRun, type TrainConfig } from "../../train/train.js";
+import { action, activationFrom, emit, fmt, int, noiseFrom, num } from "../common.js";
+import { progressBar } from "../progress.js";
+
+/** Options shared by `train` and `sweep`. */
+export function addTrainOptions(cmd: Command, { grid = false } = {}): Command {
+  cmd
+    .option("--dataset <spec>", DATASET_SPECS, "mnist")
+    .option(
+      "--task <task>",
+      "reconstruction (MSE, targets = inputs, as in the paper) | classification (cross-entropy)",
+      "reconstruction",
+    )
+    .option("--width <n>", "hidden layer width", "256")
+    .option("--activation <spec>", "activation", "relu")
+    .option("--init <kind>", `weight init: ${INIT_KINDS.join(" | ")} (custom needs --sigma-w2)`, "critical")
+    .option("--sigma-w2 <x>", "σ_w² for --init custom")
+    .option("--sigma-b2 <y>", "bias variance σ_b² (default 0)")
+    .option("--optimizer <name>", "sgd | adam", "adam")
+    .option("--lr <x>", "learning rate", "0.001")
+    .option("--batch <n>", "mini-batch size", "128")
+    .option("--epochs <n>", "epochs", "5")
+    .option(
+      "--val-fraction <f>",
+      "held-out validation fraction of the (subset of the) training part (seeded)",
+      "0.1",
+    )
+    .option("--limit <n>", "use a seeded subset of this many training-part examples")
+    .option("--eval-limit <n>", "evaluate the train loss on at most this many examples", "10000")
+    .option(
+      "--threshold <tau>",
+      "trainable iff final val loss ≤ τ × best-constant-predictor loss",
+      String(DEFAULT_TRAINABLE_THRESHOLD),
+    )
+    .option("--seed <s>", "seed (weights, split, order, noise)", "0");
+  if (!grid) {
+    cmd
+      .option("--noise <spec>", "noise, e.g. none, dropout:keep=0.8, gauss_mult:std=0.25", "none")
+      .option("--depth <L>", "number of hidden layers", "10");
+  }
+  return cmd;
+}
+
+type Opts = Record<string, string | boolean | undefined>;
+
+/** The base config (everything but noise and depth) from the shared options. */
+export function baseConfigFrom(
+  opts: Opts,
+): Omit<TrainConfig, "noise" | "depth" | "sigmaW2" | "sigmaB2"> & { initKind: InitKind } {
+  const task = String(opts.task);
+  if (task !== "reconstruction" && task !== "classification")
+    throw new InputError("--task", task, "reconstruction | classification");
+  const optimizer = String(opts.optimizer);
+  if (optimizer !== "sgd" && optimizer !== "adam")
+    throw new InputError("--optimizer", optimizer, "sgd | adam");
+  const initKind = String(opts.init) as InitKind;
+  if (!INIT_KINDS.includes(initKind)) throw new InputError("--init", initKind, INIT_KINDS.join(" | "));
+  const valFraction = num("--val-fraction", opts.valFraction, "a number in (0, 1)");
+  if (!(valFraction > 0 && valFraction < 1))
+    throw new InputError("--val-fraction", String(opts.valFraction), "a number in (0, 1)");
+  const lr = num("--lr", opts.lr, "a number > 0");
+  if (!(lr > 0)) throw new InputError("--lr", String(opts.lr), "a number > 0");
+  const threshold = num("--threshold", opts.threshold, "a number > 0");
+  if (!(threshold > 0)) throw new InputError("--threshold", String(opts.threshold), "a number > 0");
+  return {
+    task,
+    optimizer,
+    initKind,
+    width: int("--width", opts.width, 1, 65536),
+    activation: activationFrom({ activation: String(opts.activation) }),
+    lr,
+    batch: int("--batch", opts.batch, 1, 1 << 20),
+    epochs: int("--epochs", opts.epochs, 0, 1e6),
+    valFraction,
+    limit: opts.limit === undefined ? undefined : int("--limit", opts.limit, 2),
+    evalLimit: int("--eval-limit", opts.evalLimit, 1),
+    seed: int("--seed", opts.seed, 0, 2 ** 32 - 1),
+    threshold,
+  };
+}
+
+export function register(program: Command) {
+  const cmd = program
+    .command("train")
+    .description(
+      "train one noisy MLP on MNIST (embedded) / IDX / CIFAR-10 files; report final losses and trainability",
+    );
+  addTrainOptions(cmd)
+    .option("--format <fw>", "also print the initialiser as a snippet: torch | tfjs | jax")
+    .option("--out <file>", "write the result record (JSON) atomically to this file")
+    .option("--checkpoint <file>", "save training state after every epoch here and resume from it if present")
+    .option("--json", "one JSON object on stdout")
+    .action(
+      action(async (opts: Opts) => {
+        const base = baseConfigFrom(opts);
+        const noise = noiseFrom({ noise: String(opts.noise) });
+        const depth = int("--depth", opts.depth, 0, 100000);
+        if (opts.format !== undefined && !SNIPPET_FORMATS.includes(opts.format as SnippetFormat)) {
+          throw new InputError("--format", String(opts.format), SNIPPET_FORMATS.join(" | "));
+        }
+        const init = resolveInit(base.initKind, base.activation, noise, {
+          sigmaW2: opts.sigmaW2 === undefined ? undefined : num("--sigma-w2", opts.sigmaW2, "a number > 0"),
+          sigmaB2: opts.sigmaB2 === undefined ? undefined : num("--sigma-b2", opts.sigmaB2, "a number ≥ 0"),
+        });
+        const ds = loadDataset(String(opts.dataset));
+        const cfg: TrainConfig = { ...base, noise, depth, sigmaW2: init.sigmaW2, sigmaB2: init.sigmaB2 };
+        const bar = progressBar(`train L=${depth} ${noise.spec}`);
+        let r;
+        try {
+          r = await trainRun(
+            ds,
+            cfg,
+            bar.update,
+            opts.checkpoint ? { file: String(opts.checkpoint) } : undefined,
+          );
+        } finally {
+          bar.stop();
+        }
+        const record = {
+          dataset: String(opts.dataset),
+          task: base.task,
+          width: base.width,
+          depth,
+          activation: base.activation.spec,
+          noise: noise.spec,
+          mu2: noise.mu2,
+          init: base.initKind,
+          init_label: init.label,
+          sigma_w2: init.sigmaW2Value,
+          sigma_b2: init.sigmaB2,
+          optimizer: base.optimizer,
+          lr: base.lr,
+          batch: base.batch,
+          epochs: base.epochs,
+          val_fraction: base.valFraction,
+          limit: base.limit ?? null,
+          seed: base.seed,
+          criterion: `trainable iff no NaN/Inf and final val loss ≤ ${base.threshold} × best-constant-predictor val loss`,
+          ...r,
+          ...(opts.format
+            ? { format: opts.format, snippet: initSnippetFor(opts.format as SnippetFormat, init, noise) }
+            : {}),
+        };
+        if (opts.out)
+          writeFileAtomic(
+            String(opts.out),
+            JSON.stringify(record, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2) +
+              "\n",
+          );
+        emit(!!opts.json, record, () =>
+          [
+            `${base.task} on ${record.dataset}: depth ${depth}, width ${base.width}, ${noise.spec} (μ2 = ${fmt(noise.mu2, 6)}), ${init.label}, ${base.optimizer} lr ${base.lr}, ${base.epochs} epochs`,
+            r.status === "diverged"
+              ? `DIVERGED (NaN/Inf) at epoch ${r.divergedAt?.epoch}, step ${r.divergedAt?.step}`
+              : `final train loss ${fmt(r.trainLoss, 6)}   val loss ${fmt(r.valLoss, 6)}${r.valAcc !== null && r.valAcc !== undefined ? `   val acc ${fmt(r.valAcc, 4)}` : ""}`,
+            `baseline (best constant predictor) ${fmt(r.baselineLoss, 6)}   ratio ${fmt(r.lossRatio, 4)}   trainable (ratio ≤ ${r.threshold}): ${r.trainable ? "yes" : "no"}`,
+            `${r.steps} steps, ${r.nTrain} train / ${r.nVal} val examples, ${r.seconds.toFixed(1)} s (${r.samplesPerSecond.toFixed(0)} samples/s incl. evaluation)`,
+            ...(record.snippet ? [record.snippet] : []),
+          ].join("\n"),
+        );
+      }),
+    );
+}

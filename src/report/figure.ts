@@ -1,0 +1,88 @@
+/**
+ * What a reproducible figure is: a list of independent, cacheable jobs (simulations, or for Fig 6
+ * training runs) and a pure `build` step turning their results plus theory into panels, a Vega-Lite
+ * figure, data tables and a theory-vs-simulation agreement summary. Adding a figure to
+ * `sigprop reproduce` is one entry in `figures/index.ts`.
+ */
+import type { TopLevelSpec } from "vega-lite";
+import type { Simulator } from "./simulator.js";
+
+/** JSON-serialisable values (job configs and results are cached as JSON). */
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+/** Scale of a reproduction: the paper's settings or a faster one that still shows the effects. */
+export interface Scale {
+  name: string;
+  /** layer width N (and input dimension) */
+  width: number;
+  /** independent networks per configuration */
+  networks: number;
+  weights: "gaussian" | "orthogonal";
+  /** input pairs per network and starting point, averaged within each network (cheap: weights dominate) */
+  pairs: number;
+}
+
+export const SCALES: Record<"quick" | "paper", Scale> = {
+  paper: { name: "paper", width: 1000, networks: 50, weights: "gaussian", pairs: 1 },
+  quick: { name: "quick", width: 400, networks: 12, weights: "gaussian", pairs: 16 },
+};
+
+/** What a job may use while running. */
+export interface JobContext {
+  sim: Simulator;
+  /** the job's own seed (derived from the run seed and the job id) */
+  seed: number;
+  onProgress: (done: number, total: number) => void;
+}
+
+/** One unit of work whose result is cached under a hash of (figure, id, config, seed, version). */
+export interface Job {
+  /** unique within its figure, e.g. "a/tanh+noise" */
+  id: string;
+  /** everything that determines the result (besides the seed and the package version) */
+  config: Json;
+  /** relative cost used for the ETA (e.g. networks × depth × width²) */
+  cost: number;
+  run(ctx: JobContext): Promise<Json>;
+}
+
+/** A row of the theory-vs-simulation agreement table. */
+export interface Agreement {
+  panel: string;
+  series: string;
+  /** number of simulated points compared */
+  n: number;
+  /** mean |sim − theory| */
+  meanAbsDev: number;
+  /** max |sim − theory| / std over networks */
+  maxDevOverStd: number;
+  /** max |z| with z = (sim − theory)/(std/√networks), the standard error of the mean */
+  maxAbsZ: number;
+  note?: string;
+}
+
+/** A data table written as CSV next to the figure. */
+export interface Table {
+  name: string;
+  rows: Record<string, number | string | null>[];
+}
+
+export interface FigureOutput {
+  /** the whole figure (all panels) as one Vega-Lite spec */
+  spec: TopLevelSpec;
+  /** a short caption for the HTML report */
+  caption: string;
+  tables: Table[];
+  agreement: Agreement[];
+  /** everything else worth recording in data.json (theory values, fits, settings) */
+  data: Record<string, Json>;
+}
+
+export interface Figure {
+  id: string;
+  title: string;
+  /** the jobs to run at this scale (may be empty for theory-only figures) */
+  jobs(scale: Scale): Job[];
+  /** assemble the figure from job results (keyed by job id) */
+  build(scale: Scale, results: Map<string, Json>): FigureOutput;
+}

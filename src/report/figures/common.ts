@@ -1,0 +1,46 @@
+/** Shared helpers of the figure modules: grids, the paper's critical initialisation, number formatting. */
+import { parseNoise } from "../../theory/noise.js";
+import type { ModelSpec } from "../jobs.js";
+
+/** n evenly spaced points from a to b inclusive (the last one exactly b). */
+export function linspace(a: number, b: number, n: number): number[] {
+  if (n === 1) return [a];
+  return Array.from({ length: n }, (_, i) => (i === n - 1 ? b : a + ((b - a) * i) / (n - 1)));
+}
+
+/** μ2 = E[ε²] of a noise spec. */
+export function mu2Of(noise: string): number {
+  return parseNoise(noise).mu2;
+}
+
+/** The critical ReLU initialisation σ_w² = 2/μ2 (σ_b² = 0) for multiplicative noise (THEORY.md §1). */
+export function criticalRelu(noise: string, scaleSigmaW = 1): ModelSpec {
+  return { activation: "relu", noise, sigmaW2: (2 / mu2Of(noise)) * scaleSigmaW * scaleSigmaW, sigmaB2: 0 };
+}
+
+/** A number rounded for labels (at most `digits` significant digits, no trailing zeros). */
+export function short(x: number, digits = 4): string {
+  return String(Number(x.toPrecision(digits)));
+}
+
+/** Zip per-point columns into CSV rows. */
+export function rows(
+  cols: Record<string, (number | string | null)[]>,
+): Record<string, number | string | null>[] {
+  const keys = Object.keys(cols);
+  const n = Math.max(0, ...keys.map((k) => cols[k].length));
+  return Array.from({ length: n }, (_, i) => Object.fromEntries(keys.map((k) => [k, cols[k][i] ?? null])));
+}
+
+/** Non-finite → null so that data.json stays valid JSON with explicit gaps. */
+export function finiteOrNull(x: number | null | undefined): number | null {
+  return x === null || x === undefined || !Number.isFinite(x) ? null : x;
+}
+
+/** A file-name-safe version of a series name. */
+export function slug(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9.]+/g, "_")
+    .replace(/^_+|_+$/g, "");
+}

@@ -1,0 +1,124 @@
+/**
+ * Fig 2 — noise breaks signal propagation (FIGURES.md). tanh (σ_w² = 1) and ReLU at He init (σ_w² = 2),
+ * each without and with additive Gaussian noise (std 1). (a) one application of the variance map at 30
+ * input variances in (0, 15]; (b) 15 layers of variance dynamics from q⁰ = 4: tanh + noise converges to
+ * its q*, ReLU + additive noise grows by 2μ2 per layer and has no critical point.
+ */
+import { varianceDynamics } from "../../theory/dynamics.js";
+import { findQStar } from "../../theory/fixedPoints.js";
+import { varianceMap } from "../../theory/maps.js";
+import { agreement } from "../agreement.js";
+import type { Agreement, Figure, Json, Scale, Table } from "../figure.js";
+import { asDynamics, asStats, dynamicsJob, modelOf, varianceMapJob, type ModelSpec } from "../jobs.js";
+import { figureSpec, lineDotBandPanel, type SimPoints, type TheoryCurve } from "../plot.js";
+import { finiteOrNull, linspace, rows, short, slug } from "./common.js";
+
+export const FIG2_MODELS: { name: string; spec: ModelSpec }[] = [
+  { name: "tanh", spec: { activation: "tanh", noise: "none", sigmaW2: 1, sigmaB2: 0 } },
+  { name: "tanh + noise", spec: { activation: "tanh", noise: "gauss_add:std=1", sigmaW2: 1, sigmaB2: 0 } },
+  { name: "ReLU", spec: { activation: "relu", noise: "none", sigmaW2: 2, sigmaB2: 0 } },
+  { name: "ReLU + noise", spec: { activation: "relu", noise: "gauss_add:std=1", sigmaW2: 2, sigmaB2: 0 } },
+];
+
+/** The 30 input variances of panel (a): evenly spaced in (0, 15]. */
+export const FIG2_Q0S = linspace(0.5, 15, 30);
+export const FIG2_DEPTH = 15;
+export const FIG2_Q0 = 4;
+
+export const fig2: Figure = {
+  id: "fig2",
+  title: "Fig 2 — noise breaks signal propagation",
+  jobs(scale: Scale) {
+    return FIG2_MODELS.flatMap((m) => [
+      varianceMapJob(`a/${m.name}`, m.spec, scale, FIG2_Q0S),
+      dynamicsJob(`b/${m.name}`, m.spec, scale, FIG2_DEPTH, FIG2_Q0, []),
+    ]);
+  },
+  build(scale: Scale, results: Map<string, Json>) {
+    const names = FIG2_MODELS.map((m) => m.name);
+    const grid = linspace(0, 15, 151);
+    const layers = Array.from({ length: FIG2_DEPTH + 1 }, (_, l) => l);
+    const thA: TheoryCurve[] = [];
+    const simA: SimPoints[] = [];
+    const thB: TheoryCurve[] = [];
+    const simB: SimPoints[] = [];
+    const agree: Agreement[] = [];
+    const tables: Table[] = [];
+    const qStars: Record<string, Json> = {};
+    for (const m of FIG2_MODELS) {
+      const model = modelOf(m.spec);
+      thA.push({ series: m.name, x: grid, y: grid.map((q) => varianceMap(model, q)) });
+      const a = asStats(results.get(`a/${m.name}`));
+      simA.push({ series: m.name, x: FIG2_Q0S, ...a });
+      const thAtQ0 = FIG2_Q0S.map((q) => varianceMap(model, q));
+      agree.push(agreement("(a)", m.name, a, thAtQ0, scale.networks));
+      const qTheory = varianceDynamics(model, FIG2_DEPTH, FIG2_Q0);
+      thB.push({ series: m.name, x: layers, y: qTheory });
+      const b = asDynamics(results.get(`b/${m.name}`)).variance;
+      simB.push({ series: m.name, x: layers, ...b });
+      agree.push(agreement("(b)", m.name, b, qTheory, scale.networks));
+      const qs = findQStar(model, FIG2_Q0);
+      qStars[m.name] = { q_star: finiteOrNull(qs.qStar), status: qs.status };
+      tables.push({
+        name: `a_${slug(m.name)}`,
+        rows: rows({ q0: FIG2_Q0S, theory_q1: thAtQ0, sim_mean: a.mean, sim_std: a.std }),
+      });
+      tables.push({
+        name: `b_${slug(m.name)}`,
+        rows: rows({ layer: layers, theory_q: qTheory, sim_mean: b.mean, sim_std: b.std }),
+      });
+    }
+    const tanhNoise = qStars["tanh + noise"] as { q_star: number | null };
+    const panelA = lineDotBandPanel({
+      title: "(a) variance map, one layer",
+      xLabel: "input variance q⁰",
+      yLabel: "output variance q¹",
+      theory: thA,
+      sim: simA,
+      refLines: [{ label: "identity", x: [0, 15], y: [0, 15] }],
+      seriesOrder: names,
+      xDomain: [0, 15],
+    });
+    const panelB = lineDotBandPanel({
+      title: `(b) variance dynamics from q⁰ = ${FIG2_Q0}`,
+      xLabel: "layer l",
+      yLabel: "variance q^l",
+      theory: thB,
+      sim: simB,
+      seriesOrder: names,
+      markers:
+        tanhNoise.q_star === null
+          ? []
+          : [
+              {
+                series: "tanh + noise",
+                x: FIG2_DEPTH,
+                y: tanhNoise.q_star,
+                label: `q* = ${short(tanhNoise.q_star, 6)}`,
+              },
+            ],
+    });
+    const caption =
+      "Additive noise (Gaussian, std 1) changes the variance map of tanh (σ_w² = 1) and of ReLU at He init (σ_w² = 2). " +
+      `(a) One layer of the variance map (lines: theory; dots and bands: simulation mean ± 1 std over ${scale.networks} networks of width ${scale.width}). ` +
+      `(b) ${FIG2_DEPTH} layers from q⁰ = ${FIG2_Q0}: noisy tanh settles at q* = ${tanhNoise.q_star === null ? "—" : short(tanhNoise.q_star, 10)}, ` +
+      "while noisy ReLU grows by 2μ2 = 2 per layer without bound: with additive noise no critical initialisation exists.";
+    return {
+      spec: figureSpec(
+        fig2.title,
+        [panelA, panelB],
+        `scale: ${scale.name} (width ${scale.width}, ${scale.networks} networks)`,
+      ),
+      caption,
+      tables,
+      agreement: agree,
+      data: {
+        models: FIG2_MODELS.map((m) => ({ name: m.name, ...m.spec })) as unknown as Json,
+        q0s_panel_a: FIG2_Q0S,
+        depth_panel_b: FIG2_DEPTH,
+        q0_panel_b: FIG2_Q0,
+        q_star: qStars,
+      },
+    };
+  },
+};

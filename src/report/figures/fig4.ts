@@ -1,0 +1,196 @@
+/**
+ * Fig 4 — correlation information (FIGURES.md). Critical ReLU (σ_w² = 2/μ2) without noise, with dropout
+ * (keep 0.6, 0.8) and multiplicative Gaussian noise (s = 0.25, 2). (a) one step of the correlation map
+ * with c* marked; (b) 30 layers of correlation dynamics from c⁰ ∈ {0, 0.5, 0.9}; (c) the phase diagram
+ * χ_c(c*) against μ2 for dropout keep p ∈ [0.1, 1]: noisy critical networks are ordered (χ_c < 1); only
+ * μ2 = 1 sits at the edge of chaos.
+ */
+import { analyze } from "../../theory/analyze.js";
+import { dynamics } from "../../theory/dynamics.js";
+import { correlationMap } from "../../theory/maps.js";
+import { agreement } from "../agreement.js";
+import type { Agreement, Figure, Json, Scale, Table } from "../figure.js";
+import { asDynamics, asStats, correlationMapJob, dynamicsJob, modelOf, type ModelSpec } from "../jobs.js";
+import { figureSpec, lineDotBandPanel, type Marker, type SimPoints, type TheoryCurve } from "../plot.js";
+import { criticalRelu, finiteOrNull, linspace, rows, short, slug } from "./common.js";
+
+export const FIG4_MODELS: { name: string; spec: ModelSpec }[] = [
+  { name: "no noise", spec: criticalRelu("none") },
+  { name: "dropout p=0.6", spec: criticalRelu("dropout:keep=0.6") },
+  { name: "dropout p=0.8", spec: criticalRelu("dropout:keep=0.8") },
+  { name: "Gaussian s=0.25", spec: criticalRelu("gauss_mult:std=0.25") },
+  { name: "Gaussian s=2", spec: criticalRelu("gauss_mult:std=2") },
+];
+
+/** input correlations of panel (a) */
+export const FIG4_C0S_MAP = linspace(0, 1, 11);
+/** starting correlations of panel (b) */
+export const FIG4_C0S_DYN = [0, 0.5, 0.9];
+export const FIG4_DEPTH = 30;
+/** input variance (the ReLU correlation map does not depend on it when σ_b² = 0) */
+export const FIG4_Q0 = 1;
+/** input pairs per c⁰ and network in panel (b): the trajectories are clear with a few */
+export const FIG4_MAX_PAIRS = 4;
+
+/** Panel (c): χ_c at c* for critical ReLU with dropout keep p on a grid over [0.1, 1]. */
+export function phaseDiagram(n = 91): { keep: number[]; mu2: number[]; cStar: number[]; chiC: number[] } {
+  const keep = linspace(0.1, 1, n);
+  const out = { keep, mu2: [] as number[], cStar: [] as number[], chiC: [] as number[] };
+  for (const p of keep) {
+    const a = analyze(modelOf(criticalRelu(`dropout:keep=${p}`)), FIG4_Q0, 0.5);
+    out.mu2.push(a.noise.mu2);
+    out.cStar.push(a.c_star ?? NaN);
+    out.chiC.push(a.chi_c ?? NaN);
+  }
+  return out;
+}
+
+export const fig4: Figure = {
+  id: "fig4",
+  title: "Fig 4 — correlation information at critical initialisation",
+  jobs(scale: Scale) {
+    return FIG4_MODELS.flatMap((m) => [
+      correlationMapJob(`a/${m.name}`, m.spec, scale, FIG4_Q0, FIG4_C0S_MAP),
+      dynamicsJob(`b/${m.name}`, m.spec, scale, FIG4_DEPTH, FIG4_Q0, FIG4_C0S_DYN, FIG4_MAX_PAIRS),
+    ]);
+  },
+  build(scale: Scale, results: Map<string, Json>) {
+    const names = FIG4_MODELS.map((m) => m.name);
+    const grid = linspace(0, 1, 101);
+    const layers = Array.from({ length: FIG4_DEPTH + 1 }, (_, l) => l);
+    const thA: TheoryCurve[] = [];
+    const simA: SimPoints[] = [];
+    const thB: TheoryCurve[] = [];
+    const simB: SimPoints[] = [];
+    const markers: Marker[] = [];
+    const agree: Agreement[] = [];
+    const tables: Table[] = [];
+    const fixed: Record<string, Json> = {};
+    for (const m of FIG4_MODELS) {
+      const model = modelOf(m.spec);
+      const an = analyze(model, FIG4_Q0, 0.5);
+      fixed[m.name] = {
+        mu2: an.noise.mu2,
+        sigma_w2: an.sigma_w2,
+        c_star: finiteOrNull(an.c_star),
+        chi_c: finiteOrNull(an.chi_c),
+        xi_c: finiteOrNull(an.xi_c),
+      };
+      thA.push({ series: m.name, x: grid, y: grid.map((c) => correlationMap(model, FIG4_Q0, c)) });
+      if (an.c_star !== null)
+        markers.push({ series: m.name, x: an.c_star, y: an.c_star, label: `c*=${short(an.c_star, 3)}` });
+      const a = asStats(results.get(`a/${m.name}`));
+      simA.push({ series: m.name, x: FIG4_C0S_MAP, ...a });
+      const thAtC0 = FIG4_C0S_MAP.map((c) => correlationMap(model, FIG4_Q0, c));
+      agree.push(agreement("(a)", m.name, a, thAtC0, scale.networks));
+      tables.push({
+        name: `a_${slug(m.name)}`,
+        rows: rows({ c0: FIG4_C0S_MAP, theory_c1: thAtC0, sim_mean: a.mean, sim_std: a.std }),
+      });
+      const dyn = asDynamics(results.get(`b/${m.name}`));
+      FIG4_C0S_DYN.forEach((c0, k) => {
+        const th = dynamics(model, FIG4_DEPTH, FIG4_Q0, c0).c;
+        const group = `${m.name}, c⁰=${c0}`;
+        thB.push({ series: m.name, group, x: layers, y: th.map((v) => v ?? NaN) });
+        const s = dyn.correlation[k];
+        simB.push({ series: m.name, group, x: layers, ...s });
+        agree.push(agreement("(b)", group, s, th, scale.networks));
+        tables.push({
+          name: `b_${slug(m.name)}_c0_${c0}`,
+          rows: rows({ layer: layers, theory_c: th, sim_mean: s.mean, sim_std: s.std }),
+        });
+      });
+    }
+    const phase = phaseDiagram();
+    tables.push({
+      name: "c_phase",
+      rows: rows({ keep: phase.keep, mu2: phase.mu2, c_star: phase.cStar, chi_c: phase.chiC }),
+    });
+    const panelA = lineDotBandPanel({
+      title: "(a) correlation map, one layer (◆ = c*)",
+      xLabel: "input correlation c⁰",
+      yLabel: "output correlation c¹",
+      theory: thA,
+      sim: simA,
+      refLines: [{ label: "identity", x: [0, 1], y: [0, 1] }],
+      markers,
+      seriesOrder: names,
+      xDomain: [0, 1],
+      yDomain: [0, 1],
+    });
+    const panelB = lineDotBandPanel({
+      title: `(b) correlation dynamics from c⁰ ∈ {${FIG4_C0S_DYN.join(", ")}}`,
+      xLabel: "layer l",
+      yLabel: "correlation c^l",
+      theory: thB,
+      sim: simB,
+      seriesOrder: names,
+      yDomain: [0, 1],
+    });
+    const dropMarkers = FIG4_MODELS.filter(
+      (m) => m.spec.noise.startsWith("dropout") || m.spec.noise === "none",
+    ).map((m) => {
+      const f = fixed[m.name] as { mu2: number; chi_c: number | null };
+      return { series: "χ_c(c*), dropout", x: f.mu2, y: f.chi_c ?? NaN, label: m.name };
+    });
+    const panelC = lineDotBandPanel({
+      title: "(c) phase diagram: χ_c at c* (dropout, critical init)",
+      xLabel: "μ2 = 1/p",
+      yLabel: "χ_c(c*)",
+      theory: [{ series: "χ_c(c*), dropout", x: phase.mu2, y: phase.chiC }],
+      refLines: [{ label: "edge of chaos χ_c = 1", x: [1, 10], y: [1, 1] }],
+      regions: [
+        {
+          label: "ordered",
+          x: [1, 10],
+          lo: [0, 0],
+          hi: [1, 1],
+          color: "#e5f5e0",
+          labelAt: { x: 6, y: 0.6 },
+        },
+        {
+          label: "chaotic",
+          x: [1, 10],
+          lo: [1, 1],
+          hi: [1.2, 1.2],
+          color: "#fde0dd",
+          labelAt: { x: 6, y: 1.1 },
+        },
+      ],
+      markers: dropMarkers.filter((mk) => Number.isFinite(mk.y)),
+      seriesOrder: ["χ_c(c*), dropout"],
+      xDomain: [1, 10],
+      yDomain: [0, 1.2],
+    });
+    const caption =
+      "Critical ReLU (σ_w² = 2/μ2) with several noise models. " +
+      `(a) One layer of the correlation map with its fixed point c* (◆; lines: theory, dots and bands: simulation mean ± 1 std over ${scale.networks} networks of width ${scale.width}): ` +
+      "noise maps identical inputs to C(1) = 1/μ2 < 1, so c* < 1. " +
+      `(b) ${FIG4_DEPTH} layers from c⁰ ∈ {${FIG4_C0S_DYN.join(", ")}}: with noise every pair converges to the same c*, so deep noisy networks lose the input's correlation information. ` +
+      "(c) χ_c(c*) = (asin(c*)/π + 1/2)/μ2 for dropout keep p ∈ [0.1, 1]: every noisy critical network is in the ordered phase (χ_c < 1); only μ2 = 1 is at the edge of chaos.";
+    return {
+      spec: figureSpec(
+        fig4.title,
+        [panelA, panelB, panelC],
+        `scale: ${scale.name} (width ${scale.width}, ${scale.networks} networks)`,
+      ),
+      caption,
+      tables,
+      agreement: agree,
+      data: {
+        models: FIG4_MODELS.map((m) => ({ name: m.name, ...m.spec })) as unknown as Json,
+        fixed_points: fixed,
+        c0s_panel_a: FIG4_C0S_MAP,
+        c0s_panel_b: FIG4_C0S_DYN,
+        depth_panel_b: FIG4_DEPTH,
+        q0: FIG4_Q0,
+        phase_diagram: {
+          keep: phase.keep,
+          mu2: phase.mu2,
+          c_star: phase.cStar.map(finiteOrNull),
+          chi_c: phase.chiC.map(finiteOrNull),
+        },
+      },
+    };
+  },
+};

@@ -1,0 +1,171 @@
+/**
+ * Simulation jobs for the figures: serialisable descriptions of one `src/sim` call (model as spec text,
+ * scale settings, inputs) whose results are plain JSON, so they can be cached and compared.
+ */
+import { parseActivation } from "../theory/activations.js";
+import type { Model } from "../theory/model.js";
+import { parseNoise } from "../theory/noise.js";
+import type { Job, Json, Scale } from "./figure.js";
+import type { DynamicsResult, LayerStats } from "./simulator.js";
+
+/** A model as text: what a job config records. */
+export interface ModelSpec {
+  activation: string;
+  noise: string;
+  sigmaW2: number;
+  sigmaB2: number;
+}
+
+/** Build the theory model from its spec text. */
+export function modelOf(s: ModelSpec): Model {
+  return {
+    activation: parseActivation(s.activation),
+    noise: parseNoise(s.noise),
+    sigmaW2: s.sigmaW2,
+    sigmaB2: s.sigmaB2,
+  };
+}
+
+function baseConfig(kind: string, model: ModelSpec, scale: Scale, pairs: number): { [k: string]: Json } {
+  return {
+    kind,
+    model: { ...model },
+    width: scale.width,
+    networks: scale.networks,
+    weights: scale.weights,
+    pairs,
+  };
+}
+
+/**
+ * Relative cost of a job for the ETA: per network and layer, sampling the N² weights plus the forward
+ * pass of `rows` inputs (each row costs about a tenth of the weight sampling in src/sim).
+ */
+function jobCost(scale: Scale, depth: number, rows: number): number {
+  return scale.networks * depth * scale.width * scale.width * (1 + rows / 10);
+}
+
+/**
+ * q^l and c^l over `depth` layers from q⁰ and each c⁰ (`simulateDynamics`), with `scale.pairs` input pairs
+ * per c⁰ and network (at most `maxPairs`).
+ */
+export function dynamicsJob(
+  id: string,
+  model: ModelSpec,
+  scale: Scale,
+  depth: number,
+  q0: number,
+  c0s: number[],
+  maxPairs = Infinity,
+): Job {
+  // input pairs average correlation noise within a network; variance-only runs need one input
+  const pairs = c0s.length ? Math.min(scale.pairs, maxPairs) : 1;
+  const config = { ...baseConfig("dynamics", model, scale, pairs), depth, q0, c0s };
+  return {
+    id,
+    config,
+    cost: jobCost(scale, depth, c0s.length ? 2 * pairs * c0s.length : 1),
+    async run({ sim, seed, onProgress }) {
+      const r = await sim.simulateDynamics(
+        {
+          model: modelOf(model),
+          width: scale.width,
+          depth,
+          networks: scale.networks,
+          seed,
+          weights: scale.weights,
+          pairs,
+        },
+        q0,
+        c0s,
+        onProgress,
+      );
+      return toJson({ variance: stats(r.variance), correlation: r.correlation.map(stats) });
+    },
+  };
+}
+
+/** One application of the variance map at each q⁰ (`simulateVarianceMap`). */
+export function varianceMapJob(id: string, model: ModelSpec, scale: Scale, q0s: number[]): Job {
+  const pairs = 1;
+  const config = { ...baseConfig("variance_map", model, scale, pairs), q0s };
+  return {
+    id,
+    config,
+    cost: jobCost(scale, 1, q0s.length),
+    async run({ sim, seed, onProgress }) {
+      const r = await sim.simulateVarianceMap(
+        {
+          model: modelOf(model),
+          width: scale.width,
+          networks: scale.networks,
+          seed,
+          weights: scale.weights,
+          pairs,
+        },
+        q0s,
+        onProgress,
+      );
+      return toJson(stats(r));
+    },
+  };
+}
+
+/** One application of the correlation map at variance q⁰ for each c⁰ (`simulateCorrelationMap`). */
+export function correlationMapJob(
+  id: string,
+  model: ModelSpec,
+  scale: Scale,
+  q0: number,
+  c0s: number[],
+): Job {
+  const pairs = scale.pairs;
+  const config = { ...baseConfig("correlation_map", model, scale, pairs), q0, c0s };
+  return {
+    id,
+    config,
+    cost: jobCost(scale, 1, 2 * pairs * c0s.length),
+    async run({ sim, seed, onProgress }) {
+      const r = await sim.simulateCorrelationMap(
+        {
+          model: modelOf(model),
+          width: scale.width,
+          networks: scale.networks,
+          seed,
+          weights: scale.weights,
+          pairs,
+        },
+        q0,
+        c0s,
+        onProgress,
+      );
+      return toJson(stats(r));
+    },
+  };
+}
+
+/** Keep only mean and std (the engine may return more) as plain arrays. */
+function stats(s: LayerStats): LayerStats {
+  return { mean: Array.from(s.mean, Number), std: Array.from(s.std, Number) };
+}
+
+/** Non-finite numbers become null in JSON; keep that explicit. */
+function toJson(v: unknown): Json {
+  return JSON.parse(
+    JSON.stringify(v, (_k, x) => (typeof x === "number" && !Number.isFinite(x) ? null : x)),
+  ) as Json;
+}
+
+/** Read a cached LayerStats back (nulls → NaN). */
+export function asStats(j: Json | undefined): LayerStats {
+  const o = j as unknown as { mean: (number | null)[]; std: (number | null)[] };
+  if (!o || !Array.isArray(o.mean)) throw new Error("missing simulation result");
+  return { mean: o.mean.map((x) => x ?? NaN), std: o.std.map((x) => x ?? NaN) };
+}
+
+/** Read a cached DynamicsResult back. */
+export function asDynamics(j: Json | undefined): DynamicsResult {
+  const o = j as unknown as { variance: Json; correlation: Json[] };
+  if (!o || !o.variance) throw new Error("missing simulation result");
+  return { variance: asStats(o.variance), correlation: o.correlation.map(asStats) };
+}

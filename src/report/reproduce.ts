@@ -1,0 +1,247 @@
+/**
+ * `sigprop reproduce`: run the figures' simulation jobs (reusing cached ones), build each figure from
+ * theory and simulation, and write DIR/<fig>/{<fig>.svg, <fig>.png, data.json, *.csv} and DIR/index.html.
+ * Every file is written atomically; finished jobs are cached under DIR/.cache so that a rerun, or a rerun
+ * after the process was killed, recomputes only what is missing.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as vega from "vega";
+import * as vegaLite from "vega-lite";
+import { writeFileAtomic } from "../io/atomic.js";
+import { JobCache, hashKey, jobSeed, removeStaleTemps, type CacheKey } from "./cache.js";
+import { toCsv } from "./csv.js";
+import type { Agreement, Figure, Json, Scale } from "./figure.js";
+import { FIGURES } from "./figures/index.js";
+import { renderHtml, type HtmlFigure } from "./html.js";
+import { renderPng, renderSvg } from "./plot.js";
+import { silentProgress, type ProgressReporter } from "./progress.js";
+import { loadSimulator, type Simulator } from "./simulator.js";
+
+export interface ReproduceOptions {
+  /** output folder */
+  out: string;
+  /** figure ids to (re)build; all registered figures when omitted */
+  figures?: string[];
+  scale: Scale;
+  seed: number;
+  /** the simulation engine (default: src/sim, loaded only when a job has to run) */
+  simulator?: () => Promise<Simulator>;
+  progress?: ProgressReporter;
+  /** ignore cached jobs (they are recomputed and overwritten) */
+  fresh?: boolean;
+  /** the figure registry (default FIGURES) */
+  registry?: readonly Figure[];
+  /** the command line, recorded in data.json and the report */
+  command?: string;
+  /** PNG resolution factor */
+  pngScale?: number;
+}
+
+export interface ReproduceSummary {
+  out: string;
+  figures: { id: string; files: string[]; agreement: Agreement[] }[];
+  jobs: { total: number; cached: number; ran: number };
+  /** seconds spent in simulation jobs run now */
+  simulationSeconds: number;
+  index: string;
+}
+
+/** The package version (package.json two levels above this file, in src/ and in dist/). */
+export function packageVersion(): string {
+  const p = fileURLToPath(new URL("../../package.json", import.meta.url));
+  try {
+    return (JSON.parse(readFileSync(p, "utf8")) as { version: string }).version;
+  } catch {
+    return "unknown";
+  }
+}
+
+/** Run the reproduction; returns what was written. */
+export async function reproduce(opts: ReproduceOptions): Promise<ReproduceSummary> {
+  const registry = opts.registry ?? FIGURES;
+  const ids = opts.figures ?? registry.map((f) => f.id);
+  const figures = ids.map((id) => {
+    const f = registry.find((g) => g.id === id);
+    if (!f) throw new Error(`figure '${id}' is not registered`);
+    return f;
+  });
+  const progress = opts.progress ?? silentProgress;
+  const version = packageVersion();
+  const cache = new JobCache(join(opts.out, ".cache"));
+  removeStaleTemps(opts.out);
+
+  // 1. Plan: every job of every figure, with its cache key; split into cached and pending.
+  const plan = figures.map((fig) =>
+    fig.jobs(opts.scale).map((job) => {
+      const seed = jobSeed(opts.seed, fig.id, job.id);
+      const key: CacheKey = { figure: fig.id, job: job.id, config: job.config, seed, version };
+      return { fig, job, seed, key, entry: opts.fresh ? undefined : cache.get(key) };
+    }),
+  );
+  const all = plan.flat();
+  const pending = all.filter((p) => !p.entry);
+  const totalCost = pending.reduce((a, p) => a + p.job.cost, 0);
+
+  // 2. Run pending jobs (the engine is loaded only if there are any).
+  let simulationSeconds = 0;
+  if (pending.length) {
+    const sim = await (opts.simulator ?? loadSimulator)();
+    const engine = sim.version?.() ?? "unknown";
+    progress.start(totalCost, pending.length);
+    let doneCost = 0;
+    try {
+      for (const p of pending) {
+        const label = `${p.fig.id} ${p.job.id}`;
+        const t0 = performance.now();
+        const result = await p.job.run({
+          sim,
+          seed: p.seed,
+          onProgress: (done, total) =>
+            progress.update(doneCost + (p.job.cost * done) / Math.max(total, 1), label),
+        });
+        const seconds = (performance.now() - t0) / 1000;
+        simulationSeconds += seconds;
+        p.entry = { key: p.key, engine, seconds, result };
+        cache.put(p.entry);
+        doneCost += p.job.cost;
+        progress.update(doneCost, label);
+        progress.log(`  ${label}: ${seconds.toFixed(1)} s`);
+      }
+    } finally {
+      progress.stop();
+    }
+  }
+
+  // 3. Build and write each figure.
+  const written: ReproduceSummary["figures"] = [];
+  for (const [i, fig] of figures.entries()) {
+    const results = new Map<string, Json>(plan[i].map((p) => [p.job.id, p.entry!.result]));
+    const output = fig.build(opts.scale, results);
+    const dir = join(opts.out, fig.id);
+    const svg = await renderSvg(output.spec);
+    const png = renderPng(svg, opts.pngScale ?? 2);
+    const csvFiles: string[] = [];
+    const files: [string, string | Uint8Array][] = [];
+    for (const t of output.tables) {
+      csvFiles.push(`${t.name}.csv`);
+      files.push([`${t.name}.csv`, toCsv(t.rows)]);
+    }
+    csvFiles.push("agreement.csv");
+    files.push(["agreement.csv", toCsv(output.agreement.map(agreementRow))]);
+    const record = {
+      figure: fig.id,
+      title: fig.title,
+      caption: output.caption,
+      scale: opts.scale as unknown as Json,
+      seed: opts.seed,
+      command: opts.command ?? null,
+      versions: {
+        sigprop: version,
+        node: process.version,
+        vega: vega.version,
+        vega_lite: vegaLite.version,
+        simulation_engines: [...new Set(plan[i].map((p) => p.entry!.engine))].sort(),
+      },
+      jobs: plan[i].map((p) => ({
+        id: p.job.id,
+        seed: p.seed,
+        cache_key: hashKey(p.key),
+        config: p.job.config,
+      })),
+      agreement: output.agreement.map(agreementRow),
+      files: [`${fig.id}.svg`, `${fig.id}.png`, ...csvFiles],
+      data: output.data,
+    };
+    files.push([`${fig.id}.svg`, svg], [`${fig.id}.png`, png], ["data.json", jsonText(record)]);
+    for (const [name, content] of files) writeFileAtomic(join(dir, name), content);
+    written.push({ id: fig.id, files: files.map(([n]) => join(dir, n)), agreement: output.agreement });
+  }
+
+  // 4. The report lists every registered figure that has been written to this folder.
+  const index = join(opts.out, "index.html");
+  writeFileAtomic(
+    index,
+    renderHtml({
+      title: "sigprop: reproduction of Pretorius et al. (2018)",
+      settings: reportSettings(opts, version),
+      figures: htmlFigures(opts.out, registry),
+    }),
+  );
+  return {
+    out: opts.out,
+    figures: written,
+    jobs: { total: all.length, cached: all.length - pending.length, ran: pending.length },
+    simulationSeconds,
+    index,
+  };
+}
+
+function agreementRow(a: Agreement): Record<string, number | string | null> {
+  const f = (x: number) => (Number.isFinite(x) ? x : Number.isNaN(x) ? null : x > 0 ? "inf" : "-inf");
+  return {
+    panel: a.panel,
+    series: a.series,
+    n: a.n,
+    mean_abs_dev: f(a.meanAbsDev),
+    max_dev_over_std: f(a.maxDevOverStd),
+    max_abs_z: f(a.maxAbsZ),
+    note: a.note ?? null,
+  };
+}
+
+/** JSON with non-finite numbers as null. */
+function jsonText(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (typeof x === "number" && !Number.isFinite(x) ? null : x), 2) + "\n";
+}
+
+function reportSettings(opts: ReproduceOptions, version: string): Record<string, string> {
+  return {
+    command: opts.command ?? "",
+    "sigprop version": version,
+    node: process.version,
+    "vega / vega-lite": `${vega.version} / ${vegaLite.version}`,
+    "last run": `scale ${opts.scale.name} (width ${opts.scale.width}, ${opts.scale.networks} networks, ${opts.scale.weights} weights), seed ${opts.seed}`,
+  };
+}
+
+interface StoredRecord {
+  figure: string;
+  title: string;
+  caption: string;
+  seed: number;
+  scale: Scale;
+  agreement: Record<string, number | string | null>[];
+  files: string[];
+}
+
+/** Read back every registered figure's data.json present under `out`, in registry order. */
+function htmlFigures(out: string, registry: readonly Figure[]): HtmlFigure[] {
+  const figs: HtmlFigure[] = [];
+  for (const f of registry) {
+    const p = join(out, f.id, "data.json");
+    if (!existsSync(p)) continue;
+    const r = JSON.parse(readFileSync(p, "utf8")) as StoredRecord;
+    const num = (x: number | string | null) => (x === null ? NaN : x === "inf" ? Infinity : Number(x));
+    figs.push({
+      id: f.id,
+      title: f.title,
+      caption: `${r.caption} [scale ${r.scale.name}: width ${r.scale.width}, ${r.scale.networks} networks; seed ${r.seed}]`,
+      svg: `${f.id}/${f.id}.svg`,
+      png: `${f.id}/${f.id}.png`,
+      data: `${f.id}/data.json`,
+      csvs: r.files.filter((n) => n.endsWith(".csv")).map((n) => `${f.id}/${n}`),
+      agreement: r.agreement.map((a) => ({
+        panel: String(a.panel),
+        series: String(a.series),
+        n: Number(a.n),
+        meanAbsDev: num(a.mean_abs_dev),
+        maxDevOverStd: num(a.max_dev_over_std),
+        maxAbsZ: num(a.max_abs_z),
+        ...(a.note ? { note: String(a.note) } : {}),
+      })),
+    });
+  }
+  return figs;
+}

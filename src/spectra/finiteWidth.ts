@@ -1,0 +1,110 @@
+/**
+ * Monte Carlo checks of the finite-width law (src/theory/finiteWidth.ts): (a) sampling the scale
+ * recursion s_l = σ_b² + (σ_w²/N) s_{l−1} χ²_{K_l} directly, (b) simulating actual ReLU networks with
+ * Gaussian weights from a fixed input and recording the output pre-activations.
+ */
+import { Rng } from "../numerics/random.js";
+import { checkScaleLaw, type ScaleLawInput } from "../theory/finiteWidth.js";
+
+/** Samples of s after `stages` stages of the recursion. */
+export function sampleScaleRecursion(inp: ScaleLawInput, samples: number, seed = 1): Float64Array {
+  checkScaleLaw(inp);
+  const rng = new Rng(seed);
+  const a = inp.sigmaW2 / inp.width;
+  const out = new Float64Array(samples);
+  for (let i = 0; i < samples; i++) {
+    let s = inp.s0;
+    for (let l = 0; l < inp.stages; l++) s = inp.sigmaB2 + a * s * rng.chiSquare(rng.binomialHalf(inp.width));
+    out[i] = s;
+  }
+  return out;
+}
+
+export interface NetworkOutputSamples {
+  /** per network: mean over the N output units of h², h⁴ (units share the scale, so networks are the i.i.d. unit) */
+  h2: Float64Array;
+  h4: Float64Array;
+  /** fraction of networks whose output is exactly 0 */
+  dead: number;
+}
+
+/**
+ * ReLU networks with W_ij ~ N(0, σ_w²/N), b_i ~ N(0, σ_b²), a fixed input x with |x|² = N·xNorm2
+ * (so the first scale is s_1 = σ_w² xNorm2 + σ_b²) and `depth` weight layers of width N.
+ */
+export function sampleReluNetworkOutputs(
+  width: number,
+  depth: number,
+  sigmaW2: number,
+  sigmaB2: number,
+  xNorm2: number,
+  networks: number,
+  seed = 1,
+): NetworkOutputSamples {
+  const rng = new Rng(seed);
+  const N = width;
+  const sw = Math.sqrt(sigmaW2 / N);
+  const sb = Math.sqrt(sigmaB2);
+  const x0 = new Float64Array(N).fill(Math.sqrt(xNorm2));
+  const h2 = new Float64Array(networks);
+  const h4 = new Float64Array(networks);
+  let dead = 0;
+  const h = new Float64Array(N);
+  const x = new Float64Array(N);
+  for (let r = 0; r < networks; r++) {
+    x.set(x0);
+    for (let l = 0; l < depth; l++) {
+      for (let i = 0; i < N; i++) {
+        let s = sb > 0 ? sb * rng.normal() : 0;
+        for (let j = 0; j < N; j++) s += sw * rng.normal() * x[j];
+        h[i] = s;
+      }
+      for (let i = 0; i < N; i++) x[i] = h[i] > 0 ? h[i] : 0;
+    }
+    let a2 = 0;
+    let a4 = 0;
+    let allZero = true;
+    for (let i = 0; i < N; i++) {
+      const v = h[i] * h[i];
+      a2 += v;
+      a4 += v * v;
+      if (h[i] !== 0) allZero = false;
+    }
+    if (allZero) dead++;
+    h2[r] = a2 / N;
+    h4[r] = a4 / N;
+  }
+  return { h2, h4, dead: dead / networks };
+}
+
+/** Ratio estimate E[A]/E[B]^2·c with a delta-method standard error from i.i.d. pairs. */
+export function kurtosisEstimate(h2: Float64Array, h4: Float64Array): { kurtosis: number; se: number } {
+  const n = h2.length;
+  let m2 = 0;
+  let m4 = 0;
+  for (let i = 0; i < n; i++) {
+    m2 += h2[i];
+    m4 += h4[i];
+  }
+  m2 /= n;
+  m4 /= n;
+  let v22 = 0;
+  let v44 = 0;
+  let v24 = 0;
+  for (let i = 0; i < n; i++) {
+    const d2 = h2[i] - m2;
+    const d4 = h4[i] - m4;
+    v22 += d2 * d2;
+    v44 += d4 * d4;
+    v24 += d2 * d4;
+  }
+  v22 /= n - 1;
+  v44 /= n - 1;
+  v24 /= n - 1;
+  const k = m4 / (m2 * m2);
+  // gradient of m4/m2² w.r.t. (m2, m4): (−2 m4/m2³, 1/m2²)
+  const g2 = (-2 * m4) / (m2 * m2 * m2);
+  const g4 = 1 / (m2 * m2);
+  const varK = (g2 * g2 * v22 + g4 * g4 * v44 + 2 * g2 * g4 * v24) / n;
+  return { kurtosis: k, se: Math.sqrt(Math.max(0, varK)) };
+}

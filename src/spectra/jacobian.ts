@@ -1,0 +1,275 @@
+/**
+ * Empirical input–output Jacobian spectra of simulated networks (THEORY.md §5), plain float64.
+ *
+ * Network: h^l = W^l φ(h^{l−1}) + b^l, l = 1..L, width N, input h^0 ~ N(0, q0 I);
+ * W_ij ~ N(0, σ_w²/N) (gaussian) or W = σ_w O with O Haar orthogonal; b_i ~ N(0, σ_b²).
+ * J = ∂h^L/∂h^0 = W^L D^{L−1} ⋯ W^1 D^0 with D^l = diag φ′(h^l) — the same L (D, W) pairs as the theory.
+ * Eigenvalues of J Jᵀ = squared singular values of J, from the ml-matrix SVD (accurate to ~1e-6 relative
+ * even for ill-conditioned products; see STACK.md). For large N use the matrix-free Hutchinson moments.
+ */
+import { Matrix, SingularValueDecomposition } from "ml-matrix";
+import type { Activation } from "../theory/activations.js";
+import { InputError } from "../theory/errors.js";
+import type { WeightLaw } from "../theory/spectrum/moments.js";
+import { Rng } from "../numerics/random.js";
+
+/** Haar-distributed N×N orthogonal matrix (row-major): Gram–Schmidt (twice) on Gaussian columns. */
+export function haarOrthogonal(n: number, rng: Rng): Float64Array {
+  // columns q_j stored contiguously in `cols` then transposed to row-major
+  const cols = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    const v = cols.subarray(j * n, (j + 1) * n);
+    for (let i = 0; i < n; i++) v[i] = rng.normal();
+    for (let pass = 0; pass < 2; pass++) {
+      for (let k = 0; k < j; k++) {
+        const u = cols.subarray(k * n, (k + 1) * n);
+        let d = 0;
+        for (let i = 0; i < n; i++) d += u[i] * v[i];
+        for (let i = 0; i < n; i++) v[i] -= d * u[i];
+      }
+    }
+    let nr = 0;
+    for (let i = 0; i < n; i++) nr += v[i] * v[i];
+    nr = Math.sqrt(nr);
+    for (let i = 0; i < n; i++) v[i] /= nr;
+  }
+  const out = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) out[i * n + j] = cols[j * n + i];
+  return out;
+}
+
+/** Random N×N weight matrix (row-major) for the given law and σ_w². */
+export function sampleWeights(n: number, law: WeightLaw, sigmaW2: number, rng: Rng): Float64Array {
+  if (law === "orthogonal") {
+    const o = haarOrthogonal(n, rng);
+    const s = Math.sqrt(sigmaW2);
+    for (let i = 0; i < o.length; i++) o[i] *= s;
+    return o;
+  }
+  return rng.normals(n * n, Math.sqrt(sigmaW2 / n));
+}
+
+export interface NetworkSpec {
+  activation: Activation;
+  sigmaW2: number;
+  sigmaB2: number;
+  width: number;
+  depth: number;
+  weights: WeightLaw;
+  /** input pre-activation variance (q* for a network at its fixed point) */
+  q0: number;
+}
+
+export interface SampledNetwork {
+  spec: NetworkSpec;
+  W: Float64Array[];
+  b: Float64Array[];
+  /** pre-activations h^0..h^L for the sampled input */
+  h: Float64Array[];
+}
+
+export function checkNetworkSpec(s: NetworkSpec): NetworkSpec {
+  if (!Number.isInteger(s.width) || s.width < 1 || s.width > 4096)
+    throw new InputError("--width", String(s.width), "an integer in [1, 4096]");
+  if (!Number.isInteger(s.depth) || s.depth < 1)
+    throw new InputError("--depth", String(s.depth), "an integer ≥ 1");
+  return s;
+}
+
+/** Sample weights, biases and an input, and run the forward pass. */
+export function sampleNetwork(spec: NetworkSpec, rng: Rng): SampledNetwork {
+  checkNetworkSpec(spec);
+  const { width: n, depth: L, activation: act } = spec;
+  const W: Float64Array[] = [];
+  const b: Float64Array[] = [];
+  const h: Float64Array[] = [rng.normals(n, Math.sqrt(spec.q0))];
+  const sb = Math.sqrt(spec.sigmaB2);
+  for (let l = 1; l <= L; l++) {
+    const w = sampleWeights(n, spec.weights, spec.sigmaW2, rng);
+    const bl = sb > 0 ? rng.normals(n, sb) : new Float64Array(n);
+    const prev = h[l - 1];
+    const x = new Float64Array(n);
+    for (let i = 0; i < n; i++) x[i] = act.phi(prev[i]);
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let s = bl[i];
+      const row = i * n;
+      for (let j = 0; j < n; j++) s += w[row + j] * x[j];
+      out[i] = s;
+    }
+    W.push(w);
+    b.push(bl);
+    h.push(out);
+  }
+  return { spec, W, b, h };
+}
+
+/** The dense Jacobian J = W^L D^{L−1} ⋯ W^1 D^0 (row-major N×N). */
+export function jacobian(net: SampledNetwork): Float64Array {
+  const { width: n, depth: L, activation: act } = net.spec;
+  let J = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) J[i * n + i] = 1;
+  const tmp = new Float64Array(n);
+  for (let l = 1; l <= L; l++) {
+    const hprev = net.h[l - 1];
+    // J ← D^{l−1} J (scale rows)
+    for (let i = 0; i < n; i++) {
+      const d = act.dphi(hprev[i]);
+      const row = i * n;
+      for (let j = 0; j < n; j++) J[row + j] *= d;
+    }
+    // J ← W^l J
+    const w = net.W[l - 1];
+    const out = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      tmp.fill(0);
+      const wr = i * n;
+      for (let k = 0; k < n; k++) {
+        const a = w[wr + k];
+        if (a === 0) continue;
+        const jr = k * n;
+        for (let j = 0; j < n; j++) tmp[j] += a * J[jr + j];
+      }
+      out.set(tmp, i * n);
+    }
+    J = out;
+  }
+  return J;
+}
+
+/** Eigenvalues of J Jᵀ (squared singular values, descending). */
+export function jjtEigenvalues(J: Float64Array, n: number): Float64Array {
+  const rows: number[][] = [];
+  for (let i = 0; i < n; i++) rows.push(Array.from(J.subarray(i * n, (i + 1) * n)));
+  const svd = new SingularValueDecomposition(new Matrix(rows), {
+    computeLeftSingularVectors: false,
+    computeRightSingularVectors: false,
+  });
+  return Float64Array.from(svd.diagonal, (s) => s * s);
+}
+
+export interface EmpiricalSpectrum {
+  /** all eigenvalues of J Jᵀ pooled over networks */
+  eigenvalues: Float64Array;
+  /** per-network moments (1/N) tr (JJᵀ)^k, k = 1..K */
+  moments_per_network: number[][];
+  /** mean and standard error over networks of each moment */
+  moments: number[];
+  moments_se: number[];
+  /** fraction of exactly-zero directions per network: 1 − rank/N with rank ≤ min_l #{φ′(h^l) ≠ 0} */
+  zero_fraction: number[];
+}
+
+/** Exact Jacobian spectra of `networks` independent networks. */
+export function empiricalSpectrum(
+  spec: NetworkSpec,
+  networks: number,
+  seed = 1,
+  order = 3,
+): EmpiricalSpectrum {
+  const rng = new Rng(seed);
+  const n = spec.width;
+  const all: number[] = [];
+  const per: number[][] = [];
+  const zero: number[] = [];
+  for (let r = 0; r < networks; r++) {
+    const net = sampleNetwork(spec, rng);
+    const ev = jjtEigenvalues(jacobian(net), n);
+    const m = new Array<number>(order).fill(0);
+    for (const x of ev) {
+      let pw = 1;
+      for (let k = 0; k < order; k++) {
+        pw *= x;
+        m[k] += pw / n;
+      }
+      all.push(x);
+    }
+    per.push(m);
+    let minActive = n;
+    for (let l = 0; l < spec.depth; l++) {
+      let c = 0;
+      for (const v of net.h[l]) if (spec.activation.dphi(v) !== 0) c++;
+      minActive = Math.min(minActive, c);
+    }
+    zero.push(1 - minActive / n);
+  }
+  const moments: number[] = [];
+  const se: number[] = [];
+  for (let k = 0; k < order; k++) {
+    const xs = per.map((m) => m[k]);
+    const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+    const v = xs.length > 1 ? xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1) : NaN;
+    moments.push(mean);
+    se.push(Math.sqrt(v / xs.length));
+  }
+  return {
+    eigenvalues: Float64Array.from(all),
+    moments_per_network: per,
+    moments,
+    moments_se: se,
+    zero_fraction: zero,
+  };
+}
+
+/**
+ * Matrix-free moments (1/N) tr (J Jᵀ)^k, k = 1..K, by Hutchinson's estimator with Rademacher probes:
+ * for A = (JJᵀ)^k, E[vᵀAv] = tr A; vᵀ(JJᵀ)^k v = |(Jᵀ)(JJᵀ)^{j}v|²-type products computed with
+ * layer-wise J·u and Jᵀ·u (O(L N²) each). Returns the estimates averaged over probes.
+ */
+export function hutchinsonMoments(net: SampledNetwork, probes: number, order: number, rng: Rng): number[] {
+  const { width: n, depth: L, activation: act } = net.spec;
+  const D = net.h.slice(0, L).map((h) => Float64Array.from(h, (v) => act.dphi(v)));
+  const Jv = (u: Float64Array) => {
+    let x = Float64Array.from(u);
+    for (let l = 0; l < L; l++) {
+      const w = net.W[l];
+      const y = new Float64Array(n);
+      for (let j = 0; j < n; j++) x[j] *= D[l][j];
+      for (let i = 0; i < n; i++) {
+        let s = 0;
+        const r = i * n;
+        for (let j = 0; j < n; j++) s += w[r + j] * x[j];
+        y[i] = s;
+      }
+      x = y;
+    }
+    return x;
+  };
+  const JTv = (u: Float64Array) => {
+    let x = Float64Array.from(u);
+    for (let l = L - 1; l >= 0; l--) {
+      const w = net.W[l];
+      const y = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const a = x[i];
+        const r = i * n;
+        for (let j = 0; j < n; j++) y[j] += w[r + j] * a;
+      }
+      for (let j = 0; j < n; j++) y[j] *= D[l][j];
+      x = y;
+    }
+    return x;
+  };
+  const est = new Array<number>(order).fill(0);
+  for (let t = 0; t < probes; t++) {
+    let v = Float64Array.from({ length: n }, () => (rng.u32() & 1 ? 1 : -1));
+    // vᵀ(JJᵀ)^k v: alternate u_{2j+1} = Jᵀ u_{2j}, u_{2j+2} = J u_{2j+1}; (JJᵀ)^k quadratic form =
+    // |Jᵀ (JJᵀ)^{(k−1)/2} v|² for odd k, |(JJᵀ)^{k/2} v|² for even k.
+    for (let k = 1; k <= order; k++) {
+      const w = JTv(v);
+      if (k % 2 === 1) {
+        let s = 0;
+        for (const a of w) s += a * a;
+        est[k - 1] += s / n;
+        if (k + 1 <= order) {
+          v = Jv(w);
+          let s2 = 0;
+          for (const a of v) s2 += a * a;
+          est[k] += s2 / n;
+          k++;
+        }
+      }
+    }
+  }
+  return est.map((e) => e / probes);
+}

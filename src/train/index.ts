@@ -1,0 +1,73 @@
+/**
+ * Training noisy networks on real data (issue 4): the MLP with noise layers, losses, SGD/Adam, the
+ * training loop with its trainability criterion, sweeps (shard/resume/merge), the variance-depth
+ * experiment and initialisers for users' own jax-js networks.
+ */
+export {
+  forward,
+  initParams,
+  sampleParamsHost,
+  layerSizes,
+  stepKeys,
+  mse,
+  crossEntropy,
+  taskLoss,
+  type MlpSpec,
+  type Params,
+  type Layer,
+  type Task,
+  type WeightVariance,
+} from "./mlp.js";
+export { applyNoiseKey, isActive } from "./noise.js";
+export {
+  ADAM,
+  initOptState,
+  stepSize,
+  update,
+  type OptimizerName,
+  type OptState,
+  type AdamState,
+} from "./optim.js";
+export {
+  trainRun,
+  makeTrainStep,
+  baselineLoss,
+  disposeTree,
+  DEFAULT_TRAINABLE_THRESHOLD,
+  type TrainConfig,
+  type TrainResult,
+  type EpochRecord,
+  type TrainStep,
+} from "./train.js";
+export {
+  INIT_KINDS,
+  resolveInit,
+  jaxInitializers,
+  initSnippetFor,
+  type InitKind,
+  type InitChoice,
+  type Initializer,
+  type JaxInitializers,
+} from "./init.js";
+export {
+  planRuns,
+  shardRuns,
+  parseShard,
+  runSweep,
+  mergeSweeps,
+  recordRow,
+  ensurePlan,
+  readRecord,
+  type SweepPlan,
+  type SweepBase,
+  type RunSpec,
+  type RunRecord,
+  type Merged,
+} from "./sweep.js";
+export {
+  varianceDepth,
+  theoryDepth,
+  meanSquare,
+  type VarianceDepthConfig,
+  type VarianceDepthResult,
+} from "./varianceDepth.js";

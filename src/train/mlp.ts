@@ -1,0 +1,122 @@
+/**
+ * A fully connected network with noise layers (THEORY.md §1) in jax-js, for training on real data.
+ *
+ * Layout: input (dim d₀) → `depth` hidden layers of `width` units → linear read-out (dim d_out).
+ * Layer l = 1..depth+1 computes h^l = x^l W^l + b^l with x^1 = ε¹ ⊙ data and x^l = ε^l ⊙ φ(h^{l−1})
+ * (multiplicative noise; additive: + ε^l), i.e. the noise acts on the input of **every** layer, the data
+ * included, as in THEORY.md §1. The read-out is linear. Noise is sampled fresh per unit, example and step
+ * during training and switched off for evaluation (inverted dropout keeps E[ε] = 1, so no rescaling).
+ *
+ * Weights: W^l_ij ~ N(0, σ_w²(l)/fan_in) and b^l_i ~ N(0, σ_b²) with the project's seeded ziggurat stream
+ * (src/sim/rng.ts), one independent stream per (seed, layer, purpose): the same seed gives the same
+ * network whatever else is run.
+ */
+import { numpy as np, random, type Array as JArray } from "@jax-js/jax";
+type Array = JArray;
+import { simActivation } from "../sim/activation.js";
+import { applyNoiseKey, isActive } from "./noise.js";
+import { hash32, Stream } from "../sim/rng.js";
+import type { Activation } from "../theory/activations.js";
+import type { Noise } from "../theory/noise.js";
+
+export interface Layer {
+  w: Array;
+  b: Array;
+}
+export type Params = Layer[];
+
+export interface MlpSpec {
+  inputDim: number;
+  width: number;
+  /** number of hidden layers (the network has depth + 1 weight matrices) */
+  depth: number;
+  outputDim: number;
+  activation: Activation;
+  noise: Noise;
+}
+
+/** Per-layer weight variance: one σ_w² for all layers, or a function of (layer index from 1, fan_in, fan_out). */
+export type WeightVariance = number | ((layer: number, fanIn: number, fanOut: number) => number);
+
+/** Layer sizes [d₀, N, …, N, d_out]. */
+export function layerSizes(spec: MlpSpec): number[] {
+  return [spec.inputDim, ...globalThis.Array.from({ length: spec.depth }, () => spec.width), spec.outputDim];
+}
+
+/** Sample the initial parameters (host side) as Float32Arrays. */
+export function sampleParamsHost(
+  spec: MlpSpec,
+  sigmaW2: WeightVariance,
+  sigmaB2: number,
+  seed: number,
+): { w: Float32Array; b: Float32Array; fanIn: number; fanOut: number }[] {
+  const sizes = layerSizes(spec);
+  const out = [];
+  for (let l = 1; l < sizes.length; l++) {
+    const fanIn = sizes[l - 1];
+    const fanOut = sizes[l];
+    const s2 = typeof sigmaW2 === "number" ? sigmaW2 : sigmaW2(l, fanIn, fanOut);
+    const w = new Stream(seed, 0x77, l, 1).fillNormal(
+      new Float32Array(fanIn * fanOut),
+      Math.sqrt(s2 / fanIn),
+    ) as Float32Array;
+    const b = new Float32Array(fanOut);
+    if (sigmaB2 > 0) new Stream(seed, 0x77, l, 2).fillNormal(b, Math.sqrt(sigmaB2));
+    out.push({ w, b, fanIn, fanOut });
+  }
+  return out;
+}
+
+/** Initial parameters as jax-js arrays (W stored fan_in × fan_out so that h = x W + b for row batches). */
+export function initParams(spec: MlpSpec, sigmaW2: WeightVariance, sigmaB2: number, seed: number): Params {
+  return sampleParamsHost(spec, sigmaW2, sigmaB2, seed).map((p) => ({
+    w: np.array(p.w, { shape: [p.fanIn, p.fanOut] }),
+    b: np.array(p.b, { shape: [1, p.fanOut] }),
+  }));
+}
+
+/** jax-js PRNG keys for one training step: one per layer (for the noise), from (seed, step). */
+export function stepKeys(seed: number, step: number, layers: number): Array {
+  return random.split(random.key(hash32(seed, 0x6e6f, step) >>> 1), layers);
+}
+
+/**
+ * Forward pass on a row batch x (B × d₀). With `keys` (shape [layers, 2]) the noise is on; without, off.
+ * Consumes params, x and keys.
+ */
+export function forward(spec: MlpSpec, params: Params, x: Array, keys: Array | null): Array {
+  const phi = simActivation(spec.activation);
+  let h = x;
+  const noisy = keys !== null && isActive(spec.noise);
+  for (let l = 0; l < params.length; l++) {
+    let inp = l === 0 ? h : phi(h);
+    if (noisy) inp = applyNoiseKey(inp, spec.noise, (keys as Array).ref.slice(l));
+    h = np.add(np.matmul(inp, params[l].w), params[l].b);
+  }
+  if (keys) keys.dispose();
+  return h;
+}
+
+export type Task = "reconstruction" | "classification";
+
+/** Mean squared error per example: mean over examples of Σ_j (out − target)² / d (the mean over all entries). */
+export function mse(out: Array, target: Array): Array {
+  return np.mean(np.square(np.subtract(out, target)));
+}
+
+/** Cross-entropy with integer labels given as a one-hot B × C float matrix: mean over examples. */
+export function crossEntropy(logits: Array, onehot: Array): Array {
+  const logp = np.subtract(logits.ref, logsumexpRows(logits));
+  return np.negative(np.mean(np.sum(np.multiply(logp, onehot), 1)));
+}
+
+/** Row-wise log Σ exp, stabilised by the row max (shape B × 1). */
+function logsumexpRows(x: Array): Array {
+  const m = np.max(x.ref, 1, { keepdims: true });
+  return np.add(np.log(np.sum(np.exp(np.subtract(x, m.ref)), 1, { keepdims: true })), m);
+}
+
+/** The loss of a task on network output and target (consumes both). */
+export function taskLoss(task: Task, out: Array, target: Array): Array {
+  return task === "reconstruction" ? mse(out, target) : crossEntropy(out, target);
+}

@@ -1,0 +1,412 @@
+/**
+ * One training run of a noisy MLP (mlp.ts) on real data, with a stated trainability criterion.
+ *
+ * - Data: a seeded subset/split of the dataset's training part (data/index.ts `trainValSplit`), pixels
+ *   scaled to [0, 1]; the last incomplete mini-batch of each epoch is dropped (fixed shapes for `jit`);
+ *   the order is reshuffled every epoch from (seed, epoch).
+ * - Tasks: reconstruction (targets = clean inputs, MSE over all entries, as in the paper) or
+ *   classification (softmax cross-entropy on the 10 labels).
+ * - Noise is on while training and off when evaluating; the reported train and validation losses are
+ *   clean evaluations on the training subset (at most `evalLimit` examples) and the validation split.
+ * - Divergence: a non-finite mini-batch loss or evaluation stops the run; it is a result
+ *   (`status: "diverged"`, with the epoch and step), never an exception.
+ *
+ * **Trainability criterion** (the paper had none): a run is *trainable* iff it did not diverge and its
+ * final validation loss is at most τ (default 0.5) times the validation loss of the best constant
+ * predictor — the per-feature training mean for reconstruction, the training class frequencies for
+ * classification. τ = 0.5 means "explains at least half of what a constant cannot"; `lossRatio` is stored
+ * so any other τ can be applied afterwards.
+ */
+import { jit, numpy as np, valueAndGrad, type Array, type JsTree } from "@jax-js/jax";
+import { existsSync, readFileSync } from "node:fs";
+import { permutation, toFloat, trainValSplit } from "../data/index.js";
+import { writeFileAtomic } from "../io/atomic.js";
+import type { Dataset } from "../data/dataset.js";
+import { initJax } from "../sim/jax.js";
+import type { Activation } from "../theory/activations.js";
+import type { Noise } from "../theory/noise.js";
+import {
+  forward,
+  initParams,
+  layerSizes,
+  stepKeys,
+  taskLoss,
+  type MlpSpec,
+  type Params,
+  type Task,
+  type WeightVariance,
+} from "./mlp.js";
+import { initOptState, stepSize, update, type OptimizerName, type OptState } from "./optim.js";
+
+export const DEFAULT_TRAINABLE_THRESHOLD = 0.5;
+
+export interface TrainConfig {
+  task: Task;
+  width: number;
+  depth: number;
+  activation: Activation;
+  noise: Noise;
+  /** weight variance (all layers) or per-layer rule */
+  sigmaW2: WeightVariance;
+  sigmaB2: number;
+  optimizer: OptimizerName;
+  lr: number;
+  batch: number;
+  epochs: number;
+  /** fraction of the (subset of the) training part held out for validation */
+  valFraction: number;
+  /** use at most this many training-part examples (seeded subset); all when omitted */
+  limit?: number;
+  /** evaluate the training loss on at most this many training examples (default 10,000) */
+  evalLimit?: number;
+  seed: number;
+  /** τ of the trainability criterion */
+  threshold?: number;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  /** mean noisy mini-batch loss over the epoch */
+  batchLoss: number | null;
+  trainLoss: number | null;
+  valLoss: number | null;
+  /** classification only */
+  trainAcc?: number | null;
+  valAcc?: number | null;
+}
+
+export interface TrainResult {
+  status: "ok" | "diverged";
+  trainable: boolean;
+  /** final clean losses (null when diverged) */
+  trainLoss: number | null;
+  valLoss: number | null;
+  valAcc?: number | null;
+  /** best constant predictor's validation loss, and valLoss / baseline */
+  baselineLoss: number;
+  lossRatio: number | null;
+  threshold: number;
+  divergedAt?: { epoch: number; step: number };
+  /** the initial (epoch 0) clean losses and each epoch's */
+  history: EpochRecord[];
+  steps: number;
+  nTrain: number;
+  nVal: number;
+  seconds: number;
+  samplesPerSecond: number;
+}
+
+function finite(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}
+
+/** Best-constant-predictor validation loss (float64, host). */
+export function baselineLoss(task: Task, ds: Dataset, train: Uint32Array, val: Uint32Array): number {
+  const d = ds.dim;
+  if (task === "reconstruction") {
+    const mean = new Float64Array(d);
+    for (const i of train) for (let j = 0; j < d; j++) mean[j] += ds.train.images[i * d + j] / 255;
+    for (let j = 0; j < d; j++) mean[j] /= train.length;
+    let s = 0;
+    for (const i of val) for (let j = 0; j < d; j++) s += (ds.train.images[i * d + j] / 255 - mean[j]) ** 2;
+    return s / (val.length * d);
+  }
+  const freq = new Float64Array(ds.classes);
+  for (const i of train) freq[ds.train.labels[i]] += 1;
+  let s = 0;
+  for (const i of val) s -= Math.log(Math.max(freq[ds.train.labels[i]], 0.5) / train.length);
+  return s / val.length;
+}
+
+function oneHot(labels: Uint8Array, idx: ArrayLike<number>, classes: number): Float32Array {
+  const out = new Float32Array(idx.length * classes);
+  for (let r = 0; r < idx.length; r++) out[r * classes + labels[idx[r]]] = 1;
+  return out;
+}
+
+/** Dispose every array in a params list / optimizer state. */
+export function disposeTree(t: Params | OptState): void {
+  if (globalThis.Array.isArray(t)) {
+    for (const l of t) {
+      l.w.dispose();
+      l.b.dispose();
+    }
+  } else {
+    disposeTree(t.m);
+    disposeTree(t.v);
+  }
+}
+
+/** A jitted training step: (params, state, x, y, keys, lrT) → [loss, params, state]; consumes its arguments. */
+export type TrainStep = ((
+  p: Params,
+  s: OptState,
+  x: Array,
+  y: Array,
+  keys: Array,
+  lrT: Array,
+) => [Array, Params, OptState]) & { dispose(): void };
+
+/** Build the jitted step (loss, gradient by reverse-mode autodiff, optimiser update) for a network. */
+export function makeTrainStep(spec: MlpSpec, task: Task, optimizer: OptimizerName): TrainStep {
+  const lossFn = (p: Params, x: Array, y: Array, keys: Array) => taskLoss(task, forward(spec, p, x, keys), y);
+  return jit(((p: Params, s: OptState, x: Array, y: Array, keys: Array, lrT: Array) => {
+    const [loss, grads] = valueAndGrad((q: Params) => lossFn(q, x, y, keys))(
+      p.map((l) => ({ w: l.w.ref, b: l.b.ref })),
+    );
+    const [p1, s1] = update(optimizer, p, s, grads as Params, lrT);
+    return [loss, p1, s1] as unknown as JsTree<Array>;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  }) as (...a: any[]) => JsTree<Array>) as unknown as TrainStep;
+}
+
+/** Where and how often a run saves its state (params, optimiser state, history) to resume after a kill. */
+export interface CheckpointOptions {
+  file: string;
+  /** save after every k-th epoch (default 1) */
+  everyEpochs?: number;
+}
+
+/** Identity of a run for its checkpoint: everything that determines the numbers. */
+function checkpointKey(ds: Dataset, cfg: TrainConfig): string {
+  return JSON.stringify({
+    ...cfg,
+    activation: cfg.activation.spec,
+    noise: cfg.noise.spec,
+    sigmaW2: typeof cfg.sigmaW2 === "number" ? cfg.sigmaW2 : String(cfg.sigmaW2),
+    data: [ds.name, ds.source, ds.train.n, ds.dim],
+  });
+}
+
+/**
+ * Save a checkpoint atomically: uint32 header length, JSON header, then every tensor as float32 in
+ * order (params, then Adam's m and v). Training is deterministic in (seed, epoch, step), so a resumed run
+ * continues exactly as the uninterrupted one would have.
+ */
+async function saveCheckpoint(
+  file: string,
+  key: string,
+  epoch: number,
+  t: number,
+  history: EpochRecord[],
+  params: Params,
+  state: OptState,
+) {
+  const tensors = [...params, ...state.m, ...state.v].flatMap((l) => [l.w, l.b]);
+  const datas: Float32Array[] = [];
+  for (const a of tensors) datas.push((await a.ref.data()) as Float32Array);
+  const header = new TextEncoder().encode(
+    JSON.stringify({ key, epoch, t, history, sizes: datas.map((d) => d.length) }),
+  );
+  const total = 4 + header.length + datas.reduce((a, d) => a + d.length * 4, 0);
+  const buf = new Uint8Array(total);
+  new DataView(buf.buffer).setUint32(0, header.length, true);
+  buf.set(header, 4);
+  let off = 4 + header.length;
+  for (const d of datas) {
+    buf.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), off);
+    off += d.byteLength;
+  }
+  writeFileAtomic(file, buf);
+}
+
+/** Load a checkpoint for this run (null when absent, unreadable or from another configuration). */
+function loadCheckpoint(
+  file: string,
+  key: string,
+  spec: MlpSpec,
+  optimizer: OptimizerName,
+): { epoch: number; t: number; history: EpochRecord[]; params: Params; state: OptState } | null {
+  if (!existsSync(file)) return null;
+  try {
+    const raw = readFileSync(file);
+    const hlen = raw.readUInt32LE(0);
+    const head = JSON.parse(raw.subarray(4, 4 + hlen).toString("utf8")) as {
+      key: string;
+      epoch: number;
+      t: number;
+      history: EpochRecord[];
+      sizes: number[];
+    };
+    if (head.key !== key) return null;
+    const sizes = layerSizes(spec);
+    const shapes: number[][] = [];
+    for (let l = 1; l < sizes.length; l++) shapes.push([sizes[l - 1], sizes[l]], [1, sizes[l]]);
+    const groups = optimizer === "adam" ? 3 : 1;
+    if (head.sizes.length !== shapes.length * groups) return null;
+    const body = raw.subarray(4 + hlen);
+    const f32 = new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
+    if (f32.length !== head.sizes.reduce((a, b) => a + b, 0)) return null;
+    let off = 0;
+    const arrays = head.sizes.map((n, i) => {
+      const a = np.array(f32.slice(off, off + n), { shape: shapes[i % shapes.length] });
+      off += n;
+      return a;
+    });
+    const asParams = (g: number): Params =>
+      globalThis.Array.from({ length: shapes.length / 2 }, (_, l) => ({
+        w: arrays[g * shapes.length + 2 * l],
+        b: arrays[g * shapes.length + 2 * l + 1],
+      }));
+    return {
+      epoch: head.epoch,
+      t: head.t,
+      history: head.history,
+      params: asParams(0),
+      state: groups === 3 ? { m: asParams(1), v: asParams(2) } : { m: [], v: [] },
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** Run one training; `onProgress(doneSteps, totalSteps)` is called after every step. */
+export async function trainRun(
+  ds: Dataset,
+  cfg: TrainConfig,
+  onProgress: (done: number, total: number) => void = () => {},
+  checkpoint?: CheckpointOptions,
+): Promise<TrainResult> {
+  await initJax();
+  const t0 = performance.now();
+  const threshold = cfg.threshold ?? DEFAULT_TRAINABLE_THRESHOLD;
+  const split = trainValSplit(ds.train.n, { valFraction: cfg.valFraction, seed: cfg.seed, limit: cfg.limit });
+  const nTrain = split.train.length;
+  if (nTrain < cfg.batch)
+    throw new RangeError(`batch ${cfg.batch} is larger than the ${nTrain} training examples`);
+  const outDim = cfg.task === "reconstruction" ? ds.dim : ds.classes;
+  const spec: MlpSpec = {
+    inputDim: ds.dim,
+    width: cfg.width,
+    depth: cfg.depth,
+    outputDim: outDim,
+    activation: cfg.activation,
+    noise: cfg.noise,
+  };
+  const nLayers = cfg.depth + 1;
+  const target = (idx: ArrayLike<number>, x: Float32Array): Array =>
+    cfg.task === "reconstruction"
+      ? np.array(x, { shape: [idx.length, ds.dim] })
+      : np.array(oneHot(ds.train.labels, idx, ds.classes), { shape: [idx.length, ds.classes] });
+
+  const step = makeTrainStep(spec, cfg.task, cfg.optimizer);
+
+  // Clean evaluation: loss (sum over examples) and, for classification, the number correct.
+  const evalBatch = 500;
+  const evaluate = async (
+    params: Params,
+    idx: Uint32Array,
+  ): Promise<{ loss: number; acc: number | null }> => {
+    let sum = 0;
+    let correct = 0;
+    for (let off = 0; off < idx.length; off += evalBatch) {
+      const part = idx.subarray(off, Math.min(idx.length, off + evalBatch));
+      const xs = toFloat(ds.train.images, ds.dim, part);
+      const out = forward(
+        spec,
+        params.map((l) => ({ w: l.w.ref, b: l.b.ref })),
+        np.array(xs, { shape: [part.length, ds.dim] }),
+        null,
+      );
+      if (cfg.task === "classification") {
+        const pred = (await np.argmax(out.ref, 1).data()) as Int32Array;
+        for (let r = 0; r < part.length; r++) if (pred[r] === ds.train.labels[part[r]]) correct++;
+      }
+      const l = (await taskLoss(cfg.task, out, target(part, xs)).data())[0];
+      sum += l * part.length;
+    }
+    return { loss: sum / idx.length, acc: cfg.task === "classification" ? correct / idx.length : null };
+  };
+
+  let params = initParams(spec, cfg.sigmaW2, cfg.sigmaB2, cfg.seed);
+  let state = initOptState(cfg.optimizer, params);
+  const evalTrainIdx = split.train.subarray(0, Math.min(nTrain, cfg.evalLimit ?? 10000));
+  let history: EpochRecord[] = [];
+  const stepsPerEpoch = Math.floor(nTrain / cfg.batch);
+  const total = stepsPerEpoch * cfg.epochs;
+  let t = 0;
+  let startEpoch = 1;
+  const ckptKey = checkpoint ? checkpointKey(ds, cfg) : "";
+  const resumed = checkpoint ? loadCheckpoint(checkpoint.file, ckptKey, spec, cfg.optimizer) : null;
+  if (resumed) {
+    disposeTree(params);
+    disposeTree(state);
+    ({ params, state, history, t } = resumed);
+    startEpoch = resumed.epoch + 1;
+  }
+  let diverged: { epoch: number; step: number } | undefined;
+  let trained = 0;
+  const record = async (epoch: number, batchLoss: number | null) => {
+    const tr = await evaluate(params, evalTrainIdx);
+    const va = await evaluate(params, split.val);
+    const rec: EpochRecord = { epoch, batchLoss, trainLoss: finite(tr.loss), valLoss: finite(va.loss) };
+    if (cfg.task === "classification") Object.assign(rec, { trainAcc: tr.acc, valAcc: va.acc });
+    history.push(rec);
+    return Number.isFinite(tr.loss) && Number.isFinite(va.loss);
+  };
+  try {
+    if (!resumed && !(await record(0, null))) diverged = { epoch: 0, step: 0 };
+    for (let epoch = startEpoch; epoch <= cfg.epochs && !diverged; epoch++) {
+      const order = permutation(nTrain, cfg.seed, 2, epoch);
+      let sum = 0;
+      for (let s = 0; s < stepsPerEpoch; s++) {
+        t++;
+        const idx = new Uint32Array(cfg.batch);
+        for (let r = 0; r < cfg.batch; r++) idx[r] = split.train[order[s * cfg.batch + r]];
+        const xs = toFloat(ds.train.images, ds.dim, idx);
+        const x = np.array(xs, { shape: [cfg.batch, ds.dim] });
+        const y = target(idx, xs);
+        const [loss, p1, s1] = step(
+          params,
+          state,
+          x,
+          y,
+          stepKeys(cfg.seed, t, nLayers),
+          np.array(stepSize(cfg.optimizer, cfg.lr, t)),
+        );
+        params = p1;
+        state = s1;
+        const l = (await loss.data())[0];
+        trained += cfg.batch;
+        onProgress(t, total);
+        if (!Number.isFinite(l)) {
+          diverged = { epoch, step: t };
+          history.push({ epoch, batchLoss: null, trainLoss: null, valLoss: null });
+          break;
+        }
+        sum += l;
+      }
+      if (!diverged && !(await record(epoch, sum / stepsPerEpoch))) diverged = { epoch, step: t };
+      if (!diverged && checkpoint && epoch < cfg.epochs && epoch % (checkpoint.everyEpochs ?? 1) === 0) {
+        await saveCheckpoint(checkpoint.file, ckptKey, epoch, t, history, params, state);
+      }
+    }
+  } finally {
+    disposeTree(params);
+    disposeTree(state);
+    step.dispose();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const baseline = baselineLoss(cfg.task, ds, split.train, split.val);
+  const last = history[history.length - 1];
+  const valLoss = diverged ? null : last.valLoss;
+  const ratio = valLoss === null ? null : valLoss / baseline;
+  const result: TrainResult = {
+    status: diverged ? "diverged" : "ok",
+    trainable: !diverged && ratio !== null && ratio <= threshold,
+    trainLoss: diverged ? null : last.trainLoss,
+    valLoss,
+    baselineLoss: baseline,
+    lossRatio: ratio,
+    threshold,
+    history,
+    steps: t,
+    nTrain,
+    nVal: split.val.length,
+    seconds,
+    samplesPerSecond: trained / Math.max(seconds, 1e-9),
+  };
+  if (cfg.task === "classification") result.valAcc = diverged ? null : (last.valAcc ?? null);
+  if (diverged) result.divergedAt = diverged;
+  return result;
+}
