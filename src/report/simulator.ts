@@ -1,34 +1,15 @@
 /**
- * The simulation interface the report needs (the public API of `src/sim`), declared here so that figures
+ * The simulation interface the report needs (the public API of `src/sim`, types imported from there) so that figures
  * can be tested with a small fake simulator injected in its place, and the real one loaded lazily
  * (jax-js start-up is only paid when a simulation actually runs, not on a fully cached rerun).
  */
-import type { Model } from "../theory/model.js";
+import type { DynamicsResult as SimDynamicsResult, LayerStats, Progress, SimConfig } from "../sim/index.js";
 
-export interface SimConfig {
-  model: Model;
-  width: number;
-  depth: number;
-  networks: number;
-  seed: number;
-  weights: "gaussian" | "orthogonal";
-  /** input pairs (or inputs) per network and starting value, averaged per network (default 1) */
-  pairs?: number;
-}
+// Type-only: erased at run time, so jax-js still loads only when a simulation runs.
+export type { LayerStats, Progress, SimConfig };
 
-/** Mean and standard deviation over networks, per layer (dynamics: l = 0..depth) or per input. */
-export interface LayerStats {
-  mean: number[];
-  std: number[];
-}
-
-export interface DynamicsResult {
-  variance: LayerStats;
-  /** one entry per c⁰ */
-  correlation: LayerStats[];
-}
-
-export type Progress = (done: number, total: number) => void;
+/** The part of a dynamics result the report uses and caches (per-network samples are not kept). */
+export type DynamicsResult = Pick<SimDynamicsResult, "variance" | "correlation">;
 
 /** What the report calls; `src/sim/index.ts` satisfies it. */
 export interface Simulator {
