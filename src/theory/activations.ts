@@ -399,6 +399,17 @@ const CATALOGUE: Record<string, Factory> = {
 /** Names accepted by `parseActivation` (aliases included). */
 export const ACTIVATION_NAMES = Object.keys(CATALOGUE);
 
+const ALIASES = new Set(["silu", "hardtanh"]);
+
+/** The catalogue without aliases: each activation's parameter names and defaults (for menus and forms). */
+export const ACTIVATION_CATALOGUE: readonly {
+  name: string;
+  keys: string[];
+  defaults: Record<string, number>;
+}[] = Object.entries(CATALOGUE)
+  .filter(([name]) => !ALIASES.has(name))
+  .map(([name, f]) => ({ name, keys: [...f.keys], defaults: { ...f.defaults } }));
+
 /** Build a catalogue activation by name and parameters (defaults filled in). */
 export function makeActivation(name: string, params: Record<string, number> = {}): Activation {
   const f = CATALOGUE[name];

@@ -88,7 +88,8 @@ export function makeNoise(kind: NoiseKind, params: Record<string, number> = {}):
   }
 }
 
-const KEYS: Record<NoiseKind, string[]> = {
+/** The parameter names each noise kind accepts (dropout takes exactly one of keep, rate). */
+export const NOISE_KEYS: Readonly<Record<NoiseKind, readonly string[]>> = {
   none: [],
   dropout: ["keep", "rate"],
   gauss_mult: ["std"],
@@ -102,7 +103,8 @@ const KEYS: Record<NoiseKind, string[]> = {
 export function parseNoise(text: string): Noise {
   const spec = parseSpec("--noise", text, NOISE_SPECS);
   const name = spec.name === "gauss" ? "gauss_mult" : spec.name === "poisson" ? "poisson_mult" : spec.name;
-  if (!(name in KEYS)) throw new InputError("--noise", text, NOISE_SPECS, `unknown noise '${spec.name}'`);
+  if (!(name in NOISE_KEYS))
+    throw new InputError("--noise", text, NOISE_SPECS, `unknown noise '${spec.name}'`);
   const kind = name as NoiseKind;
   if (kind === "dropout" && spec.bare.length) {
     const v = spec.bare[0];
@@ -113,9 +115,9 @@ export function parseNoise(text: string): Noise {
       `'${v}' is ambiguous: write dropout:keep=${v} for keep probability ${v} (the paper's p, TF1) or dropout:rate=${v} for drop rate ${v} (PyTorch, Keras)`,
     );
   }
-  checkKeys("--noise", text, spec, KEYS[kind], NOISE_SPECS);
+  checkKeys("--noise", text, spec, [...NOISE_KEYS[kind]], NOISE_SPECS);
   for (const k of ["std", "scale"]) {
-    if (KEYS[kind].includes(k) && !(k in spec.params)) {
+    if (NOISE_KEYS[kind].includes(k) && !(k in spec.params)) {
       throw new InputError("--noise", text, NOISE_SPECS, `${kind} needs ${k}=…`);
     }
   }

@@ -1,0 +1,390 @@
+/**
+ * A small typed layer over Vega-Lite for the report's and the explorer's charts (pure spec builders, no
+ * rendering, so the browser bundle can import them; `plot.ts` renders them without a browser):
+ *
+ * - `lineDotBandPanel`: theory lines, simulation dots (mean over networks) with ±1 std bands, optional
+ *   dashed reference lines (e.g. the identity), labelled markers (e.g. c*) and shaded regions;
+ * - `heatmapPanel`: a heat map on a grid with an overlaid curve (e.g. Fig 6's trainable depth 6ξ_c);
+ * - `figureSpec`: panels side by side under one title (the paper's (a), (b), (c)).
+ */
+import type { TopLevelSpec } from "vega-lite";
+
+/** A sampled theory curve of one series. */
+export interface TheoryCurve {
+  series: string;
+  /** separate lines of the same colour (e.g. several c⁰ of one model); defaults to the series */
+  group?: string;
+  x: number[];
+  y: number[];
+}
+
+/** Simulated points of one series: mean over networks and the std over networks at each x. */
+export interface SimPoints {
+  series: string;
+  /** separate bands of the same colour; defaults to the series */
+  group?: string;
+  x: number[];
+  mean: number[];
+  std: number[];
+}
+
+/** A dashed reference line (drawn in grey, not in the legend). */
+export interface RefLine {
+  label: string;
+  x: number[];
+  y: number[];
+}
+
+/** A labelled point marker (e.g. the fixed point c* on a correlation map). */
+export interface Marker {
+  series: string;
+  x: number;
+  y: number;
+  label?: string;
+}
+
+/** A shaded region between two curves over the same x grid, with a text label. */
+export interface Region {
+  label: string;
+  x: number[];
+  lo: number[];
+  hi: number[];
+  color: string;
+  /** where to print the label */
+  labelAt: { x: number; y: number };
+}
+
+export type AxisScale = "linear" | "log";
+
+export interface LinePanelInput {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  xScale?: AxisScale;
+  yScale?: AxisScale;
+  /** explicit axis domains */
+  xDomain?: [number, number];
+  yDomain?: [number, number];
+  theory?: TheoryCurve[];
+  sim?: SimPoints[];
+  refLines?: RefLine[];
+  markers?: Marker[];
+  regions?: Region[];
+  /** the order (and so the colours) of the series in the legend */
+  seriesOrder?: string[];
+  legendTitle?: string;
+  width?: number;
+  height?: number;
+}
+
+export interface HeatmapInput {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  colorLabel: string;
+  /** one cell per grid point; x and y are treated as ordinal categories (sorted numerically) */
+  cells: { x: number; y: number; value: number | null }[];
+  /** an overlaid curve in the same x/y units, e.g. 6ξ_c; drawn on a quantitative overlay */
+  curve?: { label: string; x: number[]; y: number[] };
+  colorScheme?: string;
+  /** "log" colours by log10(value) */
+  colorScale?: AxisScale;
+  width?: number;
+  height?: number;
+}
+
+/** A Vega-Lite unit or layer spec for one panel (no top-level config). */
+export type PanelSpec = Record<string, unknown>;
+
+/** The categorical palette (Vega's tableau10), fixed so colours do not depend on data order. */
+export const PALETTE = [
+  "#4c78a8",
+  "#f58518",
+  "#e45756",
+  "#72b7b2",
+  "#54a24b",
+  "#eeca3b",
+  "#b279a2",
+  "#ff9da6",
+  "#9d755d",
+  "#bab0ac",
+];
+
+/** The font used for all text: present on most Linux systems, with generic fallbacks. */
+export const FONT = "DejaVu Sans, Helvetica, Arial, sans-serif";
+
+function uniq<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}
+
+/** Clip values for a log axis (non-positive values cannot be drawn; they are dropped by callers). */
+function positive(v: number, log: boolean): number | null {
+  if (!Number.isFinite(v)) return null;
+  if (log && v <= 0) return null;
+  return v;
+}
+
+function scaleOf(kind: AxisScale | undefined, domain?: [number, number]): Record<string, unknown> {
+  const s: Record<string, unknown> = kind === "log" ? { type: "log" } : { type: "linear", zero: false };
+  if (domain) {
+    s.domain = domain;
+    s.clamp = true;
+  }
+  return s;
+}
+
+/**
+ * One chart of theory lines (solid), simulation means (dots) and ±1 std bands (shaded), coloured by series.
+ * Points that cannot be drawn on a log axis (≤ 0, non-finite) are left out; a band whose lower edge m − sd
+ * would be ≤ 0 on a log axis is drawn down to m²/(m + sd), the mirror image of m + sd in log space.
+ */
+export function lineDotBandPanel(p: LinePanelInput): PanelSpec {
+  const xLog = p.xScale === "log";
+  const yLog = p.yScale === "log";
+  const theoryRows: Record<string, unknown>[] = [];
+  for (const t of p.theory ?? []) {
+    t.x.forEach((x, i) => {
+      const xx = positive(x, xLog);
+      const yy = positive(t.y[i], yLog);
+      if (xx !== null && yy !== null)
+        theoryRows.push({ series: t.series, group: t.group ?? t.series, x: xx, y: yy });
+    });
+  }
+  const simRows: Record<string, unknown>[] = [];
+  for (const s of p.sim ?? []) {
+    s.x.forEach((x, i) => {
+      const xx = positive(x, xLog);
+      const m = positive(s.mean[i], yLog);
+      if (xx === null || m === null) return;
+      const sd = Number.isFinite(s.std[i]) ? s.std[i] : 0;
+      // on a log axis a band reaching zero is drawn symmetric in log space (lo = m²/(m + sd))
+      let lo = m - sd;
+      if (yLog && lo <= 0) lo = (m * m) / (m + sd);
+      simRows.push({ series: s.series, group: s.group ?? s.series, x: xx, mean: m, lo, hi: m + sd });
+    });
+  }
+  const order =
+    p.seriesOrder ?? uniq([...(p.theory ?? []).map((t) => t.series), ...(p.sim ?? []).map((s) => s.series)]);
+  const color = {
+    field: "series",
+    type: "nominal",
+    title: p.legendTitle ?? null,
+    scale: { domain: order, range: PALETTE.slice(0, Math.max(1, order.length)) },
+    sort: order,
+    legend: {
+      orient: "bottom",
+      columns: order.length <= 3 ? 1 : 2,
+      labelLimit: order.length <= 3 ? 320 : 170,
+      symbolType: "stroke",
+      symbolStrokeWidth: 3,
+      symbolOpacity: 1,
+    },
+  };
+  const x = { field: "x", type: "quantitative", title: p.xLabel, scale: scaleOf(p.xScale, p.xDomain) };
+  const yScale = scaleOf(p.yScale, p.yDomain);
+  const layers: PanelSpec[] = [];
+  for (const r of p.regions ?? []) {
+    layers.push({
+      data: { values: r.x.map((xx, i) => ({ x: xx, lo: r.lo[i], hi: r.hi[i] })) },
+      mark: { type: "area", color: r.color, opacity: 0.35 },
+      encoding: {
+        x,
+        y: { field: "lo", type: "quantitative", title: p.yLabel, scale: yScale },
+        y2: { field: "hi" },
+      },
+    });
+    layers.push({
+      data: { values: [{ x: r.labelAt.x, y: r.labelAt.y, text: r.label }] },
+      mark: { type: "text", fontSize: 13, fontWeight: "bold", color: "#333" },
+      encoding: { x, y: { field: "y", type: "quantitative", scale: yScale }, text: { field: "text" } },
+    });
+  }
+  for (const r of p.refLines ?? []) {
+    const vals = r.x
+      .map((xx, i) => ({ x: positive(xx, xLog), y: positive(r.y[i], yLog), label: r.label }))
+      .filter((v) => v.x !== null && v.y !== null);
+    layers.push({
+      data: { values: vals },
+      mark: { type: "line", color: "#888", strokeDash: [4, 4], strokeWidth: 1 },
+      encoding: { x, y: { field: "y", type: "quantitative", title: p.yLabel, scale: yScale } },
+    });
+  }
+  if (simRows.length) {
+    layers.push({
+      data: { values: simRows },
+      mark: { type: "area", opacity: 0.18 },
+      encoding: {
+        x,
+        y: { field: "lo", type: "quantitative", title: p.yLabel, scale: yScale },
+        y2: { field: "hi" },
+        color,
+        detail: { field: "group" },
+      },
+    });
+  }
+  if (theoryRows.length) {
+    layers.push({
+      data: { values: theoryRows },
+      mark: { type: "line", strokeWidth: 2, clip: true },
+      encoding: {
+        x,
+        y: { field: "y", type: "quantitative", title: p.yLabel, scale: yScale },
+        color,
+        detail: { field: "group" },
+      },
+    });
+  }
+  if (simRows.length) {
+    layers.push({
+      data: { values: simRows },
+      mark: { type: "point", filled: true, size: 28, opacity: 0.95, clip: true },
+      encoding: {
+        x,
+        y: { field: "mean", type: "quantitative", title: p.yLabel, scale: yScale },
+        color,
+        shape: { value: "circle" },
+      },
+    });
+  }
+  if (p.markers?.length) {
+    const vals = p.markers.map((m) => ({ series: m.series, x: m.x, y: m.y, label: m.label ?? "" }));
+    layers.push({
+      data: { values: vals },
+      mark: { type: "point", shape: "diamond", size: 120, filled: true, stroke: "black", strokeWidth: 1 },
+      encoding: { x, y: { field: "y", type: "quantitative", scale: yScale }, color },
+    });
+    layers.push({
+      data: { values: vals },
+      mark: { type: "text", dx: 8, dy: -8, align: "left", fontSize: 10 },
+      encoding: { x, y: { field: "y", type: "quantitative", scale: yScale }, text: { field: "label" } },
+    });
+  }
+  return {
+    title: { text: p.title, anchor: "start", fontSize: 13 },
+    width: p.width ?? 300,
+    height: p.height ?? 240,
+    layer: layers,
+  };
+}
+
+/** A heat map over an (x, y) grid with an optional overlaid curve. */
+export function heatmapPanel(p: HeatmapInput): PanelSpec {
+  const xs = uniq(p.cells.map((c) => c.x)).sort((a, b) => a - b);
+  const ys = uniq(p.cells.map((c) => c.y)).sort((a, b) => a - b);
+  const log = p.colorScale === "log";
+  const rows = p.cells.map((c) => ({
+    x: c.x,
+    y: c.y,
+    value: c.value === null || !Number.isFinite(c.value) || (log && c.value <= 0) ? null : c.value,
+  }));
+  const layers: PanelSpec[] = [
+    {
+      data: { values: rows },
+      mark: { type: "rect" },
+      encoding: {
+        x: { field: "x", type: "ordinal", title: p.xLabel, sort: xs, axis: { labelAngle: 0, grid: false } },
+        y: { field: "y", type: "ordinal", title: p.yLabel, sort: [...ys].reverse(), axis: { grid: false } },
+        color: {
+          field: "value",
+          type: "quantitative",
+          title: p.colorLabel,
+          scale: { scheme: p.colorScheme ?? "viridis", type: log ? "log" : "linear" },
+        },
+      },
+    },
+  ];
+  if (p.curve) {
+    // The curve lives on the band centres: map its x and y to fractional grid positions.
+    const w = p.width ?? 320;
+    const h = p.height ?? 260;
+    const pos = (v: number, grid: number[]) => interpolateIndex(v, grid);
+    const pts = p.curve.x
+      .map((xv, i) => ({ gx: pos(xv, xs), gy: pos(p.curve!.y[i], ys), label: p.curve!.label }))
+      .filter((v) => v.gx !== null && v.gy !== null);
+    layers.push({
+      data: { values: pts },
+      mark: { type: "line", color: "white", strokeWidth: 2.5, strokeDash: [6, 3], clip: true },
+      encoding: {
+        x: {
+          field: "gx",
+          type: "quantitative",
+          scale: { domain: [-0.5, xs.length - 0.5], range: [0, w] },
+          axis: null,
+        },
+        y: {
+          field: "gy",
+          type: "quantitative",
+          scale: { domain: [-0.5, ys.length - 0.5], range: [h, 0] },
+          axis: null,
+        },
+      },
+    });
+    layers.push({
+      data: { values: pts.length ? [pts[pts.length - 1]] : [] },
+      mark: {
+        type: "text",
+        color: "white",
+        dx: -4,
+        dy: -8,
+        align: "right",
+        fontSize: 11,
+        fontWeight: "bold",
+      },
+      encoding: {
+        x: {
+          field: "gx",
+          type: "quantitative",
+          scale: { domain: [-0.5, xs.length - 0.5], range: [0, w] },
+          axis: null,
+        },
+        y: {
+          field: "gy",
+          type: "quantitative",
+          scale: { domain: [-0.5, ys.length - 0.5], range: [h, 0] },
+          axis: null,
+        },
+        text: { field: "label" },
+      },
+    });
+  }
+  return {
+    title: { text: p.title, anchor: "start", fontSize: 13 },
+    width: p.width ?? 320,
+    height: p.height ?? 260,
+    layer: layers,
+    resolve: { scale: { x: "independent", y: "independent" } },
+  };
+}
+
+/**
+ * The fractional index of v on a sorted grid (linear between grid points; extrapolated half a cell
+ * beyond the ends; null further out), so a curve in data units can be drawn over ordinal bands.
+ */
+export function interpolateIndex(v: number, grid: number[]): number | null {
+  if (!Number.isFinite(v) || grid.length === 0) return null;
+  if (grid.length === 1) return v === grid[0] ? 0 : null;
+  const n = grid.length;
+  let i = 0;
+  while (i < n - 2 && v > grid[i + 1]) i++;
+  const f = i + (v - grid[i]) / (grid[i + 1] - grid[i]);
+  return f < -0.5 || f > n - 0.5 ? null : f;
+}
+
+/** Panels side by side under one title, with each panel's scales independent. */
+export function figureSpec(title: string, panels: PanelSpec[], subtitle?: string): TopLevelSpec {
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: { text: title, subtitle: subtitle ?? "", anchor: "start", fontSize: 15 },
+    background: "white",
+    padding: 10,
+    hconcat: panels,
+    spacing: 30,
+    resolve: { scale: { color: "independent", x: "independent", y: "independent", shape: "independent" } },
+    config: {
+      font: FONT,
+      view: { stroke: "#ccc" },
+      axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: "#eee" },
+      legend: { labelFontSize: 11, titleFontSize: 11, symbolSize: 60 },
+    },
+  } as unknown as TopLevelSpec;
+}
