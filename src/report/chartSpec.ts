@@ -89,6 +89,14 @@ export interface HeatmapInput {
   colorScheme?: string;
   /** "log" colours by log10(value) */
   colorScale?: AxisScale;
+  /** the colour scale's midpoint for a diverging scheme (e.g. χ1 = 1 between ordered and chaotic) */
+  colorMid?: number;
+  /** the curve's colour (default white) */
+  curveColor?: string;
+  /** d3-format for the numeric grid labels on both axes (e.g. ".2~f"); labels that overlap are thinned */
+  axisFormat?: string;
+  /** labelled rings in the same x/y units as the grid (e.g. the current point), like the curve */
+  markers?: { label: string; x: number; y: number; color?: string }[];
   width?: number;
   height?: number;
 }
@@ -277,73 +285,93 @@ export function heatmapPanel(p: HeatmapInput): PanelSpec {
     y: c.y,
     value: c.value === null || !Number.isFinite(c.value) || (log && c.value <= 0) ? null : c.value,
   }));
+  const fmt = p.axisFormat ? { format: p.axisFormat, formatType: "number", labelOverlap: "parity" } : {};
+  const colorScale: Record<string, unknown> = {
+    scheme: p.colorScheme ?? "viridis",
+    type: log ? "log" : "linear",
+  };
+  if (p.colorMid !== undefined) colorScale.domainMid = p.colorMid;
   const layers: PanelSpec[] = [
     {
       data: { values: rows },
       mark: { type: "rect" },
       encoding: {
-        x: { field: "x", type: "ordinal", title: p.xLabel, sort: xs, axis: { labelAngle: 0, grid: false } },
-        y: { field: "y", type: "ordinal", title: p.yLabel, sort: [...ys].reverse(), axis: { grid: false } },
-        color: {
-          field: "value",
-          type: "quantitative",
-          title: p.colorLabel,
-          scale: { scheme: p.colorScheme ?? "viridis", type: log ? "log" : "linear" },
+        x: {
+          field: "x",
+          type: "ordinal",
+          title: p.xLabel,
+          sort: xs,
+          axis: { labelAngle: 0, grid: false, ...fmt },
         },
+        y: {
+          field: "y",
+          type: "ordinal",
+          title: p.yLabel,
+          sort: [...ys].reverse(),
+          axis: { grid: false, ...fmt },
+        },
+        color: { field: "value", type: "quantitative", title: p.colorLabel, scale: colorScale },
       },
     },
   ];
+  // Overlays live on the band centres: their x and y map to fractional grid positions.
+  const w = p.width ?? 320;
+  const h = p.height ?? 260;
+  const overlay = {
+    x: {
+      field: "gx",
+      type: "quantitative",
+      scale: { domain: [-0.5, xs.length - 0.5], range: [0, w] },
+      axis: null,
+    },
+    y: {
+      field: "gy",
+      type: "quantitative",
+      scale: { domain: [-0.5, ys.length - 0.5], range: [h, 0] },
+      axis: null,
+    },
+  };
   if (p.curve) {
-    // The curve lives on the band centres: map its x and y to fractional grid positions.
-    const w = p.width ?? 320;
-    const h = p.height ?? 260;
-    const pos = (v: number, grid: number[]) => interpolateIndex(v, grid);
+    const color = p.curveColor ?? "white";
     const pts = p.curve.x
-      .map((xv, i) => ({ gx: pos(xv, xs), gy: pos(p.curve!.y[i], ys), label: p.curve!.label }))
+      .map((xv, i) => ({
+        gx: interpolateIndex(xv, xs),
+        gy: interpolateIndex(p.curve!.y[i], ys),
+        label: p.curve!.label,
+      }))
       .filter((v) => v.gx !== null && v.gy !== null);
     layers.push({
       data: { values: pts },
-      mark: { type: "line", color: "white", strokeWidth: 2.5, strokeDash: [6, 3], clip: true },
-      encoding: {
-        x: {
-          field: "gx",
-          type: "quantitative",
-          scale: { domain: [-0.5, xs.length - 0.5], range: [0, w] },
-          axis: null,
-        },
-        y: {
-          field: "gy",
-          type: "quantitative",
-          scale: { domain: [-0.5, ys.length - 0.5], range: [h, 0] },
-          axis: null,
-        },
-      },
+      mark: { type: "line", color, strokeWidth: 2.5, strokeDash: [6, 3], clip: true },
+      encoding: overlay,
     });
     layers.push({
       data: { values: pts.length ? [pts[pts.length - 1]] : [] },
-      mark: {
-        type: "text",
-        color: "white",
-        dx: -4,
-        dy: -8,
-        align: "right",
-        fontSize: 11,
-        fontWeight: "bold",
-      },
+      mark: { type: "text", color, dx: -4, dy: -8, align: "right", fontSize: 11, fontWeight: "bold" },
+      encoding: { ...overlay, text: { field: "label" } },
+    });
+  }
+  if (p.markers?.length) {
+    const pts = p.markers
+      .map((m) => ({
+        gx: interpolateIndex(m.x, xs),
+        gy: interpolateIndex(m.y, ys),
+        label: m.label,
+        color: m.color ?? "black",
+      }))
+      .filter((v) => v.gx !== null && v.gy !== null);
+    layers.push({
+      data: { values: pts },
+      mark: { type: "point", shape: "circle", size: 140, strokeWidth: 3, filled: false, clip: true },
+      encoding: { ...overlay, stroke: { field: "color", type: "nominal", scale: null, legend: null } },
+    });
+    layers.push({
+      data: { values: pts },
+      mark: { type: "text", dx: 9, dy: -9, align: "left", fontSize: 11, fontWeight: "bold" },
       encoding: {
-        x: {
-          field: "gx",
-          type: "quantitative",
-          scale: { domain: [-0.5, xs.length - 0.5], range: [0, w] },
-          axis: null,
-        },
-        y: {
-          field: "gy",
-          type: "quantitative",
-          scale: { domain: [-0.5, ys.length - 0.5], range: [h, 0] },
-          axis: null,
-        },
+        ...overlay,
         text: { field: "label" },
+        color: { field: "color", type: "nominal", scale: null, legend: null },
       },
     });
   }
