@@ -4,14 +4,12 @@
  * input variances in (0, 15]; (b) 15 layers of variance dynamics from q⁰ = 4: tanh + noise converges to
  * its q*, ReLU + additive noise grows by 2μ2 per layer and has no critical point.
  */
-import { varianceDynamics } from "../../theory/dynamics.js";
 import { findQStar } from "../../theory/fixedPoints.js";
-import { varianceMap } from "../../theory/maps.js";
-import { agreement } from "../agreement.js";
-import type { Agreement, Figure, Json, Scale, Table } from "../figure.js";
-import { asDynamics, asStats, dynamicsJob, modelOf, varianceMapJob, type ModelSpec } from "../jobs.js";
-import { figureSpec, lineDotBandPanel, type SimPoints, type TheoryCurve } from "../plot.js";
-import { finiteOrNull, linspace, rows, short, slug } from "./common.js";
+import type { Figure, Json, Scale } from "../figure.js";
+import { dynamicsJob, modelOf, varianceMapJob, type ModelSpec } from "../jobs.js";
+import { figureSpec, lineDotBandPanel } from "../plot.js";
+import { finiteOrNull, linspace, short } from "./common.js";
+import { varianceMapAndDynamics, varianceMapPanel } from "./panels.js";
 
 export const FIG2_MODELS: { name: string; spec: ModelSpec }[] = [
   { name: "tanh", spec: { activation: "tanh", noise: "none", sigmaW2: 1, sigmaB2: 0 } },
@@ -36,55 +34,24 @@ export const fig2: Figure = {
   },
   build(scale: Scale, results: Map<string, Json>) {
     const names = FIG2_MODELS.map((m) => m.name);
-    const grid = linspace(0, 15, 151);
-    const layers = Array.from({ length: FIG2_DEPTH + 1 }, (_, l) => l);
-    const thA: TheoryCurve[] = [];
-    const simA: SimPoints[] = [];
-    const thB: TheoryCurve[] = [];
-    const simB: SimPoints[] = [];
-    const agree: Agreement[] = [];
-    const tables: Table[] = [];
+    const { a, b, agree, tables } = varianceMapAndDynamics(
+      { models: FIG2_MODELS, q0s: FIG2_Q0S, depth: FIG2_DEPTH, q0: FIG2_Q0 },
+      scale,
+      results,
+    );
     const qStars: Record<string, Json> = {};
     for (const m of FIG2_MODELS) {
-      const model = modelOf(m.spec);
-      thA.push({ series: m.name, x: grid, y: grid.map((q) => varianceMap(model, q)) });
-      const a = asStats(results.get(`a/${m.name}`));
-      simA.push({ series: m.name, x: FIG2_Q0S, ...a });
-      const thAtQ0 = FIG2_Q0S.map((q) => varianceMap(model, q));
-      agree.push(agreement("(a)", m.name, a, thAtQ0, scale.networks));
-      const qTheory = varianceDynamics(model, FIG2_DEPTH, FIG2_Q0);
-      thB.push({ series: m.name, x: layers, y: qTheory });
-      const b = asDynamics(results.get(`b/${m.name}`)).variance;
-      simB.push({ series: m.name, x: layers, ...b });
-      agree.push(agreement("(b)", m.name, b, qTheory, scale.networks));
-      const qs = findQStar(model, FIG2_Q0);
+      const qs = findQStar(modelOf(m.spec), FIG2_Q0);
       qStars[m.name] = { q_star: finiteOrNull(qs.qStar), status: qs.status };
-      tables.push({
-        name: `a_${slug(m.name)}`,
-        rows: rows({ q0: FIG2_Q0S, theory_q1: thAtQ0, sim_mean: a.mean, sim_std: a.std }),
-      });
-      tables.push({
-        name: `b_${slug(m.name)}`,
-        rows: rows({ layer: layers, theory_q: qTheory, sim_mean: b.mean, sim_std: b.std }),
-      });
     }
     const tanhNoise = qStars["tanh + noise"] as { q_star: number | null };
-    const panelA = lineDotBandPanel({
-      title: "(a) variance map, one layer",
-      xLabel: "input variance q⁰",
-      yLabel: "output variance q¹",
-      theory: thA,
-      sim: simA,
-      refLines: [{ label: "identity", x: [0, 15], y: [0, 15] }],
-      seriesOrder: names,
-      xDomain: [0, 15],
-    });
+    const panelA = varianceMapPanel(a, names);
     const panelB = lineDotBandPanel({
       title: `(b) variance dynamics from q⁰ = ${FIG2_Q0}`,
       xLabel: "layer l",
       yLabel: "variance q^l",
-      theory: thB,
-      sim: simB,
+      theory: b.theory,
+      sim: b.sim,
       seriesOrder: names,
       markers:
         tanhNoise.q_star === null

@@ -5,13 +5,11 @@
  * (a) one layer of the variance map; (b) 15 layers from q⁰ = 4 (log scale); (c) the analytic boundary
  * σ_w² = 2/μ2 over μ2 ∈ [1, 2] between underflow and overflow.
  */
-import { varianceDynamics } from "../../theory/dynamics.js";
-import { varianceMap } from "../../theory/maps.js";
-import { agreement } from "../agreement.js";
-import type { Agreement, Figure, Json, Scale, Table } from "../figure.js";
-import { asDynamics, asStats, dynamicsJob, modelOf, varianceMapJob, type ModelSpec } from "../jobs.js";
-import { figureSpec, lineDotBandPanel, type Marker, type SimPoints, type TheoryCurve } from "../plot.js";
-import { criticalRelu, linspace, mu2Of, rows, short, slug } from "./common.js";
+import type { Figure, Json, Scale } from "../figure.js";
+import { dynamicsJob, varianceMapJob, type ModelSpec } from "../jobs.js";
+import { figureSpec, lineDotBandPanel, type Marker } from "../plot.js";
+import { criticalRelu, linspace, mu2Of, rows, short } from "./common.js";
+import { varianceMapAndDynamics, varianceMapPanel } from "./panels.js";
 
 interface Fig3Model {
   name: string;
@@ -56,65 +54,31 @@ export const fig3: Figure = {
   },
   build(scale: Scale, results: Map<string, Json>) {
     const names = FIG3_MODELS.map((m) => m.name);
-    const grid = linspace(0, 15, 151);
-    const layers = Array.from({ length: FIG3_DEPTH + 1 }, (_, l) => l);
-    const thA: TheoryCurve[] = [];
-    const simA: SimPoints[] = [];
-    const thB: TheoryCurve[] = [];
-    const simB: SimPoints[] = [];
-    const agree: Agreement[] = [];
-    const tables: Table[] = [];
-    const markers: Marker[] = [];
-    for (const m of FIG3_MODELS) {
-      const model = modelOf(m.spec);
-      thA.push({ series: m.name, x: grid, y: grid.map((q) => varianceMap(model, q)) });
-      const a = asStats(results.get(`a/${m.name}`));
-      simA.push({ series: m.name, x: FIG3_Q0S, ...a });
-      const thAtQ0 = FIG3_Q0S.map((q) => varianceMap(model, q));
-      agree.push(agreement("(a)", m.name, a, thAtQ0, scale.networks));
-      const qTheory = varianceDynamics(model, FIG3_DEPTH, FIG3_Q0);
-      thB.push({ series: m.name, x: layers, y: qTheory });
-      const b = asDynamics(results.get(`b/${m.name}`)).variance;
-      simB.push({ series: m.name, x: layers, ...b });
-      agree.push(agreement("(b)", m.name, b, qTheory, scale.networks));
-      markers.push({
-        series: m.name,
-        x: model.noise.mu2,
-        y: m.spec.sigmaW2,
-        label: m.sigmaWScale === 1 ? "critical" : `σ_w×${m.sigmaWScale}`,
-      });
-      tables.push({
-        name: `a_${slug(m.name)}`,
-        rows: rows({ q0: FIG3_Q0S, theory_q1: thAtQ0, ...simCols(a) }),
-      });
-      tables.push({
-        name: `b_${slug(m.name)}`,
-        rows: rows({ layer: layers, theory_q: qTheory, ...simCols(b) }),
-      });
-    }
+    const { a, b, agree, tables } = varianceMapAndDynamics(
+      { models: FIG3_MODELS, q0s: FIG3_Q0S, depth: FIG3_DEPTH, q0: FIG3_Q0 },
+      scale,
+      results,
+    );
+    const markers: Marker[] = FIG3_MODELS.map((m) => ({
+      series: m.name,
+      x: mu2Of(m.spec.noise),
+      y: m.spec.sigmaW2,
+      label: m.sigmaWScale === 1 ? "critical" : `σ_w×${m.sigmaWScale}`,
+    }));
     const boundary = criticalBoundary();
     tables.push({
       name: "c_boundary",
       rows: rows({ mu2: boundary.mu2, critical_sigma_w2: boundary.sigmaW2 }),
     });
     const top = 3.2;
-    const panelA = lineDotBandPanel({
-      title: "(a) variance map, one layer",
-      xLabel: "input variance q⁰",
-      yLabel: "output variance q¹",
-      theory: thA,
-      sim: simA,
-      refLines: [{ label: "identity", x: [0, 15], y: [0, 15] }],
-      seriesOrder: names,
-      xDomain: [0, 15],
-    });
+    const panelA = varianceMapPanel(a, names);
     const panelB = lineDotBandPanel({
       title: `(b) variance dynamics from q⁰ = ${FIG3_Q0}`,
       xLabel: "layer l",
       yLabel: "variance q^l (log scale)",
       yScale: "log",
-      theory: thB,
-      sim: simB,
+      theory: b.theory,
+      sim: b.sim,
       seriesOrder: names,
     });
     const panelC = lineDotBandPanel({
@@ -176,7 +140,3 @@ export const fig3: Figure = {
     };
   },
 };
-
-function simCols(s: { mean: number[]; std: number[] }) {
-  return { sim_mean: s.mean, sim_std: s.std };
-}

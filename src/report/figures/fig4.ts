@@ -8,11 +8,11 @@
 import { analyze } from "../../theory/analyze.js";
 import { dynamics } from "../../theory/dynamics.js";
 import { correlationMap } from "../../theory/maps.js";
-import { agreement } from "../agreement.js";
-import type { Agreement, Figure, Json, Scale, Table } from "../figure.js";
+import type { Figure, Json, Scale } from "../figure.js";
 import { asDynamics, asStats, correlationMapJob, dynamicsJob, modelOf, type ModelSpec } from "../jobs.js";
-import { figureSpec, lineDotBandPanel, type Marker, type SimPoints, type TheoryCurve } from "../plot.js";
+import { figureSpec, lineDotBandPanel, type Marker } from "../plot.js";
 import { criticalRelu, finiteOrNull, linspace, rows, short, slug } from "./common.js";
+import { compareSeries, type Collected, type PanelSeries } from "./panels.js";
 
 export const FIG4_MODELS: { name: string; spec: ModelSpec }[] = [
   { name: "no noise", spec: criticalRelu("none") },
@@ -58,13 +58,10 @@ export const fig4: Figure = {
     const names = FIG4_MODELS.map((m) => m.name);
     const grid = linspace(0, 1, 101);
     const layers = Array.from({ length: FIG4_DEPTH + 1 }, (_, l) => l);
-    const thA: TheoryCurve[] = [];
-    const simA: SimPoints[] = [];
-    const thB: TheoryCurve[] = [];
-    const simB: SimPoints[] = [];
+    const a: PanelSeries = { theory: [], sim: [] };
+    const b: PanelSeries = { theory: [], sim: [] };
     const markers: Marker[] = [];
-    const agree: Agreement[] = [];
-    const tables: Table[] = [];
+    const out: Collected = { agree: [], tables: [] };
     const fixed: Record<string, Json> = {};
     for (const m of FIG4_MODELS) {
       const model = modelOf(m.spec);
@@ -76,33 +73,38 @@ export const fig4: Figure = {
         chi_c: finiteOrNull(an.chi_c),
         xi_c: finiteOrNull(an.xi_c),
       };
-      thA.push({ series: m.name, x: grid, y: grid.map((c) => correlationMap(model, FIG4_Q0, c)) });
       if (an.c_star !== null)
         markers.push({ series: m.name, x: an.c_star, y: an.c_star, label: `c*=${short(an.c_star, 3)}` });
-      const a = asStats(results.get(`a/${m.name}`));
-      simA.push({ series: m.name, x: FIG4_C0S_MAP, ...a });
-      const thAtC0 = FIG4_C0S_MAP.map((c) => correlationMap(model, FIG4_Q0, c));
-      agree.push(agreement("(a)", m.name, a, thAtC0, scale.networks));
-      tables.push({
-        name: `a_${slug(m.name)}`,
-        rows: rows({ c0: FIG4_C0S_MAP, theory_c1: thAtC0, sim_mean: a.mean, sim_std: a.std }),
+      compareSeries(a, out, scale.networks, {
+        panel: "(a)",
+        series: m.name,
+        curve: { x: grid, y: grid.map((c) => correlationMap(model, FIG4_Q0, c)) },
+        x: FIG4_C0S_MAP,
+        theory: FIG4_C0S_MAP.map((c) => correlationMap(model, FIG4_Q0, c)),
+        sim: asStats(results.get(`a/${m.name}`)),
+        table: `a_${slug(m.name)}`,
+        xCol: "c0",
+        theoryCol: "theory_c1",
       });
       const dyn = asDynamics(results.get(`b/${m.name}`));
       FIG4_C0S_DYN.forEach((c0, k) => {
         const th = dynamics(model, FIG4_DEPTH, FIG4_Q0, c0).c;
-        const group = `${m.name}, c⁰=${c0}`;
-        thB.push({ series: m.name, group, x: layers, y: th.map((v) => v ?? NaN) });
-        const s = dyn.correlation[k];
-        simB.push({ series: m.name, group, x: layers, ...s });
-        agree.push(agreement("(b)", group, s, th, scale.networks));
-        tables.push({
-          name: `b_${slug(m.name)}_c0_${c0}`,
-          rows: rows({ layer: layers, theory_c: th, sim_mean: s.mean, sim_std: s.std }),
+        compareSeries(b, out, scale.networks, {
+          panel: "(b)",
+          series: m.name,
+          group: `${m.name}, c⁰=${c0}`,
+          curve: { x: layers, y: th.map((v) => v ?? NaN) },
+          x: layers,
+          theory: th,
+          sim: dyn.correlation[k],
+          table: `b_${slug(m.name)}_c0_${c0}`,
+          xCol: "layer",
+          theoryCol: "theory_c",
         });
       });
     }
     const phase = phaseDiagram();
-    tables.push({
+    out.tables.push({
       name: "c_phase",
       rows: rows({ keep: phase.keep, mu2: phase.mu2, c_star: phase.cStar, chi_c: phase.chiC }),
     });
@@ -110,8 +112,8 @@ export const fig4: Figure = {
       title: "(a) correlation map, one layer (◆ = c*)",
       xLabel: "input correlation c⁰",
       yLabel: "output correlation c¹",
-      theory: thA,
-      sim: simA,
+      theory: a.theory,
+      sim: a.sim,
       refLines: [{ label: "identity", x: [0, 1], y: [0, 1] }],
       markers,
       seriesOrder: names,
@@ -122,8 +124,8 @@ export const fig4: Figure = {
       title: `(b) correlation dynamics from c⁰ ∈ {${FIG4_C0S_DYN.join(", ")}}`,
       xLabel: "layer l",
       yLabel: "correlation c^l",
-      theory: thB,
-      sim: simB,
+      theory: b.theory,
+      sim: b.sim,
       seriesOrder: names,
       yDomain: [0, 1],
     });
@@ -175,8 +177,8 @@ export const fig4: Figure = {
         `scale: ${scale.name} (width ${scale.width}, ${scale.networks} networks)`,
       ),
       caption,
-      tables,
-      agreement: agree,
+      tables: out.tables,
+      agreement: out.agree,
       data: {
         models: FIG4_MODELS.map((m) => ({ name: m.name, ...m.spec })) as unknown as Json,
         fixed_points: fixed,
