@@ -141,6 +141,22 @@ function scaleOf(kind: AxisScale | undefined, domain?: [number, number]): Record
   return s;
 }
 
+/** One layer of a layered chart: inline data values, a mark and its encoding. */
+function layerOf(
+  values: unknown[],
+  mark: Record<string, unknown>,
+  encoding: Record<string, unknown>,
+): PanelSpec {
+  return { data: { values }, mark, encoding };
+}
+
+/** A quantitative y channel on `field` with the panel's y scale, carrying the axis title when given. */
+function yChannel(field: string, scale: Record<string, unknown>, title?: string): Record<string, unknown> {
+  return title === undefined
+    ? { field, type: "quantitative", scale }
+    : { field, type: "quantitative", title, scale };
+}
+
 /**
  * One chart of theory lines (solid), simulation means (dots) and ±1 std bands (shaded), coloured by series.
  * Points that cannot be drawn on a log axis (≤ 0, non-finite) are left out; a band whose lower edge m − sd
@@ -190,82 +206,53 @@ export function lineDotBandPanel(p: LinePanelInput): PanelSpec {
   };
   const x = { field: "x", type: "quantitative", title: p.xLabel, scale: scaleOf(p.xScale, p.xDomain) };
   const yScale = scaleOf(p.yScale, p.yDomain);
+  // the y channel on `field`; `titled` layers carry the y axis title
+  const y = (field: string, titled = false) => yChannel(field, yScale, titled ? p.yLabel : undefined);
+  const band = () => ({ x, y: y("lo", true), y2: { field: "hi" } });
+  const line = () => ({ x, y: y("y", true) });
   const layers: PanelSpec[] = [];
   for (const r of p.regions ?? []) {
-    layers.push({
-      data: { values: r.x.map((xx, i) => ({ x: xx, lo: r.lo[i], hi: r.hi[i] })) },
-      mark: { type: "area", color: r.color, opacity: 0.35 },
-      encoding: {
-        x,
-        y: { field: "lo", type: "quantitative", title: p.yLabel, scale: yScale },
-        y2: { field: "hi" },
-      },
-    });
-    layers.push({
-      data: { values: [{ x: r.labelAt.x, y: r.labelAt.y, text: r.label }] },
-      mark: { type: "text", fontSize: 13, fontWeight: "bold", color: "#333" },
-      encoding: { x, y: { field: "y", type: "quantitative", scale: yScale }, text: { field: "text" } },
-    });
+    const vals = r.x.map((xx, i) => ({ x: xx, lo: r.lo[i], hi: r.hi[i] }));
+    layers.push(layerOf(vals, { type: "area", color: r.color, opacity: 0.35 }, band()));
+    layers.push(
+      layerOf(
+        [{ x: r.labelAt.x, y: r.labelAt.y, text: r.label }],
+        { type: "text", fontSize: 13, fontWeight: "bold", color: "#333" },
+        { x, y: y("y"), text: { field: "text" } },
+      ),
+    );
   }
   for (const r of p.refLines ?? []) {
     const vals = r.x
       .map((xx, i) => ({ x: positive(xx, xLog), y: positive(r.y[i], yLog), label: r.label }))
       .filter((v) => v.x !== null && v.y !== null);
-    layers.push({
-      data: { values: vals },
-      mark: { type: "line", color: "#888", strokeDash: [4, 4], strokeWidth: 1 },
-      encoding: { x, y: { field: "y", type: "quantitative", title: p.yLabel, scale: yScale } },
-    });
+    layers.push(layerOf(vals, { type: "line", color: "#888", strokeDash: [4, 4], strokeWidth: 1 }, line()));
   }
   if (simRows.length) {
-    layers.push({
-      data: { values: simRows },
-      mark: { type: "area", opacity: 0.18 },
-      encoding: {
-        x,
-        y: { field: "lo", type: "quantitative", title: p.yLabel, scale: yScale },
-        y2: { field: "hi" },
-        color,
-        detail: { field: "group" },
-      },
-    });
+    const enc = { ...band(), color, detail: { field: "group" } };
+    layers.push(layerOf(simRows, { type: "area", opacity: 0.18 }, enc));
   }
   if (theoryRows.length) {
-    layers.push({
-      data: { values: theoryRows },
-      mark: { type: "line", strokeWidth: 2, clip: true },
-      encoding: {
-        x,
-        y: { field: "y", type: "quantitative", title: p.yLabel, scale: yScale },
-        color,
-        detail: { field: "group" },
-      },
-    });
+    const enc = { ...line(), color, detail: { field: "group" } };
+    layers.push(layerOf(theoryRows, { type: "line", strokeWidth: 2, clip: true }, enc));
   }
   if (simRows.length) {
-    layers.push({
-      data: { values: simRows },
-      mark: { type: "point", filled: true, size: 28, opacity: 0.95, clip: true },
-      encoding: {
-        x,
-        y: { field: "mean", type: "quantitative", title: p.yLabel, scale: yScale },
-        color,
-        shape: { value: "circle" },
-      },
-    });
+    const mark = { type: "point", filled: true, size: 28, opacity: 0.95, clip: true };
+    layers.push(layerOf(simRows, mark, { x, y: y("mean", true), color, shape: { value: "circle" } }));
   }
   if (p.markers?.length) {
     const vals = p.markers.map((m) => ({ series: m.series, x: m.x, y: m.y, label: m.label ?? "" }));
-    layers.push({
-      data: { values: vals },
-      mark: { type: "point", shape: "diamond", size: 120, filled: true, stroke: "black", strokeWidth: 1 },
-      encoding: { x, y: { field: "y", type: "quantitative", scale: yScale }, color },
-    });
-    layers.push({
-      data: { values: vals },
-      mark: { type: "text", dx: 8, dy: -8, align: "left", fontSize: 10 },
-      encoding: { x, y: { field: "y", type: "quantitative", scale: yScale }, text: { field: "label" } },
-    });
+    const diamond = {
+      type: "point",
+      shape: "diamond",
+      size: 120,
+      filled: true,
+      stroke: "black",
+      strokeWidth: 1,
+    };
+    layers.push(layerOf(vals, diamond, { x, y: y("y"), color }));
+    const text = { type: "text", dx: 8, dy: -8, align: "left", fontSize: 10 };
+    layers.push(layerOf(vals, text, { x, y: y("y"), text: { field: "label" } }));
   }
   return {
     title: { text: p.title, anchor: "start", fontSize: 13 },
