@@ -46,9 +46,10 @@ export function findQStar(m: Model, q0 = 1): QStarResult {
     // q grows: find the first q above q⁰ with V(q) < q.
     lo = q0;
     hi = q0 * 2 + 1e-300;
-    // a difference at rounding level (V(q) − q ≈ 1e-16 q) is no sign change: keep expanding
-    while (D(hi) > -1e-13 * hi) {
-      lo = hi;
+    // a difference at rounding level (V(q) − q ≈ 1e-16 q) is no sign change: keep expanding, but the
+    // bracket's low end stays the last q with V(q) > q (a root can sit at rounding level on the grid)
+    for (let dh = D(hi); dh > -1e-13 * hi; dh = D(hi)) {
+      if (dh > 0) lo = hi;
       hi *= 2;
       if (hi > Q_MAX) {
         return {
@@ -63,8 +64,8 @@ export function findQStar(m: Model, q0 = 1): QStarResult {
   } else {
     hi = q0;
     lo = q0 / 2;
-    while (D(lo) < 1e-13 * lo) {
-      hi = lo;
+    for (let dl = D(lo); dl < 1e-13 * lo; dl = D(lo)) {
+      if (dl < 0) hi = lo;
       lo /= 2;
       if (lo < Q_MIN) {
         return {

@@ -115,6 +115,17 @@ describe("status reporting", () => {
     expect(findQStar({ activation: relu, noise: n, sigmaW2: 1.7, sigmaB2: 0 }).status).toBe("diverges");
     expect(findQStar({ activation: relu, noise: n, sigmaW2: 1.6, sigmaB2: 0 }).status).toBe("marginal");
   });
+  it("a fixed point sitting on the bracket's doubling grid at rounding level is found (regression)", () => {
+    // ReLU, dropout keep 0.8 (μ2 = 1.25), σ_w² = 1.44: V(q) = 0.9 q + 0.2, so q* = 0.2 / 0.1 = 2 exactly,
+    // and V(2) − 2 is −2.2e-16 in float64: q⁰ = 1 doubles onto it, q⁰ = 4 halves onto it.
+    const m: Model = { activation: relu, noise: parseNoise("dropout:keep=0.8"), sigmaW2: 1.44, sigmaB2: 0.2 };
+    for (const q0 of [1, 4]) {
+      const r = findQStar(m, q0);
+      expect(r.status).toBe("converged");
+      expect(rel(r.qStar as number, 2)).toBeLessThan(1e-14);
+      expect(r.slope as number).toBeCloseTo(0.9, 14);
+    }
+  });
   it("ReLU with He init and additive noise diverges (grows by 2μ2 per layer)", () => {
     const m: Model = { activation: relu, noise: parseNoise("gauss_add:std=1.5"), sigmaW2: 2, sigmaB2: 0 };
     expect(findQStar(m, 4).status).toBe("diverges");
