@@ -6,7 +6,7 @@ import { parseActivation } from "../theory/activations.js";
 import type { Model } from "../theory/model.js";
 import { parseNoise } from "../theory/noise.js";
 import type { Job, Json, Scale } from "./figure.js";
-import type { DynamicsResult, LayerStats } from "./simulator.js";
+import type { DynamicsResult, LayerStats, Progress, SimConfig, Simulator } from "./simulator.js";
 
 /** A model as text: what a job config records. */
 export interface ModelSpec {
@@ -67,15 +67,7 @@ export function dynamicsJob(
     cost: jobCost(scale, depth, c0s.length ? 2 * pairs * c0s.length : 1),
     async run({ sim, seed, onProgress }) {
       const r = await sim.simulateDynamics(
-        {
-          model: modelOf(model),
-          width: scale.width,
-          depth,
-          networks: scale.networks,
-          seed,
-          weights: scale.weights,
-          pairs,
-        },
+        { ...simConfig(model, scale, seed, pairs), depth },
         q0,
         c0s,
         onProgress,
@@ -87,28 +79,13 @@ export function dynamicsJob(
 
 /** One application of the variance map at each q⁰ (`simulateVarianceMap`). */
 export function varianceMapJob(id: string, model: ModelSpec, scale: Scale, q0s: number[]): Job {
-  const pairs = 1;
-  const config = { ...baseConfig("variance_map", model, scale, pairs), q0s };
-  return {
-    id,
-    config,
-    cost: jobCost(scale, 1, q0s.length),
-    async run({ sim, seed, onProgress }) {
-      const r = await sim.simulateVarianceMap(
-        {
-          model: modelOf(model),
-          width: scale.width,
-          networks: scale.networks,
-          seed,
-          weights: scale.weights,
-          pairs,
-        },
-        q0s,
-        onProgress,
-      );
-      return toJson(stats(r));
-    },
-  };
+  return mapJob(id, model, scale, {
+    kind: "variance_map",
+    pairs: 1,
+    inputs: { q0s },
+    rows: q0s.length,
+    simulate: (sim, cfg, onProgress) => sim.simulateVarianceMap(cfg, q0s, onProgress),
+  });
 }
 
 /** One application of the correlation map at variance q⁰ for each c⁰ (`simulateCorrelationMap`). */
@@ -120,26 +97,48 @@ export function correlationMapJob(
   c0s: number[],
 ): Job {
   const pairs = scale.pairs;
-  const config = { ...baseConfig("correlation_map", model, scale, pairs), q0, c0s };
+  return mapJob(id, model, scale, {
+    kind: "correlation_map",
+    pairs,
+    inputs: { q0, c0s },
+    rows: 2 * pairs * c0s.length,
+    simulate: (sim, cfg, onProgress) => sim.simulateCorrelationMap(cfg, q0, c0s, onProgress),
+  });
+}
+
+/** The engine settings of a job (all but the depth) for `pairs` inputs or input pairs per point. */
+function simConfig(model: ModelSpec, scale: Scale, seed: number, pairs: number): Omit<SimConfig, "depth"> {
+  return {
+    model: modelOf(model),
+    width: scale.width,
+    networks: scale.networks,
+    seed,
+    weights: scale.weights,
+    pairs,
+  };
+}
+
+/** What distinguishes the one-layer map jobs. */
+interface MapJobSpec {
+  kind: string;
+  /** inputs (variance map) or input pairs (correlation map) per point and network */
+  pairs: number;
+  /** the job's inputs, recorded in its config after the base settings */
+  inputs: { [k: string]: Json };
+  /** input rows of the forward pass, for the cost */
+  rows: number;
+  /** the engine call */
+  simulate: (sim: Simulator, cfg: Omit<SimConfig, "depth">, onProgress?: Progress) => Promise<LayerStats>;
+}
+
+/** A one-layer map job (`simulateVarianceMap`, `simulateCorrelationMap`); the result keeps mean and std. */
+function mapJob(id: string, model: ModelSpec, scale: Scale, m: MapJobSpec): Job {
   return {
     id,
-    config,
-    cost: jobCost(scale, 1, 2 * pairs * c0s.length),
+    config: { ...baseConfig(m.kind, model, scale, m.pairs), ...m.inputs },
+    cost: jobCost(scale, 1, m.rows),
     async run({ sim, seed, onProgress }) {
-      const r = await sim.simulateCorrelationMap(
-        {
-          model: modelOf(model),
-          width: scale.width,
-          networks: scale.networks,
-          seed,
-          weights: scale.weights,
-          pairs,
-        },
-        q0,
-        c0s,
-        onProgress,
-      );
-      return toJson(stats(r));
+      return toJson(stats(await m.simulate(sim, simConfig(model, scale, seed, m.pairs), onProgress)));
     },
   };
 }
