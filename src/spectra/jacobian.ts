@@ -4,12 +4,16 @@
  * Network: h^l = W^l φ(h^{l−1}) + b^l, l = 1..L, width N, input h^0 ~ N(0, q0 I);
  * W_ij ~ N(0, σ_w²/N) (gaussian) or W = σ_w O with O Haar orthogonal; b_i ~ N(0, σ_b²).
  * J = ∂h^L/∂h^0 = W^L D^{L−1} ⋯ W^1 D^0 with D^l = diag φ′(h^l) — the same L (D, W) pairs as the theory.
+ * With noise (THEORY.md §1) one draw ε^l per network and layer is fixed (sampled after W^l, b^l from the
+ * same seeded stream; nothing extra is drawn without noise): multiplicative h^l = W^l(ε^l ⊙ φ(h^{l−1})) + b^l
+ * and D^{l−1} = diag(ε^l φ′(h^{l−1})); additive h^l = W^l(φ(h^{l−1}) + ε^l) + b^l, D unchanged.
  * Eigenvalues of J Jᵀ = squared singular values of J, from the ml-matrix SVD (accurate to ~1e-6 relative
  * even for ill-conditioned products; see STACK.md). For large N use the matrix-free Hutchinson moments.
  */
 import { Matrix, SingularValueDecomposition } from "ml-matrix";
 import type { Activation } from "../theory/activations.js";
 import { InputError } from "../theory/errors.js";
+import type { Noise } from "../theory/noise.js";
 import type { WeightLaw } from "../theory/spectrum/moments.js";
 import { Rng } from "../numerics/random.js";
 
@@ -58,12 +62,16 @@ export interface NetworkSpec {
   weights: WeightLaw;
   /** input pre-activation variance (q* for a network at its fixed point) */
   q0: number;
+  /** noise on each layer's input (default none) */
+  noise?: Noise;
 }
 
 export interface SampledNetwork {
   spec: NetworkSpec;
   W: Float64Array[];
   b: Float64Array[];
+  /** ε^l for layers l = 1..L (index l − 1), null without noise */
+  eps: (Float64Array | null)[];
   /** pre-activations h^0..h^L for the sampled input */
   h: Float64Array[];
 }
@@ -76,12 +84,72 @@ export function checkNetworkSpec(s: NetworkSpec): NetworkSpec {
   return s;
 }
 
+/**
+ * One draw of n noise values in float64 (the laws of src/sim/noise.ts: inverted dropout 1{u < p}/p,
+ * 1 + s z / s z, Laplace by inverse CDF, Poisson(1) by sequential CDF inversion); null for the identity.
+ */
+export function sampleNoiseVector(noise: Noise, n: number, rng: Rng): Float64Array | null {
+  const out = new Float64Array(n);
+  switch (noise.kind) {
+    case "none":
+      return null;
+    case "dropout": {
+      const p = noise.keep as number;
+      if (p === 1) return null;
+      for (let i = 0; i < n; i++) out[i] = rng.uniform() < p ? 1 / p : 0;
+      return out;
+    }
+    case "gauss_mult":
+    case "gauss_add": {
+      const shift = noise.kind === "gauss_mult" ? 1 : 0;
+      for (let i = 0; i < n; i++) out[i] = shift + noise.params.std * rng.normal();
+      return out;
+    }
+    case "laplace_mult":
+    case "laplace_add": {
+      const b = noise.params.scale;
+      const shift = noise.kind === "laplace_mult" ? 1 : 0;
+      for (let i = 0; i < n; i++) {
+        const u = rng.uniform();
+        out[i] = shift + (u < 0.5 ? b * Math.log(2 * u) : -b * Math.log(2 * (1 - u)));
+      }
+      return out;
+    }
+    case "poisson_mult": {
+      for (let i = 0; i < n; i++) {
+        const u = rng.uniform();
+        let k = 0;
+        let pk = Math.exp(-1);
+        let f = pk;
+        while (u > f && k < 40) {
+          k++;
+          pk /= k;
+          f += pk;
+        }
+        out[i] = k;
+      }
+      return out;
+    }
+  }
+}
+
+/** The diagonal of D^{l−1} = diag(ε^l φ′(h^{l−1})) (ε only for multiplicative noise). */
+function layerDerivative(net: SampledNetwork, l: number): Float64Array {
+  const { activation: act, noise } = net.spec;
+  const d = Float64Array.from(net.h[l - 1], (v) => act.dphi(v));
+  const e = net.eps[l - 1];
+  if (e && noise && noise.type === "multiplicative") for (let i = 0; i < d.length; i++) d[i] *= e[i];
+  return d;
+}
+
 /** Sample weights, biases and an input, and run the forward pass. */
 export function sampleNetwork(spec: NetworkSpec, rng: Rng): SampledNetwork {
   checkNetworkSpec(spec);
   const { width: n, depth: L, activation: act } = spec;
   const W: Float64Array[] = [];
   const b: Float64Array[] = [];
+  const eps: (Float64Array | null)[] = [];
+  const noise = spec.noise;
   const h: Float64Array[] = [rng.normals(n, Math.sqrt(spec.q0))];
   const sb = Math.sqrt(spec.sigmaB2);
   for (let l = 1; l <= L; l++) {
@@ -90,6 +158,10 @@ export function sampleNetwork(spec: NetworkSpec, rng: Rng): SampledNetwork {
     const prev = h[l - 1];
     const x = new Float64Array(n);
     for (let i = 0; i < n; i++) x[i] = act.phi(prev[i]);
+    const e = noise ? sampleNoiseVector(noise, n, rng) : null;
+    if (e && noise?.type === "multiplicative") for (let i = 0; i < n; i++) x[i] *= e[i];
+    else if (e) for (let i = 0; i < n; i++) x[i] += e[i];
+    eps.push(e);
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       let s = bl[i];
@@ -101,20 +173,20 @@ export function sampleNetwork(spec: NetworkSpec, rng: Rng): SampledNetwork {
     b.push(bl);
     h.push(out);
   }
-  return { spec, W, b, h };
+  return { spec, W, b, h, eps };
 }
 
 /** The dense Jacobian J = W^L D^{L−1} ⋯ W^1 D^0 (row-major N×N). */
 export function jacobian(net: SampledNetwork): Float64Array {
-  const { width: n, depth: L, activation: act } = net.spec;
+  const { width: n, depth: L } = net.spec;
   let J = new Float64Array(n * n);
   for (let i = 0; i < n; i++) J[i * n + i] = 1;
   const tmp = new Float64Array(n);
   for (let l = 1; l <= L; l++) {
-    const hprev = net.h[l - 1];
+    const D = layerDerivative(net, l);
     // J ← D^{l−1} J (scale rows)
     for (let i = 0; i < n; i++) {
-      const d = act.dphi(hprev[i]);
+      const d = D[i];
       const row = i * n;
       for (let j = 0; j < n; j++) J[row + j] *= d;
     }
@@ -188,7 +260,7 @@ export function empiricalSpectrum(
     let minActive = n;
     for (let l = 0; l < spec.depth; l++) {
       let c = 0;
-      for (const v of net.h[l]) if (spec.activation.dphi(v) !== 0) c++;
+      for (const v of layerDerivative(net, l + 1)) if (v !== 0) c++;
       minActive = Math.min(minActive, c);
     }
     zero.push(1 - minActive / n);
@@ -217,8 +289,8 @@ export function empiricalSpectrum(
  * layer-wise J·u and Jᵀ·u (O(L N²) each). Returns the estimates averaged over probes.
  */
 export function hutchinsonMoments(net: SampledNetwork, probes: number, order: number, rng: Rng): number[] {
-  const { width: n, depth: L, activation: act } = net.spec;
-  const D = net.h.slice(0, L).map((h) => Float64Array.from(h, (v) => act.dphi(v)));
+  const { width: n, depth: L } = net.spec;
+  const D = Array.from({ length: L }, (_, l) => layerDerivative(net, l + 1));
   const Jv = (u: Float64Array) => {
     let x = Float64Array.from(u);
     for (let l = 0; l < L; l++) {

@@ -128,3 +128,78 @@ export function parseNoise(text: string): Noise {
 export function slopeFactor(noise: Noise): number {
   return noise.type === "multiplicative" ? noise.mu2 : 1;
 }
+
+/**
+ * E[ε^{2k}] (k ≥ 0 an integer), the even moments of one noise variable (E[ε^0] = 1):
+ * - none (ε ≡ 1): 1
+ * - dropout keep p (ε = Bern(p)/p): p·p^{−2k} = p^{1−2k}
+ * - gauss_mult (ε = 1 + sZ): Σ_{j=0}^{k} C(2k, 2j) s^{2j} (2j−1)!!      (odd moments of Z vanish)
+ * - gauss_add (ε = sZ): s^{2k} (2k−1)!!
+ * - laplace_mult (ε = 1 + ℓ, ℓ ~ Laplace(0, β)): Σ_{m=0}^{k} C(2k, 2m) (2m)! β^{2m}   (E[ℓ^{2m}] = (2m)! β^{2m})
+ * - laplace_add (ε = ℓ): (2k)! β^{2k}
+ * - poisson_mult (ε ~ Poisson(1)): the Bell number B_{2k} (Touchard/Dobiński: E[N^n] = B_n for N ~ Poisson(1))
+ * For multiplicative noise, D² = diag(ε² φ′(h)²) with ε independent of h, so the moments of D² in the
+ * Jacobian spectrum are μ_k = E[ε^{2k}] E[φ′(√q z)^{2k}] (THEORY.md §5 with noise). k = 1 gives μ2.
+ */
+export function noiseEvenMoment(noise: Noise, k: number): number {
+  if (!Number.isInteger(k) || k < 0)
+    throw new RangeError(`noiseEvenMoment: k must be an integer ≥ 0, got ${k}`);
+  if (k === 0) return 1;
+  const n = 2 * k;
+  switch (noise.kind) {
+    case "none":
+      return 1;
+    case "dropout": {
+      const p = noise.keep as number;
+      return Math.pow(p, 1 - n);
+    }
+    case "gauss_mult":
+    case "gauss_add": {
+      const s2 = noise.params.std * noise.params.std;
+      if (noise.kind === "gauss_add") return Math.pow(s2, k) * doubleFactorialOdd(k);
+      let sum = 0;
+      for (let j = 0; j <= k; j++) sum += binomial(n, 2 * j) * Math.pow(s2, j) * doubleFactorialOdd(j);
+      return sum;
+    }
+    case "laplace_mult":
+    case "laplace_add": {
+      const b2 = noise.params.scale * noise.params.scale;
+      if (noise.kind === "laplace_add") return factorial(n) * Math.pow(b2, k);
+      let sum = 0;
+      for (let m = 0; m <= k; m++) sum += binomial(n, 2 * m) * factorial(2 * m) * Math.pow(b2, m);
+      return sum;
+    }
+    case "poisson_mult":
+      return bell(n);
+  }
+}
+
+/** (2j−1)!! = 1·3·5⋯(2j−1), with (−1)!! = 1. */
+function doubleFactorialOdd(j: number): number {
+  let r = 1;
+  for (let i = 1; i <= j; i++) r *= 2 * i - 1;
+  return r;
+}
+
+function factorial(n: number): number {
+  let r = 1;
+  for (let i = 2; i <= n; i++) r *= i;
+  return r;
+}
+
+function binomial(n: number, r: number): number {
+  let c = 1;
+  for (let i = 1; i <= r; i++) c = (c * (n - r + i)) / i;
+  return Math.round(c);
+}
+
+/** Bell number B_n by the Bell triangle (exact in float64 for n ≤ 22, correctly rounded sums beyond). */
+function bell(n: number): number {
+  let row = [1];
+  for (let i = 1; i <= n; i++) {
+    const next = [row[row.length - 1]];
+    for (const x of row) next.push(next[next.length - 1] + x);
+    row = next;
+  }
+  return row[0];
+}

@@ -2,16 +2,18 @@
  * `sigprop spectrum`: the spectrum of J Jᵀ for the input–output Jacobian at initialisation (THEORY.md §5):
  * moments (any φ, Gaussian or orthogonal weights), and for φ′ ∈ {0,1} (relu, hard_tanh, shifted_relu)
  * the free-probability density, atoms and right edge. --simulate adds exact Jacobian spectra of
- * simulated networks of width --width.
+ * simulated networks of width --width. --noise (THEORY.md §1) enters D² (multiplicative) or the layer
+ * variances (additive), in the theory and in the simulated networks alike.
  */
 import type { Command } from "commander";
+import { criticalInit } from "../../theory/critical.js";
 import { InputError } from "../../theory/errors.js";
 import { eDphi2 } from "../../theory/expectations.js";
 import { spectrumTheory } from "../../theory/spectrum/index.js";
 import { parseWeightLaw } from "../../theory/spectrum/moments.js";
 import { empiricalSpectrum } from "../../spectra/jacobian.js";
 import { spectrumHistogram } from "../../spectra/histogram.js";
-import { action, activationFrom, emit, fmt, int, num } from "../common.js";
+import { action, activationFrom, emit, fmt, int, noiseFrom, num } from "../common.js";
 
 export function register(program: Command) {
   program
@@ -20,6 +22,11 @@ export function register(program: Command) {
       "Jacobian spectrum of a deep network at initialisation: moments, free-probability density, edge; --simulate for empirical spectra",
     )
     .option("--activation <spec>", "activation, e.g. relu, hard_tanh, shifted_relu:alpha=0.5, tanh", "relu")
+    .option(
+      "--noise <spec>",
+      "noise, e.g. none, dropout:keep=0.9, dropout:rate=0.1, gauss_mult:std=0.25, gauss_add:std=1",
+      "none",
+    )
     .option("--weights <law>", "gaussian | orthogonal", "gaussian")
     .option("--depth <L>", "number of layers L", "10")
     .option("--q-star <q>", "critical initialisation from the fixed-point variance q* (σ_w², σ_b² derived)")
@@ -36,6 +43,8 @@ export function register(program: Command) {
     .action(
       action((opts) => {
         const act = activationFrom(opts);
+        const noise = noiseFrom(opts);
+        const cliNotes: string[] = [];
         const weights = parseWeightLaw(String(opts.weights));
         const depth = int("--depth", opts.depth, 1, 100000);
         const points = int("--points", opts.points, 1, 100000);
@@ -58,8 +67,16 @@ export function register(program: Command) {
           if (!(sigmaW2 > 0)) throw new InputError("--sigma-w2", String(opts.sigmaW2), "a number > 0");
           if (!(sigmaB2 >= 0)) throw new InputError("--sigma-b2", String(opts.sigmaB2), "a number ≥ 0");
         } else if (act.homogeneous) {
-          sigmaW2 = 1 / eDphi2(act, 1);
+          // critical default σ_w² = 1/(μ2 E[φ′²]) (multiplicative noise), 1/E[φ′²] otherwise
+          const cr = noise.type === "multiplicative" ? criticalInit(act, noise) : null;
+          sigmaW2 = cr?.sigma_w2 ?? 1 / eDphi2(act, 1);
           sigmaB2 = 0;
+          if (noise.type === "additive") {
+            const why = criticalInit(act, noise).reason;
+            cliNotes.push(
+              `default σ_w² = 1/E[φ′²] (χ1 = 1; D = diag φ′ is unchanged by additive noise)${why ? `, but ${why}` : ""}`,
+            );
+          }
         } else {
           throw new InputError(
             "--q-star",
@@ -76,6 +93,7 @@ export function register(program: Command) {
           sigmaB2,
           points,
           order,
+          noise,
         });
         let empirical: Record<string, unknown> | null = null;
         if (opts.simulate) {
@@ -85,19 +103,14 @@ export function register(program: Command) {
           const seed = int("--seed", opts.seed, 0, 2 ** 31);
           const q0 = th.layer_q[0];
           const em = empiricalSpectrum(
-            { activation: act, sigmaW2: th.sigma_w2, sigmaB2: th.sigma_b2, width, depth, weights, q0 },
+            { activation: act, sigmaW2: th.sigma_w2, sigmaB2: th.sigma_b2, width, depth, weights, q0, noise },
             networks,
             seed,
             order,
           );
           const maxEv = em.eigenvalues.reduce((m, x) => Math.max(m, x), 0);
           const hi = Math.max(th.support_max ?? 0, maxEv) * 1.02;
-          const pwl = act.piecewiseLinear01 && th.p !== null && th.density !== null;
-          const theory = pwl
-            ? { p: th.p as number, sigmaW2: th.sigma_w2, depth, weights }
-            : th.density !== null
-              ? { activation: act, q: th.layer_q[0], sigmaW2: th.sigma_w2, depth, weights }
-              : undefined;
+          const theory = th.density_input ?? undefined;
           const hist = spectrumHistogram(em.eigenvalues, bins, hi, theory);
           empirical = {
             width,
@@ -109,7 +122,7 @@ export function register(program: Command) {
             zero_fraction: hist.zero_fraction,
             rank_bound_zero_fraction: em.zero_fraction,
             histogram: { edges: hist.edges, empirical: hist.empirical, predicted: hist.predicted },
-            note: "moments: mean ± standard error over networks; finite-width corrections are O(L/N)",
+            note: `moments: mean ± standard error over networks; finite-width corrections are O(L/N)${noise.kind !== "none" ? "; one fixed noise draw per network and layer" : ""}`,
           };
         }
         const out = {
@@ -120,7 +133,10 @@ export function register(program: Command) {
           sigma_b2: th.sigma_b2,
           q_star: th.q_star,
           q_status: th.q_status,
+          noise: th.noise,
+          mu2: th.mu2,
           chi1: th.chi1,
+          chi_grad: th.chi_grad,
           p: th.p,
           moments: th.moments,
           mean: th.mean,
@@ -132,11 +148,12 @@ export function register(program: Command) {
           atoms: th.atoms,
           density: th.density,
           ...(empirical ? { empirical } : {}),
-          notes: th.notes,
+          notes: [...cliNotes, ...th.notes],
         };
         emit(!!opts.json, out, () => {
           const lines = [
             `Jacobian spectrum of J Jᵀ: ${th.activation}, ${weights} weights, depth ${depth}`,
+            `noise ${th.noise}   μ2 = ${fmt(th.mu2)}   χ_grad = σ_w²·E[D²] = ${fmt(th.chi_grad)}`,
             `σ_w² = ${fmt(th.sigma_w2)}   σ_b² = ${fmt(th.sigma_b2)}   q* = ${fmt(th.q_star)} (${th.q_status})   χ1 = ${fmt(th.chi1)}${th.p !== null ? `   p = P(φ′=1) = ${fmt(th.p)}` : ""}`,
             `mean = ${fmt(th.mean)}   variance = ${fmt(th.variance)}   third central moment = ${fmt(th.third_central)}`,
             `moments m_k: ${th.moments.map((m) => fmt(m)).join(", ")}`,
@@ -160,7 +177,7 @@ export function register(program: Command) {
               `  largest eigenvalue ${fmt(e.max_eigenvalue, 6)}   zero fraction ${fmt(e.zero_fraction, 4)}`,
             );
           }
-          for (const n of th.notes) lines.push(`note: ${n}`);
+          for (const n of out.notes) lines.push(`note: ${n}`);
           return lines.join("\n");
         });
       }),

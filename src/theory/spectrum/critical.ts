@@ -10,12 +10,17 @@
  *   ReLU           p = ½ (q* is free: σ_b² = 0, σ_w² = 2)
  * so the orthogonal-weight Jacobian variance L(1−p)/p → 0 as q* → 0 for hard-tanh and as α/√q* → ∞
  * for shifted ReLU: the knob that buys dynamical isometry.
+ *
+ * With noise (THEORY.md §2) the critical condition is χ_grad = σ_w² m E[φ′²] = 1, m = μ2 (multiplicative)
+ * or 1 (additive), and the fixed point of the noisy variance map:
+ *   multiplicative  σ_w² = 1/(μ2 E[φ′²]),  σ_b² = q* − E[φ²]/E[φ′²]            (σ_b² as without noise)
+ *   additive        σ_w² = 1/E[φ′²],       σ_b² = q* − (E[φ²] + μ2)/E[φ′²]
  */
 import type { Activation } from "../activations.js";
 import { InputError, checkRange } from "../errors.js";
 import { eDphi2, ePhi2 } from "../expectations.js";
 import { varianceMapSlope } from "../maps.js";
-import { makeNoise } from "../noise.js";
+import { makeNoise, type Noise } from "../noise.js";
 
 export interface QStarCritical {
   activation: string;
@@ -29,24 +34,32 @@ export interface QStarCritical {
   stable: boolean;
 }
 
-/** σ_w², σ_b² that make q* a fixed point with χ1 = 1. InputError when σ_b² would be negative. */
-export function criticalFromQStar(act: Activation, qStar: number): QStarCritical {
+/**
+ * σ_w², σ_b² that make q* a fixed point with χ1 = 1 (χ_grad = 1 with multiplicative noise; see module
+ * doc). InputError when σ_b² would be negative.
+ */
+export function criticalFromQStar(act: Activation, qStar: number, noise?: Noise): QStarCritical {
   checkRange("--q-star", qStar, 0, Number.MAX_VALUE, { loOpen: true });
   const d2 = eDphi2(act, qStar);
   if (!(d2 > 0)) throw new InputError("--q-star", String(qStar), "a q* with E[φ′(√q* z)²] > 0");
-  const sigmaW2 = 1 / d2;
-  let sigmaB2 = qStar - sigmaW2 * ePhi2(act, qStar);
-  if (act.homogeneous) sigmaB2 = 0; // exact: E[φ²] = q E[φ′²] for positively homogeneous φ
+  const mult = noise !== undefined && noise.type === "multiplicative";
+  const add = noise !== undefined && noise.type === "additive" ? noise.mu2 : 0;
+  // dropout: 1/(μ2 d2) = p/d2 exactly, without the rounding of μ2 = 1/p
+  const sigmaW2 = !mult ? 1 / d2 : noise.keep !== undefined ? noise.keep / d2 : 1 / (noise.mu2 * d2);
+  let sigmaB2 = mult
+    ? qStar - ePhi2(act, qStar) / d2
+    : qStar - sigmaW2 * (add > 0 ? ePhi2(act, qStar) + add : ePhi2(act, qStar));
+  if (act.homogeneous && add === 0) sigmaB2 = 0; // exact: E[φ²] = q E[φ′²] for positively homogeneous φ
   if (sigmaB2 < -1e-12 * qStar) {
     throw new InputError(
       "--q-star",
       String(qStar),
-      `a q* with q* ≥ E[φ²]/E[φ′²] (σ_b² ≥ 0) for ${act.spec}`,
+      `a q* with q* ≥ ${add > 0 ? "(E[φ²] + μ2)" : "E[φ²]"}/E[φ′²] (σ_b² ≥ 0) for ${act.spec}${add > 0 ? ` with ${noise?.spec}` : ""}`,
       `σ_b² would be ${sigmaB2.toPrecision(6)} < 0`,
     );
   }
   sigmaB2 = Math.max(0, sigmaB2);
-  const model = { activation: act, noise: makeNoise("none"), sigmaW2, sigmaB2 };
+  const model = { activation: act, noise: noise ?? makeNoise("none"), sigmaW2, sigmaB2 };
   const chiQ = varianceMapSlope(model, qStar);
   return {
     activation: act.spec,

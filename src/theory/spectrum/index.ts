@@ -1,16 +1,24 @@
 /**
  * One-stop Jacobian spectrum theory for a model (THEORY.md §5): the layer variances, moments of J Jᵀ,
  * and for piecewise-linear φ the edge, atoms and density samples.
+ *
+ * Noise (optional, default none): multiplicative noise multiplies the moments of D² by E[ε^{2k}]; additive
+ * noise changes only the layer variances (noisy variance map, `findQStar`/`varianceDynamics`). Densities
+ * with noise: dropout keep p only. For φ′ ∈ {0,1}, D² = ε²φ′² ∈ {0, 1/p²} with P(≠ 0) = p·P(φ′ = 1), and
+ * since a scalar on D commutes through J, J Jᵀ has the law of the noiseless case with active fraction
+ * p·P(φ′ = 1) and σ_w² ↦ σ_w²/p²; for other φ the smooth route maps the law of D² the same way. Other
+ * multiplicative noises make D² unbounded (no right edge): moments only.
  */
 import type { Activation } from "../activations.js";
 import { InputError } from "../errors.js";
 import { findQStar } from "../fixedPoints.js";
 import { varianceDynamics } from "../dynamics.js";
-import { makeNoise } from "../noise.js";
+import { eDphi2 } from "../expectations.js";
+import { makeNoise, type Noise } from "../noise.js";
 import { criticalFromQStar } from "./critical.js";
-import { pwlDensity, type Atom } from "./density.js";
+import { pwlDensity, type Atom, type PwlSpectrumInput } from "./density.js";
 import { spectrumMoments, type WeightLaw } from "./moments.js";
-import { smoothDensity } from "./smoothDensity.js";
+import { smoothDensity, type SmoothSpectrumInput } from "./smoothDensity.js";
 
 export * from "./critical.js";
 export * from "./density.js";
@@ -31,6 +39,8 @@ export interface SpectrumTheoryInput {
   /** density grid size (piecewise-linear φ) */
   points?: number;
   order?: number;
+  /** noise on each layer's input (default none: results identical to the noiseless theory) */
+  noise?: Noise;
 }
 
 export interface SpectrumTheory {
@@ -41,9 +51,15 @@ export interface SpectrumTheory {
   sigma_b2: number;
   q_star: number | null;
   q_status: string;
+  /** canonical noise spec and μ2 = E[ε²] */
+  noise: string;
+  mu2: number;
   /** pre-activation variance of the layer feeding each D^l, l = 0..L−1 */
   layer_q: number[];
   chi1: number;
+  /** σ_w² μ1 of D² (noise included): the per-layer mean factor, = χ1 without multiplicative noise */
+  chi_grad: number;
+  /** P(φ′ = 1) at the first layer (piecewise-linear φ; noise not included) */
   p: number | null;
   moments: number[];
   mean: number;
@@ -54,11 +70,14 @@ export interface SpectrumTheory {
   support_max: number | null;
   atoms: Atom[];
   density: { x: number[]; rho: number[] } | null;
+  /** the input of the density route used (noise mapped in), for histograms; null without a density */
+  density_input: PwlSpectrumInput | SmoothSpectrumInput | null;
   notes: string[];
 }
 
 export function spectrumTheory(inp: SpectrumTheoryInput): SpectrumTheory {
   const { activation, weights, depth } = inp;
+  const noise = inp.noise ?? makeNoise("none");
   if (!Number.isInteger(depth) || depth < 1) throw new InputError("--depth", String(depth), "an integer ≥ 1");
   const notes: string[] = [];
   let sigmaW2: number;
@@ -74,7 +93,7 @@ export function spectrumTheory(inp: SpectrumTheoryInput): SpectrumTheory {
         "absent when --q-star is given (σ_w², σ_b² follow from q*)",
       );
     }
-    const cr = criticalFromQStar(activation, inp.qStar);
+    const cr = criticalFromQStar(activation, inp.qStar, inp.noise);
     sigmaW2 = cr.sigma_w2;
     sigmaB2 = cr.sigma_b2;
     qStar = inp.qStar;
@@ -86,7 +105,7 @@ export function spectrumTheory(inp: SpectrumTheoryInput): SpectrumTheory {
       throw new InputError("--sigma-w2", "(missing)", "a number > 0, or give --q-star");
     sigmaW2 = inp.sigmaW2;
     sigmaB2 = inp.sigmaB2 ?? 0;
-    const model = { activation, noise: makeNoise("none"), sigmaW2, sigmaB2 };
+    const model = { activation, noise, sigmaW2, sigmaB2 };
     const q0 = inp.q0 ?? 1;
     const qr = findQStar(model, q0);
     qStatus = qr.status;
@@ -100,17 +119,47 @@ export function spectrumTheory(inp: SpectrumTheoryInput): SpectrumTheory {
       notes.push(`no stable fixed point reached (${qr.status}): layer variances follow q^l from q⁰ = ${q0}`);
     }
   }
-  const mom = spectrumMoments({ activation, sigmaW2, depth, weights, q: layerQ, order: inp.order ?? 3 });
+  const mom = spectrumMoments({
+    activation,
+    sigmaW2,
+    depth,
+    weights,
+    q: layerQ,
+    order: inp.order ?? 3,
+    noise: inp.noise,
+  });
   const constantQ = layerQ.every((q) => q === layerQ[0]);
   let edge: number | null = null;
   let supportMax: number | null = null;
   let atoms: Atom[] = [];
   let density: SpectrumTheory["density"] = null;
   let p: number | null = null;
-  if (activation.piecewiseLinear01) {
-    p = mom.mu[0];
+  let densityInput: SpectrumTheory["density_input"] = null;
+  // dropout keep probability (1 for none/additive); null for multiplicative noise without a density route
+  const keep =
+    noise.kind === "dropout"
+      ? (noise.keep as number)
+      : noise.type !== "multiplicative" || noise.mu2 === 1
+        ? 1
+        : null;
+  if (keep === null) {
+    if (activation.piecewiseLinear01) p = eDphi2(activation, layerQ[0]);
+    notes.push(
+      `density: not computed for ${noise.spec} (D² = ε²φ′² has unbounded support, so there is no right edge); moments include E[ε^{2k}]`,
+    );
+  } else if (activation.piecewiseLinear01) {
+    p = eDphi2(activation, layerQ[0]);
     if (constantQ) {
-      const d = pwlDensity({ p, sigmaW2, depth, weights }, { points: inp.points ?? 200 });
+      const pwlIn: PwlSpectrumInput =
+        keep === 1
+          ? { p, sigmaW2, depth, weights }
+          : { p: keep * p, sigmaW2: sigmaW2 / (keep * keep), depth, weights };
+      if (keep !== 1)
+        notes.push(
+          `density: dropout maps to the noiseless φ′ ∈ {0,1} law with active fraction p·P(φ′=1) = ${Number(pwlIn.p.toPrecision(12))} and σ_w²/p² = ${Number(pwlIn.sigmaW2.toPrecision(12))}`,
+        );
+      densityInput = pwlIn;
+      const d = pwlDensity(pwlIn, { points: inp.points ?? 200 });
       edge = d.edge;
       supportMax = d.support_max;
       atoms = d.atoms;
@@ -118,10 +167,10 @@ export function spectrumTheory(inp: SpectrumTheoryInput): SpectrumTheory {
     } else notes.push("density: layers at different variances; only moments are computed");
   } else if (constantQ) {
     try {
-      const d = smoothDensity(
-        { activation, q: layerQ[0], sigmaW2, depth, weights },
-        { points: inp.points ?? 200 },
-      );
+      const smIn: SmoothSpectrumInput = { activation, q: layerQ[0], sigmaW2, depth, weights };
+      if (keep !== 1) smIn.keep = keep;
+      const d = smoothDensity(smIn, { points: inp.points ?? 200 });
+      densityInput = smIn;
       edge = d.edge;
       supportMax = d.edge;
       if (d.atom0 > 0) atoms = [{ x: 0, mass: d.atom0 }];
@@ -146,8 +195,11 @@ export function spectrumTheory(inp: SpectrumTheoryInput): SpectrumTheory {
     sigma_b2: sigmaB2,
     q_star: qStar,
     q_status: qStatus,
+    noise: noise.spec,
+    mu2: noise.mu2,
     layer_q: layerQ,
     chi1: mom.chi1,
+    chi_grad: mom.chi_grad,
     p,
     moments: mom.moments,
     mean: mom.mean,
@@ -158,6 +210,7 @@ export function spectrumTheory(inp: SpectrumTheoryInput): SpectrumTheory {
     support_max: supportMax,
     atoms,
     density,
+    density_input: densityInput,
     notes,
   };
 }

@@ -12,10 +12,18 @@
  *   mean  m1 = Π_l σ_w² μ1(q^l)                    (= χ1^L at a fixed point; 1 at criticality)
  *   var   m2 − m1² = m1² Σ_l (μ2/μ1² − 1 − s1)       s1 = −1 gaussian, 0 orthogonal
  * which at criticality is THEORY.md's L(μ2/μ1² − 1 − s1); ReLU: 2L (gaussian), L (orthogonal).
+ *
+ * Noise (THEORY.md §1, on the input of every layer): multiplicative h^l = W^l(ε^l ⊙ φ(h^{l−1})) + b^l gives,
+ * for a fixed noise draw, J = Π W^l diag(ε^l φ′(h^{l−1})), so D² has entries ε²φ′(h)² with ε independent
+ * of h and μ_k = E[ε^{2k}] E[φ′(√q z)^{2k}] (`noiseEvenMoment`). Additive noise leaves D = diag φ′(h);
+ * it enters only through the layer variances q^l (the caller's noisy variance map). Dropout keep p with
+ * ReLU: μ_k = p^{1−2k}/2, μ2/μ1² = 2/p, so at σ_w² = 2p the mean is 1 and the variance 2L/p (gaussian),
+ * L(2/p − 1) (orthogonal).
  */
 import type { Activation } from "../activations.js";
 import { InputError } from "../errors.js";
 import { eDphi2, gaussMean } from "../expectations.js";
+import { noiseEvenMoment, type Noise } from "../noise.js";
 import { catalan, momentsFromS, mulSeries, sFromMoments } from "./series.js";
 
 export type WeightLaw = "gaussian" | "orthogonal";
@@ -55,6 +63,8 @@ export interface SpectrumMomentsInput {
   q: number | readonly number[];
   /** number of moments (default 3) */
   order?: number;
+  /** noise on each layer's input (default none; only multiplicative noise changes D², see module doc) */
+  noise?: Noise;
 }
 
 export interface SpectrumMoments {
@@ -66,10 +76,12 @@ export interface SpectrumMoments {
   third_central: number;
   /** the closed form m1² Σ(μ2/μ1² − 1 − s1) for the variance (same quantity, independent route) */
   variance_closed_form: number;
-  /** μ_k at the first layer's q */
+  /** μ_k of D² (noise included) at the first layer's q */
   mu: number[];
-  /** σ_w² μ1 at the first layer's q (χ1 when q = q*) */
+  /** σ_w² E[φ′²] at the first layer's q (χ1 when q = q*; the noiseless definition of THEORY.md §2) */
   chi1: number;
+  /** σ_w² μ1 at the first layer's q: the per-layer factor of the mean (χ_grad; = χ1 without multiplicative noise) */
+  chi_grad: number;
 }
 
 /** Moments of the spectrum of J Jᵀ (see module doc). */
@@ -87,12 +99,20 @@ export function spectrumMoments(input: SpectrumMomentsInput): SpectrumMoments {
   let spread = 0;
   const cache = new Map<number, number[]>();
   let mu0: number[] = [];
+  let muPhi0: number[] = [];
+  const noise = input.noise;
+  const eps2k =
+    noise && noise.type === "multiplicative"
+      ? Array.from({ length: K }, (_, i) => noiseEvenMoment(noise, i + 1))
+      : null;
   for (let l = 0; l < depth; l++) {
     let mu = cache.get(qs[l]);
     if (!mu) {
       mu = derivativeMoments(activation, qs[l], K);
       cache.set(qs[l], mu);
     }
+    if (l === 0) muPhi0 = mu;
+    if (eps2k) mu = mu.map((m, i) => m * eps2k[i]);
     if (l === 0) mu0 = mu;
     if (!(mu[0] > 0)) {
       throw new InputError(
@@ -117,7 +137,8 @@ export function spectrumMoments(input: SpectrumMomentsInput): SpectrumMoments {
     third_central: m3 - 3 * m1 * m2 + 2 * m1 * m1 * m1,
     variance_closed_form: mean * mean * spread,
     mu: mu0,
-    chi1: sigmaW2 * mu0[0],
+    chi1: sigmaW2 * muPhi0[0],
+    chi_grad: sigmaW2 * mu0[0],
   };
 }
 

@@ -15,6 +15,10 @@
  * complex w by Newton steps continued from the edge (w = w* − i√(2(z − z*)/|z″|)), and
  * ρ(x) = −Im M_D(w)/(π x). M_D and M_D′ use a fixed composite Gauss–Legendre rule on z ∈ [−11, 11]
  * (64 panels × 16 points, split at the kinks of φ).
+ *
+ * Dropout (keep p) on each layer's input makes D² = ε²φ′² with ε ∈ {0, 1/p}: the same discrete law with
+ * every node d ↦ d/p², weight ↦ p·weight, and the removed mass 1 − p added to the atom at 0. Other
+ * multiplicative noises give D² an unbounded support (no right edge), so they are not handled here.
  */
 import { gaussLegendre } from "../../numerics/gaussLegendre.js";
 import { brent } from "../../numerics/roots.js";
@@ -31,6 +35,8 @@ export interface SmoothSpectrumInput {
   sigmaW2: number;
   depth: number;
   weights: WeightLaw;
+  /** dropout keep probability on each layer's input (default 1: no noise) */
+  keep?: number;
 }
 
 export interface SmoothDensityResult {
@@ -78,6 +84,18 @@ function derivativeLaw(act: Activation, q: number): Law {
     dmax = Math.max(dmax, d[i]);
   }
   return { d: Float64Array.from(d), wts: Float64Array.from(w), dmax, atom0 };
+}
+
+/** The law of ε²d for ε = Bern(p)/p independent of d (see module doc). */
+function dropoutLaw(law: Law, p: number): Law {
+  if (!(p > 0 && p <= 1)) throw new InputError("--noise", `dropout:keep=${p}`, "keep in (0, 1]");
+  const s = 1 / (p * p);
+  return {
+    d: law.d.map((x) => x * s),
+    wts: law.wts.map((w) => w * p),
+    dmax: law.dmax * s,
+    atom0: 1 - p + p * law.atom0,
+  };
 }
 
 /** M_D(w) and M_D′(w) for complex w. */
@@ -167,7 +185,8 @@ export function smoothDensity(
 ): SmoothDensityResult {
   if (!Number.isInteger(inp.depth) || inp.depth < 1)
     throw new InputError("--depth", String(inp.depth), "an integer ≥ 1");
-  const law = derivativeLaw(inp.activation, inp.q);
+  let law = derivativeLaw(inp.activation, inp.q);
+  if (inp.keep !== undefined && inp.keep !== 1) law = dropoutLaw(law, inp.keep);
   if (!(law.dmax > 0)) throw new InputError("--activation", inp.activation.spec, "an activation with φ′ ≠ 0");
   const wmax = 1 / law.dmax;
   const realLz = (w: number) => logZ(law, [w, 0], inp);
