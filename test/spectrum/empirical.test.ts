@@ -29,6 +29,7 @@ import { spectrumHistogram } from "../../src/spectra/histogram.js";
 import { pwlDensity, pwlSpectrum } from "../../src/theory/spectrum/density.js";
 import { spectrumMoments } from "../../src/theory/spectrum/moments.js";
 import { criticalFromQStar } from "../../src/theory/spectrum/critical.js";
+import { expectCountingFunction, perNetwork } from "./counting.js";
 
 const relu = makeActivation("relu");
 
@@ -96,23 +97,13 @@ describe("ReLU Jacobian spectra vs theory", () => {
       const edge = pwlSpectrum(inp).edge as number;
       const ts = [0.05, 0.2, 0.5].map((f) => f * edge);
       const cdf = ts.map((t) => 0.5 + integrateDensity(inp, t));
-      const rng = new Rng(17);
-      const nets = 30;
-      const per: number[][] = [];
-      for (let r = 0; r < nets; r++) {
-        const net = sampleNetwork(
-          { activation: relu, sigmaW2: 2, sigmaB2: 0, width: N, depth: L, weights, q0: 1 },
-          rng,
-        );
-        const ev = jjtEigenvalues(jacobian(net), N);
-        per.push(ts.map((t) => ev.filter((x) => x <= t).length / N));
-      }
-      ts.forEach((_, j) => {
-        const xs = per.map((r) => r[j]);
-        const m = xs.reduce((a, b) => a + b, 0) / nets;
-        const se = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (nets - 1) / nets);
-        expect(Math.abs(m - cdf[j])).toBeLessThan(4 * se + 2 / N);
-      });
+      expectCountingFunction(
+        { activation: relu, sigmaW2: 2, sigmaB2: 0, width: N, depth: L, weights, q0: 1 },
+        30,
+        new Rng(17),
+        ts,
+        cdf,
+      );
     });
   }
 });
@@ -128,23 +119,20 @@ describe("hard-tanh at small q* with orthogonal weights (near-isometry)", () => 
     const top = Math.pow(c.sigma_w2, L);
     const rng = new Rng(9);
     const nets = 20;
-    const fr: number[] = [];
-    for (let r = 0; r < nets; r++) {
-      const net = sampleNetwork(
-        {
-          activation: act,
-          sigmaW2: c.sigma_w2,
-          sigmaB2: c.sigma_b2,
-          width: N,
-          depth: L,
-          weights: "orthogonal",
-          q0: q,
-        },
-        rng,
-      );
-      const ev = jjtEigenvalues(jacobian(net), N);
-      fr.push(ev.filter((x) => Math.abs(x - top) < 1e-8 * top).length / N);
-    }
+    const fr = perNetwork(
+      {
+        activation: act,
+        sigmaW2: c.sigma_w2,
+        sigmaB2: c.sigma_b2,
+        width: N,
+        depth: L,
+        weights: "orthogonal",
+        q0: q,
+      },
+      nets,
+      rng,
+      (ev) => ev.filter((x) => Math.abs(x - top) < 1e-8 * top).length / N,
+    );
     const m = fr.reduce((a, b) => a + b, 0) / nets;
     const sd = Math.sqrt((L * p * (1 - p)) / N);
     expect(Math.abs(m - (1 - L * (1 - p)))).toBeLessThan((4 * sd) / Math.sqrt(nets) + 1 / N);

@@ -15,8 +15,8 @@ import { pwlDensity } from "../../src/theory/spectrum/density.js";
 import { spectrumMoments } from "../../src/theory/spectrum/moments.js";
 import { criticalFromQStar } from "../../src/theory/spectrum/critical.js";
 import { densityIntegral } from "../../src/spectra/histogram.js";
-import { jacobian, jjtEigenvalues, sampleNetwork } from "../../src/spectra/jacobian.js";
 import { Rng } from "../../src/numerics/random.js";
+import { expectCountingFunction } from "./counting.js";
 
 function densityMoments(
   name: string,
@@ -83,30 +83,20 @@ describe("smooth-φ density by Newton continuation", () => {
     const edge = smoothDensity(th, { xs: [] }).edge;
     const ts = [0.25, 0.5, 0.75].map((f) => f * edge);
     const cdf = ts.map((t) => densityIntegral(th, 0, t));
-    const rng = new Rng(4);
-    const nets = 24;
-    const per: number[][] = [];
-    for (let r = 0; r < nets; r++) {
-      const net = sampleNetwork(
-        {
-          activation: act,
-          sigmaW2: c.sigma_w2,
-          sigmaB2: c.sigma_b2,
-          width: N,
-          depth: L,
-          weights: "orthogonal",
-          q0: q,
-        },
-        rng,
-      );
-      const ev = jjtEigenvalues(jacobian(net), N);
-      per.push(ts.map((t) => ev.filter((x) => x <= t).length / N));
-    }
-    ts.forEach((_, j) => {
-      const xs = per.map((r) => r[j]);
-      const m = xs.reduce((a, b) => a + b, 0) / nets;
-      const se = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (nets - 1) / nets);
-      expect(Math.abs(m - cdf[j])).toBeLessThan(4 * se + 2 / N);
-    });
+    expectCountingFunction(
+      {
+        activation: act,
+        sigmaW2: c.sigma_w2,
+        sigmaB2: c.sigma_b2,
+        width: N,
+        depth: L,
+        weights: "orthogonal",
+        q0: q,
+      },
+      24,
+      new Rng(4),
+      ts,
+      cdf,
+    );
   });
 });

@@ -1,0 +1,40 @@
+/**
+ * Shared check of the spectrum tests: the JJᵀ eigenvalues of simulated networks against the theory's
+ * eigenvalue counting function (the integrated density).
+ */
+import { expect } from "vitest";
+import type { Rng } from "../../src/numerics/random.js";
+import { jacobian, jjtEigenvalues, sampleNetwork } from "../../src/spectra/jacobian.js";
+
+type NetworkSpec = Parameters<typeof sampleNetwork>[0];
+
+/** `stat` of the JJᵀ eigenvalues of each of `nets` networks, sampled one after another from `rng`. */
+export function perNetwork<T>(spec: NetworkSpec, nets: number, rng: Rng, stat: (ev: Float64Array) => T): T[] {
+  const out: T[] = [];
+  for (let r = 0; r < nets; r++) {
+    const net = sampleNetwork(spec, rng);
+    out.push(stat(jjtEigenvalues(jacobian(net), spec.width)));
+  }
+  return out;
+}
+
+/**
+ * The fraction of eigenvalues ≤ t, averaged over `nets` networks, matches cdf[j] at each ts[j] within
+ * 4 SE over networks + 2/N (the O(1/N) finite-width bias of the counting function).
+ */
+export function expectCountingFunction(
+  spec: NetworkSpec,
+  nets: number,
+  rng: Rng,
+  ts: number[],
+  cdf: number[],
+): void {
+  const N = spec.width;
+  const per = perNetwork(spec, nets, rng, (ev) => ts.map((t) => ev.filter((x) => x <= t).length / N));
+  ts.forEach((_, j) => {
+    const xs = per.map((r) => r[j]);
+    const m = xs.reduce((a, b) => a + b, 0) / nets;
+    const se = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (nets - 1) / nets);
+    expect(Math.abs(m - cdf[j])).toBeLessThan(4 * se + 2 / N);
+  });
+}
