@@ -8,6 +8,25 @@ import { jacobian, jjtEigenvalues, sampleNetwork } from "../../src/spectra/jacob
 
 type NetworkSpec = Parameters<typeof sampleNetwork>[0];
 
+/** A network with orthogonal weights at a critical initialisation (σ_w², σ_b²), fed inputs of variance q. */
+export function orthogonalAtCritical(
+  activation: NetworkSpec["activation"],
+  c: { sigma_w2: number; sigma_b2: number },
+  width: number,
+  depth: number,
+  q: number,
+): NetworkSpec {
+  return {
+    activation,
+    sigmaW2: c.sigma_w2,
+    sigmaB2: c.sigma_b2,
+    width,
+    depth,
+    weights: "orthogonal",
+    q0: q,
+  };
+}
+
 /** `stat` of the JJᵀ eigenvalues of each of `nets` networks, sampled one after another from `rng`. */
 export function perNetwork<T>(spec: NetworkSpec, nets: number, rng: Rng, stat: (ev: Float64Array) => T): T[] {
   const out: T[] = [];

@@ -29,7 +29,7 @@ import { spectrumHistogram } from "../../src/spectra/histogram.js";
 import { pwlDensity, pwlSpectrum } from "../../src/theory/spectrum/density.js";
 import { spectrumMoments } from "../../src/theory/spectrum/moments.js";
 import { criticalFromQStar } from "../../src/theory/spectrum/critical.js";
-import { expectCountingFunction, perNetwork } from "./counting.js";
+import { expectCountingFunction, orthogonalAtCritical, perNetwork } from "./counting.js";
 
 const relu = makeActivation("relu");
 
@@ -120,15 +120,7 @@ describe("hard-tanh at small q* with orthogonal weights (near-isometry)", () => 
     const rng = new Rng(9);
     const nets = 20;
     const fr = perNetwork(
-      {
-        activation: act,
-        sigmaW2: c.sigma_w2,
-        sigmaB2: c.sigma_b2,
-        width: N,
-        depth: L,
-        weights: "orthogonal",
-        q0: q,
-      },
+      orthogonalAtCritical(act, c, N, L, q),
       nets,
       rng,
       (ev) => ev.filter((x) => Math.abs(x - top) < 1e-8 * top).length / N,

@@ -16,7 +16,7 @@ import { spectrumMoments } from "../../src/theory/spectrum/moments.js";
 import { criticalFromQStar } from "../../src/theory/spectrum/critical.js";
 import { densityIntegral } from "../../src/spectra/histogram.js";
 import { Rng } from "../../src/numerics/random.js";
-import { expectCountingFunction } from "./counting.js";
+import { expectCountingFunction, orthogonalAtCritical } from "./counting.js";
 
 function densityMoments(
   name: string,
@@ -83,20 +83,6 @@ describe("smooth-φ density by Newton continuation", () => {
     const edge = smoothDensity(th, { xs: [] }).edge;
     const ts = [0.25, 0.5, 0.75].map((f) => f * edge);
     const cdf = ts.map((t) => densityIntegral(th, 0, t));
-    expectCountingFunction(
-      {
-        activation: act,
-        sigmaW2: c.sigma_w2,
-        sigmaB2: c.sigma_b2,
-        width: N,
-        depth: L,
-        weights: "orthogonal",
-        q0: q,
-      },
-      24,
-      new Rng(4),
-      ts,
-      cdf,
-    );
+    expectCountingFunction(orthogonalAtCritical(act, c, N, L, q), 24, new Rng(4), ts, cdf);
   });
 });
