@@ -93,8 +93,12 @@ export interface HeatmapInput {
   colorMid?: number;
   /** the curve's colour (default white) */
   curveColor?: string;
-  /** d3-format for the numeric grid labels on both axes (e.g. ".2~f"); labels that overlap are thinned */
+  /** d3-format for the numeric grid labels on both axes (e.g. ".2~f") */
   axisFormat?: string;
+  /** label every k-th grid value only (default: every one) */
+  axisEvery?: number;
+  /** fill for cells without a value (default: none, the background shows) */
+  nullColor?: string;
   /** labelled rings in the same x/y units as the grid (e.g. the current point), like the curve */
   markers?: { label: string; x: number; y: number; color?: string }[];
   width?: number;
@@ -272,7 +276,9 @@ export function heatmapPanel(p: HeatmapInput): PanelSpec {
     y: c.y,
     value: c.value === null || !Number.isFinite(c.value) || (log && c.value <= 0) ? null : c.value,
   }));
-  const fmt = p.axisFormat ? { format: p.axisFormat, formatType: "number", labelOverlap: "parity" } : {};
+  const fmt = p.axisFormat ? { format: p.axisFormat, formatType: "number" } : {};
+  const every = (grid: number[]) =>
+    p.axisEvery && p.axisEvery > 1 ? { values: grid.filter((_, i) => i % p.axisEvery! === 0) } : {};
   const colorScale: Record<string, unknown> = {
     scheme: p.colorScheme ?? "viridis",
     type: log ? "log" : "linear",
@@ -281,23 +287,29 @@ export function heatmapPanel(p: HeatmapInput): PanelSpec {
   const layers: PanelSpec[] = [
     {
       data: { values: rows },
-      mark: { type: "rect" },
+      mark: { type: "rect", ...(p.nullColor ? { invalid: "show" } : {}) },
       encoding: {
         x: {
           field: "x",
           type: "ordinal",
           title: p.xLabel,
           sort: xs,
-          axis: { labelAngle: 0, grid: false, ...fmt },
+          axis: { labelAngle: 0, grid: false, ...fmt, ...every(xs) },
         },
         y: {
           field: "y",
           type: "ordinal",
           title: p.yLabel,
           sort: [...ys].reverse(),
-          axis: { grid: false, ...fmt },
+          axis: { grid: false, ...fmt, ...every(ys) },
         },
-        color: { field: "value", type: "quantitative", title: p.colorLabel, scale: colorScale },
+        color: {
+          field: "value",
+          type: "quantitative",
+          title: p.colorLabel,
+          scale: colorScale,
+          ...(p.nullColor ? { condition: { test: "!isValid(datum.value)", value: p.nullColor } } : {}),
+        },
       },
     },
   ];
@@ -338,28 +350,21 @@ export function heatmapPanel(p: HeatmapInput): PanelSpec {
       encoding: { ...overlay, text: { field: "label" } },
     });
   }
-  if (p.markers?.length) {
-    const pts = p.markers
-      .map((m) => ({
-        gx: interpolateIndex(m.x, xs),
-        gy: interpolateIndex(m.y, ys),
-        label: m.label,
-        color: m.color ?? "black",
-      }))
-      .filter((v) => v.gx !== null && v.gy !== null);
+  for (const m of p.markers ?? []) {
+    const gx = interpolateIndex(m.x, xs);
+    const gy = interpolateIndex(m.y, ys);
+    if (gx === null || gy === null) continue;
+    const color = m.color ?? "black";
+    const values = [{ gx, gy, label: m.label }];
     layers.push({
-      data: { values: pts },
-      mark: { type: "point", shape: "circle", size: 140, strokeWidth: 3, filled: false, clip: true },
-      encoding: { ...overlay, stroke: { field: "color", type: "nominal", scale: null, legend: null } },
+      data: { values },
+      mark: { type: "point", shape: "circle", size: 140, strokeWidth: 3, filled: false, color, clip: true },
+      encoding: overlay,
     });
     layers.push({
-      data: { values: pts },
-      mark: { type: "text", dx: 9, dy: -9, align: "left", fontSize: 11, fontWeight: "bold" },
-      encoding: {
-        ...overlay,
-        text: { field: "label" },
-        color: { field: "color", type: "nominal", scale: null, legend: null },
-      },
+      data: { values },
+      mark: { type: "text", dx: 9, dy: -9, align: "left", fontSize: 11, fontWeight: "bold", color },
+      encoding: { ...overlay, text: { field: "label" } },
     });
   }
   return {

@@ -1,4 +1,8 @@
-/** Pure theory computations the page shows (runs in the Web Worker; also importable in Node tests). */
+/**
+ * The theory the explorer shows, as plain data (runs in the theory Web Worker; also imported by the Node
+ * tests, which compare the page's numbers with these). Every number comes from the library's theory layer;
+ * nothing here re-derives a formula.
+ */
 import {
   analyze,
   correlationMap,
@@ -11,28 +15,17 @@ import {
   varianceMap,
   type Analysis,
   type CriticalPoint,
+  type EocCurvePoint,
   type Model,
 } from "../theory/index.js";
+import { spectrumTheory } from "../theory/spectrum/index.js";
+import { checkState, type State } from "./state.js";
 
-export interface State {
-  activation: string;
-  noise: string;
-  sigmaW2: number;
-  sigmaB2: number;
-  width: number;
-  depth: number;
-}
+export { DEFAULT_STATE, type State } from "./state.js";
 
-export const DEFAULT_STATE: State = {
-  activation: "tanh",
-  noise: "none",
-  sigmaW2: 1.5,
-  sigmaB2: 0.05,
-  width: 500,
-  depth: 30,
-};
-
+/** The library model of a state (throws InputError naming the bad parameter). */
 export function modelOf(s: State): Model {
+  checkState(s);
   return {
     activation: parseActivation(s.activation),
     noise: parseNoise(s.noise),
@@ -49,10 +42,14 @@ export interface Main {
   traj: { q: number[]; c: (number | null)[] };
 }
 
+/** Input variance and correlation of the analysis and the dynamics panel. */
+export const Q0 = 1;
+export const C0 = 0.5;
+
 /** Analysis (q⁰ = 1, c⁰ = 0.5), maps, dynamics and critical initialisation for one state. */
 export function computeMain(s: State): Main {
   const m = modelOf(s);
-  const analysis = analyze(m, 1, 0.5);
+  const analysis = analyze(m, Q0, C0);
   let critical: Main["critical"];
   try {
     critical = criticalInit(m.activation, m.noise, s.sigmaB2);
@@ -63,22 +60,80 @@ export function computeMain(s: State): Main {
   const q = Array.from({ length: 41 }, (_, i) => (qMax * i) / 40);
   const vmap = { q, v: q.map((x) => varianceMap(m, x)) };
   const qs = analysis.q_star !== null && Number.isFinite(analysis.q_star) ? analysis.q_star : 1;
-  const c = Array.from({ length: 21 }, (_, i) => -1 + (2 * i) / 20);
+  const c = Array.from({ length: 41 }, (_, i) => -1 + (2 * i) / 40);
   const cmap = { c, v: c.map((x) => correlationMap(m, qs, x)) };
-  const traj = dynamics(m, s.depth, 1, 0.5);
+  const traj = dynamics(m, s.depth, Q0, C0);
   return { analysis, critical, vmap, cmap, traj };
 }
 
-export const PHASE_SW = Array.from({ length: 25 }, (_, i) => 0.2 + (3.8 * i) / 24);
-export const PHASE_SB = Array.from({ length: 25 }, (_, i) => (0.5 * i) / 24);
+/** The phase-diagram grid: σ_w² = 0.16, 0.32, …, 4 and σ_b² = 0, 0.02, …, 0.48 (25 × 25). */
+export const PHASE_SW = Array.from({ length: 25 }, (_, i) => Number((0.16 * (i + 1)).toFixed(2)));
+export const PHASE_SB = Array.from({ length: 25 }, (_, i) => Number((0.02 * i).toFixed(2)));
 
 /** One row (σ_b² index i) of the phase grid: χ1 per σ_w². */
 export function phaseRow(s: State, i: number): (number | null)[] {
-  const act = parseActivation(s.activation);
-  const noise = parseNoise(s.noise);
-  return phaseGrid(act, noise, PHASE_SW, [PHASE_SB[i]], 1, 0.5).chi1[0];
+  const m = modelOf(s);
+  return phaseGrid(m.activation, m.noise, PHASE_SW, [PHASE_SB[i]], Q0, C0).chi1[0];
 }
 
-export function eoc(s: State) {
-  return eocCurve(parseActivation(s.activation), parseNoise(s.noise), PHASE_SB);
+/** The edge-of-chaos curve σ_w²(σ_b²) over the phase grid's σ_b² (or why there is none). */
+export function eoc(s: State): { points: EocCurvePoint[]; reason?: string } {
+  const m = modelOf(s);
+  return eocCurve(m.activation, m.noise, PHASE_SB);
+}
+
+export interface DepthScales {
+  sigma_w2: number[];
+  xi_q: (number | null)[];
+  xi_c: (number | null)[];
+  trainable_depth: (number | null)[];
+}
+
+/** σ_w² grid of the depth-scale panel: 0.05…4 in steps of 0.05, plus the current σ_w². */
+export function depthScaleGrid(s: State): number[] {
+  const g = Array.from({ length: 80 }, (_, i) => Number((0.05 * (i + 1)).toFixed(2)));
+  if (!g.includes(s.sigmaW2)) g.push(s.sigmaW2);
+  return g.sort((a, b) => a - b);
+}
+
+/** ξ_q, ξ_c and the trainable depth 6ξ_c (THEORY.md §3) along σ_w² at the current σ_b² and noise. */
+export function depthScales(s: State): DepthScales {
+  const m = modelOf(s);
+  const sw = depthScaleGrid(s);
+  const out: DepthScales = { sigma_w2: sw, xi_q: [], xi_c: [], trainable_depth: [] };
+  for (const w of sw) {
+    const a = analyze({ ...m, sigmaW2: w }, Q0, C0);
+    out.xi_q.push(a.xi_q);
+    out.xi_c.push(a.xi_c);
+    out.trainable_depth.push(a.trainable_depth);
+  }
+  return out;
+}
+
+export type Spectrum =
+  | ({ ok: true } & Pick<
+      ReturnType<typeof spectrumTheory>,
+      "mean" | "variance" | "edge" | "atoms" | "density" | "notes" | "q_star" | "chi1"
+    >)
+  | { ok: false; reason: string };
+
+/** The Jacobian spectrum of J Jᵀ for the state, noise included (THEORY.md §5), or why it cannot be computed. */
+export function spectrum(s: State): Spectrum {
+  const m = modelOf(s);
+  try {
+    const t = spectrumTheory({
+      activation: m.activation,
+      weights: s.weights,
+      depth: s.depth,
+      sigmaW2: s.sigmaW2,
+      sigmaB2: s.sigmaB2,
+      noise: m.noise,
+      q0: Q0,
+      points: 160,
+    });
+    const { mean, variance, edge, atoms, density, notes, q_star, chi1 } = t;
+    return { ok: true, mean, variance, edge, atoms, density, notes, q_star, chi1 };
+  } catch (e) {
+    return { ok: false, reason: e instanceof Error ? e.message : String(e) };
+  }
 }

@@ -1,328 +1,291 @@
-/** The explorer page: controls ↔ URL state, theory in a Web Worker, SVG panels. */
-import { DEFAULT_STATE, PHASE_SB, PHASE_SW, type Main, type State } from "./compute.js";
-import type { EocCurvePoint } from "../theory/index.js";
+/**
+ * The explorer page: menus ↔ state ↔ URL, theory in a Web Worker (worker.ts), Monte Carlo in another
+ * (sim.worker.ts), Vega-Lite panels (charts.ts, drawn by render.ts).
+ */
+import { ACTIVATION_CATALOGUE, NOISE_KEYS, type EocCurvePoint, type NoiseKind } from "../theory/index.js";
+import {
+  correlationMapSpec,
+  depthScaleSpec,
+  dynamicsSpec,
+  phaseSpec,
+  spectrumSpec,
+  varianceMapSpec,
+  type McResult,
+} from "./charts.js";
+import { PHASE_SB, PHASE_SW, type DepthScales, type Main, type Spectrum } from "./compute.js";
+import { draw, heatmapFraction } from "./render.js";
+import {
+  activationParts,
+  activationSpec,
+  noiseParts,
+  noiseSpec,
+  NOISE_DEFAULTS,
+  NOISE_KEY_LABELS,
+  stateFromQuery,
+  stateToQuery,
+  type State,
+} from "./state.js";
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const KEYS = ["activation", "noise", "sigmaW2", "sigmaB2", "width", "depth"] as const;
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const input = (id: string) => $<HTMLInputElement>(id);
+const select = (id: string) => $<HTMLSelectElement>(id);
+const NOISE_KINDS: NoiseKind[] = Object.keys(NOISE_KEYS) as NoiseKind[];
+const NUMBER_IDS = ["sigmaW2", "sigmaB2", "width", "depth"] as const;
 
-function readUrl(): State {
-  const p = new URLSearchParams(location.search);
-  const s: State = { ...DEFAULT_STATE };
-  for (const k of KEYS) {
-    const v = p.get(k);
-    if (v === null) continue;
-    if (k === "activation" || k === "noise") s[k] = v;
-    else if (Number.isFinite(Number(v))) s[k] = Number(v);
-  }
-  return s;
-}
-
-function readControls(): State {
-  const s: State = { ...DEFAULT_STATE };
-  for (const k of KEYS) {
-    const v = $<HTMLInputElement>(k).value.trim();
-    if (k === "activation" || k === "noise") s[k] = v;
-    else s[k] = Number(v);
-  }
-  return s;
-}
-
-function writeControls(s: State) {
-  for (const k of KEYS) $<HTMLInputElement>(k).value = String(s[k]);
-}
-
-function writeUrl(s: State) {
-  const p = new URLSearchParams();
-  for (const k of KEYS) p.set(k, String(s[k]));
-  history.replaceState(null, "", `?${p.toString()}`);
-}
-
+/** Show a number (6 significant digits; the exact value in data-value for tests and copy). */
 function show(id: string, v: number | string | null) {
   const el = $(id);
   if (typeof v === "number") {
     el.dataset.value = String(v);
     el.textContent = Number.isFinite(v) ? Number(v.toPrecision(6)).toString() : String(v);
   } else {
-    el.dataset.value = v === null ? "" : v;
-    el.textContent = v === null ? "—" : v;
+    el.dataset.value = v ?? "";
+    el.textContent = v ?? "—";
   }
 }
 
-// ---- tiny SVG plotting ----
-const W = 360;
-const H = 240;
-const PAD = 36;
-type Series = { x: number[]; y: (number | null)[]; color: string; dots?: boolean; dash?: boolean };
-
-function svgEl(tag: string, attrs: Record<string, string | number>) {
-  const el = document.createElementNS("http://www.w3.org/2000/svg", tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  return el;
+// ---- menus ----
+function fillMenus() {
+  for (const a of ACTIVATION_CATALOGUE) select("actName").add(new Option(a.name, a.name));
+  for (const k of NOISE_KINDS) select("noiseKind").add(new Option(k, k));
 }
 
-function plot(
-  id: string,
-  series: Series[],
-  opts: { xlabel: string; ylabel: string; marks?: { x: number; y: number; label: string }[] },
-) {
-  const xs = series.flatMap((s) => s.x).filter(Number.isFinite);
-  const ys = series.flatMap((s) => s.y).filter((v): v is number => v !== null && Number.isFinite(v));
-  if (xs.length === 0 || ys.length === 0) {
-    $(id).textContent = "no finite values";
-    return;
+/** Show the parameter rows the chosen activation and noise take. */
+function syncParamRows() {
+  const act = ACTIVATION_CATALOGUE.find((a) => a.name === select("actName").value);
+  $("actAlphaRow").hidden = !act?.keys.includes("alpha");
+  const kind = select("noiseKind").value as NoiseKind;
+  const keys = NOISE_KEYS[kind];
+  const keySel = select("noiseKey");
+  const current = keySel.value;
+  if (Array.from(keySel.options, (o) => o.value).join() !== keys.join()) {
+    keySel.replaceChildren(...keys.map((k) => new Option(NOISE_KEY_LABELS[k] ?? k, k)));
+    if (keys.includes(current)) keySel.value = current;
   }
-  const x0 = Math.min(...xs);
-  const x1 = Math.max(...xs) || x0 + 1;
-  let y0 = Math.min(...ys);
-  let y1 = Math.max(...ys);
-  if (y1 === y0) {
-    y0 -= 1;
-    y1 += 1;
+  $("noiseKeyRow").hidden = keys.length < 2;
+  $("noiseValueRow").hidden = keys.length === 0;
+  $("noiseValueLabel").textContent = NOISE_KEY_LABELS[keySel.value] ?? "value";
+}
+
+function writeControls(s: State) {
+  try {
+    const a = activationParts(s.activation);
+    select("actName").value = a.name;
+    if (a.alpha !== null) input("actAlpha").value = String(a.alpha);
+  } catch {
+    /* an unparsable link: its error is shown when the state is computed */
   }
-  const sx = (x: number) => PAD + ((x - x0) / (x1 - x0 || 1)) * (W - PAD - 8);
-  const sy = (y: number) => H - PAD - ((y - y0) / (y1 - y0)) * (H - PAD - 8);
-  const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": opts.ylabel });
-  svg.appendChild(
-    svgEl("rect", { x: PAD, y: 8, width: W - PAD - 8, height: H - PAD - 8, fill: "none", stroke: "#999" }),
-  );
-  const text = (x: number, y: number, t: string, anchor = "middle") => {
-    const el = svgEl("text", { x, y, "font-size": 11, "text-anchor": anchor });
-    el.textContent = t;
-    svg.appendChild(el);
+  try {
+    const n = noiseParts(s.noise);
+    select("noiseKind").value = n.kind;
+    syncParamRows();
+    if (n.key !== null) select("noiseKey").value = n.key;
+    if (n.value !== null) input("noiseValue").value = String(n.value);
+  } catch {
+    /* as above */
+  }
+  syncParamRows();
+  for (const k of NUMBER_IDS) input(k).value = String(s[k]);
+  select("weights").value = s.weights;
+}
+
+function readControls(): State {
+  const actName = select("actName").value;
+  const hasAlpha = ACTIVATION_CATALOGUE.find((a) => a.name === actName)?.keys.includes("alpha");
+  const kind = select("noiseKind").value as NoiseKind;
+  const key = NOISE_KEYS[kind].length ? select("noiseKey").value : null;
+  const num = (id: string) => (input(id).value.trim() === "" ? NaN : Number(input(id).value));
+  return {
+    activation: activationSpec({ name: actName, alpha: hasAlpha ? num("actAlpha") : null }),
+    noise: noiseSpec({ kind, key, value: key === null ? null : num("noiseValue") }),
+    sigmaW2: num("sigmaW2"),
+    sigmaB2: num("sigmaB2"),
+    width: num("width"),
+    depth: num("depth"),
+    weights: select("weights").value as State["weights"],
   };
-  text(PAD, H - PAD + 14, fmtTick(x0), "start");
-  text(W - 8, H - PAD + 14, fmtTick(x1), "end");
-  text(PAD - 3, H - PAD, fmtTick(y0), "end");
-  text(PAD - 3, 18, fmtTick(y1), "end");
-  text((W + PAD) / 2, H - 6, opts.xlabel);
-  for (const s of series) {
-    let d = "";
-    let pen = false;
-    s.x.forEach((x, i) => {
-      const y = s.y[i];
-      if (y === null || !Number.isFinite(y) || !Number.isFinite(x)) {
-        pen = false;
-        return;
-      }
-      if (s.dots) svg.appendChild(svgEl("circle", { cx: sx(x), cy: sy(y), r: 2.5, fill: s.color }));
-      d += `${pen ? "L" : "M"}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`;
-      pen = true;
-    });
-    if (!s.dots)
-      svg.appendChild(
-        svgEl("path", {
-          d,
-          fill: "none",
-          stroke: s.color,
-          "stroke-width": 2,
-          "stroke-dasharray": s.dash ? "4 3" : "",
-        }),
-      );
-  }
-  for (const m of opts.marks ?? []) {
-    if (!Number.isFinite(m.x) || !Number.isFinite(m.y)) continue;
-    svg.appendChild(svgEl("circle", { cx: sx(m.x), cy: sy(m.y), r: 5, fill: "#d33" }));
-    text(sx(m.x) + 8, sy(m.y) - 6, m.label, "start");
-  }
-  $(id).replaceChildren(svg);
 }
 
-function fmtTick(v: number) {
-  return Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0)
-    ? v.toExponential(1)
-    : String(Number(v.toPrecision(3)));
-}
-
-// ---- phase diagram ----
+// ---- state and rendering ----
+let state = stateFromQuery(location.search);
+/** `?device=wasm|webgpu` pins the Monte Carlo device (default: WebGPU when the browser has it). */
+const DEVICE = new URLSearchParams(location.search).get("device");
+let reqId = 0;
+let phaseKey = "";
 let grid: (number | null)[][] = PHASE_SB.map(() => PHASE_SW.map(() => null));
 let eocPts: EocCurvePoint[] = [];
-let eocReason = "";
+let lastMain: Main | null = null;
+let mc: { result: McResult; key: string } | null = null;
+const simKey = (s: State) => JSON.stringify([s.activation, s.noise, s.sigmaW2, s.sigmaB2, s.width, s.depth]);
 
-function colour(chi: number | null) {
-  if (chi === null || !Number.isFinite(chi)) return "#eee";
-  const t = Math.max(-1, Math.min(1, Math.log(chi) / Math.log(2)));
-  const r = t > 0 ? 255 : Math.round(255 * (1 + t));
-  const b = t < 0 ? 255 : Math.round(255 * (1 - t));
-  const g = Math.round(255 * (1 - Math.abs(t)));
-  return `rgb(${r},${g},${b})`;
+function renderNumbers(m: Main) {
+  const a = m.analysis;
+  show("mu2", a.noise.mu2);
+  for (const k of ["q_star", "c_star", "chi1", "chi_c", "xi_q", "xi_c", "trainable_depth"] as const)
+    show(k, a[k]);
+  show("phase", a.phase);
+  const c = m.critical;
+  const el = $("critical");
+  if (c.exists && "sigma_w2" in c && c.sigma_w2 !== null) {
+    show("critical", `σ_w² = ${Number(c.sigma_w2.toPrecision(6))} at σ_b² = ${c.sigma_b2}`);
+    el.dataset.sigmaW2 = String(c.sigma_w2);
+  } else {
+    show("critical", `none: ${c.reason ?? "no critical point"}`);
+    delete el.dataset.sigmaW2;
+  }
+  $<HTMLButtonElement>("useCritical").disabled = el.dataset.sigmaW2 === undefined;
+}
+
+function drawDynamics() {
+  if (!lastMain) return;
+  const sim = mc && mc.key === simKey(state) ? mc.result : null;
+  void draw($("dyn"), dynamicsSpec(lastMain, sim), "variance and correlation over depth");
 }
 
 function drawPhase() {
-  const s = state;
-  const sw0 = PHASE_SW[0];
-  const sw1 = PHASE_SW[PHASE_SW.length - 1];
-  const sb0 = PHASE_SB[0];
-  const sb1 = PHASE_SB[PHASE_SB.length - 1];
-  const pw = W - PAD - 8;
-  const ph = H - PAD - 8;
-  const sx = (x: number) => PAD + ((x - sw0) / (sw1 - sw0)) * pw;
-  const sy = (y: number) => H - PAD - ((y - sb0) / (sb1 - sb0)) * ph;
-  const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "phase diagram" });
-  const cw = pw / (PHASE_SW.length - 1);
-  const chh = ph / (PHASE_SB.length - 1);
-  grid.forEach((row, i) =>
-    row.forEach((chi, j) =>
-      svg.appendChild(
-        svgEl("rect", {
-          x: sx(PHASE_SW[j]) - cw / 2,
-          y: sy(PHASE_SB[i]) - chh / 2,
-          width: cw,
-          height: chh,
-          fill: colour(chi),
-        }),
-      ),
-    ),
+  void draw($("phaseplot"), phaseSpec(grid, eocPts, state), "phase diagram of χ1 with the edge of chaos");
+  $("phaseplot").setAttribute(
+    "aria-label",
+    `phase diagram; current point σ_w² = ${state.sigmaW2}, σ_b² = ${state.sigmaB2}`,
   );
-  if (eocPts.length > 1) {
-    const d = eocPts
-      .filter((p) => p.sigma_w2 <= sw1 * 1.2)
-      .map((p, i) => `${i ? "L" : "M"}${sx(p.sigma_w2).toFixed(1)},${sy(p.sigma_b2).toFixed(1)}`)
-      .join("");
-    svg.appendChild(svgEl("path", { d, fill: "none", stroke: "#000", "stroke-width": 2 }));
-  }
-  svg.appendChild(
-    svgEl("circle", {
-      cx: sx(s.sigmaW2),
-      cy: sy(s.sigmaB2),
-      r: 6,
-      fill: "none",
-      stroke: "#0a0",
-      "stroke-width": 3,
-    }),
-  );
-  const text = (x: number, y: number, t: string, anchor = "middle") => {
-    const el = svgEl("text", { x, y, "font-size": 11, "text-anchor": anchor });
-    el.textContent = t;
-    svg.appendChild(el);
-  };
-  text(PAD, H - PAD + 14, fmtTick(sw0), "start");
-  text(W - 8, H - PAD + 14, fmtTick(sw1), "end");
-  text(PAD - 3, H - PAD, fmtTick(sb0), "end");
-  text(PAD - 3, 18, fmtTick(sb1), "end");
-  text((W + PAD) / 2, H - 6, "σ_w² (y: σ_b²; blue ordered, red chaotic, black EOC)");
-  svg.addEventListener("click", (ev) => {
-    const r = svg.getBoundingClientRect();
-    const vx = ((ev.clientX - r.left) / r.width) * W;
-    const vy = ((ev.clientY - r.top) / r.height) * H;
-    const sw = sw0 + ((vx - PAD) / pw) * (sw1 - sw0);
-    const sb = sb0 + ((H - PAD - vy) / ph) * (sb1 - sb0);
-    if (sw <= 0 || sb < 0) return;
-    $<HTMLInputElement>("sigmaW2").value = String(Number(sw.toPrecision(3)));
-    $<HTMLInputElement>("sigmaB2").value = String(Number(sb.toPrecision(3)));
-    update();
-  });
-  const holder = $("phaseplot");
-  holder.replaceChildren(svg);
-  if (eocReason) {
-    const p = document.createElement("p");
-    p.textContent = `No EOC curve: ${eocReason}`;
-    holder.appendChild(p);
-  }
 }
-
-// ---- wiring ----
-let state = readUrl();
-let reqId = 0;
-let phaseKey = "";
-const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
-
-let lastMain: Main | null = null;
-let mc: { variance: number[]; correlation: number[]; key: string } | null = null;
-const stateKey = (s: State) => JSON.stringify(s);
 
 function renderMain(m: Main) {
   lastMain = m;
-  const a = m.analysis;
-  show("q_star", a.q_star);
-  show("c_star", a.c_star);
-  show("chi1", a.chi1);
-  show("chi_c", a.chi_c);
-  show("xi_q", a.xi_q);
-  show("xi_c", a.xi_c);
-  show("trainable_depth", a.trainable_depth);
-  show("phase", a.phase);
-  const c = m.critical;
-  show(
-    "critical",
-    c.exists && "sigma_w2" in c && c.sigma_w2 !== null
-      ? `σ_w² = ${Number(c.sigma_w2.toPrecision(6))}, σ_b² = ${c.sigma_b2}`
-      : `none: ${c.reason ?? "no critical point"}`,
-  );
-  const qs = a.q_star ?? NaN;
-  plot(
-    "vmap",
-    [
-      { x: m.vmap.q, y: m.vmap.v, color: "#26a" },
-      { x: m.vmap.q, y: m.vmap.q, color: "#999", dash: true },
-    ],
-    { xlabel: "q", ylabel: "variance map", marks: [{ x: qs, y: qs, label: "q*" }] },
-  );
-  const cs = a.c_star ?? NaN;
-  plot(
-    "cmap",
-    [
-      { x: m.cmap.c, y: m.cmap.v, color: "#a62" },
-      { x: m.cmap.c, y: m.cmap.c, color: "#999", dash: true },
-    ],
-    { xlabel: "c (at q*)", ylabel: "correlation map", marks: [{ x: cs, y: cs, label: "c*" }] },
-  );
-  const l = m.traj.q.map((_, i) => i);
-  const qn = Number.isFinite(qs) && qs > 0 ? qs : 1;
-  plot(
-    "dyn",
-    [
-      { x: l, y: m.traj.q.map((q) => q / qn), color: "#26a" },
-      { x: l, y: m.traj.c, color: "#a62" },
-      ...(mc && mc.key === stateKey(state)
-        ? [
-            { x: l, y: mc.variance.map((q) => q / qn), color: "#26a", dots: true },
-            { x: l, y: mc.correlation, color: "#a62", dots: true },
-          ]
-        : []),
-    ],
-    { xlabel: "layer l (blue q/q*, orange c)", ylabel: "dynamics" },
-  );
+  renderNumbers(m);
+  void draw($("vmap"), varianceMapSpec(m), "variance map");
+  void draw($("cmap"), correlationMapSpec(m), "correlation map");
+  drawDynamics();
   drawPhase();
 }
 
+function renderSpectrum(sp: Spectrum) {
+  if (!sp.ok) {
+    for (const k of ["spec_mean", "spec_variance", "spec_edge"]) show(k, null);
+    $("spectrum").replaceChildren();
+    $("specNote").textContent = sp.reason;
+    return;
+  }
+  show("spec_mean", sp.mean);
+  show("spec_variance", sp.variance);
+  show("spec_edge", sp.edge);
+  $("specNote").textContent = sp.notes.join("; ");
+  if (sp.density) void draw($("spectrum"), spectrumSpec(sp), "density of the Jacobian spectrum");
+  else $("spectrum").replaceChildren();
+}
+
+function setStatus(text: string, ready?: boolean) {
+  $("status").textContent = text;
+  if (ready) $("status").dataset.ready = String(reqId);
+}
+
+const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
 worker.onmessage = (ev) => {
   const d = ev.data;
   if (d.id !== reqId) return;
-  if (d.kind === "main") {
-    renderMain(d.main);
-    $("status").textContent = "theory ready; phase diagram computing…";
-    $("status").dataset.ready = String(reqId);
-  } else if (d.kind === "eoc") {
-    eocPts = d.eoc.points;
-    eocReason = d.eoc.reason ?? "";
-  } else if (d.kind === "row") {
-    grid[d.i] = d.row;
-    drawPhase();
-    $("status").textContent =
-      d.i === PHASE_SB.length - 1 ? "ready" : `phase diagram ${d.i + 1}/${PHASE_SB.length}`;
-  } else if (d.kind === "error") {
-    $("error").textContent = d.message;
-    $("status").textContent = "input error";
-    $("status").dataset.ready = String(reqId);
+  switch (d.kind) {
+    case "main":
+      renderMain(d.main as Main);
+      setStatus("theory ready; spectrum, depth scales and phase diagram computing…", true);
+      break;
+    case "spectrum":
+      renderSpectrum(d.spectrum as Spectrum);
+      break;
+    case "scales":
+      void draw($("scales"), depthScaleSpec(d.scales as DepthScales, state), "depth scales along σ_w²");
+      break;
+    case "eoc":
+      eocPts = d.eoc.points;
+      $("phaseNote").textContent = d.eoc.reason ? `No edge of chaos: ${d.eoc.reason}` : "";
+      break;
+    case "row":
+      grid[d.i] = d.row;
+      drawPhase();
+      setStatus(`phase diagram ${d.i + 1}/${PHASE_SB.length}`);
+      break;
+    case "done":
+      setStatus("ready");
+      break;
+    case "error":
+      $("error").textContent = d.message;
+      setStatus("input error", true);
+      break;
   }
 };
 
-function update() {
-  state = readControls();
-  writeUrl(state);
+function writeCliLine(s: State) {
+  $("cliLine").textContent =
+    `sigprop analyze --activation ${s.activation} --noise ${s.noise} --sigma-w2 ${s.sigmaW2} --sigma-b2 ${s.sigmaB2}`;
+}
+
+/**
+ * Put the state (by default the controls') in the URL and ask the worker for the theory. The first call
+ * takes the link's state as written, so a bad spec in a link is reported, never quietly replaced.
+ */
+function update(from?: State) {
+  syncParamRows();
+  state = from ?? readControls();
+  history.replaceState(
+    null,
+    "",
+    stateToQuery(state) + (DEVICE ? `&device=${encodeURIComponent(DEVICE)}` : ""),
+  );
+  writeCliLine(state);
   $("error").textContent = "";
   const key = `${state.activation}|${state.noise}`;
   if (key !== phaseKey) {
     grid = PHASE_SB.map(() => PHASE_SW.map(() => null));
     eocPts = [];
-    eocReason = "";
     phaseKey = key;
   }
   reqId++;
-  $("status").textContent = "computing…";
   delete $("status").dataset.ready;
+  setStatus("computing…");
   worker.postMessage({ id: reqId, state });
 }
+
+/** Move the current point to (σ_w², σ_b²) and recompute (12 significant digits: no float dust). */
+function moveTo(sw: number, sb: number) {
+  input("sigmaW2").value = String(Number(sw.toPrecision(12)));
+  input("sigmaB2").value = String(Number(Math.max(0, sb).toPrecision(12)));
+  update();
+}
+
+// ---- phase diagram: click and keyboard ----
+const SW_STEP = PHASE_SW[1] - PHASE_SW[0];
+const SB_STEP = PHASE_SB[1] - PHASE_SB[0];
+$("phaseplot").addEventListener("click", (ev) => {
+  const f = heatmapFraction($("phaseplot"), ev);
+  if (!f || f.fx < 0 || f.fx > 1 || f.fy < 0 || f.fy > 1) return;
+  // the cells are centred on the grid values: fraction f ↦ index f·n − ½
+  // snapped to a quarter of a cell (0.04 in σ_w², 0.005 in σ_b²): pointer positions are whole pixels,
+  // and a cell is 11–12 pixels on a laptop, fewer on a phone
+  const snap = (v: number, step: number) => Math.round((4 * v) / step) * (step / 4);
+  const sw = snap(PHASE_SW[0] + (f.fx * PHASE_SW.length - 0.5) * SW_STEP, SW_STEP);
+  const sb = snap(PHASE_SB[0] + (f.fy * PHASE_SB.length - 0.5) * SB_STEP, SB_STEP);
+  moveTo(Math.max(SW_STEP / 4, sw), sb);
+});
+$("phaseplot").addEventListener("keydown", (ev) => {
+  const k = ev.shiftKey ? 0.1 : 1;
+  const moves: Record<string, [number, number]> = {
+    ArrowLeft: [-SW_STEP * k, 0],
+    ArrowRight: [SW_STEP * k, 0],
+    ArrowDown: [0, -SB_STEP * k],
+    ArrowUp: [0, SB_STEP * k],
+  };
+  const mv = moves[ev.key];
+  if (!mv) return;
+  ev.preventDefault();
+  const sw = state.sigmaW2 + mv[0];
+  moveTo(sw > 0 ? sw : state.sigmaW2, state.sigmaB2 + mv[1]);
+});
+
+$("useCritical").addEventListener("click", () => {
+  const sw = $("critical").dataset.sigmaW2;
+  if (sw === undefined) return;
+  input("sigmaW2").value = sw;
+  update();
+});
 
 // ---- Monte Carlo ----
 let simWorker: Worker | null = null;
@@ -333,39 +296,76 @@ function stopSim(msg: string) {
   $<HTMLButtonElement>("mcCancel").disabled = true;
   $("mcStatus").textContent = msg;
 }
+
 function runSim() {
   stopSim("starting…");
   const s = { ...state };
-  const networks = Math.max(1, Math.min(64, Math.round(Number($<HTMLInputElement>("networks").value) || 4)));
+  const networks = Math.max(1, Math.min(64, Math.round(Number(input("networks").value) || 4)));
   $<HTMLButtonElement>("mcRun").disabled = true;
   $<HTMLButtonElement>("mcCancel").disabled = false;
   const w = new Worker(new URL("./sim.worker.ts", import.meta.url), { type: "module" });
   simWorker = w;
   let device = "";
+  const t0 = performance.now();
   w.onmessage = (ev) => {
     const d = ev.data;
     if (w !== simWorker) return;
     if (d.kind === "device") {
       device = d.device;
+      $("mcStatus").dataset.device = device;
       $("mcStatus").textContent = `simulating on ${device}…`;
     } else if (d.kind === "progress") {
       const p = $<HTMLProgressElement>("mcProgress");
       p.max = d.total;
       p.value = d.done;
+      const eta = d.done > 0 ? ((performance.now() - t0) / d.done) * (d.total - d.done) : NaN;
+      $("mcStatus").textContent =
+        `simulating on ${device}: ${d.done}/${d.total}` +
+        (Number.isFinite(eta) ? `, about ${Math.ceil(eta / 1000)} s left` : "");
     } else if (d.kind === "done") {
-      mc = { variance: d.variance, correlation: d.correlation, key: stateKey(s) };
-      stopSim(`done on ${device}: ${networks} networks of width ${s.width}`);
-      if (lastMain) renderMain(lastMain);
+      mc = { result: { variance: d.variance, correlation: d.correlation }, key: simKey(s) };
+      // the numbers behind the dots, for copying and for the browser tests
+      $("dyn").dataset.mc = JSON.stringify({ device, networks, seed: 1, ...mc.result });
+      stopSim(`done on ${device}: ${networks} networks of width ${s.width}, seed 1`);
+      drawDynamics();
     } else if (d.kind === "error") {
       stopSim(`simulation failed: ${d.message}`);
     }
   };
   w.onerror = (e) => stopSim(`simulation failed: ${e.message}`);
-  w.postMessage({ state: s, networks, seed: 1 });
+  w.postMessage({ state: s, networks, seed: 1, ...(DEVICE ? { device: DEVICE } : {}) });
 }
 $("mcRun").addEventListener("click", runSim);
 $("mcCancel").addEventListener("click", () => stopSim("cancelled"));
 
+// ---- start ----
+fillMenus();
 writeControls(state);
-for (const k of KEYS) $<HTMLInputElement>(k).addEventListener("change", update);
-update();
+for (const id of ["actName", "weights"]) select(id).addEventListener("change", () => update());
+$("noiseKind").addEventListener("change", () => {
+  // a newly chosen kind starts from its own default value (never a keep probability read as a std)
+  syncParamRows();
+  const key = select("noiseKey").value;
+  if (key in NOISE_DEFAULTS) input("noiseValue").value = String(NOISE_DEFAULTS[key]);
+  update();
+});
+$("noiseKey").addEventListener("change", () => {
+  // keep ↔ rate: convert, so the same model stays selected
+  const v = Number(input("noiseValue").value);
+  if (Number.isFinite(v) && ["keep", "rate"].includes(select("noiseKey").value))
+    input("noiseValue").value = String(Number((1 - v).toPrecision(12)));
+  update();
+});
+let typing: ReturnType<typeof setTimeout> | undefined;
+for (const id of ["actAlpha", "noiseValue", ...NUMBER_IDS]) {
+  input(id).addEventListener("change", () => {
+    clearTimeout(typing);
+    update();
+  });
+  // live while typing, once the value has rested for a moment
+  input(id).addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => update(), 400);
+  });
+}
+update(state);

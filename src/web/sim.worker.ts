@@ -1,26 +1,33 @@
 /// <reference lib="webworker" />
-/** Monte Carlo worker: jax-js on WebGPU when the browser has it, else wasm. Cancel = terminate the worker. */
+/**
+ * Monte Carlo worker: jax-js on WebGPU when the browser has it, else wasm. Posts the device, progress,
+ * then mean ± std over networks per layer. Cancel = the page terminates the worker.
+ */
 import { defaultDevice } from "@jax-js/jax";
 import { initJax, simulateDynamics } from "../sim/index.js";
-import { modelOf, type State } from "./compute.js";
+import { C0, modelOf, Q0, type State } from "./compute.js";
 
-self.onmessage = async (ev: MessageEvent<{ state: State; networks: number; seed: number }>) => {
+self.onmessage = async (
+  ev: MessageEvent<{ state: State; networks: number; seed: number; device?: string }>,
+) => {
   const { state, networks, seed } = ev.data;
   try {
     const devices = await initJax();
-    const device = devices.includes("webgpu") ? "webgpu" : "wasm";
-    defaultDevice(device);
-    self.postMessage({ kind: "device", device });
+    const device = ev.data.device ?? (devices.includes("webgpu") ? "webgpu" : "wasm");
+    if (!devices.includes(device as (typeof devices)[number]))
+      throw new Error(`device ${device} is not available here (available: ${devices.join(", ")})`);
+    defaultDevice(device as (typeof devices)[number]);
+    self.postMessage({ kind: "device", device, devices });
     const res = await simulateDynamics(
       { model: modelOf(state), width: state.width, depth: state.depth, networks, seed, weights: "gaussian" },
-      1,
-      [0.5],
+      Q0,
+      [C0],
       (done, total) => self.postMessage({ kind: "progress", done, total }),
     );
     self.postMessage({
       kind: "done",
-      variance: res.variance.mean,
-      correlation: res.correlation[0].mean,
+      variance: { mean: res.variance.mean, std: res.variance.std },
+      correlation: { mean: res.correlation[0].mean, std: res.correlation[0].std },
       device,
     });
   } catch (e) {

@@ -87,6 +87,45 @@ describe("plot rendering", () => {
     expect([...renderPng(svg, 1).slice(0, 8)]).toEqual(PNG_MAGIC);
   });
 
+  it("heat map options: grey missing cells, a diverging midpoint, thinned numeric labels, markers", async () => {
+    const grid = [0.16, 0.32, 0.48, 0.64, 0.8];
+    const cells = [];
+    for (const x of grid) for (const y of grid) cells.push({ x, y, value: x > 0.7 ? null : x / y });
+    const panel = heatmapPanel({
+      title: "",
+      xLabel: "σ_w²",
+      yLabel: "σ_b²",
+      colorLabel: "χ₁",
+      cells,
+      colorScheme: "blueorange",
+      colorScale: "log",
+      colorMid: 1,
+      axisFormat: ".2~f",
+      axisEvery: 2,
+      nullColor: "#bbbbbb",
+      markers: [
+        { label: "you", x: 0.4, y: 0.32, color: "#00aa00" },
+        { label: "off the grid", x: 9, y: 0.32 },
+      ],
+    });
+    const svg = await renderSvg(figureSpec("Heat", [panel]));
+    // all 25 cells are drawn, the 5 without a value in the null colour
+    const rects = svg.match(/<g class="mark-rect role-mark[^>]*>(.*?)<\/g>/s)![1];
+    expect(rects.match(/<path/g)!.length).toBe(25);
+    expect(rects.match(/fill="#bbbbbb"/g)!.length).toBe(5);
+    // labels every 2nd grid value: 0.16, 0.48, 0.8 on each axis, never 0.32 or 0.64
+    expect(svg).toContain(">0.48<");
+    expect(svg).not.toContain(">0.64<");
+    expect(svg).toContain("you");
+    expect(svg).not.toContain("off the grid");
+    expect(svg).toContain('stroke="#00aa00"');
+    // the colour scale puts χ₁ = 1 in the middle of the scheme
+    const color = (
+      (panel.layer as Record<string, unknown>[])[0].encoding as Record<string, Record<string, unknown>>
+    ).color;
+    expect((color.scale as Record<string, unknown>).domainMid).toBe(1);
+  });
+
   it("maps data values to fractional grid positions for curves over heat maps", () => {
     expect(interpolateIndex(2, [2, 6, 10])).toBe(0);
     expect(interpolateIndex(8, [2, 6, 10])).toBeCloseTo(1.5, 12);

@@ -1,14 +1,17 @@
 /**
  * The explorer in a real browser (Debian chromium via playwright-core). Skips with a message when
  * /usr/bin/chromium is absent. Builds web-dist/ with Vite, serves it with `sigprop explore`'s server,
- * and keeps screenshots in test-output/web/.
+ * and keeps screenshots in test-output/web/. Chromium runs with --enable-unsafe-webgpu: on a machine
+ * without a GPU it then offers WebGPU through SwiftShader (software Vulkan shipped with Debian's
+ * chromium), so the Monte Carlo overlay is checked on WebGPU and on wasm.
  */
 import { existsSync, mkdirSync } from "node:fs";
 import type { Server } from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serveStatic } from "../../src/cli/commands/explore.js";
-import { computeMain, DEFAULT_STATE } from "../../src/web/compute.js";
+import { computeMain, DEFAULT_STATE, PHASE_SB, PHASE_SW, spectrum } from "../../src/web/compute.js";
+import { stateToQuery, type State } from "../../src/web/state.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const HAVE = existsSync(CHROMIUM);
@@ -37,6 +40,7 @@ describe.skipIf(!HAVE)("web explorer (chromium)", () => {
       args: [
         "--no-sandbox",
         "--disable-gpu",
+        "--enable-unsafe-webgpu",
         "--disable-dev-shm-usage",
         "--disable-quic",
         "--no-first-run",
@@ -64,78 +68,282 @@ describe.skipIf(!HAVE)("web explorer (chromium)", () => {
     return { page, errors };
   }
 
-  async function value(page: Page, id: string) {
-    return page.getAttribute(`#${id}`, "data-value");
+  /** Wait until the request after `before` (the data-ready counter) has its main numbers. */
+  async function waitUpdated(page: Page, before: number) {
+    await page.waitForFunction((b) => Number(document.getElementById("status")?.dataset.ready) > b, before, {
+      timeout: 30_000,
+    });
+  }
+  const readyCount = async (page: Page) => Number(await page.getAttribute("#status", "data-ready"));
+  const waitAllDone = (page: Page) =>
+    page.waitForFunction(() => document.getElementById("status")?.textContent === "ready", null, {
+      timeout: 90_000,
+    });
+  const value = (page: Page, id: string) => page.getAttribute(`#${id}`, "data-value");
+
+  /**
+   * The page's numbers are the library's. Chromium's and Node's V8 may differ in the last ulp of
+   * Math.tanh/exp, which Brent's q* solve carries (observed 2e-16 relative): q*, χ1 are compared to
+   * 1e-12 relative; ξ_c, through the c* solve on top (1/|log χ_c| amplifies), to 9 digits; μ2 is exact.
+   */
+  async function expectNumbers(page: Page, s: State) {
+    const ref = computeMain(s).analysis;
+    const close = async (id: string, v: number | null, tol: number) => {
+      const got = await value(page, id);
+      if (v === null) return expect(got, id).toBe("");
+      expect(Math.abs(Number(got) - v), id).toBeLessThanOrEqual(tol * Math.abs(v));
+    };
+    await close("chi1", ref.chi1, 1e-12);
+    await close("q_star", ref.q_star, 1e-12);
+    await close("xi_c", ref.xi_c, 1e-9);
+    expect(await value(page, "phase")).toBe(ref.phase ?? "");
+    expect(Number(await value(page, "mu2"))).toBe(ref.noise.mu2);
   }
 
-  it("loads without console errors and shows the library's numbers", async () => {
+  it("loads without console errors, draws every panel with Vega, and shows the library's numbers", async () => {
     const { page, errors } = await open();
-    const ref = computeMain(DEFAULT_STATE).analysis;
-    expect(Number(await value(page, "chi1"))).toBe(ref.chi1);
-    expect(Number(await value(page, "q_star"))).toBe(ref.q_star);
-    await page.waitForFunction(() => document.getElementById("status")?.textContent === "ready", null, {
-      timeout: 60_000,
-    });
+    await expectNumbers(page, DEFAULT_STATE);
+    await waitAllDone(page);
+    for (const id of ["vmap", "cmap", "dyn", "phaseplot", "scales", "spectrum"]) {
+      expect(await page.locator(`#${id} svg.marks`).count(), id).toBe(1);
+    }
+    expect(await page.locator("#vmap .mark-line").count()).toBeGreaterThan(0);
+    expect(await page.textContent("#vmap svg")).toContain("q* = ");
+    // the phase diagram has its 25 × 25 cells and the EOC curve (tanh has one)
+    expect(await page.locator("#phaseplot .mark-rect.role-mark path").count()).toBe(
+      PHASE_SW.length * PHASE_SB.length,
+    );
+    expect(await page.textContent("#phaseplot svg")).toContain("EOC");
+    const sp = spectrum(DEFAULT_STATE);
+    if (!sp.ok) throw new Error(sp.reason);
+    expect(Math.abs(Number(await value(page, "spec_mean")) / sp.mean - 1)).toBeLessThan(1e-12);
     await page.screenshot({ path: path.join(OUT, "laptop.png"), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });
 
-  it("changing a control updates displayed numbers to the library's value", async () => {
+  it("menus compose the spec (α, dropout rate kept as a rate) and the numbers follow the library", async () => {
     const { page, errors } = await open();
+    let n = await readyCount(page);
+    await page.selectOption("#actName", "leaky_relu");
+    await waitUpdated(page, n);
+    expect(await page.isVisible("#actAlpha")).toBe(true);
+    n = await readyCount(page);
+    await page.fill("#actAlpha", "0.2");
+    await page.dispatchEvent("#actAlpha", "change");
+    await waitUpdated(page, n);
+    n = await readyCount(page);
+    await page.selectOption("#noiseKind", "dropout");
+    await waitUpdated(page, n);
+    expect(await page.inputValue("#noiseKey")).toBe("keep");
+    expect(await page.inputValue("#noiseValue")).toBe("0.9");
+    // switching keep → rate converts the value: the same model stays selected
+    n = await readyCount(page);
+    await page.selectOption("#noiseKey", "rate");
+    await waitUpdated(page, n);
+    expect(await page.inputValue("#noiseValue")).toBe("0.1");
+    expect(await page.textContent("#noiseValueLabel")).toContain("drop rate");
+    const s: State = { ...DEFAULT_STATE, activation: "leaky_relu:alpha=0.2", noise: "dropout:rate=0.1" };
+    expect(new URL(page.url()).search).toBe(stateToQuery(s));
+    expect(await page.textContent("#cliLine")).toContain("--noise dropout:rate=0.1");
+    await expectNumbers(page, s);
+    expect(Number(await value(page, "mu2"))).toBeCloseTo(1 / 0.9, 15);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("typing a number updates the displayed number to the library's value", async () => {
+    const { page, errors } = await open();
+    const n = await readyCount(page);
     await page.fill("#sigmaW2", "2.25");
     await page.press("#sigmaW2", "Enter");
     await page.dispatchEvent("#sigmaW2", "change");
-    await page.waitForFunction(() => Number(document.getElementById("status")?.dataset.ready) >= 2);
-    const ref = computeMain({ ...DEFAULT_STATE, sigmaW2: 2.25 }).analysis;
-    expect(Number(await value(page, "chi1"))).toBe(ref.chi1);
-    expect(await page.textContent("#chi1")).toBe(String(Number(ref.chi1!.toPrecision(6))));
-    // ξ_c goes through the c* solve, whose last bits may differ between Chromium's and Node's V8 math.
-    expect(Number(await value(page, "xi_c"))).toBeCloseTo(ref.xi_c!, 9);
+    await waitUpdated(page, n);
+    const s = { ...DEFAULT_STATE, sigmaW2: 2.25 };
+    await expectNumbers(page, s);
+    const chi1 = computeMain(s).analysis.chi1!;
+    expect(await page.textContent("#chi1")).toBe(String(Number(chi1.toPrecision(6)))); // as displayed
     expect(page.url()).toContain("sigmaW2=2.25");
     expect(errors).toEqual([]);
     await page.close();
   });
 
-  it("a shared URL restores the state", async () => {
-    const q =
-      "?activation=relu&noise=dropout%3Akeep%3D0.9&sigmaW2=2.2222222222222223&sigmaB2=0&width=300&depth=20";
-    const { page, errors } = await open(q, { width: 390, height: 844 });
-    expect(await page.inputValue("#activation")).toBe("relu");
-    expect(await page.inputValue("#noise")).toBe("dropout:keep=0.9");
-    expect(await page.inputValue("#depth")).toBe("20");
-    const st = {
+  it("bad input names the parameter, the value and the valid range", async () => {
+    const { page } = await open();
+    const n = await readyCount(page);
+    await page.fill("#sigmaW2", "-1");
+    await page.dispatchEvent("#sigmaW2", "change");
+    await waitUpdated(page, n);
+    const msg = await page.textContent("#error");
+    expect(msg).toContain("σ_w²");
+    expect(msg).toContain("'-1'");
+    expect(msg).toContain("a finite number > 0");
+    await page.close();
+    // a link with dropout's ambiguous bare value explains keep vs rate instead of guessing
+    const { page: p2 } = await open("?activation=relu&noise=dropout%3A0.9");
+    const m2 = await p2.textContent("#error");
+    expect(m2).toContain("dropout:keep=0.9");
+    expect(m2).toContain("dropout:rate=0.9");
+    await p2.close();
+  });
+
+  it("a shared URL restores the state (phone viewport, no sideways scrolling)", async () => {
+    const s: State = {
       activation: "relu",
       noise: "dropout:keep=0.9",
       sigmaW2: 2.2222222222222223,
       sigmaB2: 0,
       width: 300,
       depth: 20,
+      weights: "orthogonal",
     };
-    const ref = computeMain(st);
-    expect(Number(await value(page, "chi1"))).toBe(ref.analysis.chi1);
-    expect(await value(page, "phase")).toBe(ref.analysis.phase);
+    const { page, errors } = await open(stateToQuery(s), { width: 390, height: 844 });
+    expect(await page.inputValue("#actName")).toBe("relu");
+    expect(await page.inputValue("#noiseKind")).toBe("dropout");
+    expect(await page.inputValue("#noiseKey")).toBe("keep");
+    expect(await page.inputValue("#noiseValue")).toBe("0.9");
+    expect(await page.inputValue("#depth")).toBe("20");
+    expect(await page.inputValue("#weights")).toBe("orthogonal");
+    await expectNumbers(page, s);
+    await waitAllDone(page);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: path.join(OUT, "phone.png"), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });
 
-  it("runs the Monte Carlo overlay in the browser and draws simulation dots", async () => {
-    const { page, errors } = await open(
-      "?activation=tanh&noise=none&sigmaW2=1.5&sigmaB2=0.05&width=64&depth=8",
-    );
-    await page.fill("#networks", "2");
+  it("the critical button sets σ_w² = 2p for ReLU with dropout, and the spectrum mean is then 1", async () => {
+    const s: State = {
+      ...DEFAULT_STATE,
+      activation: "relu",
+      noise: "dropout:keep=0.8",
+      sigmaB2: 0,
+      depth: 10,
+    };
+    const { page, errors } = await open(stateToQuery(s));
+    const n = await readyCount(page);
+    await page.click("#useCritical");
+    await waitUpdated(page, n);
+    expect(Number(await page.inputValue("#sigmaW2"))).toBeCloseTo(1.6, 14);
+    const crit = { ...s, sigmaW2: Number(await page.inputValue("#sigmaW2")) };
+    await expectNumbers(page, crit);
+    await page.waitForFunction(() => document.getElementById("spec_mean")?.dataset.value !== "");
+    await waitAllDone(page);
+    // the library's value, and independently: at criticality E[λ] = (σ_w² μ2 E[φ′²])^L = 1, and for
+    // gaussian weights Var λ = 2L/p (μ2/μ1² of D² = 2/p for ReLU with dropout)
+    const sp = spectrum(crit);
+    if (!sp.ok) throw new Error(sp.reason);
+    expect(Number(await value(page, "spec_mean"))).toBe(sp.mean); // ReLU: no transcendental on the way
+    expect(Number(await value(page, "spec_mean"))).toBeCloseTo(1, 12);
+    expect(Number(await value(page, "spec_variance")) / ((2 * 10) / 0.8)).toBeCloseTo(1, 10);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("phase diagram: a click on a cell moves the point there; arrow keys step by one cell", async () => {
+    const { page, errors } = await open();
+    await waitAllDone(page);
+    const [i, j] = [5, 13]; // σ_b² = 0.1, σ_w² = 2.24
+    const cell = page.locator("#phaseplot .mark-rect.role-mark path").nth(i * PHASE_SW.length + j);
+    const box = (await cell.boundingBox())!;
+    let n = await readyCount(page);
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await waitUpdated(page, n);
+    // a click snaps to a quarter cell: the centre of cell (i, j), ± a pixel, is exactly its grid value
+    expect(Number(await page.inputValue("#sigmaW2"))).toBeCloseTo(PHASE_SW[j], 12);
+    expect(Number(await page.inputValue("#sigmaB2"))).toBeCloseTo(PHASE_SB[i], 12);
+    await expectNumbers(page, {
+      ...DEFAULT_STATE,
+      sigmaW2: Number(await page.inputValue("#sigmaW2")),
+      sigmaB2: Number(await page.inputValue("#sigmaB2")),
+    });
+    // keyboard route: focus the diagram (Tab order), ArrowRight = one σ_w² cell, ArrowUp = one σ_b² cell
+    await page.focus("#phaseplot");
+    n = await readyCount(page);
+    await page.keyboard.press("ArrowRight");
+    await waitUpdated(page, n);
+    n = await readyCount(page);
+    await page.keyboard.press("ArrowUp");
+    await waitUpdated(page, n);
+    expect(Number(await page.inputValue("#sigmaW2"))).toBeCloseTo(PHASE_SW[j + 1], 12);
+    expect(Number(await page.inputValue("#sigmaB2"))).toBeCloseTo(PHASE_SB[i + 1], 12);
+    const s = {
+      ...DEFAULT_STATE,
+      sigmaW2: Number(await page.inputValue("#sigmaW2")),
+      sigmaB2: Number(await page.inputValue("#sigmaB2")),
+    };
+    await expectNumbers(page, s);
+    expect(await page.getAttribute("#phaseplot", "aria-label")).toContain(`σ_w² = ${s.sigmaW2}`);
+    await page.screenshot({ path: path.join(OUT, "laptop-phase-keyboard.png") });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  /** Run the Monte Carlo overlay and return the numbers behind the dots. */
+  async function simulate(page: Page, networks: number) {
+    await page.fill("#networks", String(networks));
     await page.click("#mcRun");
     await page.waitForFunction(
-      () => /^done|failed/.test(document.getElementById("mcStatus")?.textContent ?? ""),
+      () => /^(done|simulation failed)/.test(document.getElementById("mcStatus")?.textContent ?? ""),
       null,
-      {
-        timeout: 90_000,
-      },
+      { timeout: 120_000 },
     );
-    expect(await page.textContent("#mcStatus")).toMatch(/^done on (webgpu|wasm)/);
-    expect(await page.locator("#dyn circle").count()).toBeGreaterThanOrEqual(18);
-    await page.screenshot({ path: path.join(OUT, "laptop-montecarlo.png"), fullPage: true });
+    expect(await page.textContent("#mcStatus")).toMatch(/^done on /);
+    return JSON.parse((await page.getAttribute("#dyn", "data-mc"))!) as {
+      device: string;
+      variance: { mean: number[]; std: number[] };
+      correlation: { mean: number[]; std: number[] };
+    };
+  }
+
+  it("Monte Carlo overlay: WebGPU and wasm agree, and both land on the theory", async () => {
+    const s: State = { ...DEFAULT_STATE, width: 256, depth: 8 };
+    const networks = 8;
+    const gpu = await open(stateToQuery(s));
+    const onGpu = await simulate(gpu.page, networks);
+    expect(onGpu.device).toBe("webgpu");
+    // theory lines + dots (mean over networks) for q and c at each of the depth + 1 layers
+    expect(await gpu.page.locator("#dyn .mark-symbol.role-mark path").count()).toBe(2 * (s.depth + 1));
+    await gpu.page.screenshot({ path: path.join(OUT, "laptop-montecarlo.png"), fullPage: true });
+    expect(gpu.errors).toEqual([]);
+    await gpu.page.close();
+
+    const cpu = await open(stateToQuery(s) + "&device=wasm");
+    const onWasm = await simulate(cpu.page, networks);
+    expect(onWasm.device).toBe("wasm");
+    expect(cpu.errors).toEqual([]);
+    await cpu.page.close();
+
+    // Same seed, same float32 arithmetic up to summation order: agreement to float32 accumulation error.
+    for (const k of ["variance", "correlation"] as const) {
+      onGpu[k].mean.forEach((v, l) =>
+        expect(Math.abs(v - onWasm[k].mean[l])).toBeLessThan(1e-4 * Math.abs(v) + 1e-6),
+      );
+    }
+    // Theory: each layer's mean over networks within 4 standard errors plus the O(1/N) finite-width
+    // bias (bounded by 2/N relative; THEORY.md §6).
+    const th = computeMain(s).traj;
+    for (let l = 1; l <= s.depth; l++) {
+      const se = onWasm.variance.std[l] / Math.sqrt(networks);
+      expect(Math.abs(onWasm.variance.mean[l] - th.q[l])).toBeLessThan(4 * se + (2 / s.width) * th.q[l]);
+      const sc = onWasm.correlation.std[l] / Math.sqrt(networks);
+      expect(Math.abs(onWasm.correlation.mean[l] - th.c[l]!)).toBeLessThan(4 * sc + 2 / s.width);
+    }
+  });
+
+  it("Monte Carlo cancel stops the run and leaves no dots", async () => {
+    const s: State = { ...DEFAULT_STATE, width: 2048, depth: 200 };
+    const { page, errors } = await open(stateToQuery(s) + "&device=wasm");
+    await page.fill("#networks", "64");
+    await page.click("#mcRun");
+    await page.waitForFunction(() =>
+      /^simulating/.test(document.getElementById("mcStatus")?.textContent ?? ""),
+    );
+    await page.click("#mcCancel");
+    expect(await page.textContent("#mcStatus")).toBe("cancelled");
+    expect(await page.isEnabled("#mcRun")).toBe(true);
+    expect(await page.isDisabled("#mcCancel")).toBe(true);
+    expect(await page.locator("#dyn .mark-symbol.role-mark path").count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -1,0 +1,137 @@
+/**
+ * The explorer's state and its two text forms: the URL query (shareable links) and the menu parts of the
+ * spec grammar (activation name + α, noise kind + named parameter). Pure: runs in the page, the worker
+ * and Node tests. The spec strings are the CLI's (`leaky_relu:alpha=0.2`, `dropout:rate=0.1`), so a link
+ * and a command line say the same thing.
+ */
+import { ACTIVATION_CATALOGUE, NOISE_KEYS, type NoiseKind } from "../theory/index.js";
+import { InputError } from "../theory/errors.js";
+import { formatSpec, parseSpec } from "../theory/spec.js";
+import type { WeightLaw } from "../theory/spectrum/moments.js";
+
+export interface State {
+  activation: string;
+  noise: string;
+  sigmaW2: number;
+  sigmaB2: number;
+  width: number;
+  depth: number;
+  /** weight law of the Jacobian spectrum panel */
+  weights: WeightLaw;
+}
+
+export const DEFAULT_STATE: State = {
+  activation: "tanh",
+  noise: "none",
+  sigmaW2: 1.5,
+  sigmaB2: 0.05,
+  width: 500,
+  depth: 30,
+  weights: "gaussian",
+};
+
+/** URL parameter order (also the form's control ids). */
+export const STATE_KEYS = ["activation", "noise", "sigmaW2", "sigmaB2", "width", "depth", "weights"] as const;
+
+/** Upper limits of the sizes a browser simulation is allowed (the CLI's `simulate` limits). */
+export const MAX_WIDTH = 2048;
+export const MAX_DEPTH = 500;
+
+/** `?activation=…&noise=…&sigmaW2=…` in STATE_KEYS order. */
+export function stateToQuery(s: State): string {
+  const p = new URLSearchParams();
+  for (const k of STATE_KEYS) p.set(k, String(s[k]));
+  return `?${p.toString()}`;
+}
+
+/**
+ * The state a query describes: missing keys take their defaults; values are kept as written (a bad
+ * spec or number is reported by `checkState`, so a shared link with a typo shows its error, not a
+ * silently different model).
+ */
+export function stateFromQuery(search: string): State {
+  const p = new URLSearchParams(search);
+  const s: State = { ...DEFAULT_STATE };
+  for (const k of STATE_KEYS) {
+    const v = p.get(k);
+    if (v === null) continue;
+    if (k === "activation" || k === "noise") s[k] = v;
+    else if (k === "weights") s.weights = v as WeightLaw;
+    else s[k] = v.trim() === "" ? NaN : Number(v);
+  }
+  return s;
+}
+
+/** Throw an InputError naming the parameter, the value and the valid range for the first bad number. */
+export function checkState(s: State): void {
+  if (!(s.sigmaW2 > 0 && Number.isFinite(s.sigmaW2)))
+    throw new InputError("σ_w²", String(s.sigmaW2), "a finite number > 0");
+  if (!(s.sigmaB2 >= 0 && Number.isFinite(s.sigmaB2)))
+    throw new InputError("σ_b²", String(s.sigmaB2), "a finite number ≥ 0");
+  for (const [name, v, hi] of [
+    ["width", s.width, MAX_WIDTH],
+    ["depth", s.depth, MAX_DEPTH],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1 || v > hi)
+      throw new InputError(name, String(v), `an integer in [1, ${hi}]`);
+  }
+  if (s.weights !== "gaussian" && s.weights !== "orthogonal")
+    throw new InputError("weights", String(s.weights), "gaussian | orthogonal");
+}
+
+/** An activation as the menus show it: the catalogue name and its α (null when it takes none). */
+export interface ActivationParts {
+  name: string;
+  alpha: number | null;
+}
+
+/** Split an activation spec into menu parts (aliases such as `silu` map to their catalogue name). */
+export function activationParts(spec: string): ActivationParts {
+  const p = parseSpec("activation", spec, "an activation spec");
+  const name = p.name === "silu" ? "swish" : p.name === "hardtanh" ? "hard_tanh" : p.name;
+  const entry = ACTIVATION_CATALOGUE.find((a) => a.name === name);
+  if (!entry) return { name, alpha: null };
+  return { name, alpha: entry.keys.includes("alpha") ? (p.params.alpha ?? entry.defaults.alpha) : null };
+}
+
+/** The spec text of menu parts, e.g. `leaky_relu:alpha=0.2`. */
+export function activationSpec(parts: ActivationParts): string {
+  return formatSpec(parts.name, parts.alpha === null ? {} : { alpha: parts.alpha });
+}
+
+/** A noise as the menus show it: the kind and the one named parameter it was given (keep or rate kept apart). */
+export interface NoiseParts {
+  kind: NoiseKind;
+  key: string | null;
+  value: number | null;
+}
+
+/** Sensible starting values when the user picks a kind in the menu. */
+export const NOISE_DEFAULTS: Record<string, number> = { keep: 0.9, rate: 0.1, std: 0.25, scale: 0.25 };
+
+/** What each noise parameter means, for the menu (keep vs rate is never left to a guess). */
+export const NOISE_KEY_LABELS: Record<string, string> = {
+  keep: "keep probability p (paper, TF1)",
+  rate: "drop rate 1 − p (PyTorch, Keras)",
+  std: "standard deviation",
+  scale: "Laplace scale b",
+};
+
+/** Split a noise spec into menu parts, keeping the key it was written with (`rate` stays `rate`). */
+export function noiseParts(spec: string): NoiseParts {
+  const p = parseSpec("noise", spec, "a noise spec");
+  const kind = (
+    p.name === "gauss" ? "gauss_mult" : p.name === "poisson" ? "poisson_mult" : p.name
+  ) as NoiseKind;
+  const keys = NOISE_KEYS[kind] ?? [];
+  const key = keys.find((k) => k in p.params) ?? keys[0] ?? null;
+  return { kind, key, value: key === null ? null : (p.params[key] ?? NOISE_DEFAULTS[key] ?? null) };
+}
+
+/** The spec text of menu parts, e.g. `dropout:rate=0.1`. */
+export function noiseSpec(parts: NoiseParts): string {
+  return formatSpec(
+    parts.kind,
+    parts.key === null || parts.value === null ? {} : { [parts.key]: parts.value },
+  );
+}
