@@ -16,6 +16,7 @@ import { InputError } from "../theory/errors.js";
 import type { Noise } from "../theory/noise.js";
 import type { WeightLaw } from "../theory/spectrum/moments.js";
 import { Rng } from "../numerics/random.js";
+import { fillNoise } from "../sim/noiseLaw.js";
 
 /** Haar-distributed N×N orthogonal matrix (row-major): Gram–Schmidt (twice) on Gaussian columns. */
 export function haarOrthogonal(n: number, rng: Rng): Float64Array {
@@ -84,53 +85,14 @@ export function checkNetworkSpec(s: NetworkSpec): NetworkSpec {
   return s;
 }
 
-/**
- * One draw of n noise values in float64 (the laws of src/sim/noise.ts: inverted dropout 1{u < p}/p,
- * 1 + s z / s z, Laplace by inverse CDF, Poisson(1) by sequential CDF inversion); null for the identity.
- */
+/** One draw of n noise values in float64 by the simulation's laws (src/sim/noiseLaw.ts); null for the identity. */
 export function sampleNoiseVector(noise: Noise, n: number, rng: Rng): Float64Array | null {
-  const out = new Float64Array(n);
-  switch (noise.kind) {
-    case "none":
-      return null;
-    case "dropout": {
-      const p = noise.keep as number;
-      if (p === 1) return null;
-      for (let i = 0; i < n; i++) out[i] = rng.uniform() < p ? 1 / p : 0;
-      return out;
-    }
-    case "gauss_mult":
-    case "gauss_add": {
-      const shift = noise.kind === "gauss_mult" ? 1 : 0;
-      for (let i = 0; i < n; i++) out[i] = shift + noise.params.std * rng.normal();
-      return out;
-    }
-    case "laplace_mult":
-    case "laplace_add": {
-      const b = noise.params.scale;
-      const shift = noise.kind === "laplace_mult" ? 1 : 0;
-      for (let i = 0; i < n; i++) {
-        const u = rng.uniform();
-        out[i] = shift + (u < 0.5 ? b * Math.log(2 * u) : -b * Math.log(2 * (1 - u)));
-      }
-      return out;
-    }
-    case "poisson_mult": {
-      for (let i = 0; i < n; i++) {
-        const u = rng.uniform();
-        let k = 0;
-        let pk = Math.exp(-1);
-        let f = pk;
-        while (u > f && k < 40) {
-          k++;
-          pk /= k;
-          f += pk;
-        }
-        out[i] = k;
-      }
-      return out;
-    }
-  }
+  return fillNoise(new Float64Array(n), noise, {
+    uniform: () => rng.uniform(),
+    fillNormal: (out, scale) => {
+      for (let i = 0; i < out.length; i++) out[i] = scale * rng.normal();
+    },
+  });
 }
 
 /** The diagonal of D^{l−1} = diag(ε^l φ′(h^{l−1})) (ε only for multiplicative noise). */
