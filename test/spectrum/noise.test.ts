@@ -24,6 +24,7 @@ import { makeActivation } from "../../src/theory/activations.js";
 import { makeNoise, noiseEvenMoment, type Noise } from "../../src/theory/noise.js";
 import { criticalInit } from "../../src/theory/critical.js";
 import { gaussLegendre } from "../../src/numerics/gaussLegendre.js";
+import { gradedRule } from "./gradedRule.js";
 import { Rng } from "../../src/numerics/random.js";
 import { spectrumMoments } from "../../src/theory/spectrum/moments.js";
 import { spectrumTheory } from "../../src/theory/spectrum/index.js";
@@ -292,19 +293,7 @@ describe("dropout density mapping (active fraction p·P(φ′=1), σ_w² → σ_
     expect(inp.keep).toBe(0.9);
     expect(t.atoms[0].mass).toBeCloseTo(0.1, 14);
     const edge = t.edge as number;
-    const { nodes, weights: gw } = gaussLegendre(24);
-    const P = 40;
-    const s = 2 * L;
-    const xs: number[] = [];
-    const ws: number[] = [];
-    for (let j = 0; j < P; j++) {
-      for (let i = 0; i < 24; i++) {
-        const u = (j + (nodes[i] + 1) / 2) / P;
-        const tt = 1 - (1 - u) ** 2;
-        xs.push(edge * tt ** s);
-        ws.push((gw[i] / 2 / P) * 2 * (1 - u) * edge * s * tt ** (s - 1));
-      }
-    }
+    const { xs, ws } = gradedRule(edge, 2 * L);
     const d = smoothDensity(inp, { xs });
     [1, 2, 3].forEach((k) => {
       const m = xs.reduce((acc, x, i) => acc + ws[i] * d.density[i] * x ** k, 0);

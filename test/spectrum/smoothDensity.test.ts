@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { makeActivation } from "../../src/theory/activations.js";
-import { gaussLegendre } from "../../src/numerics/gaussLegendre.js";
+import { gradedRule } from "./gradedRule.js";
 import { smoothDensity } from "../../src/theory/spectrum/smoothDensity.js";
 import { pwlDensity } from "../../src/theory/spectrum/density.js";
 import { spectrumMoments } from "../../src/theory/spectrum/moments.js";
@@ -28,19 +28,7 @@ function densityMoments(
   const activation = makeActivation(name);
   const inp = { activation, q, sigmaW2, depth: L, weights };
   const edge = smoothDensity(inp, { points: 1 }).edge;
-  const { nodes, weights: gw } = gaussLegendre(24);
-  const P = 40;
-  const s = 2 * L;
-  const xs: number[] = [];
-  const ws: number[] = [];
-  for (let j = 0; j < P; j++) {
-    for (let i = 0; i < 24; i++) {
-      const u = (j + (nodes[i] + 1) / 2) / P;
-      const t = 1 - (1 - u) ** 2;
-      xs.push(edge * t ** s);
-      ws.push((gw[i] / 2 / P) * 2 * (1 - u) * edge * s * t ** (s - 1));
-    }
-  }
+  const { xs, ws } = gradedRule(edge, 2 * L);
   const d = smoothDensity(inp, { xs });
   const m = [1, 2, 3].map((k) => xs.reduce((acc, x, i) => acc + ws[i] * d.density[i] * x ** k, 0));
   const series = spectrumMoments({ activation, sigmaW2, depth: L, weights, q, order: 3 }).moments;
