@@ -400,11 +400,14 @@ export function figureSpec(title: string, panels: PanelSpec[], subtitle?: string
     hconcat: panels,
     spacing: 30,
     resolve: { scale: { color: "independent", x: "independent", y: "independent", shape: "independent" } },
-    config: {
-      font: FONT,
-      view: { stroke: "#ccc" },
-      axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: "#eee" },
-      legend: { labelFontSize: 11, titleFontSize: 11, symbolSize: 60 },
-    },
+    config: CHART_CONFIG,
   } as unknown as TopLevelSpec;
 }
+
+/** The look shared by the report's figures and the explorer's panels: font, frame, grid, legend sizes. */
+export const CHART_CONFIG = {
+  font: FONT,
+  view: { stroke: "#ccc" },
+  axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: "#eee" },
+  legend: { labelFontSize: 11, titleFontSize: 11, symbolSize: 60 },
+};

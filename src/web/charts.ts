@@ -4,7 +4,7 @@
  */
 import type { TopLevelSpec } from "vega-lite";
 import {
-  FONT,
+  CHART_CONFIG,
   heatmapPanel,
   lineDotBandPanel,
   type PanelSpec,
@@ -19,7 +19,7 @@ import type { State } from "./state.js";
 export const W = 300;
 const H = 200;
 
-/** One panel as a top-level spec with the explorer's look. */
+/** One panel as a top-level spec with the report's look. */
 export function single(panel: PanelSpec): TopLevelSpec {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -27,52 +27,58 @@ export function single(panel: PanelSpec): TopLevelSpec {
     padding: 6,
     ...panel,
     title: undefined,
-    config: {
-      font: FONT,
-      view: { stroke: "#ccc" },
-      axis: { labelFontSize: 10, titleFontSize: 11, grid: true, gridColor: "#eee" },
-      legend: { labelFontSize: 10, titleFontSize: 10, symbolSize: 50 },
-    },
+    config: CHART_CONFIG,
   } as unknown as TopLevelSpec;
 }
 
 const finite = (v: number | null | undefined): v is number =>
   v !== null && v !== undefined && Number.isFinite(v);
 
-/** V(q) with the identity and q*. */
-export function varianceMapSpec(m: Main): TopLevelSpec {
-  const qs = m.analysis.q_star;
+/** A map x ↦ f(x) with the identity and its fixed point marked (the variance and correlation maps). */
+function mapSpec(
+  name: string,
+  x: number[],
+  y: number[],
+  fixed: { label: string; value: number | null },
+  labels: { x: string; y: string },
+  yDomain?: [number, number],
+): TopLevelSpec {
+  const v = fixed.value;
   return single(
     lineDotBandPanel({
       title: "",
-      xLabel: "qˡ⁻¹",
-      yLabel: "qˡ = V(qˡ⁻¹)",
-      theory: [{ series: "V(q)", x: m.vmap.q, y: m.vmap.v }],
-      refLines: [{ label: "identity", x: m.vmap.q, y: m.vmap.q }],
-      markers: finite(qs) ? [{ series: "V(q)", x: qs, y: qs, label: `q* = ${qs.toPrecision(4)}` }] : [],
+      xLabel: labels.x,
+      yLabel: labels.y,
+      yDomain,
+      theory: [{ series: name, x, y }],
+      refLines: [{ label: "identity", x, y: x }],
+      markers: finite(v) ? [{ series: name, x: v, y: v, label: `${fixed.label} = ${v.toPrecision(4)}` }] : [],
       width: W,
       height: H,
     }),
   );
 }
 
-/** C(c) at q* with the identity and c*. */
-export function correlationMapSpec(m: Main): TopLevelSpec {
-  const cs = m.analysis.c_star;
-  return single(
-    lineDotBandPanel({
-      title: "",
-      xLabel: "cˡ⁻¹",
-      yLabel: "cˡ = C(cˡ⁻¹)",
-      yDomain: [-1, 1],
-      theory: [{ series: "C(c)", x: m.cmap.c, y: m.cmap.v }],
-      refLines: [{ label: "identity", x: m.cmap.c, y: m.cmap.c }],
-      markers: finite(cs) ? [{ series: "C(c)", x: cs, y: cs, label: `c* = ${cs.toPrecision(4)}` }] : [],
-      width: W,
-      height: H,
-    }),
+/** V(q) with the identity and q*. */
+export const varianceMapSpec = (m: Main): TopLevelSpec =>
+  mapSpec(
+    "V(q)",
+    m.vmap.q,
+    m.vmap.v,
+    { label: "q*", value: m.analysis.q_star },
+    { x: "qˡ⁻¹", y: "qˡ = V(qˡ⁻¹)" },
   );
-}
+
+/** C(c) at q* with the identity and c*. */
+export const correlationMapSpec = (m: Main): TopLevelSpec =>
+  mapSpec(
+    "C(c)",
+    m.cmap.c,
+    m.cmap.v,
+    { label: "c*", value: m.analysis.c_star },
+    { x: "cˡ⁻¹", y: "cˡ = C(cˡ⁻¹)" },
+    [-1, 1],
+  );
 
 /** Monte Carlo statistics per layer (mean ± std over networks), as the sim worker returns them. */
 export interface McResult {
