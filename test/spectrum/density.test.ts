@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { makeActivation } from "../../src/theory/activations.js";
+import { parseNoise } from "../../src/theory/noise.js";
 import { pwlDensity, pwlDensityMoment, pwlSpectrum } from "../../src/theory/spectrum/density.js";
 import { spectrumMoments } from "../../src/theory/spectrum/moments.js";
 import { spectrumTheory } from "../../src/theory/spectrum/index.js";
@@ -85,6 +86,39 @@ describe("density against the moment series", () => {
     expect(rel(t.variance, (10 * (1 - (t.p as number))) / (t.p as number))).toBeLessThan(1e-10);
     expect(t.density?.x.length).toBe(50);
     expect(t.edge).not.toBeNull();
+  });
+  it("ReLU with a growing or vanishing q^l still has a density: D's law (P(φ′=1) = ½) is the same in every layer", () => {
+    const relu = makeActivation("relu");
+    const base = spectrumTheory({ activation: relu, weights: "gaussian", depth: 8, sigmaW2: 2, sigmaB2: 0 });
+    expect(base.layer_q.every((q) => q === 1)).toBe(true);
+    // additive noise makes q^l grow by 2 per layer; the moment series (built from each layer's own q)
+    // and the density must both be those of the constant-q network
+    const grow = spectrumTheory({
+      activation: relu,
+      weights: "gaussian",
+      depth: 8,
+      sigmaW2: 2,
+      sigmaB2: 0,
+      noise: parseNoise("gauss_add:std=1"),
+    });
+    expect(grow.layer_q[3]).toBe(7);
+    grow.moments.forEach((m, k) => expect(rel(m, base.moments[k])).toBeLessThan(1e-14));
+    expect(grow.density).toEqual(base.density);
+    expect(grow.edge).toBe(base.edge);
+    // below criticality q^l vanishes geometrically; the density's moments match the series (atoms included)
+    const fade = spectrumTheory({
+      activation: relu,
+      weights: "gaussian",
+      depth: 6,
+      sigmaW2: 1.5,
+      sigmaB2: 0,
+    });
+    expect(fade.layer_q[2]).toBeCloseTo(0.5625, 15);
+    expect(fade.density).not.toBeNull();
+    for (const k of [1, 2, 3]) {
+      const m = pwlDensityMoment({ p: 0.5, sigmaW2: 1.5, depth: 6, weights: "gaussian" }, k);
+      expect(rel(m, fade.moments[k - 1])).toBeLessThan(1e-8);
+    }
   });
 });
 

@@ -149,7 +149,15 @@ export function spectrumTheory(inp: SpectrumTheoryInput): SpectrumTheory {
     );
   } else if (activation.piecewiseLinear01) {
     p = eDphi2(activation, layerQ[0]);
-    if (constantQ) {
+    // the density needs the same law of D in every layer, not the same variance: for φ′ ∈ {0,1} that is
+    // the same P(φ′ = 1) (ReLU: ½ at every q, so a growing or vanishing q^l still has a density)
+    const pl = p;
+    const sameLaw = constantQ || layerQ.every((q) => eDphi2(activation, q) === pl);
+    if (sameLaw && !constantQ)
+      notes.push(
+        `density: layers at different variances, but P(φ′ = 1) = ${Number(p.toPrecision(12))} in every layer, so D has one law`,
+      );
+    if (sameLaw) {
       const pwlIn: PwlSpectrumInput =
         keep === 1
           ? { p, sigmaW2, depth, weights }
