@@ -49,6 +49,7 @@ function mapSpec(
       title: "",
       xLabel: labels.x,
       yLabel: labels.y,
+      xDomain: [x[0], x[x.length - 1]],
       yDomain,
       theory: [{ series: name, x, y }],
       refLines: [{ label: "identity", x, y: x }],
