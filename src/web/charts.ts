@@ -16,7 +16,7 @@ import { PHASE_SB, PHASE_SW, type DepthScales, type Main, type Spectrum } from "
 import type { State } from "./state.js";
 
 /** Panel size in chart units; the SVG scales to its box (see style.css). The phase diagram is W × W. */
-export const W = 300;
+const W = 300;
 const H = 200;
 
 /** One panel as a top-level spec with the report's look. */
