@@ -1,6 +1,6 @@
 /**
  * Theory-engine benchmarks (issue: theory engine): analyze for ReLU and tanh, a 200-point tanh EOC curve,
- * and a 100×100 tanh phase diagram of χ1 and ξ_c (target ≤ 5 s on 2 cores). Baseline in the same
+ * a 100×100 tanh phase diagram of χ1 and ξ_c (target ≤ 5 s on 2 cores) and of χ1 alone. Baseline in the same
  * process: the same c* solve with the Mehler series disabled (2-D adaptive quadrature only), as a ratio.
  */
 import { makeActivation } from "../src/theory/activations.js";
@@ -44,6 +44,10 @@ export async function run(): Promise<Record<string, unknown>> {
   const g = phaseGrid(makeActivation("tanh"), none, sw, sb);
   const phaseMs = performance.now() - t0;
   const chaotic = g.phase.flat().filter((p) => p === "chaotic").length;
+  // χ1 alone (the explorer's phase panel): q* and χ1 per point, no c* solve
+  const t1 = performance.now();
+  phaseGrid(makeActivation("tanh"), none, sw, sb, 1, 0.5, undefined, { fields: ["chi1"] });
+  const chi1Ms = performance.now() - t1;
 
   // Baseline: c* for the chaotic tanh point by Brent on C(c) − c with the 2-D quadrature kernel only.
   const m = { activation: makeActivation("tanh"), noise: none, sigmaW2: 2.5, sigmaB2: 0.1 };
@@ -73,6 +77,7 @@ export async function run(): Promise<Record<string, unknown>> {
       target_s: n === 100 ? 5 : null,
       meets_target: n === 100 ? phaseMs / 1000 <= 5 : null,
     },
+    phase_tanh_chi1_only: { grid: `${n}x${n}`, wall_s: chi1Ms / 1000, per_point_ms: chi1Ms / (n * n) },
     baseline_cstar_quadrature_only: base,
     speedup_cstar_series_vs_quadrature: base.median_ms / tanhChaotic.median_ms,
   };

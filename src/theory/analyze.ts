@@ -39,8 +39,17 @@ export function phaseOf(chi1: number): Phase {
   return chi1 < 1 ? "ordered" : "chaotic";
 }
 
+export interface AnalyzeOptions {
+  /**
+   * false: skip the correlation fixed point (c*, χ_c, ξ_c and the trainable depth are null, c_status
+   * "undefined"); q*, χ1, χ_grad, χ_q, ξ_q and the phase do not depend on c* and are unchanged. Default true.
+   */
+  correlation?: boolean;
+}
+
 /** Analyse a model from q⁰ (default 1) and c⁰ (default 0.5). */
-export function analyze(model: Model, q0 = 1, c0 = 0.5): Analysis {
+export function analyze(model: Model, q0 = 1, c0 = 0.5, options: AnalyzeOptions = {}): Analysis {
+  const withCorrelation = options.correlation ?? true;
   checkModel(model);
   checkRange("--q0", q0, 0, Number.MAX_VALUE, { loOpen: true });
   checkRange("--c0", c0, -1, 1);
@@ -63,11 +72,15 @@ export function analyze(model: Model, q0 = 1, c0 = 0.5): Analysis {
   if (q !== null) {
     chi1 = chi1Of(model, q);
     chiGrad = chiGradOf(model, q);
-    const cr = findCStar(model, q, c0, chi1);
-    cStar = cr.cStar;
-    cStatus = cr.status;
-    if (cr.note) notes.push(cr.note);
-    if (cStar !== null) chiC = chiCOf(model, q, cStar);
+    if (withCorrelation) {
+      const cr = findCStar(model, q, c0, chi1);
+      cStar = cr.cStar;
+      cStatus = cr.status;
+      if (cr.note) notes.push(cr.note);
+      if (cStar !== null) chiC = chiCOf(model, q, cStar);
+    } else {
+      notes.push("c*, χ_c and ξ_c not computed (correlation: false)");
+    }
   } else if (qr.status === "vanishes" && model.activation.phi(0) === 0) {
     // q^l → 0: the network becomes linear around 0; the slopes take their q → 0 limits.
     chi1 = chi1Of(model, 0);

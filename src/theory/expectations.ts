@@ -99,16 +99,44 @@ export function gaussMean2(
   return integrate(outer, -Z2, Z2, outerBreaks, { rtol: RTOL_OUTER, atol: 1e-13 * scale });
 }
 
+/**
+ * Memo of the quadrature moments per activation and q: analyze asks for E[φ²] and E[φ′²] at q* several
+ * times (V(q*) in the c* solve and in χ_c, χ1, χ_grad, the scale of dE[φ²]/dq, the Hermite grid check).
+ * The values are deterministic functions of (φ, q), so a hit returns exactly what a recomputation would.
+ */
+const MEMO_MAX = 4096;
+const memoM2 = new WeakMap<Activation, Map<number, number>>();
+const memoD2 = new WeakMap<Activation, Map<number, number>>();
+
+function memoised(
+  memo: WeakMap<Activation, Map<number, number>>,
+  act: Activation,
+  q: number,
+  compute: () => number,
+): number {
+  let byQ = memo.get(act);
+  if (!byQ) {
+    byQ = new Map();
+    memo.set(act, byQ);
+  }
+  const hit = byQ.get(q);
+  if (hit !== undefined) return hit;
+  const v = compute();
+  if (byQ.size >= MEMO_MAX) byQ.clear();
+  byQ.set(q, v);
+  return v;
+}
+
 /** E[φ(u)²]. */
 export function ePhi2(act: Activation, q: number): number {
   if (act.closed.m2) return act.closed.m2(q);
-  return gaussMean((u) => act.phi(u) ** 2, q, act.kinks);
+  return memoised(memoM2, act, q, () => gaussMean((u) => act.phi(u) ** 2, q, act.kinks));
 }
 
 /** E[φ′(u)²]. */
 export function eDphi2(act: Activation, q: number): number {
   if (act.closed.d2) return act.closed.d2(q);
-  return gaussMean((u) => act.dphi(u) ** 2, q, act.kinks);
+  return memoised(memoD2, act, q, () => gaussMean((u) => act.dphi(u) ** 2, q, act.kinks));
 }
 
 /** E[φ(u)]. */
@@ -137,7 +165,12 @@ export function eD2phi2(act: Activation, q: number): number | null {
 /** The Mehler series at (q, q), when it applies and c is not at ±1. */
 function series(act: Activation, q1: number, q2: number, c: number) {
   if (q1 !== q2 || Math.abs(c) > 1 - 1e-9 || !hermiteApplies(act, q1)) return null;
-  return hermiteSeries(act, q1, ePhi2(act, q1), eDphi2(act, q1));
+  return hermiteSeries(
+    act,
+    q1,
+    () => ePhi2(act, q1),
+    () => eDphi2(act, q1),
+  );
 }
 
 /**
@@ -146,6 +179,8 @@ function series(act: Activation, q1: number, q2: number, c: number) {
  */
 export function kernel(act: Activation, q1: number, q2: number, c: number): number {
   if (act.closed.kernel) return act.closed.kernel(q1, q2, c);
+  // identical inputs: u_a = u_b, the 1-D integral E[φ²] (memoised; C(1) in the c* solve)
+  if (c === 1 && q1 === q2) return ePhi2(act, q1);
   const s = series(act, q1, q2, c);
   const v = s && seriesKernel(s, c);
   if (v !== null && v !== undefined) return v;
@@ -156,6 +191,8 @@ export function kernel(act: Activation, q1: number, q2: number, c: number): numb
 /** E[φ′(u_a) φ′(u_b)]. */
 export function dkernel(act: Activation, q1: number, q2: number, c: number): number {
   if (act.closed.dkernel) return act.closed.dkernel(q1, q2, c);
+  // identical inputs: E[φ′²] (memoised; χ_c at c* = 1 in the ordered phase)
+  if (c === 1 && q1 === q2) return eDphi2(act, q1);
   const s = series(act, q1, q2, c);
   const v = s && seriesDkernel(s, c);
   if (v !== null && v !== undefined) return v;

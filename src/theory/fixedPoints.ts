@@ -143,12 +143,23 @@ export function findCStar(m: Model, q: number, c0 = 0.5, chi1AtQ?: number): CSta
   if (!(x1 > 1)) {
     return { cStar: 1, status: Math.abs(x1 - 1) < 1e-12 ? "marginal" : "converged" };
   }
-  // chaotic: D < 0 just below 1; find a point there, then bracket.
+  // chaotic: D < 0 on (c*, 1); find a point there, then bracket. By convexity a probe with D > 0 lies
+  // below c*, so it raises the bracket's low end. Coarse probes first (halving the distance to 1 down
+  // to 1e-3): the Mehler series needs far fewer terms at c = 3/4 than at c = 0.999, and most c* are not
+  // that close to 1. Then the fine probes 1 − 1e-3·4^−j, down to rounding level.
+  let lo = c0;
+  for (let delta = (1 - c0) / 2; delta > 1e-3; delta /= 2) {
+    const d = D(1 - delta);
+    if (d < 0) return { cStar: brent(D, lo, 1 - delta, { xtol: 1e-16 }), status: "converged" };
+    if (d === 0) return { cStar: 1 - delta, status: "converged" };
+    lo = 1 - delta;
+  }
   let delta = 1e-3;
-  while (D(1 - delta) >= 0) {
+  for (let d = D(1 - delta); d >= 0; d = D(1 - delta)) {
+    if (d > 0 && 1 - delta > lo) lo = 1 - delta;
     delta /= 4;
     if (delta < 1e-14) return { cStar: 1, status: "marginal", note: "χ1 is within rounding of 1" };
   }
-  if (1 - delta <= c0) return { cStar: brent(D, 1 - delta, c0, { xtol: 1e-16 }), status: "converged" };
-  return { cStar: brent(D, c0, 1 - delta, { xtol: 1e-16 }), status: "converged" };
+  if (1 - delta <= lo) return { cStar: brent(D, 1 - delta, lo, { xtol: 1e-16 }), status: "converged" };
+  return { cStar: brent(D, lo, 1 - delta, { xtol: 1e-16 }), status: "converged" };
 }

@@ -30,17 +30,22 @@ export const HERMITE_Q_MAX = 25;
 /** relative accuracy demanded of the series (against E[φ²], resp. E[φ′²]) */
 const TOL = 2e-14;
 
+/**
+ * The grid is symmetric about 0 and stored as its positive half (z_i > 0, weights w_i including the
+ * normal density): He_k(−z) = (−1)^k He_k(z), so a_k = Σ_{z_i>0} (f(z_i) ± f(−z_i)) h_k(z_i) with + for even
+ * k and − for odd k, and the Hermite recurrence runs on half the nodes.
+ */
 const grids = new Map<number, { z: Float64Array; w: Float64Array }>();
 
 function getGrid(PANEL: number) {
   const hit = grids.get(PANEL);
   if (hit) return hit;
   const { nodes, weights } = gaussLegendre(NODES);
-  const panels = Math.round((2 * Z_MAX) / PANEL);
+  const panels = Math.round(Z_MAX / PANEL);
   const z = new Float64Array(panels * NODES);
   const w = new Float64Array(panels * NODES);
   for (let p = 0; p < panels; p++) {
-    const a = -Z_MAX + p * PANEL;
+    const a = p * PANEL;
     for (let i = 0; i < NODES; i++) {
       const x = a + 0.5 * PANEL * (nodes[i] + 1);
       z[p * NODES + i] = x;
@@ -66,8 +71,9 @@ export interface HermiteSeries {
   captured: number;
   /** true once further terms are negligible (or K_MAX is reached) */
   complete: boolean;
-  /** recurrence state: f_i = w_i φ(√q z_i), h_{K−1}, h_K on the grid */
-  f: Float64Array<ArrayBuffer>;
+  /** recurrence state on the positive half-grid: w_i (φ(√q z_i) ± φ(−√q z_i)), h_{K−1}, h_K */
+  fEven: Float64Array<ArrayBuffer>;
+  fOdd: Float64Array<ArrayBuffer>;
   hPrev: Float64Array<ArrayBuffer>;
   h: Float64Array<ArrayBuffer>;
 }
@@ -81,9 +87,15 @@ export function hermiteApplies(act: Activation, q: number): boolean {
 
 /**
  * The Hermite coefficients of φ(√q ·) (the first few; `extendTo` adds more), or null when the fixed grid
- * cannot reproduce E[φ²] and E[φ′²] (given, from adaptive quadrature) to 1e-14.
+ * cannot reproduce E[φ²] and E[φ′²] (given, from adaptive quadrature) to 1e-14. The moments may be
+ * passed as functions: they are evaluated only when the series for (φ, q) is not cached yet.
  */
-export function hermiteSeries(act: Activation, q: number, m2: number, d2: number): HermiteSeries | null {
+export function hermiteSeries(
+  act: Activation,
+  q: number,
+  m2: number | (() => number),
+  d2: number | (() => number),
+): HermiteSeries | null {
   let byQ = cache.get(act);
   if (!byQ) {
     byQ = new Map();
@@ -92,22 +104,28 @@ export function hermiteSeries(act: Activation, q: number, m2: number, d2: number
   const hit = byQ.get(q);
   if (hit !== undefined) return hit;
   if (byQ.size > 256) byQ.clear();
+  // the moments are only needed (and, when given lazily, only computed) on a cache miss
+  if (typeof m2 === "function") m2 = m2();
+  if (typeof d2 === "function") d2 = d2();
   const { z, w } = getGrid(panelFor(q));
   const n = z.length;
   const sq = Math.sqrt(q);
-  const f = new Float64Array(n);
+  const fEven = new Float64Array(n);
+  const fOdd = new Float64Array(n);
   let m2grid = 0;
   let d2grid = 0;
   let a0 = 0;
   let a1 = 0;
   for (let i = 0; i < n; i++) {
     const u = sq * z[i];
-    const p = act.phi(u);
-    f[i] = w[i] * p;
-    m2grid += w[i] * p * p;
-    d2grid += w[i] * act.dphi(u) ** 2;
-    a0 += f[i];
-    a1 += f[i] * z[i];
+    const pp = act.phi(u);
+    const pm = act.phi(-u);
+    fEven[i] = w[i] * (pp + pm);
+    fOdd[i] = w[i] * (pp - pm);
+    m2grid += w[i] * (pp * pp + pm * pm);
+    d2grid += w[i] * (act.dphi(u) ** 2 + act.dphi(-u) ** 2);
+    a0 += fEven[i];
+    a1 += fOdd[i] * z[i];
   }
   if (Math.abs(m2grid - m2) > 1e-14 * m2 || Math.abs(d2grid - d2) > 1e-14 * d2) {
     byQ.set(q, null);
@@ -121,7 +139,8 @@ export function hermiteSeries(act: Activation, q: number, m2: number, d2: number
     m2,
     d2,
     complete: false,
-    f,
+    fEven,
+    fOdd,
     hPrev: new Float64Array(n).fill(1),
     h: Float64Array.from(z),
   };
@@ -136,7 +155,6 @@ export function hermiteSeries(act: Activation, q: number, m2: number, d2: number
 export function extendTo(s: HermiteSeries, K: number): void {
   const { z } = getGrid(panelFor(s.q));
   const n = z.length;
-  const { f } = s;
   let next = new Float64Array(n);
   const target = Math.min(K, K_MAX);
   while (!s.complete && s.a2.length - 1 < target) {
@@ -145,6 +163,8 @@ export function extendTo(s: HermiteSeries, K: number): void {
     const c2 = Math.sqrt(k) * c1;
     const h = s.h;
     const hPrev = s.hPrev;
+    // the new coefficient is a_{k+1}: even or odd part of φ by the parity of k + 1
+    const f = (k + 1) % 2 === 0 ? s.fEven : s.fOdd;
     let ak = 0;
     for (let i = 0; i < n; i++) {
       const v = z[i] * h[i] * c1 - c2 * hPrev[i];
@@ -163,19 +183,32 @@ export function extendTo(s: HermiteSeries, K: number): void {
   }
 }
 
-/** Smallest K with |c|^{K+1}·T ≤ TOL·m2 for the current tail T (a guess; re-checked after extending). */
-function termsFor(s: HermiteSeries, c: number): number {
+/**
+ * Extension target: the series is extended (while terms remain) until the tail bound is below
+ * TOL·(1 − |c|)², not just TOL. Near c = 1 the fixed point c* of C and the depth scale ξ_c are
+ * ill-conditioned (C′(c*) = χ_c → 1 at the edge of chaos), so their accuracy needs the truncation well
+ * below TOL there; far from 1 this costs a few extra terms. Acceptance (else null and 2-D quadrature)
+ * stays at TOL.
+ */
+function targetTol(c: number): number {
+  const d = 1 - Math.abs(c);
+  return TOL * d * d;
+}
+
+/** Smallest K with |c|^{K+1}·T ≤ tol·m2 for the current tail T (a guess; re-checked after extending). */
+function termsFor(s: HermiteSeries, c: number, tol: number): number {
   const ac = Math.abs(c);
   if (ac === 0) return 2;
-  const need = Math.log((TOL * s.m2) / Math.max(s.tail, 1e-300)) / Math.log(ac);
+  const need = Math.log((tol * s.m2) / Math.max(s.tail, 1e-300)) / Math.log(ac);
   return Math.min(K_MAX, Math.max(s.a2.length, Math.ceil(need) + 8));
 }
 
 /** E[φ(u_a)φ(u_b)] = Σ a_k² c^k, or null when the Parseval tail bound exceeds the tolerance at this c. */
 export function seriesKernel(s: HermiteSeries, c: number): number | null {
   const ac = Math.abs(c);
-  for (let i = 0; i < 4 && !s.complete && Math.pow(ac, s.a2.length) * s.tail > TOL * s.m2; i++) {
-    extendTo(s, Math.max(termsFor(s, c), s.a2.length + 16));
+  const target = targetTol(c);
+  for (let i = 0; i < 4 && !s.complete && Math.pow(ac, s.a2.length) * s.tail > target * s.m2; i++) {
+    extendTo(s, Math.max(termsFor(s, c, target), s.a2.length + 16));
   }
   const K = s.a2.length - 1;
   if (Math.pow(ac, K + 1) * s.tail > TOL * s.m2) return null;
@@ -187,13 +220,14 @@ export function seriesKernel(s: HermiteSeries, c: number): number | null {
 /** E[φ′(u_a)φ′(u_b)] = (1/q) Σ k a_k² c^{k−1}, or null when the tail bound is not met. */
 export function seriesDkernel(s: HermiteSeries, c: number): number | null {
   const ac = Math.abs(c);
+  const target = targetTol(c);
   const bound = () => (s.a2.length * Math.pow(ac, s.a2.length - 1) * s.tail) / s.q;
   for (
     let i = 0;
-    i < 6 && !s.complete && (ac > s.a2.length / (s.a2.length + 1) || bound() > TOL * s.d2);
+    i < 6 && !s.complete && (ac > s.a2.length / (s.a2.length + 1) || bound() > target * s.d2);
     i++
   ) {
-    extendTo(s, Math.max(termsFor(s, c) + 16, s.a2.length + 16));
+    extendTo(s, Math.max(termsFor(s, c, target) + 16, s.a2.length + 16));
   }
   const K = s.a2.length - 1;
   // Σ_{k>K} k a_k² |c|^{k−1} ≤ T_K · max_{k>K} k|c|^{k−1}; the max sits at k = K+1 when |c| ≤ (K+1)/(K+2).

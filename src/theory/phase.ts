@@ -1,10 +1,11 @@
 /**
  * Phase diagrams: χ1 and ξ_c (and q*, c*, phase) over a σ_w² × σ_b² grid, each point an independent
  * `analyze` (THEORY.md §2). Points where the theory has no answer (q* diverges for a non-homogeneous φ,
- * say) are null with the reason kept per point.
+ * say) are null with the reason kept per point. `fields` picks the outputs: χ1, q* and the phase need
+ * only q* (about half the work for smooth φ); ξ_c, χ_c and c* also solve for c*.
  */
 import type { Activation } from "./activations.js";
-import { analyze, type Phase } from "./analyze.js";
+import { analyze, type Analysis, type Phase } from "./analyze.js";
 import type { Noise } from "./noise.js";
 
 export interface PhaseGrid {
@@ -19,8 +20,23 @@ export interface PhaseGrid {
   phase: (Phase | null)[][];
 }
 
+export type PhaseField = "chi1" | "xi_c" | "chi_c" | "q_star" | "c_star" | "phase";
+
+export const PHASE_FIELDS: readonly PhaseField[] = ["chi1", "xi_c", "chi_c", "q_star", "c_star", "phase"];
+
+/** The fields that need the correlation fixed point c*. */
+const NEEDS_C_STAR: ReadonlySet<PhaseField> = new Set(["xi_c", "chi_c", "c_star"]);
+
+/** A grid with only the requested fields (all of them by default). */
+export type PhaseGridOf<F extends PhaseField> = Pick<PhaseGrid, "sigma_w2" | "sigma_b2" | F>;
+
+export interface PhaseGridOptions<F extends PhaseField> {
+  /** outputs to compute (default: all); each equals the full grid's field exactly */
+  fields?: readonly F[];
+}
+
 /** Evaluate the grid row by row (σ_b² outer), reporting progress after each point. */
-export function phaseGrid(
+export function phaseGrid<F extends PhaseField = PhaseField>(
   activation: Activation,
   noise: Noise,
   sigmaW2s: number[],
@@ -28,44 +44,30 @@ export function phaseGrid(
   q0 = 1,
   c0 = 0.5,
   onProgress?: (done: number, total: number) => void,
-): PhaseGrid {
-  const g: PhaseGrid = {
-    sigma_w2: sigmaW2s,
-    sigma_b2: sigmaB2s,
-    chi1: [],
-    xi_c: [],
-    chi_c: [],
-    q_star: [],
-    c_star: [],
-    phase: [],
+  options: PhaseGridOptions<F> = {},
+): PhaseGridOf<F> {
+  const fields: readonly PhaseField[] = options.fields ?? PHASE_FIELDS;
+  const correlation = fields.some((f) => NEEDS_C_STAR.has(f));
+  const values: Record<PhaseField, (a: Analysis) => number | Phase | null> = {
+    chi1: (a) => a.chi1,
+    xi_c: (a) => a.xi_c,
+    chi_c: (a) => a.chi_c,
+    q_star: (a) => a.q_star,
+    c_star: (a) => a.c_star,
+    phase: (a) => a.phase,
   };
+  const g: Record<string, unknown[][] | number[]> = { sigma_w2: sigmaW2s, sigma_b2: sigmaB2s };
+  for (const f of fields) g[f] = [];
   const total = sigmaW2s.length * sigmaB2s.length;
   let done = 0;
   for (const sb2 of sigmaB2s) {
-    const rows = {
-      chi1: [] as (number | null)[],
-      xi_c: [] as (number | null)[],
-      chi_c: [] as (number | null)[],
-      q_star: [] as (number | null)[],
-      c_star: [] as (number | null)[],
-      phase: [] as (Phase | null)[],
-    };
+    const rows = fields.map(() => [] as unknown[]);
     for (const sw2 of sigmaW2s) {
-      const a = analyze({ activation, noise, sigmaW2: sw2, sigmaB2: sb2 }, q0, c0);
-      rows.chi1.push(a.chi1);
-      rows.xi_c.push(a.xi_c);
-      rows.chi_c.push(a.chi_c);
-      rows.q_star.push(a.q_star);
-      rows.c_star.push(a.c_star);
-      rows.phase.push(a.phase);
+      const a = analyze({ activation, noise, sigmaW2: sw2, sigmaB2: sb2 }, q0, c0, { correlation });
+      fields.forEach((f, k) => rows[k].push(values[f](a)));
       onProgress?.(++done, total);
     }
-    g.chi1.push(rows.chi1);
-    g.xi_c.push(rows.xi_c);
-    g.chi_c.push(rows.chi_c);
-    g.q_star.push(rows.q_star);
-    g.c_star.push(rows.c_star);
-    g.phase.push(rows.phase);
+    fields.forEach((f, k) => (g[f] as unknown[][]).push(rows[k]));
   }
-  return g;
+  return g as unknown as PhaseGridOf<F>;
 }

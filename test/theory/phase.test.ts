@@ -1,0 +1,96 @@
+/**
+ * Phase grids: each point equals `analyze`; a grid of only χ1 (or q*, phase), which skips the c* solve,
+ * equals the full grid's fields exactly; the chaotic c* bracket (coarse probes below 1 − 1e-3) finds the
+ * same root as Brent on the fine bracket [c⁰, 1 − 1e-3].
+ */
+import { describe, expect, it } from "vitest";
+import { brent } from "../../src/numerics/roots.js";
+import { makeActivation, parseActivation } from "../../src/theory/activations.js";
+import { analyze } from "../../src/theory/analyze.js";
+import { findCStar, findQStar } from "../../src/theory/fixedPoints.js";
+import { correlationMap } from "../../src/theory/maps.js";
+import { parseNoise } from "../../src/theory/noise.js";
+import { phaseGrid } from "../../src/theory/phase.js";
+
+const SW = [0.6, 1.1, 1.7, 2.6, 3.5];
+const SB = [0, 0.12, 0.35];
+const CASES: [string, string][] = [
+  ["tanh", "none"],
+  ["tanh", "gauss_add:std=1"],
+  ["tanh", "dropout:keep=0.8"],
+  ["relu", "dropout:keep=0.8"],
+  ["erf", "none"],
+];
+
+describe("phaseGrid", () => {
+  for (const [act, noise] of CASES) {
+    it(`${act}, ${noise}: every point is analyze's, and a χ1-only grid equals the full grid's χ1`, () => {
+      const a = parseActivation(act);
+      const n = parseNoise(noise);
+      const full = phaseGrid(a, n, SW, SB);
+      SB.forEach((sb, i) =>
+        SW.forEach((sw, j) => {
+          // a fresh activation: the Hermite cache extends a series on demand, so a later call at the same
+          // q may sum more terms (rounding-level differences); the grid's points never share a q*
+          const r = analyze({ activation: parseActivation(act), noise: n, sigmaW2: sw, sigmaB2: sb });
+          expect([full.chi1[i][j], full.xi_c[i][j], full.chi_c[i][j]]).toEqual([r.chi1, r.xi_c, r.chi_c]);
+          expect([full.q_star[i][j], full.c_star[i][j], full.phase[i][j]]).toEqual([
+            r.q_star,
+            r.c_star,
+            r.phase,
+          ]);
+        }),
+      );
+      // a fresh activation object: nothing cached from the full grid
+      const only = phaseGrid(parseActivation(act), n, SW, SB, 1, 0.5, undefined, {
+        fields: ["chi1", "q_star", "phase"],
+      });
+      expect(Object.keys(only).sort()).toEqual(["chi1", "phase", "q_star", "sigma_b2", "sigma_w2"]);
+      expect(only.chi1).toEqual(full.chi1);
+      expect(only.q_star).toEqual(full.q_star);
+      expect(only.phase).toEqual(full.phase);
+    });
+  }
+
+  it("analyze with correlation: false leaves c* undefined and everything else unchanged", () => {
+    const m = { activation: makeActivation("tanh"), noise: parseNoise("none"), sigmaW2: 2.5, sigmaB2: 0.1 };
+    const full = analyze(m);
+    const part = analyze({ ...m, activation: makeActivation("tanh") }, 1, 0.5, { correlation: false });
+    expect(part.c_star).toBeNull();
+    expect(part.xi_c).toBeNull();
+    expect(part.c_status).toBe("undefined");
+    expect([part.q_star, part.chi1, part.chi_grad, part.chi_q, part.xi_q, part.phase]).toEqual([
+      full.q_star,
+      full.chi1,
+      full.chi_grad,
+      full.chi_q,
+      full.xi_q,
+      full.phase,
+    ]);
+  });
+});
+
+describe("chaotic c*: coarse probes bracket the same root", () => {
+  const pts: [string, string, number, number][] = [
+    ["tanh", "none", 2.5, 0.1],
+    ["tanh", "none", 3, 0.3],
+    ["tanh", "none", 3, 0.5],
+    ["tanh", "none", 2, 0.1],
+    ["erf", "none", 2, 0.1],
+    ["erf", "none", 2.5, 0.3],
+    ["erf", "none", 3, 0.5],
+  ];
+  for (const [act, noise, sw, sb] of pts) {
+    it(`${act} σ_w²=${sw} σ_b²=${sb}`, () => {
+      const m = { activation: parseActivation(act), noise: parseNoise(noise), sigmaW2: sw, sigmaB2: sb };
+      const q = findQStar(m).qForCorrelation as number;
+      const r = findCStar(m, q, 0.5, analyze(m).chi1 as number);
+      expect(r.status).toBe("converged");
+      expect(r.cStar).toBeGreaterThan(0.5);
+      const D = (c: number) => correlationMap(m, q, c) - c;
+      const ref = brent(D, 0.5, 1 - 1e-3, { xtol: 1e-16 });
+      expect(Math.abs((r.cStar as number) - ref)).toBeLessThan(1e-14);
+      expect(Math.abs(D(r.cStar as number))).toBeLessThan(1e-15);
+    });
+  }
+});
