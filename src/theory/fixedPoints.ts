@@ -25,6 +25,16 @@ const Q_MIN = 1e-200;
 const MARGINAL_TOL = 1e-10;
 
 /**
+ * The ratio q/q⁰ of the next trial in the bracket search for q*: doubling for 64 steps (to 2^64 ≈ 1.8e19),
+ * then squaring (3.4e38, 1.2e77, 1.3e154, then past Q_MAX). So far from q⁰ every catalogue V(q) − q has
+ * the sign of its asymptotic slope term, and a divergence is decided in 67 evaluations instead of 664
+ * (each costing up to 50 ms of adaptive quadrature at q ≈ 1e150 for gelu).
+ */
+function nextRatio(r: number, step: number): number {
+  return step < 64 ? 2 * r : r * r;
+}
+
+/**
  * q* = lim V^l(q⁰). Status: converged (|V′| < 1), marginal (V(q) = q around q⁰, |V′ − 1| ≤ 1e-10),
  * diverges, vanishes, unstable (q⁰ sits exactly on a fixed point with |V′| > 1).
  */
@@ -48,9 +58,9 @@ export function findQStar(m: Model, q0 = 1): QStarResult {
     hi = q0 * 2 + 1e-300;
     // a difference at rounding level (V(q) − q ≈ 1e-16 q) is no sign change: keep expanding, but the
     // bracket's low end stays the last q with V(q) > q (a root can sit at rounding level on the grid)
-    for (let dh = D(hi); dh > -1e-13 * hi; dh = D(hi)) {
+    for (let dh = D(hi), step = 1; dh > -1e-13 * hi; dh = D(hi), step++) {
       if (dh > 0) lo = hi;
-      hi *= 2;
+      hi = q0 * nextRatio(hi / q0, step);
       if (hi > Q_MAX) {
         return {
           qStar: null,
@@ -64,9 +74,9 @@ export function findQStar(m: Model, q0 = 1): QStarResult {
   } else {
     hi = q0;
     lo = q0 / 2;
-    for (let dl = D(lo); dl < 1e-13 * lo; dl = D(lo)) {
+    for (let dl = D(lo), step = 1; dl < 1e-13 * lo; dl = D(lo), step++) {
       if (dl < 0) hi = lo;
-      lo /= 2;
+      lo = q0 / nextRatio(q0 / lo, step);
       if (lo < Q_MIN) {
         return {
           qStar: null,
@@ -77,6 +87,13 @@ export function findQStar(m: Model, q0 = 1): QStarResult {
         };
       }
     }
+  }
+  // V(lo) > lo and V(hi) < hi. A bracket wider than a factor 4 (only past 2^64·q⁰ or below q⁰/2^64) is
+  // narrowed by geometric bisection first, so that Brent starts on an interval of one scale.
+  while (hi > 4 * lo) {
+    const mid = Math.sqrt(lo * hi);
+    if (D(mid) > 0) lo = mid;
+    else hi = mid;
   }
   const qs = brent(D, lo, hi, { xtol: 1e-16 * Math.max(lo, 1e-300) });
   const slope = varianceMapSlope(m, qs);

@@ -126,6 +126,23 @@ describe("status reporting", () => {
       expect(r.slope as number).toBeCloseTo(0.9, 14);
     }
   });
+  it("fixed points far beyond 2^64·q⁰ are bracketed (squaring search, geometric narrowing) and exact", () => {
+    // ReLU, σ_w² = 1.99, σ_b² = 1e20: V(q) = 0.995 q + 1e20, so q* = 1e20 / 0.005 = 2e22 (≈ 2^74 from q⁰ = 1)
+    const m: Model = { activation: relu, noise: parseNoise("none"), sigmaW2: 1.99, sigmaB2: 1e20 };
+    const r = findQStar(m, 1);
+    expect(r.status).toBe("converged");
+    expect(rel(r.qStar as number, 2e22)).toBeLessThan(1e-13);
+    // and from far above: q⁰ = 1e60 comes down to the same fixed point
+    expect(rel(findQStar(m, 1e60).qStar as number, 2e22)).toBeLessThan(1e-13);
+    // gelu above criticality: V(q) − q > 0 all the way to 1e200 (decided with the squaring steps)
+    const g: Model = {
+      activation: parseActivation("gelu"),
+      noise: parseNoise("none"),
+      sigmaW2: 4,
+      sigmaB2: 0.1,
+    };
+    expect(findQStar(g, 1).status).toBe("diverges");
+  });
   it("ReLU with He init and additive noise diverges (grows by 2μ2 per layer)", () => {
     const m: Model = { activation: relu, noise: parseNoise("gauss_add:std=1.5"), sigmaW2: 2, sigmaB2: 0 };
     expect(findQStar(m, 4).status).toBe("diverges");
