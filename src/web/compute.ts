@@ -73,7 +73,8 @@ export const PHASE_SB = Array.from({ length: 25 }, (_, i) => Number((0.02 * i).t
 /** One row (σ_b² index i) of the phase grid: χ1 per σ_w². */
 export function phaseRow(s: State, i: number): (number | null)[] {
   const m = modelOf(s);
-  return phaseGrid(m.activation, m.noise, PHASE_SW, [PHASE_SB[i]], Q0, C0).chi1[0];
+  return phaseGrid(m.activation, m.noise, PHASE_SW, [PHASE_SB[i]], Q0, C0, undefined, { fields: ["chi1"] })
+    .chi1[0];
 }
 
 /** The edge-of-chaos curve σ_w²(σ_b²) over the phase grid's σ_b² (or why there is none). */
