@@ -5,7 +5,8 @@
  * without a GPU it then offers WebGPU through SwiftShader (software Vulkan shipped with Debian's
  * chromium), so the Monte Carlo overlay is checked on WebGPU and on wasm.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { Server } from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -277,6 +278,34 @@ describe.skipIf(!HAVE)("web explorer (chromium)", () => {
     await page.screenshot({ path: path.join(OUT, "laptop-phase-keyboard.png") });
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it("has no WCAG 2 A/AA violations by axe-core (laptop and phone, with the noise parameter rows shown)", async () => {
+    const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+    const q = stateToQuery({
+      ...DEFAULT_STATE,
+      activation: "leaky_relu:alpha=0.2",
+      noise: "dropout:rate=0.1",
+    });
+    for (const viewport of [
+      { width: 1280, height: 800 },
+      { width: 390, height: 844 },
+    ]) {
+      const { page, errors } = await open(q, viewport);
+      await waitAllDone(page);
+      await page.addScriptTag({ content: axeSource });
+      const violations = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run: (...a: unknown[]) => Promise<AxeResult> } }).axe;
+        type AxeResult = { violations: { id: string; help: string; nodes: { target: string[] }[] }[] };
+        const r = await axe.run(document, { runOnly: ["wcag2a", "wcag2aa"] });
+        return r.violations.map(
+          (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`,
+        );
+      });
+      expect(violations, `viewport ${viewport.width}`).toEqual([]);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
   });
 
   /** Run the Monte Carlo overlay and return the numbers behind the dots. */
