@@ -124,6 +124,16 @@ function renderNumbers(m: Main) {
   for (const k of ["q_star", "c_star", "chi1", "chi_c", "xi_q", "xi_c", "trainable_depth"] as const)
     show(k, a[k]);
   show("phase", a.phase);
+  // Schoenholz et al. 2017: networks train when L ≲ 6ξ_c
+  const td = a.trainable_depth;
+  show(
+    "verdict",
+    td === null
+      ? null
+      : state.depth <= td
+        ? `L = ${state.depth} ≤ 6ξ_c: signals reach the output (trainable)`
+        : `L = ${state.depth} > 6ξ_c = ${Number(td.toPrecision(3))}: expect training to fail`,
+  );
   const c = m.critical;
   const el = $("critical");
   if (c.exists && "sigma_w2" in c && c.sigma_w2 !== null) {

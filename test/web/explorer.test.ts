@@ -99,6 +99,10 @@ describe.skipIf(!HAVE)("web explorer (chromium)", () => {
     await close("xi_c", ref.xi_c, 1e-9);
     expect(await value(page, "phase")).toBe(ref.phase ?? "");
     expect(Number(await value(page, "mu2"))).toBe(ref.noise.mu2);
+    const verdict = (await value(page, "verdict")) ?? "";
+    if (ref.trainable_depth === null) expect(verdict).toBe("");
+    else
+      expect(verdict).toMatch(s.depth <= ref.trainable_depth ? /\(trainable\)$/ : /expect training to fail$/);
   }
 
   it("loads without console errors, draws every panel with Vega, and shows the library's numbers", async () => {
