@@ -1,5 +1,5 @@
 /**
- * Theory-engine benchmarks (issue: theory engine): analyze for ReLU and tanh, a 200-point tanh EOC curve,
+ * Theory-engine benchmarks (issue: theory engine): analyze for ReLU, tanh, ELU and SELU, a 200-point tanh EOC curve,
  * a 100×100 tanh phase diagram of χ1 and ξ_c (target ≤ 5 s on 2 cores) and of χ1 alone. Baseline in the same
  * process: the same c* solve with the Mehler series disabled (2-D adaptive quadrature only), as a ratio.
  */
@@ -35,6 +35,17 @@ export async function run(): Promise<Record<string, unknown>> {
     20,
     2,
   );
+  // ELU/SELU: closed-form kernels (quadrant split, tilting, Φ2); before them, nested 2-D quadrature
+  const eluDropout = await time(
+    () => analyze({ activation: makeActivation("elu"), noise: drop, sigmaW2: 1.2, sigmaB2: 0.1 }),
+    20,
+    2,
+  );
+  const selu = await time(
+    () => analyze({ activation: makeActivation("selu"), noise: none, sigmaW2: 1, sigmaB2: 0 }),
+    20,
+    2,
+  );
   const eoc = await time(() => eocCurve(makeActivation("tanh"), none, lin(0, 1, 200)), 3, 0);
 
   const n = Number(process.env.SIGPROP_PHASE_N ?? 100);
@@ -66,6 +77,8 @@ export async function run(): Promise<Record<string, unknown>> {
     analyze_relu_dropout: reluT,
     analyze_tanh_chaotic: tanhChaotic,
     analyze_tanh_ordered: tanhOrdered,
+    analyze_elu_dropout: eluDropout,
+    analyze_selu: selu,
     eoc_tanh_200_points: eoc,
     phase_tanh: {
       grid: `${n}x${n}`,

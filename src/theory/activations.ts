@@ -11,9 +11,12 @@
  * - erf (Williams 1997): E[erf(u_a)erf(u_b)] = (2/π) asin(2√(q1q2)c/√((1+2q1)(1+2q2))),
  *   E[erf′erf′] = (4/π)/√((1+2q1)(1+2q2) − 4q1q2c²).
  * - ELU via E[e^{λu}1{u<0}] = ½ erfcx(λ√(q/2)); hard-tanh and shifted ReLU via truncated normal moments.
+ * - ELU/SELU kernels E[φφ], E[φ′φ′] by quadrant split, exponential tilting and the bivariate normal CDF
+ *   (`eluKernel.ts`, where the derivation is).
  */
 import { erf, erfc, erfcx, normPdf, sigmoid, softplus, SQRT_2, SQRT_2PI } from "../numerics/special.js";
 import { InputError } from "./errors.js";
+import { eluDkernel, eluKernel } from "./eluKernel.js";
 import { checkKeys, formatSpec, parseSpec } from "./spec.js";
 
 /** Closed-form Gaussian expectations; each is optional. u = √q z. */
@@ -237,7 +240,8 @@ function hardTanh(): Activation {
  * ELU φ(x) = x (x>0), α(eˣ−1) (x≤0), scaled by λ (λ = 1 for ELU, the SELU constants for SELU).
  * With E_λ := E[e^{λu}1{u<0}] = ½ erfcx(λ√(q/2)) and M_λ := E[u e^{λu}1{u<0}] = λq E_λ − √q/√(2π):
  * E[φ²]/λ² = q/2 + α²(E_2 − 2E_1 + ½), E[φ′²]/λ² = ½ + α²E_2, E[uφφ′]/λ² = q/2 + α²(M_2 − M_1),
- * E[φ″²]/λ² = α²E_2 (finite only when φ′ is continuous, α = 1).
+ * E[φ″²]/λ² = α²E_2 (finite only when φ′ is continuous, α = 1). The kernels E[φ(u_a)φ(u_b)]/λ² and
+ * E[φ′(u_a)φ′(u_b)]/λ² are `eluKernel` / `eluDkernel` (quadrant split, tilting, Φ2; see eluKernel.ts).
  */
 function eluFamily(name: string, alpha: number, scale: number, params: Record<string, number>): Activation {
   const l2 = scale * scale;
@@ -253,6 +257,8 @@ function eluFamily(name: string, alpha: number, scale: number, params: Record<st
       d2: (q) => l2 * (0.5 + alpha * alpha * E(2, q)),
       uphidphi: (q) => l2 * (q / 2 + alpha * alpha * (2 * q * E(2, q) - q * E(1, q))),
       ...(alpha === 1 ? { dd2: (q: number) => l2 * alpha * alpha * E(2, q) } : {}),
+      kernel: (q1, q2, c) => l2 * eluKernel(alpha, q1, q2, c),
+      dkernel: (q1, q2, c) => l2 * eluDkernel(alpha, q1, q2, c),
     },
   });
 }

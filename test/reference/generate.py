@@ -2,7 +2,8 @@
 
 Independent of the TypeScript code: every expectation is an mpmath `quad` over the Gaussian measure,
 split at the activation's kinks (and, for the 2-D integrals, at the inner kinks, which move with the
-outer variable). Run:  python3 test/reference/generate.py > test/reference/theory.json
+outer variable). Run:  python3 test/reference/generate.py NAME > test/reference/theory/FILE.json  (one file per
+activation, e.g. `elu:alpha=0.7` → elu_alpha_0_7.json; no NAME: all activations in one object).
 """
 import json
 import sys
@@ -59,16 +60,57 @@ def E1(f, q, kinks):
     return quad(lambda z: pdf(z) * f(s * z), pts(kinks, s))
 
 
-def E2(F, q, c, kinks):
-    s = sqrt(q)
+def E2(F, q1, q2, c, kinks):
+    s1, s2 = sqrt(q1), sqrt(q2)
+    if abs(c) == 1:
+        # u_b = c (s2/s1) u_a: a 1-D integral, kinks at z = k/s1 and z = k/(c s2)
+        brk = sorted(set([mpf(k) / s1 for k in kinks] + [mpf(k) / (c * s2) for k in kinks] + [0]))
+        return quad(lambda z: pdf(z) * F(s1 * z, c * s2 * z), [-inf] + brk + [inf])
     sc = sqrt(1 - c * c)
 
     def inner(z1):
-        # u_b = s (c z1 + sc z2): kinks at z2 = (k/s − c z1)/sc
-        return pdf(z1) * quad(lambda z2: pdf(z2) * F(s * z1, s * (c * z1 + sc * z2)), pts(kinks, s * sc, c * z1 / sc))
+        # u_b = s2 (c z1 + sc z2): kinks at z2 = (k/s2 − c z1)/sc
+        return pdf(z1) * quad(lambda z2: pdf(z2) * F(s1 * z1, s2 * (c * z1 + sc * z2)), pts(kinks, s2 * sc, c * z1 / sc))
 
-    outer = sorted(set([mpf(k) / s for k in kinks] + ([mpf(k) / (s * c) for k in kinks] if c != 0 else []) + [0]))
+    outer = sorted(set([mpf(k) / s1 for k in kinks] + ([mpf(k) / (s2 * c) for k in kinks] if c != 0 else []) + [0]))
     return quad(inner, [-inf] + outer + [inf])
+
+
+# Extra kernel points for the ELU family (closed-form kernels): unequal variances, c = 0, c near and at
+# ±1, small and large q. Rows carry q1 and q2.
+ELU_EXTRA = [
+    ("0.5", "2", "0"), ("0.01", "0.04", "0.3"), ("0.01", "25", "-0.5"), ("25", "9", "0.9"),
+    ("25", "25", "0.999"), ("1", "4", "-0.999"), ("2", "0.3", "1"), ("3", "0.7", "-1"),
+    ("25", "25", "-0.6"), ("0.3", "1.7", "0.8"), ("1e-6", "1e-6", "0.5"), ("100", "64", "0.3"),
+]
+# (alpha, scale) of the ELU family members
+ELU_PARAMS = {"elu:alpha=1": (mpf(1), mpf(1)), "elu:alpha=0.7": (mpf("0.7"), mpf(1)), "selu": (SELU_A, SELU_L)}
+
+
+def E2_elu(alpha, lam, q1, q2, c):
+    """E[phi(u)phi(v)] and E[phi'(u)phi'(v)] for phi = lam*ELU_alpha by one mpmath quad over u = s1 z of the
+    exact conditional expectations given u: v | u ~ N(mu, sig^2), mu = c s2 z, sig = s2 sqrt(1 - c^2), and
+    E[v 1{v>0}] = mu Phi(mu/sig) + sig pdf(mu/sig), E[e^v 1{v<0}] = e^{mu + sig^2/2} Phi(-(mu + sig^2)/sig).
+    (The nested 2-D quad of E2 takes minutes per point at these q; on the committed equal-q rows the two
+    routes agree to 1e-16.)"""
+    s1, s2 = sqrt(q1), sqrt(q2)
+    phi = lambda x: lam * (x if x > 0 else alpha * expm1(x))
+    dphi = lambda x: lam * (1 if x > 0 else alpha * exp(x))
+    if abs(c) == 1:
+        return E2(lambda a, b: phi(a) * phi(b), q1, q2, c, [0]), E2(lambda a, b: dphi(a) * dphi(b), q1, q2, c, [0])
+    sig = s2 * sqrt(1 - c * c)
+
+    def cond(z):
+        mu = c * s2 * z
+        t = mu / sig
+        ev = exp(mu + sig * sig / 2) * Phi(-(mu + sig * sig) / sig)
+        m_phi = lam * (mu * Phi(t) + sig * pdf(t) + alpha * (ev - Phi(-t)))
+        m_dphi = lam * (Phi(t) + alpha * ev)
+        return m_phi, m_dphi
+
+    k = quad(lambda z: pdf(z) * phi(s1 * z) * cond(z)[0], [-inf, 0, inf])
+    d = quad(lambda z: pdf(z) * dphi(s1 * z) * cond(z)[1], [-inf, 0, inf])
+    return k, d
 
 
 def main():
@@ -94,9 +136,17 @@ def main():
             qq, cc = mpf(q), mpf(c)
             out["kernels"].append({
                 "activation": name, "q": float(qq), "c": float(cc),
-                "kernel": float(E2(lambda a, b: phi(a) * phi(b), qq, cc, kinks)),
-                "dkernel": float(E2(lambda a, b: dphi(a) * dphi(b), qq, cc, kinks)),
+                "kernel": float(E2(lambda a, b: phi(a) * phi(b), qq, qq, cc, kinks)),
+                "dkernel": float(E2(lambda a, b: dphi(a) * dphi(b), qq, qq, cc, kinks)),
             })
+        if name in ELU_PARAMS:
+            for q1, q2, c in ELU_EXTRA:
+                a1, a2, cc = mpf(q1), mpf(q2), mpf(c)
+                k, d = E2_elu(*ELU_PARAMS[name], a1, a2, cc)
+                out["kernels"].append({
+                    "activation": name, "q1": float(a1), "q2": float(a2), "c": float(cc),
+                    "kernel": float(k), "dkernel": float(d),
+                })
         print(name, file=sys.stderr, flush=True)
     json.dump(out, sys.stdout, indent=1)
 

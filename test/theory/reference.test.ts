@@ -30,7 +30,10 @@ interface Moment {
 }
 interface Kernel {
   activation: string;
-  q: number;
+  /** equal variances (q1 = q2 = q), or q1 and q2 (rows added for the ELU family's closed-form kernels) */
+  q?: number;
+  q1?: number;
+  q2?: number;
   c: number;
   kernel: number;
   dkernel: number;
@@ -77,14 +80,16 @@ describe("1-D Gaussian moments vs mpmath (1e-10)", () => {
 
 describe("2-D kernels vs mpmath (1e-10), by the production route and by plain quadrature", () => {
   for (const r of kernels) {
-    it(`${r.activation} q=${r.q} c=${r.c}`, () => {
+    const q1 = r.q1 ?? (r.q as number);
+    const q2 = r.q2 ?? (r.q as number);
+    it(`${r.activation} q1=${q1} q2=${q2} c=${r.c}`, () => {
       const a = parseActivation(r.activation);
-      const s1 = ePhi2(a, r.q);
-      const s2 = eDphi2(a, r.q);
-      close(kernel(a, r.q, r.q, r.c), r.kernel, s1);
-      close(dkernel(a, r.q, r.q, r.c), r.dkernel, s2);
-      close(kernelQuadrature(a, r.q, r.q, r.c), r.kernel, s1);
-      close(dkernelQuadrature(a, r.q, r.q, r.c), r.dkernel, s2);
+      const s1 = Math.sqrt(ePhi2(a, q1) * ePhi2(a, q2));
+      const s2 = Math.sqrt(eDphi2(a, q1) * eDphi2(a, q2));
+      close(kernel(a, q1, q2, r.c), r.kernel, s1);
+      close(dkernel(a, q1, q2, r.c), r.dkernel, s2);
+      close(kernelQuadrature(a, q1, q2, r.c), r.kernel, s1);
+      close(dkernelQuadrature(a, q1, q2, r.c), r.dkernel, s2);
     });
   }
 });
