@@ -8,6 +8,7 @@ import { integrate } from "../numerics/integrate.js";
 import { normPdf } from "../numerics/special.js";
 import type { Activation } from "./activations.js";
 import { hermiteApplies, hermiteSeries, seriesDkernel, seriesKernel } from "./hermite.js";
+import { activationMemo } from "./memo.js";
 
 /** Truncation of the standard normal range: ∫_{|z|>Z} (1+z²)φ(z) dz < 1e-21 for these values. */
 const Z1 = 11;
@@ -104,39 +105,19 @@ export function gaussMean2(
  * times (V(q*) in the c* solve and in χ_c, χ1, χ_grad, the scale of dE[φ²]/dq, the Hermite grid check).
  * The values are deterministic functions of (φ, q), so a hit returns exactly what a recomputation would.
  */
-const MEMO_MAX = 4096;
-const memoM2 = new WeakMap<Activation, Map<number, number>>();
-const memoD2 = new WeakMap<Activation, Map<number, number>>();
-
-function memoised(
-  memo: WeakMap<Activation, Map<number, number>>,
-  act: Activation,
-  q: number,
-  compute: () => number,
-): number {
-  let byQ = memo.get(act);
-  if (!byQ) {
-    byQ = new Map();
-    memo.set(act, byQ);
-  }
-  const hit = byQ.get(q);
-  if (hit !== undefined) return hit;
-  const v = compute();
-  if (byQ.size >= MEMO_MAX) byQ.clear();
-  byQ.set(q, v);
-  return v;
-}
+const memoM2 = activationMemo<number>(4096);
+const memoD2 = activationMemo<number>(4096);
 
 /** E[φ(u)²]. */
 export function ePhi2(act: Activation, q: number): number {
   if (act.closed.m2) return act.closed.m2(q);
-  return memoised(memoM2, act, q, () => gaussMean((u) => act.phi(u) ** 2, q, act.kinks));
+  return memoM2(act, q, () => gaussMean((u) => act.phi(u) ** 2, q, act.kinks));
 }
 
 /** E[φ′(u)²]. */
 export function eDphi2(act: Activation, q: number): number {
   if (act.closed.d2) return act.closed.d2(q);
-  return memoised(memoD2, act, q, () => gaussMean((u) => act.dphi(u) ** 2, q, act.kinks));
+  return memoD2(act, q, () => gaussMean((u) => act.dphi(u) ** 2, q, act.kinks));
 }
 
 /** E[φ(u)]. */

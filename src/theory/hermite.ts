@@ -12,6 +12,7 @@
 import { gaussLegendre } from "../numerics/gaussLegendre.js";
 import { normPdf } from "../numerics/special.js";
 import type { Activation } from "./activations.js";
+import { activationMemo } from "./memo.js";
 
 const Z_MAX = 12;
 const NODES = 20;
@@ -78,7 +79,7 @@ export interface HermiteSeries {
   h: Float64Array<ArrayBuffer>;
 }
 
-const cache = new WeakMap<Activation, Map<number, HermiteSeries | null>>();
+const cache = activationMemo<HermiteSeries | null>(257);
 
 /** Whether the series applies: smooth φ (no kinks, continuous φ′), no closed-form kernel, q in range. */
 export function hermiteApplies(act: Activation, q: number): boolean {
@@ -96,15 +97,17 @@ export function hermiteSeries(
   m2: number | (() => number),
   d2: number | (() => number),
 ): HermiteSeries | null {
-  let byQ = cache.get(act);
-  if (!byQ) {
-    byQ = new Map();
-    cache.set(act, byQ);
-  }
-  const hit = byQ.get(q);
-  if (hit !== undefined) return hit;
-  if (byQ.size > 256) byQ.clear();
   // the moments are only needed (and, when given lazily, only computed) on a cache miss
+  return cache(act, q, () => buildSeries(act, q, m2, d2));
+}
+
+/** Build the series for (φ, q) on a cache miss (see `hermiteSeries`). */
+function buildSeries(
+  act: Activation,
+  q: number,
+  m2: number | (() => number),
+  d2: number | (() => number),
+): HermiteSeries | null {
   if (typeof m2 === "function") m2 = m2();
   if (typeof d2 === "function") d2 = d2();
   const { z, w } = getGrid(panelFor(q));
@@ -128,7 +131,6 @@ export function hermiteSeries(
     a1 += fOdd[i] * z[i];
   }
   if (Math.abs(m2grid - m2) > 1e-14 * m2 || Math.abs(d2grid - d2) > 1e-14 * d2) {
-    byQ.set(q, null);
     return null;
   }
   const s: HermiteSeries = {
@@ -144,7 +146,6 @@ export function hermiteSeries(
     hPrev: new Float64Array(n).fill(1),
     h: Float64Array.from(z),
   };
-  byQ.set(q, s);
   return s;
 }
 
