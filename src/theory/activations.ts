@@ -392,33 +392,39 @@ const CATALOGUE: Record<string, Factory> = {
   selu: { keys: [], defaults: {}, build: () => eluFamily("selu", SELU_ALPHA, SELU_SCALE, {}) },
   gelu: { keys: [], defaults: {}, build: () => geluAct() },
   swish: { keys: [], defaults: {}, build: () => swishAct("swish") },
-  silu: { keys: [], defaults: {}, build: () => swishAct("swish") },
   softplus: { keys: [], defaults: {}, build: () => softplusAct() },
   sigmoid: { keys: [], defaults: {}, build: () => sigmoidAct() },
   tanh: { keys: [], defaults: {}, build: () => tanhAct() },
   hard_tanh: { keys: [], defaults: {}, build: () => hardTanh() },
-  hardtanh: { keys: [], defaults: {}, build: () => hardTanh() },
   erf: { keys: [], defaults: {}, build: () => erfAct() },
   linear: { keys: [], defaults: {}, build: () => linear() },
 };
 
+/** Other names for catalogue entries, accepted by `parseActivation` and `makeActivation`. */
+export const ACTIVATION_ALIASES: Readonly<Record<string, string>> = { silu: "swish", hardtanh: "hard_tanh" };
+
 /** Names accepted by `parseActivation` (aliases included). */
-export const ACTIVATION_NAMES = Object.keys(CATALOGUE);
+export const ACTIVATION_NAMES = [...Object.keys(CATALOGUE), ...Object.keys(ACTIVATION_ALIASES)];
 
-const ALIASES = new Set(["silu", "hardtanh"]);
-
-/** The catalogue without aliases: each activation's parameter names and defaults (for menus and forms). */
+/** The catalogue (no aliases): each activation's parameter names and defaults (for menus and forms). */
 export const ACTIVATION_CATALOGUE: readonly {
   name: string;
   keys: string[];
   defaults: Record<string, number>;
-}[] = Object.entries(CATALOGUE)
-  .filter(([name]) => !ALIASES.has(name))
-  .map(([name, f]) => ({ name, keys: [...f.keys], defaults: { ...f.defaults } }));
+}[] = Object.entries(CATALOGUE).map(([name, f]) => ({
+  name,
+  keys: [...f.keys],
+  defaults: { ...f.defaults },
+}));
+
+/** The catalogue entry of a name or alias. */
+function factoryOf(name: string): Factory | undefined {
+  return CATALOGUE[ACTIVATION_ALIASES[name] ?? name];
+}
 
 /** Build a catalogue activation by name and parameters (defaults filled in). */
 export function makeActivation(name: string, params: Record<string, number> = {}): Activation {
-  const f = CATALOGUE[name];
+  const f = factoryOf(name);
   if (!f) throw new InputError("--activation", name, ACTIVATION_SPECS, `unknown activation '${name}'`);
   const p = { ...f.defaults, ...params };
   if ("alpha" in p) {
@@ -434,7 +440,7 @@ export function makeActivation(name: string, params: Record<string, number> = {}
 /** Parse `--activation` text such as `tanh` or `leaky_relu:alpha=0.2`. */
 export function parseActivation(text: string): Activation {
   const spec = parseSpec("--activation", text, ACTIVATION_SPECS);
-  const f = CATALOGUE[spec.name];
+  const f = factoryOf(spec.name);
   if (!f) throw new InputError("--activation", text, ACTIVATION_SPECS, `unknown activation '${spec.name}'`);
   checkKeys("--activation", text, spec, f.keys, ACTIVATION_SPECS);
   return makeActivation(spec.name, spec.params);

@@ -99,10 +99,16 @@ export const NOISE_KEYS: Readonly<Record<NoiseKind, readonly string[]>> = {
   poisson_mult: [],
 };
 
+/** Other names for noise kinds, accepted by `parseNoise`. */
+export const NOISE_ALIASES: Readonly<Record<string, NoiseKind>> = {
+  gauss: "gauss_mult",
+  poisson: "poisson_mult",
+};
+
 /** Parse `--noise` text such as `dropout:keep=0.9`; `dropout:0.9` is an error explaining keep vs rate. */
 export function parseNoise(text: string): Noise {
   const spec = parseSpec("--noise", text, NOISE_SPECS);
-  const name = spec.name === "gauss" ? "gauss_mult" : spec.name === "poisson" ? "poisson_mult" : spec.name;
+  const name = NOISE_ALIASES[spec.name] ?? spec.name;
   if (!(name in NOISE_KEYS))
     throw new InputError("--noise", text, NOISE_SPECS, `unknown noise '${spec.name}'`);
   const kind = name as NoiseKind;

@@ -4,7 +4,13 @@
  * and Node tests. The spec strings are the CLI's (`leaky_relu:alpha=0.2`, `dropout:rate=0.1`), so a link
  * and a command line say the same thing.
  */
-import { ACTIVATION_CATALOGUE, NOISE_KEYS, type NoiseKind } from "../theory/index.js";
+import {
+  ACTIVATION_ALIASES,
+  ACTIVATION_CATALOGUE,
+  NOISE_ALIASES,
+  NOISE_KEYS,
+  type NoiseKind,
+} from "../theory/index.js";
 import { InputError } from "../theory/errors.js";
 import { formatSpec, parseSpec } from "../theory/spec.js";
 import type { WeightLaw } from "../theory/spectrum/moments.js";
@@ -88,7 +94,7 @@ export interface ActivationParts {
 /** Split an activation spec into menu parts (aliases such as `silu` map to their catalogue name). */
 export function activationParts(spec: string): ActivationParts {
   const p = parseSpec("activation", spec, "an activation spec");
-  const name = p.name === "silu" ? "swish" : p.name === "hardtanh" ? "hard_tanh" : p.name;
+  const name = ACTIVATION_ALIASES[p.name] ?? p.name;
   const entry = ACTIVATION_CATALOGUE.find((a) => a.name === name);
   if (!entry) return { name, alpha: null };
   return { name, alpha: entry.keys.includes("alpha") ? (p.params.alpha ?? entry.defaults.alpha) : null };
@@ -120,9 +126,7 @@ export const NOISE_KEY_LABELS: Record<string, string> = {
 /** Split a noise spec into menu parts, keeping the key it was written with (`rate` stays `rate`). */
 export function noiseParts(spec: string): NoiseParts {
   const p = parseSpec("noise", spec, "a noise spec");
-  const kind = (
-    p.name === "gauss" ? "gauss_mult" : p.name === "poisson" ? "poisson_mult" : p.name
-  ) as NoiseKind;
+  const kind = (NOISE_ALIASES[p.name] ?? p.name) as NoiseKind;
   const keys = NOISE_KEYS[kind] ?? [];
   const key = keys.find((k) => k in p.params) ?? keys[0] ?? null;
   return { kind, key, value: key === null ? null : (p.params[key] ?? NOISE_DEFAULTS[key] ?? null) };
