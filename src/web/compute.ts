@@ -114,7 +114,7 @@ export function depthScales(s: State): DepthScales {
 export type Spectrum =
   | ({ ok: true } & Pick<
       ReturnType<typeof spectrumTheory>,
-      "mean" | "variance" | "edge" | "atoms" | "density" | "notes" | "q_star" | "chi1"
+      "mean" | "variance" | "edge" | "atoms" | "density" | "notes"
     >)
   | { ok: false; reason: string };
 
@@ -132,8 +132,8 @@ export function spectrum(s: State): Spectrum {
       q0: Q0,
       points: 160,
     });
-    const { mean, variance, edge, atoms, density, notes, q_star, chi1 } = t;
-    return { ok: true, mean, variance, edge, atoms, density, notes, q_star, chi1 };
+    const { mean, variance, edge, atoms, density, notes } = t;
+    return { ok: true, mean, variance, edge, atoms, density, notes };
   } catch (e) {
     return { ok: false, reason: e instanceof Error ? e.message : String(e) };
   }
