@@ -8,6 +8,8 @@ import { parseActivation, type Activation } from "../theory/activations.js";
 import { InputError } from "../theory/errors.js";
 import { parseNoise, type Noise } from "../theory/noise.js";
 import { checkModel, type Model } from "../theory/model.js";
+import { parseDecimal } from "../theory/spec.js";
+import { checkPoints, limitsFrom, setLimits } from "./limits.js";
 
 /** Add --activation, --noise, --sigma-w2, --sigma-b2 with the given defaults. */
 export function addModelOptions(
@@ -29,12 +31,12 @@ export function addModelOptions(
     .option("--sigma-b2 <y>", "bias variance σ_b²", defaults.sigmaB2 ?? "0");
 }
 
-/** Parse a finite number option; exit-2 error naming the flag otherwise. */
-export function num(flag: string, raw: unknown, valid = "a finite number"): number {
-  const s = String(raw ?? "").trim();
-  const v = Number(s);
-  if (s === "" || !Number.isFinite(v)) throw new InputError(flag, String(raw), valid);
-  return v;
+/** Parse a number option in plain decimal notation (no hex, no `Infinity`); exit-2 error naming the flag otherwise. */
+export function num(flag: string, raw: unknown, valid = "a finite decimal number"): number {
+  const d = parseDecimal(String(raw ?? ""));
+  if ("problem" in d)
+    throw new InputError(flag, String(raw), valid, d.problem === "empty" ? undefined : d.problem);
+  return d.value;
 }
 
 /** Parse a positive integer option. */
@@ -45,15 +47,32 @@ export function int(flag: string, raw: unknown, lo = 1, hi = Number.MAX_SAFE_INT
   return v;
 }
 
-/** Parse a range `a:b:n` (n ≥ 1 points, inclusive ends). */
-export function range(flag: string, raw: string, { lo = -Infinity, hi = Infinity } = {}): number[] {
+/**
+ * Parse a range `a:b:n` (n ≥ 1 points, inclusive ends). `lo`/`hi` bound the values (`loOpen`: a > lo);
+ * the error's example is built inside those bounds. n is checked against the size limits before the
+ * points are allocated.
+ */
+export function range(
+  flag: string,
+  raw: string,
+  { lo = -Infinity, hi = Infinity, loOpen = false }: { lo?: number; hi?: number; loOpen?: boolean } = {},
+): number[] {
   const parts = String(raw).split(":");
-  const valid = `a:b:n with numbers ${Number.isFinite(lo) ? `≥ ${lo} ` : ""}${Number.isFinite(hi) ? `≤ ${hi} ` : ""}and a whole n ≥ 1, e.g. 0:2:21`;
+  const a0 = Number.isFinite(lo) ? (loOpen ? lo + (Number.isFinite(hi) ? (hi - lo) / 4 : 0.5) : lo) : 0;
+  const b0 = Number.isFinite(hi) ? hi : a0 + 2;
+  const example = `${+a0.toPrecision(3)}:${+b0.toPrecision(3)}:11`;
+  const bounds = `${Number.isFinite(lo) ? `${loOpen ? ">" : "≥"} ${lo} ` : ""}${Number.isFinite(hi) ? `≤ ${hi} ` : ""}`;
+  const valid = `a:b:n with decimal numbers ${bounds}(a ≤ b) and a whole n ≥ 1, e.g. ${example}`;
   if (parts.length !== 3) throw new InputError(flag, raw, valid);
-  const [a, b, n] = parts.map((p) => Number(p.trim()));
-  if (![a, b, n].every(Number.isFinite) || !Number.isInteger(n) || n < 1 || a < lo || b > hi || a > b) {
-    throw new InputError(flag, raw, valid);
-  }
+  const parsed = parts.map((p) => parseDecimal(p));
+  for (const d of parsed)
+    if ("problem" in d)
+      throw new InputError(flag, raw, valid, d.problem === "empty" ? "empty part" : d.problem);
+  const [a, b, n] = parsed.map((d) => (d as { value: number }).value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InputError(flag, raw, valid, `n = ${parts[2].trim()} is not a whole number ≥ 1`);
+  if (a < lo || (loOpen && a <= lo) || b > hi || a > b) throw new InputError(flag, raw, valid);
+  checkPoints(flag, raw, n);
   if (n === 1) return [a];
   return Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
 }
@@ -107,24 +126,66 @@ export function fmt(x: number | null | undefined, digits = 10): string {
   return String(Number(x.toPrecision(digits)));
 }
 
+/** `--x` for a library parameter name such as `sigmaB2` (flags pass through). */
+export function flagOf(parameter: string): string {
+  if (parameter.startsWith("-") || !/^[a-z][A-Za-z0-9]*$/.test(parameter)) return parameter;
+  return "--" + parameter.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
+}
+
+/** The one JSON object printed on stdout for a failure when --json is on. */
+export interface ErrorObject {
+  error: {
+    kind: "bad_input" | "internal";
+    message: string;
+    flag?: string;
+    value?: string;
+    valid?: string;
+    code?: string;
+  };
+}
+
 /**
- * Wrap a command action: InputError → message on stderr, exit 2; other errors → exit 1.
- * Use for every command so the exit-code contract holds everywhere.
+ * Report a failure: one line on stderr (the stack only with SIGPROP_DEBUG=1), and with `json` one
+ * `{"error": {...}}` object on stdout. Returns the exit code: 2 for bad input, 1 otherwise.
+ */
+export function reportError(e: unknown, json: boolean): number {
+  let obj: ErrorObject;
+  let code: number;
+  if (e instanceof InputError) {
+    const flag = flagOf(e.parameter);
+    const message =
+      flag === e.parameter ? e.message : e.message.replace(`invalid ${e.parameter} `, `invalid ${flag} `);
+    obj = { error: { kind: "bad_input", flag, value: e.value, valid: e.valid, message } };
+    process.stderr.write(`sigprop: ${message}\n`);
+    code = 2;
+  } else {
+    const message = e instanceof Error ? e.message : String(e);
+    obj = { error: { kind: "internal", message } };
+    process.stderr.write(
+      `sigprop: internal error: ${message}\n` +
+        (process.env.SIGPROP_DEBUG && e instanceof Error && e.stack
+          ? e.stack + "\n"
+          : "(SIGPROP_DEBUG=1 shows where)\n"),
+    );
+    code = 1;
+  }
+  if (json) process.stdout.write(JSON.stringify(obj) + "\n");
+  return code;
+}
+
+/**
+ * Wrap a command action: sets the size limits from the command's options, then InputError → exit 2,
+ * anything else → exit 1 (reportError). Use for every command so the exit-code contract holds everywhere.
  */
 export function action<A extends unknown[]>(fn: (...args: A) => void | Promise<void>) {
   return async (...args: A) => {
+    const cmd = args[args.length - 1] as Command | undefined;
+    const opts = (typeof cmd?.opts === "function" ? cmd.opts() : {}) as Record<string, unknown>;
     try {
+      setLimits(limitsFrom(opts));
       await fn(...args);
     } catch (e) {
-      if (e instanceof InputError) {
-        process.stderr.write(`sigprop: ${e.message}\n`);
-        process.exitCode = 2;
-      } else {
-        process.stderr.write(
-          `sigprop: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
-        );
-        process.exitCode = 1;
-      }
+      process.exitCode = reportError(e, !!opts.json);
     }
   };
 }

@@ -69,6 +69,13 @@ export function trainValSplit(
   n: number,
   { valFraction = 0.1, seed = 0, limit }: { valFraction?: number; seed?: number; limit?: number },
 ): TrainValSplit {
+  if (n < 2)
+    throw new InputError(
+      "--dataset",
+      `${n} training example${n === 1 ? "" : "s"}`,
+      "a data set with at least 2 training examples (one to train on, one to validate)",
+      `the data set's training part has ${n} example${n === 1 ? "" : "s"}`,
+    );
   const m = Math.min(n, limit ?? n);
   const perm = permutation(n, seed, 1).subarray(0, m);
   const nVal = Math.max(1, Math.round(m * valFraction));

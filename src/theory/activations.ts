@@ -430,6 +430,14 @@ export function makeActivation(name: string, params: Record<string, number> = {}
   if ("alpha" in p) {
     if (!Number.isFinite(p.alpha))
       throw new InputError("--activation", formatSpec(name, p), ACTIVATION_SPECS, "alpha must be finite");
+    // α² enters E[φ²] and E[φ′²] (leaky/shifted ReLU, ELU): it must not overflow
+    if (!Number.isFinite(p.alpha * p.alpha))
+      throw new InputError(
+        "--activation",
+        formatSpec(name, p),
+        ACTIVATION_SPECS,
+        "alpha² (in E[φ²], E[φ′²]) overflows",
+      );
     if (name === "elu" && !(p.alpha >= 0)) {
       throw new InputError("--activation", formatSpec(name, p), ACTIVATION_SPECS, "elu alpha must be ≥ 0");
     }

@@ -47,6 +47,8 @@ export function makeNoise(kind: NoiseKind, params: Record<string, number> = {}):
       const keep = hasKeep ? params.keep : 1 - params.rate;
       if (hasKeep && !(keep > 0 && keep <= 1)) throw bad("keep", "in (0, 1]");
       if (hasRate && !(params.rate >= 0 && params.rate < 1)) throw bad("rate", "in [0, 1)");
+      if (!Number.isFinite(1 / keep))
+        throw bad("keep", `large enough that μ2 = 1/keep is finite (1/${keep} overflows)`);
       return {
         kind,
         type: "multiplicative",
@@ -62,6 +64,8 @@ export function makeNoise(kind: NoiseKind, params: Record<string, number> = {}):
       const s = params.std;
       if (!(s >= 0) || !Number.isFinite(s)) throw bad("std", "a finite number ≥ 0");
       const mult = kind === "gauss_mult";
+      if (!Number.isFinite(s * s))
+        throw bad("std", `small enough that μ2 = ${mult ? "1 + std²" : "std²"} is finite (std² overflows)`);
       return {
         kind,
         type: mult ? "multiplicative" : "additive",
@@ -75,6 +79,11 @@ export function makeNoise(kind: NoiseKind, params: Record<string, number> = {}):
       const b = params.scale;
       if (!(b >= 0) || !Number.isFinite(b)) throw bad("scale", "a finite number ≥ 0");
       const mult = kind === "laplace_mult";
+      if (!Number.isFinite(2 * b * b))
+        throw bad(
+          "scale",
+          `small enough that μ2 = ${mult ? "1 + 2·scale²" : "2·scale²"} is finite (2·scale² overflows)`,
+        );
       return {
         kind,
         type: mult ? "multiplicative" : "additive",

@@ -11,6 +11,28 @@ export interface ParsedSpec {
   bare: string[];
 }
 
+/** Plain decimal notation: optional sign, digits with an optional point, optional exponent (`1e-3`). */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * Parse a number written in plain decimal notation, or say why it is not one. `Number()` also accepts
+ * `0x10`, `0b1`, `0o7`, `Infinity`, `""` and whitespace, which mean nothing on a command line; values
+ * that overflow to ±∞ (`1e400`) or underflow to 0 from non-zero digits (`1e-400`) are refused too.
+ */
+export function parseDecimal(raw: string): { value: number } | { problem: string } {
+  const s = raw.trim();
+  if (s === "") return { problem: "empty" };
+  if (!DECIMAL.test(s)) {
+    if (/^[+-]?0[xXbBoO]/.test(s))
+      return { problem: `'${s}' is not decimal (hex, binary and octal are not accepted)` };
+    return { problem: `'${s}' is not a decimal number` };
+  }
+  const v = Number(s);
+  if (!Number.isFinite(v)) return { problem: `'${s}' overflows a float64 (|x| ≤ 1.8e308)` };
+  if (v === 0 && /[1-9]/.test(s.split(/[eE]/)[0])) return { problem: `'${s}' underflows to 0 in float64` };
+  return { value: v };
+}
+
 /** Split a spec string into its name and numeric key=value parameters. */
 export function parseSpec(parameter: string, text: string, valid: string): ParsedSpec {
   const trimmed = text.trim();
@@ -31,12 +53,17 @@ export function parseSpec(parameter: string, text: string, valid: string): Parse
       }
       const key = p.slice(0, eq).trim().toLowerCase();
       const raw = p.slice(eq + 1).trim();
-      const v = Number(raw);
-      if (raw === "" || !Number.isFinite(v)) {
-        throw new InputError(parameter, text, valid, `'${key}' must be a finite number, got '${raw}'`);
+      const d = parseDecimal(raw);
+      if ("problem" in d) {
+        throw new InputError(
+          parameter,
+          text,
+          valid,
+          `'${key}' must be a finite number in decimal notation, got '${raw}' (${d.problem})`,
+        );
       }
       if (key in params) throw new InputError(parameter, text, valid, `'${key}' given twice`);
-      params[key] = v;
+      params[key] = d.value;
     }
   }
   return { name, params, bare };

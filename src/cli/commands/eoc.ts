@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { eocCurve } from "../../theory/critical.js";
 import { action, activationFrom, emit, fmt, noiseFrom, range } from "../common.js";
+import { checkEstimate, EOC_POINT_S } from "../limits.js";
 
 export function register(program: Command) {
   program
@@ -16,6 +17,13 @@ export function register(program: Command) {
         const act = activationFrom(opts);
         const noise = noiseFrom(opts);
         const sb2 = range("--sigma-b2-range", opts.sigmaB2Range, { lo: 0 });
+        checkEstimate({
+          flag: "--sigma-b2-range",
+          value: String(opts.sigmaB2Range),
+          what: `${sb2.length} edge-of-chaos points`,
+          seconds: sb2.length * EOC_POINT_S,
+          heapBytes: sb2.length * 400,
+        });
         const r = eocCurve(act, noise, sb2);
         const out = {
           activation: act.spec,

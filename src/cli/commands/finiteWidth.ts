@@ -16,6 +16,7 @@ import {
 import { linearForward, looksLinearInit, reluForward, reluJacobian } from "../../spectra/looksLinear.js";
 import { Rng } from "../../numerics/random.js";
 import { action, emit, fmt, int, num } from "../common.js";
+import { checkEstimate, JS_FLOPS, NORMALS_PER_S } from "../limits.js";
 
 export function register(program: Command) {
   program
@@ -70,6 +71,28 @@ export function register(program: Command) {
           p_dead: law.p_dead,
           note: "entry l of mean_scale/kurtosis is after l random stages; the mean equals the mean-field variance exactly",
         };
+        if (opts.density)
+          // measured (loaded machine, 9 stages): width 2·10⁴ in 5 s, 10⁵ in > 116 s, so ≈ 1.5e-9·N² s per
+          // stage at large N (an empirical fit); plus the 1024² convolution per stage
+          checkEstimate({
+            flag: "--width",
+            value: String(opts.width),
+            what: `the scale density at width ${width} over ${stages} stages`,
+            seconds: stages * (1.5e-9 * width * width + (1024 * 1024) / JS_FLOPS),
+          });
+        if (opts.simulate) {
+          const samples = int("--samples", opts.samples, 10, 10_000_000);
+          // networks: samples/10 forward passes of N² Gaussian weights per layer; recursion: samples × stages
+          const nets = opts.input === "fixed" ? Math.max(10, Math.floor(samples / 10)) : 0;
+          checkEstimate({
+            flag: width >= 1000 ? "--width" : "--samples",
+            value: String(width >= 1000 ? opts.width : opts.samples),
+            what: `${nets} simulated networks of width ${width} and depth ${depth}, ${samples} recursion samples`,
+            seconds:
+              (nets * depth * width * width) / (NORMALS_PER_S / 4) + (samples * stages * 50) / JS_FLOPS,
+            heapBytes: 8 * (samples + 4 * width),
+          });
+        }
         if (opts.density) {
           const sd = scaleDensity({ width, stages, sigmaW2, sigmaB2, s0: q0 }, 1024);
           const xs = Array.from({ length: 121 }, (_, i) => -6 + i * 0.1);

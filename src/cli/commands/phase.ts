@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { phaseGrid } from "../../theory/phase.js";
 import { action, activationFrom, emit, fmt, noiseFrom, num, range } from "../common.js";
+import { checkEstimate, JSON_CHARS_PER_NUMBER, PHASE_CELL_S } from "../limits.js";
 import { progressBar } from "../progress.js";
 
 export function register(program: Command) {
@@ -19,8 +20,19 @@ export function register(program: Command) {
       action((opts) => {
         const act = activationFrom(opts);
         const noise = noiseFrom(opts);
-        const sw = range("--sigma-w2-range", opts.sigmaW2Range, { lo: Number.MIN_VALUE });
+        const sw = range("--sigma-w2-range", opts.sigmaW2Range, { lo: 0, loOpen: true });
         const sb = range("--sigma-b2-range", opts.sigmaB2Range, { lo: 0 });
+        // six fields per cell (χ1, ξ_c, χ_c, q*, c*, phase): arrays, the JSON text and the table
+        const cells = sw.length * sb.length;
+        const bigger = sw.length >= sb.length ? "--sigma-w2-range" : "--sigma-b2-range";
+        checkEstimate({
+          flag: bigger,
+          value: String(bigger === "--sigma-w2-range" ? opts.sigmaW2Range : opts.sigmaB2Range),
+          what: `a ${sw.length} × ${sb.length} phase grid (σ_w² × σ_b²)`,
+          seconds: cells * PHASE_CELL_S,
+          heapBytes: cells * 6 * (16 + 2 * JSON_CHARS_PER_NUMBER),
+          jsonChars: cells * 6 * JSON_CHARS_PER_NUMBER,
+        });
         const bar = progressBar("phase");
         const g = phaseGrid(act, noise, sw, sb, num("--q0", opts.q0), num("--c0", opts.c0), bar.update);
         bar.stop();

@@ -30,6 +30,7 @@ import {
   type SimConfig,
 } from "../../sim/index.js";
 import { action, addModelOptions, emit, fmt, int, modelFrom, num, range, type ModelOpts } from "../common.js";
+import { checkEstimate, JAX_FLOPS, NORMALS_PER_S } from "../limits.js";
 
 type Experiment = "dynamics" | "variance_map" | "correlation_map";
 const EXPERIMENTS: Experiment[] = ["dynamics", "variance_map", "correlation_map"];
@@ -146,6 +147,21 @@ export function register(program: Command): void {
           opts.q0,
           "a single number ≥ 0 (lists are for --experiment variance_map)",
         );
+      }
+      {
+        // per network and layer: N² weight draws and one N×N matmul per input; weights float32 (×3 in flight)
+        const inputs = (cfg.pairs ?? 1) * (experiment === "variance_map" ? q0s.length : 2 * c0s.length);
+        const n2 = cfg.width * cfg.width;
+        const layerSeconds = n2 / NORMALS_PER_S + (2 * n2 * inputs) / JAX_FLOPS;
+        const work = cfg.networks * cfg.depth;
+        const flag = cfg.width >= 4096 ? "--width" : cfg.networks >= cfg.depth ? "--networks" : "--depth";
+        checkEstimate({
+          flag,
+          value: String(flag === "--width" ? opts.width : flag === "--networks" ? opts.networks : opts.depth),
+          what: `${cfg.networks} networks × ${cfg.depth} layers of width ${cfg.width} with ${inputs} inputs`,
+          tensorBytes: 3 * 4 * (n2 + cfg.width * inputs),
+          seconds: work * layerSeconds,
+        });
       }
       const onProgress = progressBar(opts.progress !== false);
       const t0 = performance.now();

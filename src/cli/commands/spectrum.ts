@@ -14,6 +14,7 @@ import { parseWeightLaw } from "../../theory/spectrum/moments.js";
 import { empiricalSpectrum } from "../../spectra/jacobian.js";
 import { spectrumHistogram } from "../../spectra/histogram.js";
 import { action, activationFrom, emit, fmt, int, noiseFrom, num } from "../common.js";
+import { checkEstimate, JS_FLOPS } from "../limits.js";
 
 export function register(program: Command) {
   program
@@ -101,6 +102,14 @@ export function register(program: Command) {
           const networks = int("--networks", opts.networks, 1, 10000);
           const bins = int("--bins", opts.bins, 1, 10000);
           const seed = int("--seed", opts.seed, 0, 2 ** 31);
+          // float64 Jacobian products (2N³ per layer) and one eigen-decomposition (≈ 10N³) per network
+          checkEstimate({
+            flag: width >= 512 ? "--width" : networks >= depth ? "--networks" : "--depth",
+            value: String(width >= 512 ? opts.width : networks >= depth ? opts.networks : opts.depth),
+            what: `${networks} simulated networks of width ${width} and depth ${depth}`,
+            heapBytes: 6 * 8 * width * width,
+            seconds: (networks * (depth * 2 + 10) * width ** 3) / JS_FLOPS,
+          });
           const q0 = th.layer_q[0];
           const em = empiricalSpectrum(
             { activation: act, sigmaW2: th.sigma_w2, sigmaB2: th.sigma_b2, width, depth, weights, q0, noise },

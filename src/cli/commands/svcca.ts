@@ -3,40 +3,14 @@
  * as CSV files (rows = inputs, columns = neurons), or, without files, the seed's experiment: similarity of
  * each layer to the input for critical vs off-critical initialisation, ReLU vs shifted ReLU.
  */
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { svcca } from "../../analysis/svcca.js";
 import { svccaExperiment } from "../../analysis/svccaExperiment.js";
 import { InputError } from "../../theory/errors.js";
 import { parseWeightLaw } from "../../theory/spectrum/moments.js";
 import { action, emit, fmt, int, num } from "../common.js";
-
-function readCsv(flag: string, path: string): number[][] {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    throw new InputError(flag, path, "a readable CSV file (rows = inputs, columns = neurons)");
-  }
-  const rows = text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l.length > 0);
-  const out: number[][] = [];
-  for (const [i, line] of rows.entries()) {
-    const vals = line.split(/[,;\s]+/).map(Number);
-    if (vals.some((v) => !Number.isFinite(v))) {
-      if (i === 0) continue; // header
-      throw new InputError(flag, path, "a numeric CSV file", `line ${i + 1} is not numeric`);
-    }
-    out.push(vals);
-  }
-  if (out.length < 2) throw new InputError(flag, path, "a CSV with ≥ 2 numeric rows");
-  const w = out[0].length;
-  if (out.some((r) => r.length !== w))
-    throw new InputError(flag, path, "a CSV with the same number of columns on every row");
-  return out;
-}
+import { checkEstimate, JS_FLOPS } from "../limits.js";
+import { readNumericCsv } from "../readCsv.js";
 
 export function register(program: Command) {
   program
@@ -68,22 +42,63 @@ export function register(program: Command) {
           );
         }
         if (opts.x !== undefined) {
-          const r = svcca(readCsv("--x", opts.x), readCsv("--y", opts.y), { varianceKept: vk });
-          emit(!!opts.json, { mode: "pair", ...r }, () =>
+          const X = readNumericCsv("--x", opts.x).rows;
+          const Y = readNumericCsv("--y", opts.y).rows;
+          if (Y.length !== X.length)
+            throw new InputError(
+              "--y",
+              opts.y,
+              `the same inputs as --x: ${X.length} data rows`,
+              `it has ${Y.length} data rows`,
+            );
+          const r = svcca(X, Y, { varianceKept: vk });
+          // Independent data: E[Σ r_i²] = kx·ky/(n−1) (trace of two independent random projections in the
+          // (n−1)-dim space of centred rows), so sqrt(max(kx, ky)/(n−1)) bounds the chance similarity
+          // (numpy check: 0.43 vs 0.49 at n = 256, 64 columns; 0.21 vs 0.25 at n = 1000).
+          const n = X.length;
+          if (r.kx + r.ky >= n - 1)
+            throw new InputError(
+              "--x",
+              opts.x,
+              `more inputs (rows) than kx + ky + 1 = ${r.kx + r.ky + 1}, or a smaller --variance-kept`,
+              `${n} rows: the kept subspaces (kx = ${r.kx}, ky = ${r.ky}) must intersect in the ${n - 1}-dimensional space of centred rows, so the similarity is near 1 for any data, independent noise included`,
+            );
+          const chance = Math.sqrt(Math.max(r.kx, r.ky) / (n - 1));
+          const warnings =
+            chance >= 0.5
+              ? [
+                  `independent data with these sizes give a similarity up to ≈ ${fmt(chance, 3)} (sqrt(max(kx, ky)/(n−1))): use more rows than ${n} or a smaller --variance-kept for a meaningful estimate`,
+                ]
+              : [];
+          for (const w of warnings) process.stderr.write(`sigprop: warning: ${w}\n`);
+          emit(!!opts.json, { mode: "pair", ...r, samples: n, chance_level: chance, warnings }, () =>
             [
-              `SVCCA similarity = ${fmt(r.similarity, 6)} (kx = ${r.kx}, ky = ${r.ky})`,
+              `SVCCA similarity = ${fmt(r.similarity, 6)} (kx = ${r.kx}, ky = ${r.ky}, ${n} inputs; independent data: ≲ ${fmt(chance, 3)})`,
               `canonical correlations: ${r.correlations.map((c) => fmt(c, 4)).join(", ")}`,
               `convention: ${r.convention}`,
             ].join("\n"),
           );
           return;
         }
+        const width = int("--width", opts.width, 2, 4096);
+        const depth = int("--depth", opts.depth, 1, 10000);
+        const samples = int("--samples", opts.samples, 3, 100000);
+        const seeds = int("--seeds", opts.seeds, 1, 1000);
+        // 4 configurations × seeds × layers: a samples × N × N forward pass and an SVCCA (≈ 10·samples·N²)
+        const flag = width >= 512 ? "--width" : samples >= 10 * depth ? "--samples" : "--depth";
+        checkEstimate({
+          flag,
+          value: String(flag === "--width" ? opts.width : flag === "--samples" ? opts.samples : opts.depth),
+          what: `SVCCA experiment: 4 configurations × ${seeds} seeds × ${depth} layers, ${samples} inputs of width ${width}`,
+          heapBytes: 6 * 16 * samples * width,
+          seconds: (4 * seeds * depth * 12 * samples * width * width) / JS_FLOPS,
+        });
         const curves = svccaExperiment({
-          width: int("--width", opts.width, 2, 4096),
-          depth: int("--depth", opts.depth, 1, 10000),
-          samples: int("--samples", opts.samples, 3, 100000),
+          width,
+          depth,
+          samples,
           manifoldDim: int("--manifold-dim", opts.manifoldDim, 1, 4096),
-          seeds: int("--seeds", opts.seeds, 1, 1000),
+          seeds,
           weights: parseWeightLaw(String(opts.weights)),
           varianceKept: vk,
           seed: int("--seed", opts.seed, 0, 2 ** 31),

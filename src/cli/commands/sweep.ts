@@ -27,7 +27,7 @@ import {
 import { trainRun } from "../../train/train.js";
 import { action, emit, int, num, range } from "../common.js";
 import { progressBar } from "../progress.js";
-import { addTrainOptions, baseConfigFrom } from "./train.js";
+import { addTrainOptions, baseConfigFrom, checkTrainSize } from "./train.js";
 
 type Opts = Record<string, string | boolean | undefined>;
 
@@ -134,6 +134,11 @@ export function register(program: Command) {
         const shard = parseShard(String(opts.shard));
         const ds = loadDataset(plan.base.dataset);
         const base = baseConfigFrom(opts);
+        // the deepest run of the grid must fit (the grid as a whole may run for days: it resumes)
+        checkTrainSize(ds, base, Math.max(...plan.depths), {
+          ...opts,
+          depth: String(Math.max(...plan.depths)),
+        });
         const bar = progressBar(`sweep ${shard.index}/${shard.count}`);
         let label = "";
         const t0 = performance.now();

@@ -5,12 +5,14 @@
  */
 import type { Command } from "commander";
 import { DATASET_SPECS, loadDataset } from "../../data/index.js";
+import type { Dataset } from "../../data/dataset.js";
 import { writeFileAtomic } from "../../io/atomic.js";
 import { InputError } from "../../theory/errors.js";
 import { SNIPPET_FORMATS, type SnippetFormat } from "../../theory/snippets.js";
 import { INIT_KINDS, initSnippetFor, resolveInit, type InitKind } from "../../train/init.js";
 import { DEFAULT_TRAINABLE_THRESHOLD, trainRun, type TrainConfig } from "../../train/train.js";
 import { action, activationFrom, emit, fmt, int, noiseFrom, num } from "../common.js";
+import { checkEstimate, trainEstimate } from "../limits.js";
 import { progressBar } from "../progress.js";
 
 /** Options shared by `train` and `sweep`. */
@@ -90,6 +92,40 @@ export function baseConfigFrom(
   };
 }
 
+/**
+ * Refuse a run whose tensors or time are out of reach (src/cli/limits.ts), naming the flag that drives
+ * the size (--width when the N² weights dominate, else --depth or --epochs), and a batch larger than the
+ * training examples.
+ */
+export function checkTrainSize(
+  ds: Dataset,
+  base: ReturnType<typeof baseConfigFrom>,
+  depth: number,
+  opts: Opts,
+) {
+  const m = Math.min(ds.train.n, base.limit ?? ds.train.n);
+  const nTrain = m - Math.max(1, Math.round(m * base.valFraction));
+  if (nTrain >= 1 && base.batch > nTrain)
+    throw new InputError("--batch", String(opts.batch), `an integer ≤ ${nTrain} (the training examples)`);
+  const e = trainEstimate({
+    width: base.width,
+    depth,
+    inputDim: ds.dim,
+    outputDim: base.task === "classification" ? ds.classes : ds.dim,
+    batch: base.batch,
+    samplesSeen: base.epochs * (nTrain + Math.min(nTrain, base.evalLimit ?? 10000)),
+  });
+  const wide = base.width * base.width > 784 * base.width * 2 && base.width >= 1024;
+  const flag = wide ? "--width" : depth >= 1000 ? "--depth" : "--epochs";
+  const value = String(flag === "--width" ? opts.width : flag === "--depth" ? opts.depth : opts.epochs);
+  checkEstimate({
+    flag,
+    value,
+    what: `training width ${base.width}, depth ${depth}, ${base.epochs} epochs of ${nTrain} examples`,
+    ...e,
+  });
+}
+
 export function register(program: Command) {
   const cmd = program
     .command("train")
@@ -114,6 +150,7 @@ export function register(program: Command) {
           sigmaB2: opts.sigmaB2 === undefined ? undefined : num("--sigma-b2", opts.sigmaB2, "a number ≥ 0"),
         });
         const ds = loadDataset(String(opts.dataset));
+        checkTrainSize(ds, base, depth, opts);
         const cfg: TrainConfig = { ...base, noise, depth, sigmaW2: init.sigmaW2, sigmaB2: init.sigmaB2 };
         const bar = progressBar(`train L=${depth} ${noise.spec}`);
         let r;
