@@ -48,7 +48,16 @@ export function planFrom(opts: Opts): SweepPlan {
       .split(";")
       .map((s) => s.trim())
       .filter(Boolean)
-      .map((s) => parseNoise(s).spec);
+      .map((s) => {
+        try {
+          return parseNoise(s).spec;
+        } catch (e) {
+          // the message names --noises, the flag the user wrote
+          if (e instanceof InputError)
+            throw new InputError("--noises", String(opts.noises), e.valid, `in '${s}': ${e.message}`);
+          throw e;
+        }
+      });
   } else {
     noises = numbers("--keep", String(opts.keep), 1e-9, 1).map((p) => parseNoise(`dropout:keep=${p}`).spec);
   }

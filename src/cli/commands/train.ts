@@ -103,6 +103,13 @@ export function checkTrainSize(
   depth: number,
   opts: Opts,
 ) {
+  if (ds.train.n < 2)
+    throw new InputError(
+      "--dataset",
+      String(opts.dataset),
+      "a data set with at least 2 training examples (one to train on, one to validate)",
+      `its training part has ${ds.train.n} example${ds.train.n === 1 ? "" : "s"}`,
+    );
   const m = Math.min(ds.train.n, base.limit ?? ds.train.n);
   const nTrain = m - Math.max(1, Math.round(m * base.valFraction));
   if (nTrain >= 1 && base.batch > nTrain)
