@@ -63,10 +63,20 @@ export const POISSON1_CDF: readonly number[] = (() => {
   return cdf;
 })();
 
-/** What the host sampler draws from: uniforms on (0, 1) and a bulk fill with scale·N(0, 1) (a `Stream`). */
+/** What the host sampler draws from: bulk fills with uniforms on (0, 1) and with scale·N(0, 1) (a `Stream`). */
 export interface NoiseSource {
-  uniform(): number;
+  fillUniform(out: Float32Array | Float64Array): unknown;
+  fillBernoulli(out: Float32Array | Float64Array, p: number, value: number): unknown;
   fillNormal(out: Float32Array | Float64Array, scale: number): unknown;
+}
+
+/** Uniforms in float64 (a Float32Array destination would round u before the comparisons below). */
+let U64 = new Float64Array(0);
+function uniforms(stream: NoiseSource, count: number): Float64Array {
+  if (U64.length < count) U64 = new Float64Array(count);
+  const u = U64.subarray(0, count);
+  stream.fillUniform(u);
+  return u;
 }
 
 /** Fill `out` with ε (see the module doc), or return null when the noise is the identity. */
@@ -82,8 +92,7 @@ export function fillNoise<T extends Float32Array | Float64Array>(
       return null;
     case "bernoulli": {
       const p = law.keep;
-      const v = 1 / p;
-      for (let i = 0; i < count; i++) out[i] = stream.uniform() < p ? v : 0;
+      stream.fillBernoulli(out, p, 1 / p);
       return out;
     }
     case "normal": {
@@ -93,16 +102,18 @@ export function fillNoise<T extends Float32Array | Float64Array>(
     }
     case "laplace": {
       const { shift, scale: b } = law;
+      const us = uniforms(stream, count);
       for (let i = 0; i < count; i++) {
-        const u = stream.uniform();
+        const u = us[i];
         out[i] = shift + (u < 0.5 ? b * Math.log(2 * u) : -b * Math.log(2 * (1 - u)));
       }
       return out;
     }
     case "poisson1": {
       const cdf = POISSON1_CDF;
+      const us = uniforms(stream, count);
       for (let i = 0; i < count; i++) {
-        const u = stream.uniform();
+        const u = us[i];
         let k = 0;
         while (k < cdf.length && u > cdf[k]) k++;
         out[i] = k;

@@ -113,6 +113,65 @@ export class Stream {
     return ((this.int32() >>> 0) + 0.5) * 2.3283064365386963e-10;
   }
 
+  /**
+   * Fill `out` with uniforms in (0, 1), the same numbers as `out.length` calls of `uniform()` (float64
+   * values; a Float32Array rounds them), with the generator state in locals: ≈ 10× faster than the calls.
+   */
+  fillUniform(out: Float32Array | Float64Array): typeof out {
+    const st = this.st;
+    let s0 = st[0];
+    let s1 = st[1];
+    let s2 = st[2];
+    let s3 = st[3];
+    for (let i = 0; i < out.length; i++) {
+      const m = Math.imul(s1, 5);
+      const r = Math.imul((m << 7) | (m >>> 25), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      out[i] = ((r >>> 0) + 0.5) * 2.3283064365386963e-10;
+    }
+    st[0] = s0;
+    st[1] = s1;
+    st[2] = s2;
+    st[3] = s3;
+    return out;
+  }
+
+  /**
+   * Fill `out` with `value`·1{u < p} (0 otherwise), the same decisions as `uniform() < p` per element: with
+   * u = (k + ½)·2⁻³² for the 32-bit draw k, u < p ⇔ k < ⌈p·2³² − ½⌉, an integer comparison on the raw bits.
+   */
+  fillBernoulli(out: Float32Array | Float64Array, p: number, value: number): typeof out {
+    const thr = Math.ceil(p * 4294967296 - 0.5);
+    const st = this.st;
+    let s0 = st[0];
+    let s1 = st[1];
+    let s2 = st[2];
+    let s3 = st[3];
+    for (let i = 0; i < out.length; i++) {
+      const m = Math.imul(s1, 5);
+      const r = Math.imul((m << 7) | (m >>> 25), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      out[i] = r >>> 0 < thr ? value : 0;
+    }
+    st[0] = s0;
+    st[1] = s1;
+    st[2] = s2;
+    st[3] = s3;
+    return out;
+  }
+
   /** Next 32 random bits as an unsigned integer. */
   u32(): number {
     return this.int32() >>> 0;

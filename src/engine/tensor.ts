@@ -22,7 +22,8 @@ import type { Activation, TensorOps } from "../theory/activations.js";
 import { InputError } from "../theory/errors.js";
 import type { Noise } from "../theory/noise.js";
 import { cgs2Rows, haarOrthogonal } from "./haar.js";
-import { sampleLayer, sampleLayerNoise, type NetworkKey, type NetworkSpec } from "./network.js";
+import { layerStream, sampleLayer, sampleLayerNoise, type NetworkKey, type NetworkSpec } from "./network.js";
+import { sampleBias } from "./weights.js";
 import { noiseLaw, POISSON1_CDF } from "./noise.js";
 import type { Stream } from "./rng.js";
 
@@ -177,8 +178,55 @@ export class Scratch {
 }
 
 /**
+ * How a layer of Gaussian weights is applied to the batch:
+ * - "explicit": sample W^l (N² normals) and multiply, H = X·W (B·N² multiply-adds);
+ * - "conditional": sample H from its exact law given X without forming W. For W_ij i.i.d. N(0, σ_w²/N) the
+ *   columns j of H = X·W are independent (they use disjoint columns of W) and each is a B-vector
+ *   N(0, K) with K = (σ_w²/N)·X·Xᵀ, since E[H_aj H_bj] = Σ_i X_ai X_bi σ_w²/N. So H = C·Z with C Cᵀ = K
+ *   (Cholesky) and Z a B×N standard normal matrix has exactly the law of X·W, jointly over all B inputs
+ *   (the network is still shared by every input of the batch, and layers stay independent). Cost: B·N
+ *   normals and 2·B²·N multiply-adds instead of N² and B·N²: ≈ N/B times less when B < N. The numbers
+ *   differ from "explicit" (another draw of the same law); orthogonal weights always use "explicit"
+ *   (Haar columns are not independent).
+ * - "auto" (default): "conditional" for Gaussian weights when 2B ≤ N, else "explicit".
+ */
+export type LayerRoute = "explicit" | "conditional" | "auto";
+
+/**
+ * Cholesky factor C (row-major B×B, lower) of the positive semidefinite K = scale·G (G row-major, float32
+ * Gram matrix). A pivot below 1e-6·max diag (K's float32 rounding is ~1e-6 relative) is taken as an exact
+ * 0: that input is a linear combination of the earlier ones (e.g. a pair with c = 1, or all-zero rows of
+ * dead ReLUs), and its column of C is zero, so it gets exactly the combination — not rounding noise
+ * amplified by a tiny pivot. Conditional variances below that level (|c| > 1 − 5e-7 for a pair) are
+ * dropped: an error ≤ 1e-6 of the layer's variance.
+ */
+export function choleskyPsd(g: Float32Array, b: number, scale: number): Float32Array {
+  const l = new Float64Array(b * b);
+  let maxDiag = 0;
+  for (let i = 0; i < b; i++) maxDiag = Math.max(maxDiag, g[i * b + i] * scale);
+  const tol = 1e-6 * maxDiag;
+  for (let j = 0; j < b; j++) {
+    const rj = j * b;
+    let d = g[rj + j] * scale;
+    for (let k = 0; k < j; k++) d -= l[rj + k] * l[rj + k];
+    if (!(d > tol)) continue; // column j stays 0
+    const ljj = Math.sqrt(d);
+    l[rj + j] = ljj;
+    for (let i = j + 1; i < b; i++) {
+      const ri = i * b;
+      let s = 0.5 * (g[ri + j] + g[rj + i]) * scale;
+      for (let k = 0; k < j; k++) s -= l[ri + k] * l[rj + k];
+      l[ri + j] = s / ljj;
+    }
+  }
+  return Float32Array.from(l);
+}
+
+/**
  * Run network `key` of `spec` on the row batch `h0` (B×N float32, row-major) in jax-js float32. After each
  * layer l = 1..L, `onLayer(l, H^l)` receives the pre-activations as a B×N Float32Array (a copy).
+ * `route` chooses how Gaussian layers are applied (see `LayerRoute`; "explicit" reproduces the float64
+ * adapter number for number).
  */
 export async function forwardTensor(
   spec: NetworkSpec,
@@ -186,19 +234,35 @@ export async function forwardTensor(
   h0: Float32Array,
   scratch: Scratch,
   onLayer: (layer: number, h: Float32Array) => void,
+  opts: { route?: LayerRoute } = {},
 ): Promise<void> {
   const n = spec.width;
   const b = h0.length / n;
   const { model } = spec;
+  const route = opts.route ?? "auto";
+  const conditional =
+    spec.weights === "gaussian" && (route === "conditional" || (route === "auto" && 2 * b <= n));
   const phi = tensorActivation(model.activation);
   let h: Array = np.array(h0, { shape: [b, n] });
   try {
     for (let l = 1; l <= spec.depth; l++) {
       const eps = sampleLayerNoise(spec, key, l, new Float32Array(b * n));
       const x = applyNoise(phi(h), model.noise, eps);
-      const layer = sampleLayer(spec, key, l, { w: scratch.w, b: scratch.b, haar: tensorHaar });
-      let next = np.matmul(x, np.array(layer.w, { shape: [n, n] }));
-      if (layer.b) next = np.add(next, np.array(layer.b, { shape: [1, n] }));
+      let next: Array;
+      let bias: Float32Array | null;
+      if (conditional) {
+        const gram = (await np.matmul(x.ref, x.transpose()).data()) as Float32Array;
+        const c = choleskyPsd(gram, b, model.sigmaW2 / n);
+        const zbuf = b * n <= scratch.w.length ? scratch.w.subarray(0, b * n) : new Float32Array(b * n);
+        const z = layerStream(key, l, "weights").fillNormal(zbuf);
+        next = np.matmul(np.array(c, { shape: [b, b] }), np.array(z, { shape: [b, n] }));
+        bias = model.sigmaB2 > 0 ? sampleBias(layerStream(key, l, "bias"), model.sigmaB2, scratch.b) : null;
+      } else {
+        const layer = sampleLayer(spec, key, l, { w: scratch.w, b: scratch.b, haar: tensorHaar });
+        next = np.matmul(x, np.array(layer.w, { shape: [n, n] }));
+        bias = layer.b;
+      }
+      if (bias) next = np.add(next, np.array(bias, { shape: [1, n] }));
       h = next;
       const data = (await h.ref.data()) as Float32Array;
       onLayer(l, data);

@@ -6,7 +6,9 @@
  * input and per pass), reuses each sampled network for all inputs (all inputs in one batch),
  * and reports per-layer statistics as mean and sample standard deviation (n − 1) over networks.
  * Inputs are the rows of one B×N batch (H ← X·W with W the transpose of THEORY's, same law), which is
- * jax-js' fast matmul layout. Cost per network-layer: N² normals + one B×N·N×N matmul; memory O(N² + BN).
+ * jax-js' fast matmul layout. Cost per network-layer: N² normals + one B×N·N×N matmul (explicit route), or
+ * B·N normals + two B×B×N matmuls (conditional route, Gaussian weights, the default when 2B ≤ N);
+ * memory O(N² + BN).
  *
  * Randomness: every (seed, network, layer, purpose) owns a reproducible xoshiro128** stream (src/engine/rng.ts) for
  * weights (ziggurat normals), biases, noise and inputs, so the same seed gives bit-identical results and
@@ -22,6 +24,7 @@
  */
 import type { Model } from "../theory/model.js";
 import type { WeightLaw } from "../theory/spectrum/moments.js";
+import type { LayerRoute } from "../engine/tensor.js";
 
 export interface SimConfig {
   model: Model;
@@ -39,6 +42,12 @@ export interface SimConfig {
    * within each network (default 1); more inputs average out the noise, not the network-to-network spread
    */
   pairs?: number;
+  /**
+   * how Gaussian layers are applied (src/engine/tensor.ts `LayerRoute`): "auto" (default) samples each
+   * layer's outputs from their exact conditional law given its inputs when 2B ≤ N (B·N normals instead
+   * of N²), "explicit" samples W^l; both are the same law, not the same numbers
+   */
+  route?: LayerRoute;
 }
 
 /** Per-layer (or per-input) statistic over networks; for dynamics index l = 0..depth (0 = input layer). */

@@ -30,6 +30,9 @@ function check(cfg: BaseConfig, depth: number): void {
   if (cfg.weights !== "gaussian" && cfg.weights !== "orthogonal") {
     throw new InputError("--weights", String(cfg.weights), "gaussian | orthogonal");
   }
+  if (cfg.route !== undefined && !["auto", "explicit", "conditional"].includes(cfg.route)) {
+    throw new InputError("route", String(cfg.route), "auto | explicit | conditional");
+  }
 }
 
 function checkQ(q: number): void {
@@ -67,6 +70,7 @@ async function runNetworks(
         perLayer.push(reduce(h));
         onProgress?.(net * depth + l, total);
       },
+      { route: cfg.route },
     );
     out.push(perLayer);
   }

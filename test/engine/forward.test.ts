@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { forward64 } from "../../src/engine/forward64.js";
 import type { NetworkSpec } from "../../src/engine/network.js";
 import { layerStream } from "../../src/engine/network.js";
-import { forwardTensor, Scratch } from "../../src/engine/tensor.js";
+import { choleskyPsd, forwardTensor, Scratch } from "../../src/engine/tensor.js";
 import { initJax } from "../../src/sim/index.js";
 import { customActivation, parseActivation } from "../../src/theory/activations.js";
 import { parseNoise } from "../../src/theory/noise.js";
@@ -43,7 +43,9 @@ async function tensorLayers(
   h0: Float64Array,
 ): Promise<Float32Array[]> {
   const out: Float32Array[] = [];
-  await forwardTensor(s, key, Float32Array.from(h0), new Scratch(s.width), (_l, h) => out.push(h));
+  await forwardTensor(s, key, Float32Array.from(h0), new Scratch(s.width), (_l, h) => out.push(h), {
+    route: "explicit",
+  });
   return out;
 }
 
@@ -114,5 +116,33 @@ describe("engine: same key → same numbers", () => {
     const t1 = await tensorLayers(s, { seed: 5, net: 1 }, h0);
     const t2 = await tensorLayers(s, { seed: 5, net: 1 }, h0);
     expect(Array.from(t2[2])).toEqual(Array.from(t1[2]));
+  });
+});
+
+describe("engine: the conditional route's factor", () => {
+  it("choleskyPsd gives C Cᵀ = K, also for a singular K (a repeated input and a zero input)", () => {
+    // K = (1/3)·X Xᵀ for 4 inputs of dimension 3, rows 0 and 2 equal and row 3 zero: rank 2
+    const X = [
+      [1, 2, 0.5],
+      [-1, 0.3, 2],
+      [1, 2, 0.5],
+      [0, 0, 0],
+    ];
+    const b = 4;
+    const g = new Float32Array(b * b);
+    for (let i = 0; i < b; i++)
+      for (let j = 0; j < b; j++) g[i * b + j] = X[i].reduce((s, v, k) => s + v * X[j][k], 0);
+    const c = choleskyPsd(g, b, 1 / 3);
+    for (let i = 0; i < b; i++) {
+      for (let j = 0; j < b; j++) {
+        let s = 0;
+        for (let k = 0; k < b; k++) s += c[i * b + k] * c[j * b + k];
+        // float32 factor of O(1) entries: 1e-6 absolute
+        expect(Math.abs(s - g[i * b + j] / 3)).toBeLessThan(1e-6);
+      }
+    }
+    // the repeated input gets the same row, the zero input a zero row (no amplified rounding)
+    for (let k = 0; k < b; k++) expect(c[2 * b + k]).toBeCloseTo(c[k], 6);
+    for (let k = 0; k < b; k++) expect(c[3 * b + k]).toBe(0);
   });
 });
