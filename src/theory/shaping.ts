@@ -37,15 +37,15 @@
  * - TAT, leaky ReLU: φ̂ = √(2/(1+a²)) LReLU_a (Q(1) = 1 exactly, TAT §4.3), the negative slope a such that
  *   the network's C(0) = C_a^{∘L}(0) = η (Brent on a ∈ [0, 1]: C^{∘L}(0) falls from the ReLU chain's value at
  *   a = 0 to 0 at a = 1, where φ is linear).
- * Newton starts from deepmind/dks's points (α ∈ {1, 0.1} × β ∈ {0, 1, −1} [× δ ∈ {0, 1, −1}], then seeded
- * random ones) with a finite-difference Jacobian and backtracking; a solution must meet every condition to
+ * Newton starts from deepmind/dks's points (α ∈ {1, 0.1} × β ∈ {0, 1, −1} [× δ ∈ {0, 1, −1}], then
+ * low-discrepancy ones over α ∈ [0.02, 2], β, δ ∈ [−3, 3]) with a finite-difference Jacobian and backtracking; a solution must meet every condition to
  * 1e-12, else the solve fails with an error naming the parameter. For odd φ the solution (α, −β, γ, −δ)
  * has the same kernels; the one with β ≥ 0 is returned.
  */
 import { brent } from "../numerics/roots.js";
-import { Rng } from "../numerics/random.js";
 import type { Activation, ClosedForms } from "./activations.js";
 import { InputError } from "./errors.js";
+import type { TensorOps } from "./tensorView.js";
 import { dPhi2dq, eD2phi2, eDphi2, ePhi, ePhi2, kernel } from "./expectations.js";
 import { checkKeys, formatSpec, parseSpec, type ParsedSpec } from "./spec.js";
 
@@ -128,6 +128,12 @@ export function shapeActivation(base: Activation, t: ShapeTransform, spec?: stri
     closed,
     derivatives: base.derivatives,
     shaped: { base, ...t },
+    // the base's tensor view composed with the affine maps (simulation and training)
+    ...(base.tensor
+      ? {
+          tensor: <T>(o: TensorOps<T>, x: T): T => o.mul(o.add(base.tensor!(o, o.add(o.mul(x, a), b)), d), g),
+        }
+      : {}),
   };
 }
 
@@ -513,8 +519,8 @@ function finish(
 }
 
 /**
- * Newton's method on F(x) = 0 from a list of starts (the product of `grid`, then seeded uniform draws in
- * `ranges`, 50 starts in all, as deepmind/dks), central-difference Jacobian, backtracking on ‖F‖₂. The
+ * Newton's method on F(x) = 0 from a list of starts (the product of `grid`, then low-discrepancy points in
+ * `ranges` (log α for the first), 50 starts in all, as deepmind/dks), central-difference Jacobian, backtracking on ‖F‖₂. The
  * first start that converges to ‖F‖∞ ≤ 1e-12 and is not rejected wins; null when none does.
  */
 function multiStartNewton(
@@ -530,8 +536,13 @@ function multiStartNewton(
     for (const s of starts) for (const v of values) next.push([...s, v]);
     starts.splice(0, starts.length, ...next);
   }
-  const rng = new Rng(123);
-  while (starts.length < tries) starts.push(ranges.map(([lo, hi]) => lo + (hi - lo) * rng.uniform()));
+  // further starts: the R_d low-discrepancy sequence (Roberts 2018), u_n = frac(½ + n·(1/g, 1/g², …)) with
+  // g the root of g^{d+1} = g + 1: deterministic and evenly spread without a random generator
+  const dim = ranges.length;
+  let g = 2;
+  for (let k = 0; k < 60; k++) g = Math.pow(1 + g, 1 / (dim + 1));
+  for (let n = 1; starts.length < tries; n++)
+    starts.push(ranges.map(([lo, hi], i) => lo + (hi - lo) * ((0.5 + n / Math.pow(g, i + 1)) % 1)));
   for (let i = 0; i < starts.length; i++) {
     const r = newton(F, starts[i]);
     if (r && !(reject && reject(r.x))) return { ...r, start: i };
