@@ -58,7 +58,7 @@ describe("reproduce shaping", () => {
     expect(m[names[4]].theory_cL_from_0).toBeCloseTo(c, 10);
     expect(out.caption).toContain("every shaped network ended below both baselines");
     for (const a of out.agreement) expect(a.maxAbsZ).toBeLessThan(1);
-    expect(out.tables.map((t) => t.name)).toContain("c_dks_tanh_1.5_training");
+    expect(out.tables.map((t) => t.name)).toContain("c_dks_tanh_training");
   });
 
   it("says so when the prediction does not hold", async () => {
