@@ -32,6 +32,8 @@
  *   ReLU has one degree of freedom fewer (relu(αx+β) = α relu(x + β/α)): β = ±1 is fixed and Q′(1) = 1 is
  *   dropped, as in deepmind/dks; C′(1) = Φ(t)/Var(relu(z+t)) with t = β/α decreases from π/(π−1) at t = 0⁺
  *   to 1 as t → ∞ (so β = +1 below π/(π−1), β = −1 above), solved by Brent in log α.
+ * - DKS, leaky ReLU: the negative slope a is solved with β = 0, where Q′(1) = 1 holds identically
+ *   (`solveDksLeaky`), as deepmind/dks's solution has it.
  * - TAT, smooth φ: Q(1) = 1 (γ), Q′(1) = 1, C′(1) = 1, C″(1) = τ/L (α, β, δ by Newton); solutions with
  *   αγ ≥ 2 are rejected as deepmind/dks does (they have unstable Q maps).
  * - TAT, leaky ReLU: φ̂ = √(2/(1+a²)) LReLU_a (Q(1) = 1 exactly, TAT §4.3), the negative slope a such that
@@ -231,6 +233,8 @@ export interface DksOptions {
   zeta?: number;
   /** per-layer Q′(1) target (default 1, as the paper) */
   qSlope?: number;
+  /** builds leaky_relu with a given slope (DKS with leaky ReLU only) */
+  make?: ActivationFactory;
 }
 
 export interface TatOptions {
@@ -265,6 +269,7 @@ export function solveDks(opts: DksOptions): ShapeResult {
     throw new InputError("--q-slope", String(qSlope), "a number > 0");
   const cTarget = Math.pow(zeta, 1 / depth);
   if (base.name === "relu") return solveDksRelu(base, depth, zeta, cTarget);
+  if (base.name === "leaky_relu") return solveDksLeaky(opts.make, depth, zeta, cTarget);
   if (base.homogeneous)
     throw new InputError(
       "--activation",
@@ -321,6 +326,46 @@ function centredShape(base: Activation, inScale: number, inShift: number): Activ
 function scaledShape(base: Activation, inScale: number, inShift: number, outShift: number): Activation {
   const raw = shapeActivation(base, { inScale, inShift, outScale: 1, outShift });
   return shapeActivation(base, { inScale, inShift, outScale: 1 / Math.sqrt(ePhi2(raw, 1)), outShift });
+}
+
+/**
+ * DKS for leaky ReLU (deepmind/dks solves its negative slope a with the input shift): with β = 0 the
+ * centred φ̂ = γ(LReLU_a(x) − μ) has Q(q) = γ²(q s₂ − 2μ²√q + μ²), so Q′(1) = γ²(s₂ − μ²) = Q(1) = 1 holds for
+ * every a, and C′(1) = ((1+a²)/2)/((1+a²)/2 − (1−a)²/(2π)) falls from π/(π−1) at a = 0 to 1 at a = 1: one
+ * equation in a, solved by Brent (deepmind/dks's 2-D solve lands on β = 0 too).
+ */
+function solveDksLeaky(
+  make: ActivationFactory | undefined,
+  depth: number,
+  zeta: number,
+  cTarget: number,
+): ShapeResult {
+  if (!make)
+    throw new Error("solveDks: leaky_relu needs `make` (e.g. makeActivation) to vary the negative slope");
+  if (!(cTarget < RELU_MAX_SLOPE_POSITIVE_SHIFT))
+    throw new InputError(
+      "--zeta",
+      String(zeta),
+      `a number < (π/(π−1))^L = ${Math.pow(RELU_MAX_SLOPE_POSITIVE_SHIFT, depth)} at depth ${depth}`,
+      "leaky ReLU reaches a per-layer C′(1) below π/(π−1) only (use relu for more)",
+    );
+  const shaped = (a: number) => centredShape(make("leaky_relu", { alpha: a }), 1, 0);
+  let evals = 0;
+  const a = brent(
+    (x) => {
+      evals++;
+      return localMaps(shaped(x)).cSlope1 - cTarget;
+    },
+    0,
+    1,
+    { xtol: BRENT_XTOL },
+  );
+  const act = shaped(a);
+  const base = act.shaped!.base;
+  return finish("dks", base, depth, { zeta }, { qSlope1: 1, cSlope1: cTarget, cCurv1: null, c0: 0 }, act, {
+    iterations: evals,
+    start: 0,
+  });
 }
 
 /** The largest local C′(1) of shaped ReLU with a positive input shift: π/(π−1) (t = β/α → 0⁺). */
@@ -736,7 +781,9 @@ function solveSpec(
 ): ShapeResult {
   let r: ShapeResult;
   if (kind === "dks") {
-    r = solveDks({ base, depth, zeta: shapeParams.zeta });
+    if (name === "leaky_relu" && "alpha" in baseParams)
+      throw new InputError("--activation", text, SHAPED_SPECS, "DKS solves the leaky ReLU slope: drop alpha");
+    r = solveDks({ base, depth, zeta: shapeParams.zeta, make });
   } else {
     if (name === "leaky_relu" && "alpha" in baseParams)
       throw new InputError(

@@ -158,6 +158,44 @@ describe("against deepmind/dks", () => {
   }
 });
 
+describe("DKS with leaky ReLU (slope solved, β = 0)", () => {
+  /** closed form: C′(1) = ((1+a²)/2)/((1+a²)/2 − (1−a)²/(2π)); bisection for the slope. */
+  const slope = (a: number) => (1 + a * a) / 2 / ((1 + a * a) / 2 - (1 - a) ** 2 / (2 * Math.PI));
+  const solveClosed = (target: number) => {
+    let lo = 0;
+    let hi = 1;
+    for (let i = 0; i < 200; i++) {
+      const mid = (lo + hi) / 2;
+      if (slope(mid) > target) lo = mid;
+      else hi = mid;
+    }
+    return (lo + hi) / 2;
+  };
+  // deepmind/dks 021816e, method "DKS" with leaky_relu on a chain (run here, 20000-node rule; its
+  // hybr solve stops at ~1e-8; its input_shift came out at ~1e-12, i.e. 0)
+  const cases: [number, number, number, number, number][] = [
+    [10, 1.5, 0.5898067145542476, -0.16364346152257928, 1.2430690150973724],
+    [5, 3.0, 0.1975693759430931, -0.3201235359349562, 1.5485039414729118],
+  ];
+  for (const [L, zeta, a, delta, gamma] of cases) {
+    it(`L=${L}, ζ=${zeta}: closed form to 1e-10, deepmind/dks to 1e-7, Q′(1) = 1 without imposing it`, () => {
+      const r = solveDks({ base: makeActivation("leaky_relu"), depth: L, zeta, make: makeActivation });
+      expect(Math.abs(r.base.params.alpha - solveClosed(Math.pow(zeta, 1 / L)))).toBeLessThan(1e-10);
+      expect(rel(r.base.params.alpha, a)).toBeLessThan(1e-7);
+      expect(rel(r.transform.outShift, delta)).toBeLessThan(1e-7);
+      expect(rel(r.transform.outScale, gamma)).toBeLessThan(1e-7);
+      expect(r.transform.inShift).toBe(0);
+      expect(Math.abs(r.local.qSlope1 - 1)).toBeLessThan(1e-12);
+      expect(Math.abs(r.network.cSlope1 - zeta)).toBeLessThan(1e-10 * zeta);
+    });
+  }
+  it("refuses targets above (π/(π−1))^L", () => {
+    expect(() =>
+      solveDks({ base: makeActivation("leaky_relu"), depth: 1, zeta: 1.5, make: makeActivation }),
+    ).toThrow(InputError);
+  });
+});
+
 describe("closed forms", () => {
   const relu = makeActivation("relu");
   /** C′(1) of centred, normalised relu(x + t): Φ(t)/Var(relu(z+t)) with truncated-normal moments. */

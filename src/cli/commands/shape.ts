@@ -84,7 +84,14 @@ export function register(program: Command) {
         const depth = int("--depth", opts.depth, 1, 1000000);
         let r: ShapeResult;
         if (method === "dks") {
-          r = solveDks({ base, depth, zeta: num("--zeta", opts.zeta, "a number > 1") });
+          if (base.name === "leaky_relu" && String(opts.activation).includes("alpha"))
+            throw new InputError(
+              "--activation",
+              String(opts.activation),
+              "leaky_relu",
+              "DKS solves the negative slope; drop alpha",
+            );
+          r = solveDks({ base, depth, zeta: num("--zeta", opts.zeta, "a number > 1"), make: makeActivation });
         } else if (base.name === "leaky_relu") {
           if (String(opts.activation).includes("alpha"))
             throw new InputError(
