@@ -19,7 +19,7 @@ export function addModelOptions(
   return cmd
     .option(
       "--activation <spec>",
-      "activation, e.g. relu, tanh, leaky_relu:alpha=0.2",
+      "activation, e.g. relu, tanh, leaky_relu:alpha=0.2; shaped (DKS/TAT): dks:tanh:depth=50,zeta=1.5, tat:leaky_relu:depth=50,eta=0.9, shaped:tanh:in_scale=…,in_shift=…,out_scale=…,out_shift=… (see `sigprop shape --help`)",
       defaults.activation ?? "relu",
     )
     .option(

@@ -17,6 +17,7 @@
 import { erf, erfc, erfcx, normPdf, sigmoid, softplus, SQRT_2, SQRT_2PI } from "../numerics/special.js";
 import { InputError } from "./errors.js";
 import { eluDkernel, eluKernel } from "./eluKernel.js";
+import { isShapedSpec, parseShapedSpec } from "./shaping.js";
 import { checkKeys, formatSpec, parseSpec } from "./spec.js";
 import type { TensorView } from "./tensorView.js";
 
@@ -58,6 +59,8 @@ export interface Activation {
   piecewiseLinear01: boolean;
   closed: ClosedForms;
   derivatives: "analytic" | "finite-difference";
+  /** set for a shaped activation φ̂(x) = outScale·(φ(inScale·x + inShift) + outShift) (`shaping.ts`) */
+  shaped?: { base: Activation; inScale: number; inShift: number; outScale: number; outShift: number };
   /**
    * φ over tensors (tensorView.ts), used by the simulation and training; every catalogue entry has one.
    * Absent for a custom φ given without one: the engine then applies `phi` on the host (exact to float32
@@ -67,7 +70,7 @@ export interface Activation {
 }
 
 export const ACTIVATION_SPECS =
-  "relu | leaky_relu:alpha=A | shifted_relu:alpha=A | elu:alpha=A | selu | gelu | swish (silu) | softplus | sigmoid | tanh | hard_tanh | erf | linear";
+  "relu | leaky_relu:alpha=A | shifted_relu:alpha=A | elu:alpha=A | selu | gelu | swish (silu) | softplus | sigmoid | tanh | hard_tanh | erf | linear | shaped:BASE:in_scale=A,in_shift=B,out_scale=G,out_shift=D | dks:BASE:depth=L,zeta=Z | tat:BASE:depth=L,tau=T | tat:leaky_relu:depth=L,eta=E";
 
 /** g(c) = [c·asin c + √(1−c²)]/π + c/2, the normalised arc-cosine kernel of degree 1. */
 export function arccosKernel(c: number): number {
@@ -473,8 +476,19 @@ export function makeActivation(name: string, params: Record<string, number> = {}
   return f.build(p);
 }
 
-/** Parse `--activation` text such as `tanh` or `leaky_relu:alpha=0.2`. */
+/**
+ * Parse `--activation` text such as `tanh` or `leaky_relu:alpha=0.2`, or a shaped activation
+ * (`shaped:…`, `dks:…`, `tat:…`; DKS/TAT, see `shaping.ts`, solved here for the given depth).
+ */
 export function parseActivation(text: string): Activation {
+  if (isShapedSpec(text)) {
+    return parseShapedSpec(text, makeActivation, (spec) => {
+      const f = factoryOf(spec.name);
+      if (!f)
+        throw new InputError("--activation", text, ACTIVATION_SPECS, `unknown activation '${spec.name}'`);
+      checkKeys("--activation", text, spec, f.keys, ACTIVATION_SPECS);
+    });
+  }
   const spec = parseSpec("--activation", text, ACTIVATION_SPECS);
   const f = factoryOf(spec.name);
   if (!f) throw new InputError("--activation", text, ACTIVATION_SPECS, `unknown activation '${spec.name}'`);

@@ -14,3 +14,4 @@ export * from "./dynamics.js";
 export * from "./phase.js";
 export * from "./rates.js";
 export * from "./snippets.js";
+export * from "./shaping.js";

@@ -11,6 +11,7 @@ import { register as explore } from "./explore.js";
 import { register as finiteWidth } from "./finiteWidth.js";
 import { register as phase } from "./phase.js";
 import { register as reproduce } from "./reproduce.js";
+import { register as shape } from "./shape.js";
 import { register as simulate } from "./simulate.js";
 import { register as spectrum } from "./spectrum.js";
 import { register as svcca } from "./svcca.js";
@@ -25,6 +26,7 @@ export const COMMANDS: Registrar[] = [
   eoc,
   dynamics,
   phase,
+  shape,
   simulate,
   reproduce,
   train,
