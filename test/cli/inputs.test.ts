@@ -16,7 +16,7 @@ import { InputError } from "../../src/theory/errors.js";
 import { parseNoise } from "../../src/theory/noise.js";
 import { parseActivation } from "../../src/theory/activations.js";
 import { parseDecimal } from "../../src/theory/spec.js";
-import { Rng } from "../../src/numerics/random.js";
+import { Stream } from "../../src/engine/rng.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sigprop-inputs-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -184,7 +184,7 @@ describe("svcca CSV", () => {
   });
   it("the chance level sqrt(max(kx,ky)/(n−1)) bounds the similarity of independent data (Monte Carlo)", () => {
     // mean over 10 draws of independent Gaussian 200×20 pairs; numpy gave 0.83–0.87 of the bound
-    const rng = new Rng(7);
+    const rng = new Stream(7);
     const gauss = (n: number, m: number) => Array.from({ length: n }, () => Array.from(rng.normals(m)));
     let s = 0;
     let bound = 0;
