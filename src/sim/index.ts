@@ -36,6 +36,11 @@ export interface SimConfig {
    * within each network (default 1); more inputs average out the noise, not the network-to-network spread
    */
   pairs?: number;
+  /**
+   * worker threads for the independent networks (default 1: this thread). Node only; the numbers are
+   * identical for any value (network k depends only on seed and k; src/engine/parallel.ts)
+   */
+  threads?: number;
 }
 
 /** Per-layer (or per-input) statistic over networks; for dynamics index l = 0..depth (0 = input layer). */

@@ -29,7 +29,19 @@ import {
   type Progress,
   type SimConfig,
 } from "../../sim/index.js";
-import { action, addModelOptions, emit, fmt, int, modelFrom, num, range, type ModelOpts } from "../common.js";
+import {
+  action,
+  addDeviceOption,
+  addModelOptions,
+  deviceFrom,
+  emit,
+  fmt,
+  int,
+  modelFrom,
+  num,
+  range,
+  type ModelOpts,
+} from "../common.js";
 
 type Experiment = "dynamics" | "variance_map" | "correlation_map";
 const EXPERIMENTS: Experiment[] = ["dynamics", "variance_map", "correlation_map"];
@@ -46,6 +58,8 @@ interface SimulateOpts extends ModelOpts {
   pairs: string;
   json?: boolean;
   progress?: boolean;
+  device?: string;
+  threads?: string;
 }
 
 /** A list of numbers: `a,b,c` or a range `a:b:n`. */
@@ -120,6 +134,7 @@ export function register(program: Command): void {
     .option("--json", "print one JSON object")
     .option("--no-progress", "no progress line on stderr");
   addModelOptions(cmd);
+  addDeviceOption(cmd, { threads: true });
   cmd.action(
     action(async (opts: SimulateOpts) => {
       const experiment = opts.experiment as Experiment;
@@ -147,6 +162,8 @@ export function register(program: Command): void {
           "a single number ≥ 0 (lists are for --experiment variance_map)",
         );
       }
+      const device = await deviceFrom(opts, { work: cfg.networks * cfg.depth * cfg.width ** 2 });
+      cfg.threads = device.threads;
       const onProgress = progressBar(opts.progress !== false);
       const t0 = performance.now();
       const base = {
@@ -166,6 +183,8 @@ export function register(program: Command): void {
           statistic: "mean ± sample std (n−1) over networks; z = (mean − theory)/(std/√networks)",
         },
         versions: { sigprop: sigpropVersion(), jax_js: await jaxVersion(), node: process.versions.node },
+        device: device.record,
+        threads: cfg.threads,
       };
 
       if (experiment === "dynamics") {
