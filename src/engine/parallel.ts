@@ -50,9 +50,8 @@ export function defaultThreads(): number {
 }
 
 /** Messages between the pool and a worker. */
-export type ToWorker = { type: "item"; index: number } | { type: "stop" };
+export type ToWorker = { type: "item"; index: number; module: string; exportName: string; payload: unknown };
 export type FromWorker =
-  | { type: "ready" }
   | { type: "progress"; units: number }
   | { type: "done"; index: number; result: unknown }
   | { type: "error"; index: number; message: string; stack?: string; name?: string };
@@ -75,9 +74,21 @@ export class WorkerItemError extends Error {
  * (tsx), a small bootstrap that loads parallelWorker.ts through tsx's `tsImport` (Node 20 workers do not
  * inherit the `--import tsx` hooks of the parent).
  */
-function workerEntry(): { entry: URL | string; eval: boolean } {
+function startWorker(): Worker {
+  const w = spawnWorker();
+  // an idle worker that fails or exits leaves the pool (a running one is handled by its run)
+  const drop = () => {
+    const i = idle.indexOf(w);
+    if (i >= 0) idle.splice(i, 1);
+  };
+  w.on("error", drop);
+  w.on("exit", drop);
+  return w;
+}
+
+function spawnWorker(): Worker {
   const here = import.meta.url;
-  if (!here.endsWith(".ts")) return { entry: new URL("./parallelWorker.js", here), eval: false };
+  if (!here.endsWith(".ts")) return new Worker(new URL("./parallelWorker.js", here));
   // the ESM build of tsx's API (require.resolve finds its CommonJS twin beside it)
   const api = pathToFileURL(
     createRequire(here)
@@ -86,65 +97,108 @@ function workerEntry(): { entry: URL | string; eval: boolean } {
   ).href;
   const entry = new URL("./parallelWorker.ts", here).href;
   const boot = `import(${JSON.stringify(api)}).then((api) => api.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}));`;
-  return { entry: boot, eval: true };
+  return new Worker(boot, { eval: true });
+}
+
+/**
+ * Workers are kept between runs (starting one, and jax-js in it, costs ~0.5–1 s, several seconds from
+ * TypeScript source under load) and unref'd while idle, so that they never keep the process alive.
+ * Runs are serialised: one run uses the pool at a time.
+ */
+const idle: Worker[] = [];
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Terminate the idle workers (the next run starts fresh ones). */
+export async function closePool(): Promise<void> {
+  await queue.catch(() => {});
+  await Promise.all(idle.splice(0).map((w) => w.terminate()));
 }
 
 /**
  * Run `fn(payload, i)` for i = 0..count−1 on worker threads; resolves to the results in index order.
- * The first failing item rejects the whole run (its error message and stack are kept) and stops the pool.
+ * The first failing item rejects the whole run (its error message and stack are kept).
  */
-export async function runPerIndex<P, R>(opts: ParallelOptions<P>): Promise<R[]> {
+export function runPerIndex<P, R>(opts: ParallelOptions<P>): Promise<R[]> {
+  const run = queue.then(() => runNow<P, R>(opts));
+  queue = run.catch(() => {});
+  return run;
+}
+
+async function runNow<P, R>(opts: ParallelOptions<P>): Promise<R[]> {
   const count = opts.count;
-  const threads = Math.max(1, Math.min(opts.threads ?? defaultThreads(), count));
   if (!Number.isInteger(count) || count < 0)
     throw new RangeError(`count must be a whole number ≥ 0, got ${count}`);
+  const threads = Math.max(1, Math.min(opts.threads ?? defaultThreads(), count));
   const results = new Array<R>(count);
   if (count === 0) return results;
-  const { entry, eval: isEval } = workerEntry();
+  const workers: Worker[] = [];
+  while (workers.length < threads) workers.push(idle.pop() ?? startWorker());
+  const broken = new Set<Worker>();
+  const detach: (() => void)[] = [];
   let next = 0;
   let finished = 0;
   let units = 0;
-  const workers: Worker[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
       let failed = false;
       const fail = (e: Error) => {
-        if (failed) return;
+        if (!failed) reject(e);
         failed = true;
-        reject(e);
       };
       const feed = (w: Worker) => {
-        if (failed) return;
-        if (next < count) w.postMessage({ type: "item", index: next++ } satisfies ToWorker);
+        if (failed || next >= count) return;
+        const msg: ToWorker = {
+          type: "item",
+          index: next++,
+          module: opts.module,
+          exportName: opts.exportName,
+          payload: opts.payload,
+        };
+        w.postMessage(msg);
       };
-      for (let t = 0; t < threads; t++) {
-        const w = new Worker(entry, {
-          eval: isEval,
-          workerData: { module: opts.module, exportName: opts.exportName, payload: opts.payload },
-        });
-        workers.push(w);
-        w.on("message", (m: FromWorker) => {
-          if (m.type === "ready") feed(w);
-          else if (m.type === "progress") {
+      for (const w of workers) {
+        const onMessage = (m: FromWorker) => {
+          if (m.type === "progress") {
             units += m.units;
             opts.onProgress?.(units);
           } else if (m.type === "done") {
             results[m.index] = m.result as R;
-            finished++;
-            if (finished === count) resolve();
+            if (++finished === count) resolve();
             else feed(w);
           } else if (m.type === "error") {
             fail(new WorkerItemError(m.index, m.message, m.stack, m.name));
           }
+        };
+        const onError = (e: unknown) => {
+          broken.add(w);
+          fail(e instanceof Error ? e : new Error(String(e)));
+        };
+        const onExit = (code: number) => {
+          broken.add(w);
+          fail(new Error(`worker thread exited with code ${code}`));
+        };
+        w.on("message", onMessage);
+        w.on("error", onError);
+        w.on("exit", onExit);
+        detach.push(() => {
+          w.off("message", onMessage);
+          w.off("error", onError);
+          w.off("exit", onExit);
         });
-        w.on("error", (e) => fail(e instanceof Error ? e : new Error(String(e))));
-        w.on("exit", (code) => {
-          if (finished < count && code !== 0) fail(new Error(`worker thread exited with code ${code}`));
-        });
+        w.ref();
+        feed(w);
       }
     });
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    for (const d of detach) d();
+    for (const w of workers) {
+      if (broken.has(w)) {
+        void w.terminate();
+      } else {
+        w.unref();
+        idle.push(w);
+      }
+    }
   }
   return results;
 }
