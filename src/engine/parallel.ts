@@ -2,19 +2,25 @@
  * Independent work items (one per network) on N worker threads (Node `worker_threads`), results in index
  * order, so that the combined numbers do not depend on the thread count.
  *
- * Why threads of whole networks, not jax-js' own wasm worker pool: jax-js splits each wasm kernel over
- * Web Workers sharing one `WebAssembly.Memory` (a SharedArrayBuffer), and Node has no global `Worker`.
- * An adapter over `worker_threads` (bench/threads.ts) makes the pool start and a 1024² float32 matmul
- * faster with 2 workers, but (measured on 2 shared cores, under load, see bench/threads.ts and the
- * issue-10 report): (1) the pool is created when `@jax-js/jax` is *imported*
- * (`new WasmBackend()` at module load checks `typeof Worker`), so the adapter must be installed before any
- * import of jax-js; installing it later makes kernels import a shared memory the backend did not create
- * (LinkError); (2) every kernel is a postMessage round trip, so the many small kernels of a training step
- * or of a simulation layer (B×N·N×N with B = 2–20 rows) gain nothing or lose, and 1 worker is slower than
- * none; (3) `dataSync()` on an array whose inputs are pending in the pool throws ("cannot read
- * synchronously from a slot with async work"), and the simulation's host activation fallback and Haar
- * sampler use `dataSync()`. A simulation's cost is mostly JavaScript (weight sampling: N² normals per
- * layer) that jax-js' pool cannot split anyway. Whole networks in separate threads parallelise all of it.
+ * Why threads of whole networks rather than jax-js' own wasm worker pool (issue 10; bench/wasmPool.ts):
+ * jax-js 0.1.25 does split each wasm kernel (a matmul by tile-aligned ranges of output rows, ≥ 512 output
+ * elements per worker) over Web Workers that share one `WebAssembly.Memory` backed by a SharedArrayBuffer;
+ * Node lacks only the global `Worker`, and an adapter over `worker_threads` makes the pool work. Measured
+ * on this 2-vCPU host, shared with other jobs: a 1024² float32 matmul took 97–103 ms without the pool,
+ * 115–118 ms with 1 worker (0.84×) and 70–71 ms with 2 (1.38×), same numbers (load average ≈ 1.5); the
+ * depth-20 width-512 batch-128 training step showed no gain (325/130 samples/s without, 175/135 with 2
+ * workers, load 8–11). Why the gain is small or absent: (1) every kernel is dispatched through one serial
+ * queue as a postMessage round trip to each worker while the main thread waits, so the many small kernels
+ * of a training step or of a simulation layer (B×N·N×N with B = 2–102 rows) pay more in messages than they
+ * save, and 1 worker is always slower than none; (2) the pool is created when `@jax-js/jax` is imported
+ * (`new WasmBackend()` at module load checks `typeof Worker`, and sizes the pool from
+ * `navigator.hardwareConcurrency`, 4 if navigator is not yet defined): an adapter installed after the
+ * import gives no pool, and kernels compiled afterwards then import a shared memory the backend did not
+ * create (LinkError, observed); (3) a worker_threads worker that is unref'd lets Node exit mid-run,
+ * one that is not keeps the CLI from exiting: the adapter must ref only while a message is in flight;
+ * (4) two cores that other processes already use have nothing to give. A simulation's cost is mostly
+ * JavaScript (N² normals per layer for the weights), which jax-js' pool cannot split anyway; whole
+ * networks on separate threads parallelise all of it, at the price of starting jax-js in every worker.
  *
  * The interface is deliberately narrow: a module URL and the name of its exported function
  * `fn(payload, index, progress)`, called once per index 0..count−1 in some worker. Each worker imports the

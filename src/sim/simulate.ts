@@ -17,6 +17,9 @@ import { forwardNetwork, Scratch } from "./network.js";
 import { Stream } from "./rng.js";
 import { meanStd, rowCorrelation, rowVariance } from "./stats.js";
 
+/** The worker-thread pool module (src/engine/parallel.ts), loaded only when threads > 1. */
+const PARALLEL = "../engine/parallel.js";
+
 /** Stream purpose of the input vectors (layer id 0). */
 const INPUTS = 4;
 
@@ -187,7 +190,10 @@ async function runNetworks(
   const total = cfg.networks * depth;
   const threads = Math.min(cfg.threads ?? 1, cfg.networks);
   if (threads > 1 && specsRoundTrip(cfg.model)) {
-    const { runPerIndex } = await import("../engine/parallel.js");
+    // Node only: a non-literal specifier keeps the browser bundle from pulling in node:worker_threads
+    const { runPerIndex } = (await import(
+      /* @vite-ignore */ PARALLEL
+    )) as typeof import("../engine/parallel.js");
     return runPerIndex<NetworkJob, number[][]>({
       module: import.meta.url,
       exportName: "networkSamples",
