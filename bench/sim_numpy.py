@@ -15,6 +15,7 @@ Usage: sim_numpy.py '{"width":…, "depth":…, "networks":…, "pairs":…, "c0
 Prints one JSON object with median wall times and CPU times (process_time: all threads of this process).
 """
 import json
+import resource
 import sys
 import time
 
@@ -96,6 +97,7 @@ def main():
             "variance_mean_last": float(var[:, -1].mean()),
             "correlation_mean_last": [float(v) for v in corr[:, -1].mean(axis=0)],
         }
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(out))
 
 

@@ -18,9 +18,10 @@
  * import gives no pool, and kernels compiled afterwards then import a shared memory the backend did not
  * create (LinkError, observed); (3) a worker_threads worker that is unref'd lets Node exit mid-run,
  * one that is not keeps the CLI from exiting: the adapter must ref only while a message is in flight;
- * (4) two cores that other processes already use have nothing to give. A simulation's cost is mostly
- * JavaScript (N² normals per layer for the weights), which jax-js' pool cannot split anyway; whole
- * networks on separate threads parallelise all of it, at the price of starting jax-js in every worker.
+ * (4) two cores that other processes already use have nothing to give. Much of a simulation's cost is
+ * JavaScript (the normals: N² per layer on the explicit route, B·N on the conditional one; input rows;
+ * per-layer statistics), which jax-js' pool cannot split anyway; whole networks on separate threads
+ * parallelise all of it, at the price of starting jax-js in every worker.
  *
  * The interface is deliberately narrow: a module URL and the name of its exported function
  * `fn(payload, index, progress)`, called once per index 0..count−1 in some worker. Each worker imports the

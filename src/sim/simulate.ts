@@ -13,15 +13,13 @@ import { parseNoise } from "../theory/noise.js";
 import type { DynamicsResult, LayerStats, Progress, SimConfig } from "./index.js";
 import { inputOfVariance, inputPair, stackRows } from "./inputs.js";
 import { initJax } from "./jax.js";
-import { forwardNetwork, Scratch } from "./network.js";
-import { Stream } from "./rng.js";
+import { forwardTensor, Scratch } from "../engine/tensor.js";
+import { layerStream, type NetworkKey } from "../engine/network.js";
+import type { Stream } from "../engine/rng.js";
 import { meanStd, rowCorrelation, rowVariance } from "./stats.js";
 
 /** The worker-thread pool module (src/engine/parallel.ts), loaded only when threads > 1. */
 const PARALLEL = "../engine/parallel.js";
-
-/** Stream purpose of the input vectors (layer id 0). */
-const INPUTS = 4;
 
 type BaseConfig = Omit<SimConfig, "depth">;
 
@@ -38,6 +36,9 @@ function check(cfg: BaseConfig, depth: number): void {
   intIn("--threads", cfg.threads ?? 1, 1, 4096);
   if (cfg.weights !== "gaussian" && cfg.weights !== "orthogonal") {
     throw new InputError("--weights", String(cfg.weights), "gaussian | orthogonal");
+  }
+  if (cfg.route !== undefined && !["auto", "explicit", "conditional"].includes(cfg.route)) {
+    throw new InputError("route", String(cfg.route), "auto | explicit | conditional");
   }
 }
 
@@ -60,6 +61,7 @@ export interface NetworkJob {
   weights: SimConfig["weights"];
   seed: number;
   pairs: number;
+  route?: SimConfig["route"];
   experiment: { kind: "dynamics"; q0: number; c0s: number[] } | { kind: "variance_map"; q0s: number[] };
 }
 
@@ -136,16 +138,19 @@ export async function networkSamples(
 ): Promise<number[][]> {
   await initJax();
   const { makeRows, reduce } = experimentOf(job);
-  const h0 = stackRows(makeRows(new Stream(job.seed, net, 0, INPUTS)), job.width);
+  const key: NetworkKey = { seed: job.seed, net };
+  const h0 = stackRows(makeRows(layerStream(key, 0, "inputs")), job.width);
   const perLayer: number[][] = [reduce(h0)];
-  await forwardNetwork(
-    { model, width: job.width, depth: job.depth, weights: job.weights, seed: job.seed, net },
+  await forwardTensor(
+    { model, width: job.width, depth: job.depth, weights: job.weights },
+    key,
     h0,
     scratch,
     (_l, h) => {
       perLayer.push(reduce(h));
       onLayer?.(1);
     },
+    { route: job.route },
   );
   return perLayer;
 }
@@ -185,6 +190,7 @@ async function runNetworks(
     weights: cfg.weights,
     seed: cfg.seed,
     pairs: cfg.pairs ?? 1,
+    route: cfg.route,
     experiment,
   };
   const total = cfg.networks * depth;
