@@ -12,6 +12,10 @@
  * `worker_threads` (the pool's script is a Blob URL, read back with `resolveObjectURL`; `self.onmessage`
  * and `postMessage` are shimmed; a worker holds the event loop only while a message is in flight).
  *
+ * Without a pool, jax-js' wasm backend creates a new `WebAssembly.Instance` of the kernel's module on every
+ * dispatch (`WasmBackend.dispatch`, sync path); the pool's workers cache instances (LRU of 256), which may
+ * be why small matmuls (34×500·500×500) measured faster even with one worker: a hypothesis, measured only
+ * under heavy load here.
  * With `<workers>` = 0 no adapter is installed (the single-threaded default). Also checks that the
  * simulation still runs with the pool (orthogonal weights read a Haar block with `dataSync()`, which jax-js
  * refuses while inputs are pending in the pool).
