@@ -4,6 +4,7 @@
  * 0 success, 2 bad input (InputError: names parameter, value, valid range), 1 internal failure.
  */
 import type { Command } from "commander";
+import type { DeviceChoice } from "../engine/device.js";
 import { parseActivation, type Activation } from "../theory/activations.js";
 import { InputError } from "../theory/errors.js";
 import { parseNoise, type Noise } from "../theory/noise.js";
@@ -188,4 +189,58 @@ export function action<A extends unknown[]>(fn: (...args: A) => void | Promise<v
       process.exitCode = reportError(e, !!opts.json);
     }
   };
+}
+
+/**
+ * Add `--device auto|wasm|webgpu` (default wasm) and, with `threads`, `--threads N` (default: the cores
+ * Node may use, os.availableParallelism()). Pair with `deviceFrom`.
+ */
+export function addDeviceOption(cmd: Command, { threads = false }: { threads?: boolean } = {}): Command {
+  cmd.option(
+    "--device <d>",
+    "auto (WebGPU if an adapter works, else wasm; recorded) | wasm (every host, bit-reproducible) | webgpu",
+    "wasm",
+  );
+  if (threads)
+    cmd.option("--threads <n>", "worker threads for independent networks (default: all cores)", undefined);
+  return cmd;
+}
+
+/** Work (e.g. network-layers × width², the normals sampled) below which the default is one thread. */
+export const MIN_PARALLEL_WORK = 2e8;
+
+/**
+ * Initialise jax-js on the device from `--device` (exit 2 naming the flag when the value is not valid, or
+ * when webgpu is asked for and cannot be used: the message says what was tried and why it failed), and
+ * read `--threads` (default: all cores, or 1 when `work` < MIN_PARALLEL_WORK). Returns the choice and the `device` record for the result JSON
+ * ({requested, used, fallback_reason, adapter}). jax-js is loaded here, not by importing this file.
+ * On WebGPU the thread count is 1 (one device; the worker threads would compute on wasm).
+ */
+export async function deviceFrom(
+  opts: { device?: unknown; threads?: unknown },
+  { work }: { work?: number } = {},
+): Promise<{
+  choice: DeviceChoice;
+  record: { requested: string; used: string; fallback_reason: string | null; adapter: string | null };
+  threads: number;
+}> {
+  const { parseDevice, initDevice, deviceRecord, DeviceUnavailableError } =
+    await import("../engine/device.js");
+  const { availableParallelism } = await import("node:os");
+  const request = parseDevice(opts.device ?? "wasm", "--device");
+  // Without --threads, small jobs stay on this thread: starting a worker (and jax-js in it) costs ~1 s.
+  const threads =
+    opts.threads !== undefined
+      ? int("--threads", opts.threads, 1, 4096)
+      : work !== undefined && work < MIN_PARALLEL_WORK
+        ? 1
+        : availableParallelism();
+  let choice: DeviceChoice;
+  try {
+    choice = await initDevice(request);
+  } catch (e) {
+    if (e instanceof DeviceUnavailableError) e.message = `--device ${e.message.replace(/^device /, "")}`;
+    throw e;
+  }
+  return { choice, record: deviceRecord(choice), threads: choice.used === "webgpu" ? 1 : threads };
 }

@@ -48,6 +48,11 @@ export interface SimConfig {
    * of N²), "explicit" samples W^l; both are the same law, not the same numbers
    */
   route?: LayerRoute;
+  /**
+   * worker threads for the independent networks (default 1: this thread). Node only; the numbers are
+   * identical for any value (network k depends only on seed and k; src/engine/parallel.ts)
+   */
+  threads?: number;
 }
 
 /** Per-layer (or per-input) statistic over networks; for dynamics index l = 0..depth (0 = input layer). */

@@ -1,36 +1,10 @@
 /**
- * Idempotent initialisation of @jax-js/jax for Node and browsers.
- *
- * Node 20 lacks `globalThis.navigator`, which jax-js' `init()` reads (STACK.md): define a minimal one
- * first. Later calls return the same promise. The wasm backend is the default device in Node.
+ * jax-js for the simulation: initialisation lives in the device layer (src/engine/device.ts: the default
+ * wasm path `initJax()`, and `initDevice("auto" | "wasm" | "webgpu")` for the CLI's --device); this module
+ * re-exports it and reports the installed version.
  * No Node-only module is imported at top level, so this file also loads in a browser bundle.
  */
-import * as jax from "@jax-js/jax";
-
-let ready: Promise<jax.Device[]> | null = null;
-
-async function ensureNavigator(): Promise<void> {
-  const g = globalThis as { navigator?: unknown; process?: { versions?: { node?: string } } };
-  if (g.navigator !== undefined) return;
-  let cores = 1;
-  try {
-    const os = await import("node:os");
-    cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
-  } catch {
-    // not Node: leave 1
-  }
-  Object.defineProperty(globalThis, "navigator", {
-    value: { hardwareConcurrency: cores, userAgent: `Node.js/${g.process?.versions?.node ?? "?"}` },
-    configurable: true,
-    writable: true,
-  });
-}
-
-/** Initialise jax-js once (safe to call from many modules); resolves to the available devices. */
-export function initJax(): Promise<jax.Device[]> {
-  if (!ready) ready = ensureNavigator().then(() => jax.init());
-  return ready;
-}
+export { initJax, initDevice, type DeviceChoice, type DeviceRequest } from "../engine/device.js";
 
 /** Installed @jax-js/jax version (for provenance in outputs), or "unknown". */
 export async function jaxVersion(): Promise<string> {

@@ -41,6 +41,8 @@ export interface SweepBase {
   limit: number | null;
   eval_limit: number;
   threshold: number;
+  /** --device when not the default wasm (auto | webgpu), so that shards agree */
+  device?: string;
 }
 
 export interface SweepPlan {
@@ -74,6 +76,8 @@ export interface RunRecord {
   mu2: number;
   result: TrainResult;
   host?: string;
+  /** the device the run computed on: requested, used, why auto fell back (issue 10) */
+  device?: { requested: string; used: string; fallback_reason: string | null; adapter: string | null };
   finished_at: string;
 }
 

@@ -11,7 +11,25 @@ import { SCALES, type Scale } from "../../report/figure.js";
 import { FIGURES } from "../../report/figures/index.js";
 import { terminalProgress } from "../../report/progress.js";
 import { reproduce } from "../../report/reproduce.js";
-import { action, emit, int } from "../common.js";
+import { loadSimulator, type Simulator } from "../../report/simulator.js";
+import { action, addDeviceOption, deviceFrom, emit, int, MIN_PARALLEL_WORK } from "../common.js";
+
+/**
+ * The real simulator with a thread count added to every simulation's config (same numbers for any);
+ * without --threads, jobs smaller than MIN_PARALLEL_WORK normals stay on this thread.
+ */
+async function simulatorWithThreads(threads: number, explicit: boolean): Promise<Simulator> {
+  const sim = await loadSimulator();
+  const t = (c: { networks: number; width: number; depth?: number }) =>
+    explicit || c.networks * (c.depth ?? 1) * c.width ** 2 >= MIN_PARALLEL_WORK ? threads : 1;
+  return {
+    ...sim,
+    simulateDynamics: (c, q0, c0s, p) => sim.simulateDynamics({ ...c, threads: t(c) }, q0, c0s, p),
+    simulateVarianceMap: (c, q0s, p) => sim.simulateVarianceMap({ ...c, threads: t(c) }, q0s, p),
+    simulateCorrelationMap: (c, q0, c0s, p) =>
+      sim.simulateCorrelationMap({ ...c, threads: t(c) }, q0, c0s, p),
+  };
+}
 
 /** Validate figure names: registered ids or `all` (default). */
 export function parseFigures(names: string[]): string[] {
@@ -47,7 +65,7 @@ export function parseScale(raw: unknown): Scale {
 }
 
 export function register(program: Command) {
-  program
+  const cmd = program
     .command("reproduce")
     .description("regenerate the paper's figures (plots, data, HTML report) from theory and simulation")
     .argument(
@@ -63,7 +81,10 @@ export function register(program: Command) {
       action(
         async (
           figures: string[],
-          opts: { out?: string; scale: string; seed: string; fresh?: boolean; json?: boolean },
+          opts: { out?: string; scale: string; seed: string; fresh?: boolean; json?: boolean } & {
+            device?: string;
+            threads?: string;
+          },
         ) => {
           const ids = parseFigures(figures);
           const scale = parseScale(opts.scale);
@@ -76,6 +97,7 @@ export function register(program: Command) {
             );
           }
           const out = resolve(opts.out);
+          const device = await deviceFrom(opts);
           const command = `sigprop reproduce ${ids.length === FIGURES.length ? "all" : ids.join(" ")} --out ${opts.out} --scale ${scale.name} --seed ${seed}`;
           const t0 = performance.now();
           const summary = await reproduce({
@@ -85,6 +107,7 @@ export function register(program: Command) {
             seed,
             fresh: !!opts.fresh,
             progress: opts.json ? undefined : terminalProgress(),
+            simulator: () => simulatorWithThreads(device.threads, opts.threads !== undefined),
             command,
           });
           const seconds = (performance.now() - t0) / 1000;
@@ -95,6 +118,8 @@ export function register(program: Command) {
               index: summary.index,
               scale: scale.name,
               seed,
+              device: device.record,
+              threads: device.threads,
               jobs: summary.jobs,
               seconds,
               figures: summary.figures.map((f) => ({ id: f.id, files: f.files })),
@@ -109,4 +134,5 @@ export function register(program: Command) {
         },
       ),
     );
+  addDeviceOption(cmd, { threads: true });
 }

@@ -29,7 +29,19 @@ import {
   type Progress,
   type SimConfig,
 } from "../../sim/index.js";
-import { action, addModelOptions, emit, fmt, int, modelFrom, num, range, type ModelOpts } from "../common.js";
+import {
+  action,
+  addDeviceOption,
+  addModelOptions,
+  deviceFrom,
+  emit,
+  fmt,
+  int,
+  modelFrom,
+  num,
+  range,
+  type ModelOpts,
+} from "../common.js";
 import { checkEstimate, JAX_FLOPS, NORMALS_PER_S } from "../limits.js";
 
 type Experiment = "dynamics" | "variance_map" | "correlation_map";
@@ -47,6 +59,8 @@ interface SimulateOpts extends ModelOpts {
   pairs: string;
   json?: boolean;
   progress?: boolean;
+  device?: string;
+  threads?: string;
 }
 
 /** A list of numbers: `a,b,c` or a range `a:b:n`. */
@@ -121,6 +135,7 @@ export function register(program: Command): void {
     .option("--json", "print one JSON object")
     .option("--no-progress", "no progress line on stderr");
   addModelOptions(cmd);
+  addDeviceOption(cmd, { threads: true });
   cmd.action(
     action(async (opts: SimulateOpts) => {
       const experiment = opts.experiment as Experiment;
@@ -163,6 +178,8 @@ export function register(program: Command): void {
           seconds: work * layerSeconds,
         });
       }
+      const device = await deviceFrom(opts, { work: cfg.networks * cfg.depth * cfg.width ** 2 });
+      cfg.threads = device.threads;
       const onProgress = progressBar(opts.progress !== false);
       const t0 = performance.now();
       const base = {
@@ -182,6 +199,8 @@ export function register(program: Command): void {
           statistic: "mean ± sample std (n−1) over networks; z = (mean − theory)/(std/√networks)",
         },
         versions: { sigprop: sigpropVersion(), jax_js: await jaxVersion(), node: process.versions.node },
+        device: device.record,
+        threads: cfg.threads,
       };
 
       if (experiment === "dynamics") {

@@ -25,7 +25,7 @@ import {
   type SweepPlan,
 } from "../../train/sweep.js";
 import { trainRun } from "../../train/train.js";
-import { action, emit, int, num, range } from "../common.js";
+import { action, addDeviceOption, deviceFrom, emit, int, num, range } from "../common.js";
 import { progressBar } from "../progress.js";
 import { addTrainOptions, baseConfigFrom, checkTrainSize } from "./train.js";
 
@@ -38,6 +38,11 @@ function numbers(flag: string, raw: string, lo: number, hi: number): number[] {
     if (!(v >= lo && v <= hi)) throw new InputError(flag, raw, `numbers in [${lo}, ${hi}]`);
   return vals.map((v) => +v.toPrecision(12));
 }
+
+const deviceOf = (opts: Opts) =>
+  String(opts.device ?? "wasm")
+    .trim()
+    .toLowerCase();
 
 /** The sweep plan from the options. */
 export function planFrom(opts: Opts): SweepPlan {
@@ -92,6 +97,9 @@ export function planFrom(opts: Opts): SweepPlan {
       limit: base.limit ?? null,
       eval_limit: base.evalLimit ?? 10000,
       threshold: base.threshold ?? 0.5,
+      // recorded so that every shard computes on the same kind of device; absent for the default (wasm),
+      // which keeps the plans (and run hashes) of sweeps made before --device existed
+      ...(deviceOf(opts) !== "wasm" ? { device: deviceOf(opts) } : {}),
     },
     noises,
     depths: [...new Set(depths)],
@@ -126,7 +134,7 @@ export function register(program: Command) {
   const run = sweep
     .command("run")
     .description("run (a shard of) a noise × depth × seed grid into --out; rerun to resume");
-  addTrainOptions(run, { grid: true })
+  addDeviceOption(addTrainOptions(run, { grid: true }))
     .option("--keep <range>", "dropout keep probabilities p, a:b:n or a,b,c", "0.1:1:10")
     .option(
       "--noises <specs>",
@@ -142,6 +150,7 @@ export function register(program: Command) {
         const plan = planFrom(opts);
         const shard = parseShard(String(opts.shard));
         const ds = loadDataset(plan.base.dataset);
+        const device = await deviceFrom(opts);
         const base = baseConfigFrom(opts);
         // the deepest run of the grid must fit (the grid as a whole may run for days: it resumes)
         checkTrainSize(ds, base, Math.max(...plan.depths), {
@@ -171,7 +180,13 @@ export function register(program: Command) {
               process.stderr.write(
                 `${r.id}: ${result.status} val ${result.valLoss} ratio ${result.lossRatio} (${result.seconds.toFixed(1)} s)\n`,
               );
-            return { sigma_w2: init.sigmaW2Value, mu2: noise.mu2, result, host: hostname() };
+            return {
+              sigma_w2: init.sigmaW2Value,
+              mu2: noise.mu2,
+              result,
+              host: hostname(),
+              device: device.record,
+            };
           },
           {
             onRun: (r, done, total) => {
@@ -190,6 +205,7 @@ export function register(program: Command) {
           ran: s.ran,
           seconds: (performance.now() - t0) / 1000,
           last: label || null,
+          device: device.record,
         };
         emit(
           !!opts.json,

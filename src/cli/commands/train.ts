@@ -11,7 +11,17 @@ import { InputError } from "../../theory/errors.js";
 import { SNIPPET_FORMATS, type SnippetFormat } from "../../theory/snippets.js";
 import { INIT_KINDS, initSnippetFor, resolveInit, type InitKind } from "../../train/init.js";
 import { DEFAULT_TRAINABLE_THRESHOLD, trainRun, type TrainConfig } from "../../train/train.js";
-import { action, activationFrom, emit, fmt, int, noiseFrom, num } from "../common.js";
+import {
+  action,
+  activationFrom,
+  addDeviceOption,
+  deviceFrom,
+  emit,
+  fmt,
+  int,
+  noiseFrom,
+  num,
+} from "../common.js";
 import { checkEstimate, trainEstimate } from "../limits.js";
 import { progressBar } from "../progress.js";
 
@@ -139,7 +149,7 @@ export function register(program: Command) {
     .description(
       "train one noisy MLP on MNIST (embedded) / IDX / CIFAR-10 files; report final losses and trainability",
     );
-  addTrainOptions(cmd)
+  addDeviceOption(addTrainOptions(cmd))
     .option("--format <fw>", "also print the initialiser as a snippet: torch | tfjs | jax")
     .option("--out <file>", "write the result record (JSON) atomically to this file")
     .option("--checkpoint <file>", "save training state after every epoch here and resume from it if present")
@@ -158,6 +168,7 @@ export function register(program: Command) {
         });
         const ds = loadDataset(String(opts.dataset));
         checkTrainSize(ds, base, depth, opts);
+        const device = await deviceFrom(opts);
         const cfg: TrainConfig = { ...base, noise, depth, sigmaW2: init.sigmaW2, sigmaB2: init.sigmaB2 };
         const bar = progressBar(`train L=${depth} ${noise.spec}`);
         let r;
@@ -192,6 +203,7 @@ export function register(program: Command) {
           seed: base.seed,
           criterion: `trainable iff no NaN/Inf and final val loss ≤ ${base.threshold} × best-constant-predictor val loss`,
           ...r,
+          device: device.record,
           ...(opts.format
             ? { format: opts.format, snippet: initSnippetFor(opts.format as SnippetFormat, init, noise) }
             : {}),
