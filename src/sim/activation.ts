@@ -41,6 +41,9 @@ export function catalogueActivation(act: Activation): ArrayFn | null {
       return (x) => np.multiply(x.ref, nn.sigmoid(x));
     case "softplus":
       return (x) => nn.softplus(x);
+    case "s_softplus":
+      // softplus(x) − ln 2 (float32: the cancellation near 0 costs ~1e-7 absolute, within float32 rounding)
+      return (x) => np.subtract(nn.softplus(x), Math.LN2);
     case "sigmoid":
       return (x) => nn.sigmoid(x);
     case "tanh":

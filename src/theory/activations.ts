@@ -58,7 +58,7 @@ export interface Activation {
 }
 
 export const ACTIVATION_SPECS =
-  "relu | leaky_relu:alpha=A | shifted_relu:alpha=A | elu:alpha=A | selu | gelu | swish (silu) | softplus | sigmoid | tanh | hard_tanh | erf | linear";
+  "relu | leaky_relu:alpha=A | shifted_relu:alpha=A | elu:alpha=A | selu | gelu | swish (silu) | softplus | s_softplus | sigmoid | tanh | hard_tanh | erf | linear";
 
 /** g(c) = [c·asin c + √(1−c²)]/π + c/2, the normalised arc-cosine kernel of degree 1. */
 export function arccosKernel(c: number): number {
@@ -342,6 +342,28 @@ function softplusAct(): Activation {
   );
 }
 
+/**
+ * Shifted softplus φ(x) = softplus(x) − ln 2 = ln((1 + eˣ)/2) (Hayou et al. 2019), so φ(0) = 0 and
+ * φ′(0) = ½; φ′ = σ, φ″ = σ(1 − σ) as for softplus. Evaluated as log1p(expm1(x)/2) (no cancellation near
+ * 0, where φ(x) ≈ x/2), and as x − ln 2 + log1p(e^{−x}) for x > 30 where expm1 would lose nothing but
+ * could overflow past 709. Moments and kernels by quadrature / the Mehler series (no closed forms).
+ * Its edge-of-chaos fixed points are unstable (|V′(q*)| > 1; THEORY.md §2, Hayou et al. 2019).
+ */
+function shiftedSoftplusAct(): Activation {
+  return make(
+    "s_softplus",
+    {},
+    {
+      phi: (x) => (x > 30 ? x - Math.LN2 + Math.log1p(Math.exp(-x)) : Math.log1p(Math.expm1(x) / 2)),
+      dphi: sigmoid,
+      d2phi: (x) => {
+        const s = sigmoid(x);
+        return s * (1 - s);
+      },
+    },
+  );
+}
+
 /** swish / SiLU φ(x) = x σ(x). */
 function swishAct(name: string): Activation {
   return make(
@@ -393,6 +415,7 @@ const CATALOGUE: Record<string, Factory> = {
   gelu: { keys: [], defaults: {}, build: () => geluAct() },
   swish: { keys: [], defaults: {}, build: () => swishAct("swish") },
   softplus: { keys: [], defaults: {}, build: () => softplusAct() },
+  s_softplus: { keys: [], defaults: {}, build: () => shiftedSoftplusAct() },
   sigmoid: { keys: [], defaults: {}, build: () => sigmoidAct() },
   tanh: { keys: [], defaults: {}, build: () => tanhAct() },
   hard_tanh: { keys: [], defaults: {}, build: () => hardTanh() },
