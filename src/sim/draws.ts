@@ -4,7 +4,9 @@
  * x(θ) = √d (cos θ u₁ + sin θ u₂) with u₁ ⊥ u₂ random unit vectors of R^d (so |x|²/d = 1 for every θ),
  * and the output of a draw is the first unit of the last layer's pre-activation, y^L_1(θ), of a network
  * y¹ = W¹x + b¹, y^l = W^l φ(y^{l−1}) + b^l (W^1 ~ N(0, σ_w²/d), W^l ~ N(0, σ_w²/N), b ~ N(0, σ_b²)).
- * Plain TypeScript, float64, seeded (numerics/random.ts); the forward pass runs all P points as one batch.
+ * Plain TypeScript, float64: draw r is the engine's network key {seed, net: r} (engine/network.ts), run by
+ * the engine's float64 pass on all P points as one batch; the circle's directions come from the inputs
+ * stream of network 0.
  *
  * Mean field predicts that y^L(θ) is a centred Gaussian process with variance q^L and correlation
  * c^L(θ − θ′), where q¹ = σ_w² + σ_b², c¹(Δ) = (σ_w² cos Δ + σ_b²)/q¹, and L − 1 applications of the maps
@@ -12,8 +14,9 @@
  * with the empirical one Σ_θ y(θ)y(θ+δ)/Σ_θ y(θ)² averaged over draws: ≈ 1 in the ordered phase (smooth
  * outputs), far below 1 in the chaotic phase (outputs that look discontinuous).
  */
-import { Rng } from "../numerics/random.js";
-import type { Activation } from "../theory/activations.js";
+import { forward64 } from "../engine/forward64.js";
+import { layerStream, type NetworkKey, type NetworkSpec } from "../engine/network.js";
+import { sampleBias, sampleWeights } from "../engine/weights.js";
 import { dynamics } from "../theory/dynamics.js";
 import { checkRange, InputError } from "../theory/errors.js";
 import { checkModel, type Model } from "../theory/model.js";
@@ -74,44 +77,37 @@ export function pathCorrelation(model: Model, depth: number, delta: number): { q
   return { q: t.q[depth - 1], c: t.c[depth - 1] };
 }
 
-/** One forward pass of all points through a fresh network; returns y^L_1 per point. */
-function drawOnce(
-  act: Activation,
-  m: Model,
-  x: Float64Array,
-  d: number,
-  P: number,
-  N: number,
-  L: number,
-  rng: Rng,
-) {
-  // h: N×P, row-major by unit
-  let h = new Float64Array(N * P);
-  const first = rng.normals(N * d, Math.sqrt(m.sigmaW2 / d));
-  const b1 = rng.normals(N, Math.sqrt(m.sigmaB2));
-  for (let i = 0; i < N; i++)
-    for (let k = 0; k < P; k++) {
-      let s = b1[i];
-      for (let j = 0; j < d; j++) s += first[i * d + j] * x[j * P + k];
-      h[i * P + k] = s;
+/**
+ * One draw: layer 1 (input dimension d → N) here, from the engine's streams of layer 0 of network `key`
+ * (layer 0 draws nothing else for a network), then layers 2..L by the engine's float64 pass
+ * (engine/forward64.ts, its layers 1..L−1 of the same key, which applies φ to its input h¹). Returns y^L_1.
+ */
+function drawOnce(m: Model, key: NetworkKey, x: Float64Array, d: number, P: number, N: number, L: number) {
+  const w1 = sampleWeights(layerStream(key, 0, "weights"), {
+    law: "gaussian",
+    sigmaW2: m.sigmaW2,
+    fanIn: d,
+    fanOut: N,
+    out: new Float64Array(d * N),
+  });
+  const b1 = m.sigmaB2 > 0 ? sampleBias(layerStream(key, 0, "bias"), m.sigmaB2, new Float64Array(N)) : null;
+  // h¹ = x·W¹ + b¹, P × N row-major (x is P × d)
+  const h1 = new Float64Array(P * N);
+  for (let k = 0; k < P; k++) {
+    const row = h1.subarray(k * N, (k + 1) * N);
+    if (b1) row.set(b1);
+    for (let j = 0; j < d; j++) {
+      const a = x[k * d + j];
+      for (let i = 0; i < N; i++) row[i] += a * w1[j * N + i];
     }
-  for (let l = 1; l < L; l++) {
-    const a = h.map(act.phi);
-    const w = rng.normals(N * N, Math.sqrt(m.sigmaW2 / N));
-    const b = rng.normals(N, Math.sqrt(m.sigmaB2));
-    const next = new Float64Array(N * P);
-    for (let i = 0; i < N; i++) {
-      const row = i * P;
-      next.fill(b[i], row, row + P);
-      for (let j = 0; j < N; j++) {
-        const wij = w[i * N + j];
-        const col = j * P;
-        for (let k = 0; k < P; k++) next[row + k] += wij * a[col + k];
-      }
-    }
-    h = next;
   }
-  return Array.from(h.subarray(0, P));
+  let hL: Float64Array = h1;
+  if (L > 1) {
+    const spec: NetworkSpec = { model: m, width: N, depth: L - 1, weights: "gaussian" };
+    const f = forward64(spec, key, h1, { keep: false });
+    hL = f.h[L - 1];
+  }
+  return Array.from({ length: P }, (_, k) => hL[k * N]);
 }
 
 /** Outputs of `draws` random networks along a great circle of the input space (module doc). */
@@ -130,26 +126,27 @@ export function networkDraws(opts: DrawsOptions): DrawsResult {
   checkRange("--draws", D, 1, 1000);
   checkRange("--points", P, 3, 100000);
   checkRange("--input-dim", d, 2, 100000);
-  const rng = new Rng(seed);
-  // two orthonormal directions of R^d (Gram–Schmidt on Gaussians)
-  const u1 = rng.normals(d);
-  const u2 = rng.normals(d);
+  // two orthonormal directions of R^d (Gram–Schmidt on Gaussians), shared by all draws
+  const inputs = layerStream({ seed, net: 0 }, 0, "inputs");
+  const u1 = inputs.normals(d);
+  const u2 = inputs.normals(d);
   const norm = (v: Float64Array) => Math.sqrt(v.reduce((a, t) => a + t * t, 0));
   const n1 = norm(u1);
   u1.forEach((v, i) => (u1[i] = v / n1));
-  const p = u1.reduce((s, v, i) => s + v * u2[i], 0);
+  const p = u1.reduce((acc, v, i) => acc + v * u2[i], 0);
   u2.forEach((v, i) => (u2[i] = v - p * u1[i]));
   const n2 = norm(u2);
   u2.forEach((v, i) => (u2[i] = v / n2));
   const angles = Array.from({ length: P }, (_, k) => (2 * Math.PI * k) / P);
-  const x = new Float64Array(d * P);
+  // x: P × d row-major
+  const x = new Float64Array(P * d);
   const r = Math.sqrt(d);
-  for (let j = 0; j < d; j++)
-    for (let k = 0; k < P; k++)
-      x[j * P + k] = r * (Math.cos(angles[k]) * u1[j] + Math.sin(angles[k]) * u2[j]);
+  for (let k = 0; k < P; k++)
+    for (let j = 0; j < d; j++)
+      x[k * d + j] = r * (Math.cos(angles[k]) * u1[j] + Math.sin(angles[k]) * u2[j]);
   const outputs: number[][] = [];
   for (let s = 0; s < D; s++) {
-    outputs.push(drawOnce(m.activation, m, x, d, P, N, L, rng));
+    outputs.push(drawOnce(m, { seed, net: s }, x, d, P, N, L));
     opts.onProgress?.(s + 1, D);
   }
   const qs = outputs.map((y) => y.reduce((a, v) => a + v * v, 0) / P);

@@ -8,14 +8,16 @@
  * during training and switched off for evaluation (inverted dropout keeps E[ε] = 1, so no rescaling).
  *
  * Weights: W^l_ij ~ N(0, σ_w²(l)/fan_in) and b^l_i ~ N(0, σ_b²) with the project's seeded ziggurat stream
- * (src/sim/rng.ts), one independent stream per (seed, layer, purpose): the same seed gives the same
+ * (src/engine/rng.ts) and the engine's weight sampler, one independent stream per (seed, layer, purpose): the same seed gives the same
  * network whatever else is run.
  */
 import { numpy as np, random, type Array as JArray } from "@jax-js/jax";
 type Array = JArray;
-import { simActivation } from "../sim/activation.js";
+import { tensorActivation as simActivation } from "../engine/tensor.js";
 import { applyNoiseKey, isActive } from "./noise.js";
-import { hash32, Stream } from "../sim/rng.js";
+import { layerStream } from "../engine/network.js";
+import { hash32 } from "../engine/rng.js";
+import { sampleBias, sampleWeights } from "../engine/weights.js";
 import type { Activation } from "../theory/activations.js";
 import type { Noise } from "../theory/noise.js";
 
@@ -56,12 +58,16 @@ export function sampleParamsHost(
     const fanIn = sizes[l - 1];
     const fanOut = sizes[l];
     const s2 = typeof sigmaW2 === "number" ? sigmaW2 : sigmaW2(l, fanIn, fanOut);
-    const w = new Stream(seed, 0x77, l, 1).fillNormal(
-      new Float32Array(fanIn * fanOut),
-      Math.sqrt(s2 / fanIn),
-    ) as Float32Array;
+    const key = { seed, net: 0x77 };
+    const w = sampleWeights(layerStream(key, l, "weights"), {
+      law: "gaussian",
+      sigmaW2: s2,
+      fanIn,
+      fanOut,
+      out: new Float32Array(fanIn * fanOut),
+    });
     const b = new Float32Array(fanOut);
-    if (sigmaB2 > 0) new Stream(seed, 0x77, l, 2).fillNormal(b, Math.sqrt(sigmaB2));
+    if (sigmaB2 > 0) sampleBias(layerStream(key, l, "bias"), sigmaB2, b);
     out.push({ w, b, fanIn, fanOut });
   }
   return out;

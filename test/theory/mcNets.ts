@@ -3,7 +3,7 @@
  * (both variants of src/theory/residual.ts) and batch-normalised networks with a backward pass
  * (src/theory/batchnorm.ts). Dense N×N Gaussian weights W_ij ~ N(0, σ²/N), row-major.
  */
-import { Rng } from "../../src/numerics/random.js";
+import { Stream } from "../../src/engine/rng.js";
 import type { Activation } from "../../src/theory/activations.js";
 
 /** y = W x for a row-major N×N matrix. */
@@ -19,7 +19,7 @@ export function matVec(w: Float64Array, x: Float64Array, n: number): Float64Arra
 }
 
 /** Two inputs of variance q0 per unit and exact empirical correlation c0 (Gram–Schmidt on Gaussians). */
-export function inputPair(rng: Rng, n: number, q0: number, c0: number): [Float64Array, Float64Array] {
+export function inputPair(rng: Stream, n: number, q0: number, c0: number): [Float64Array, Float64Array] {
   const a = rng.normals(n);
   const b = rng.normals(n);
   const dot = (u: Float64Array, v: Float64Array) => u.reduce((s, x, i) => s + x * v[i], 0);
@@ -59,7 +59,7 @@ export interface ResidualMcOptions {
  * and the correlation y_a·y_b/(|y_a||y_b|) of the residual stream.
  */
 export function residualMc(o: ResidualMcOptions): { q: number[]; c: number[] } {
-  const rng = new Rng(o.seed);
+  const rng = new Stream(o.seed);
   const n = o.width;
   let [ya, yb] = inputPair(rng, n, o.q0, o.c0);
   const stats = () => {
@@ -114,7 +114,7 @@ export function batchNormGradientMc(
   depth: number,
   seed: number,
 ): number[] {
-  const rng = new Rng(seed);
+  const rng = new Stream(seed);
   const n = width;
   const B = batch;
   // activations stored neuron-major: x[i*B + b]
