@@ -56,13 +56,13 @@ export function register(program: Command) {
           const bn = batchNormGradientGrowth(m.activation);
           out.bn_gradient_growth = bn.gradientGrowth;
           out.bn_depth_scale = bn.depthScale;
+          extra.push(
+            `batch norm (large batch): squared gradient norm grows ×${fmt(bn.gradientGrowth)} per layer (e-fold every ${bn.depthScale === null ? "∞" : fmt(bn.depthScale, 6)} layers), whatever σ_w², σ_b²`,
+          );
           if (m.noise.type !== "none") {
             out.bn_note = "bn_gradient_growth is the noiseless large-batch value; noise is not included";
             extra.push(`note: ${out.bn_note}`);
           }
-          extra.push(
-            `batch norm (large batch): squared gradient norm grows ×${fmt(bn.gradientGrowth)} per layer (e-fold every ${bn.depthScale === null ? "∞" : fmt(bn.depthScale, 6)} layers), whatever σ_w², σ_b²`,
-          );
         }
         emit(!!opts.json, out, () =>
           [
