@@ -70,7 +70,7 @@ export interface Activation {
 }
 
 export const ACTIVATION_SPECS =
-  "relu | leaky_relu:alpha=A | shifted_relu:alpha=A | elu:alpha=A | selu | gelu | swish (silu) | softplus | sigmoid | tanh | hard_tanh | erf | linear | shaped:BASE:in_scale=A,in_shift=B,out_scale=G,out_shift=D | dks:BASE:depth=L,zeta=Z | tat:BASE:depth=L,tau=T | tat:leaky_relu:depth=L,eta=E";
+  "relu | leaky_relu:alpha=A | shifted_relu:alpha=A | elu:alpha=A | selu | gelu | swish (silu) | softplus | s_softplus | sigmoid | tanh | hard_tanh | erf | linear | shaped:BASE:in_scale=A,in_shift=B,out_scale=G,out_shift=D | dks:BASE:depth=L,zeta=Z | tat:BASE:depth=L,tau=T | tat:leaky_relu:depth=L,eta=E";
 
 /** g(c) = [c·asin c + √(1−c²)]/π + c/2, the normalised arc-cosine kernel of degree 1. */
 export function arccosKernel(c: number): number {
@@ -370,6 +370,30 @@ function softplusAct(): Activation {
   );
 }
 
+/**
+ * Shifted softplus φ(x) = softplus(x) − ln 2 = ln((1 + eˣ)/2) (Hayou et al. 2019), so φ(0) = 0 and
+ * φ′(0) = ½; φ′ = σ, φ″ = σ(1 − σ) as for softplus. Evaluated as log1p(expm1(x)/2) (no cancellation near
+ * 0, where φ(x) ≈ x/2), and as x − ln 2 + log1p(e^{−x}) for x > 30 where expm1 would lose nothing but
+ * could overflow past 709. Moments and kernels by quadrature / the Mehler series (no closed forms).
+ * Its edge-of-chaos fixed points are unstable (|V′(q*)| > 1; THEORY.md §2, Hayou et al. 2019).
+ */
+function shiftedSoftplusAct(): Activation {
+  return make(
+    "s_softplus",
+    {},
+    {
+      phi: (x) => (x > 30 ? x - Math.LN2 + Math.log1p(Math.exp(-x)) : Math.log1p(Math.expm1(x) / 2)),
+      // softplus(x) − ln 2: in float32 the cancellation near 0 costs ~1e-7 absolute, float32 rounding level
+      tensor: (o, x) => o.add(o.softplus(x), -Math.LN2),
+      dphi: sigmoid,
+      d2phi: (x) => {
+        const s = sigmoid(x);
+        return s * (1 - s);
+      },
+    },
+  );
+}
+
 /** swish / SiLU φ(x) = x σ(x). */
 function swishAct(name: string): Activation {
   return make(
@@ -424,6 +448,7 @@ const CATALOGUE: Record<string, Factory> = {
   gelu: { keys: [], defaults: {}, build: () => geluAct() },
   swish: { keys: [], defaults: {}, build: () => swishAct("swish") },
   softplus: { keys: [], defaults: {}, build: () => softplusAct() },
+  s_softplus: { keys: [], defaults: {}, build: () => shiftedSoftplusAct() },
   sigmoid: { keys: [], defaults: {}, build: () => sigmoidAct() },
   tanh: { keys: [], defaults: {}, build: () => tanhAct() },
   hard_tanh: { keys: [], defaults: {}, build: () => hardTanh() },

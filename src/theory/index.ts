@@ -13,5 +13,7 @@ export * from "./critical.js";
 export * from "./dynamics.js";
 export * from "./phase.js";
 export * from "./rates.js";
+export * from "./residual.js";
+export * from "./batchnorm.js";
 export * from "./snippets.js";
 export * from "./shaping.js";

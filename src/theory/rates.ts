@@ -4,7 +4,12 @@
  * β_q = 2 E[φ′(√q z)²] / (q E[φ″(√q z)²]) at the EOC variance q.
  */
 import type { Activation } from "./activations.js";
+import { criticalInit } from "./critical.js";
+import { checkRange, InputError } from "./errors.js";
 import { eD2phi2, eDphi2 } from "./expectations.js";
+import { correlationMap } from "./maps.js";
+import type { Model } from "./model.js";
+import { makeNoise } from "./noise.js";
 
 export type EocRate =
   | { kind: "inverse_square"; constant: number; formula: string }
@@ -42,5 +47,91 @@ export function eocRate(act: Activation, q: number): EocRate {
     kind: "inverse",
     constant: (2 * eDphi2(act, q)) / (q * dd),
     formula: "1 − c^l ~ β_q/l, β_q = 2E[φ′²]/(q E[φ″²])",
+  };
+}
+
+export interface EocDecayOptions {
+  /** layers to iterate (default 1000) */
+  depth?: number;
+  /** input correlation c⁰ (default 0.5) */
+  c0?: number;
+  /** keep about this many log-spaced layers in the result (default 60; every layer if depth ≤ it) */
+  samples?: number;
+}
+
+export interface EocDecay {
+  /** the noiseless EOC point: σ_w² with χ1 = 1 at σ_b², and its variance q* (ReLU family: q⁰ = 1) */
+  sigmaW2: number;
+  sigmaB2: number;
+  qStar: number;
+  /** V′(q*) < 1 (null for the ReLU family, where every q is a fixed point) */
+  eocStable: boolean | null;
+  rate: EocRate;
+  /** sampled layers l, the exact mean-field 1 − c^l at q*, the asymptote constant/l^k, and l^k(1 − c^l) */
+  l: number[];
+  oneMinusC: number[];
+  predicted: (number | null)[];
+  scaled: (number | null)[];
+  notes: string[];
+}
+
+/**
+ * Iterate c^{l+1} = C(c^l) at the noiseless EOC point (critical.ts) and set it against Hayou's rate
+ * (`eocRate`): l²(1 − c^l) → 9π²/2 (ReLU), l(1 − c^l) → β_q (smooth φ). The variance is held at q*;
+ * where q* is an unstable fixed point (swish σ_b < 0.745, shifted softplus) a finite network drifts away
+ * from it, and a note says so.
+ */
+export function eocCorrelationDecay(act: Activation, sigmaB2: number, opts: EocDecayOptions = {}): EocDecay {
+  const depth = opts.depth ?? 1000;
+  const c0 = opts.c0 ?? 0.5;
+  const samples = opts.samples ?? 60;
+  checkRange("--depth", depth, 1, 1e7);
+  checkRange("--c0", c0, -1, 1, { hiOpen: true });
+  const noise = makeNoise("none");
+  const cp = criticalInit(act, noise, act.homogeneous ? (sigmaB2 === 0 ? undefined : sigmaB2) : sigmaB2);
+  if (!cp.exists || cp.sigma_w2 === null) {
+    throw new InputError("--sigma-b2", String(sigmaB2), "a bias variance with an edge of chaos", cp.reason);
+  }
+  const qStar = cp.q_star ?? 1;
+  if (qStar === 0) {
+    throw new InputError(
+      "--sigma-b2",
+      String(sigmaB2),
+      "a number > 0",
+      `for ${act.spec} at σ_b² = 0 the EOC point is the limit q* → 0, where β_q = 2E[φ′²]/(q E[φ″²]) is undefined`,
+    );
+  }
+  const model: Model = { activation: act, noise, sigmaW2: cp.sigma_w2, sigmaB2: cp.sigma_b2 };
+  const rate = eocRate(act, qStar);
+  const notes: string[] = [];
+  if (cp.stable === false)
+    notes.push("the EOC fixed point q* is unstable (|V′(q*)| > 1): the variance is held at q* here");
+  const keep = new Set<number>();
+  for (let i = 0; i <= samples; i++) keep.add(Math.max(1, Math.round(Math.pow(depth, i / samples))));
+  const power = rate.kind === "inverse_square" ? 2 : 1;
+  const out: Omit<EocDecay, "sigmaW2" | "sigmaB2" | "qStar" | "eocStable" | "rate" | "notes"> = {
+    l: [],
+    oneMinusC: [],
+    predicted: [],
+    scaled: [],
+  };
+  let c = c0;
+  for (let l = 1; l <= depth; l++) {
+    c = correlationMap(model, qStar, c);
+    if (keep.has(l) || depth <= samples) {
+      out.l.push(l);
+      out.oneMinusC.push(1 - c);
+      out.predicted.push(rate.constant === null ? null : rate.constant / Math.pow(l, power));
+      out.scaled.push(rate.constant === null ? null : (1 - c) * Math.pow(l, power));
+    }
+  }
+  return {
+    sigmaW2: cp.sigma_w2,
+    sigmaB2: cp.sigma_b2,
+    qStar,
+    eocStable: cp.stable,
+    rate,
+    ...out,
+    notes,
   };
 }

@@ -38,6 +38,7 @@ def acts():
     A["gelu"] = (lambda x: x * Phi(x), lambda x: Phi(x) + x * exp(-x * x / 2) / sqrt(2 * pi), lambda x: (2 - x * x) * exp(-x * x / 2) / sqrt(2 * pi), [])
     A["swish"] = (lambda x: x * sig(x), lambda x: sig(x) + x * sig(x) * (1 - sig(x)), lambda x: sig(x) * (1 - sig(x)) * (2 + x * (1 - 2 * sig(x))), [])
     A["softplus"] = (lambda x: log(1 + exp(x)), sig, lambda x: sig(x) * (1 - sig(x)), [])
+    A["s_softplus"] = (lambda x: log(1 + exp(x)) - log(2), sig, lambda x: sig(x) * (1 - sig(x)), [])
     A["sigmoid"] = (sig, lambda x: sig(x) * (1 - sig(x)), lambda x: sig(x) * (1 - sig(x)) * (1 - 2 * sig(x)), [])
     A["tanh"] = (tanh, lambda x: 1 - tanh(x) ** 2, lambda x: -2 * tanh(x) * (1 - tanh(x) ** 2), [])
     A["hard_tanh"] = (lambda x: mpf(1) if x > 1 else (mpf(-1) if x < -1 else x), lambda x: mpf(1) if -1 < x < 1 else mpf(0), None, [-1, 1])

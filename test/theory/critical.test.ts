@@ -12,6 +12,7 @@ import {
 import { parseNoise } from "../../src/theory/noise.js";
 import { eocRate } from "../../src/theory/rates.js";
 import { dynamics } from "../../src/theory/dynamics.js";
+import { chi1, varianceMap } from "../../src/theory/maps.js";
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 
@@ -92,6 +93,26 @@ describe("edge of chaos for smooth φ", () => {
       else lo = m;
     }
     expect(Math.abs(Math.sqrt(lo) - 0.745)).toBeLessThan(0.01);
+  });
+  it("shifted softplus: every EOC fixed point with σ_b² > 0 is unstable (Hayou et al. 2019), and says so", () => {
+    const sp = makeActivation("s_softplus");
+    const none = parseNoise("none");
+    for (const sb2 of [0.01, 0.1, 0.5, 1, 4]) {
+      const r = criticalInit(sp, none, sb2);
+      expect(r.exists).toBe(true);
+      expect(r.stable).toBe(false);
+      expect(r.note).toMatch(/unstable/);
+      // independent of the reported χ_q: V′(q*) by a central difference of the variance map
+      // (step 1e-4·q*, error ~1e-8 relative; the margins V′ − 1 are ≥ 0.03)
+      const m = { activation: sp, noise: none, sigmaW2: r.sigma_w2 as number, sigmaB2: sb2 };
+      const q = r.q_star as number;
+      const h = 1e-4 * q;
+      const slope = (varianceMap(m, q + h) - varianceMap(m, q - h)) / (2 * h);
+      expect(slope).toBeGreaterThan(1.01);
+      expect(Math.abs(slope - (r.chi_q as number))).toBeLessThan(1e-6);
+      expect(Math.abs(varianceMap(m, q) - q)).toBeLessThan(1e-11 * q);
+      expect(Math.abs(chi1(m, q) - 1)).toBeLessThan(1e-12);
+    }
   });
   it("softplus has no EOC at all, and says so", () => {
     const c = eocCurve(makeActivation("softplus"), parseNoise("none"), [0, 0.1, 0.5]);

@@ -5,11 +5,13 @@
 import type { Command } from "commander";
 import { register as analyze } from "./analyze.js";
 import { register as critical } from "./critical.js";
+import { register as draws } from "./draws.js";
 import { register as dynamics } from "./dynamics.js";
 import { register as eoc } from "./eoc.js";
 import { register as explore } from "./explore.js";
 import { register as finiteWidth } from "./finiteWidth.js";
 import { register as phase } from "./phase.js";
+import { register as rates } from "./rates.js";
 import { register as reproduce } from "./reproduce.js";
 import { register as shape } from "./shape.js";
 import { register as simulate } from "./simulate.js";
@@ -27,6 +29,7 @@ export const COMMANDS: Registrar[] = [
   dynamics,
   phase,
   shape,
+  rates,
   simulate,
   reproduce,
   train,
@@ -34,5 +37,6 @@ export const COMMANDS: Registrar[] = [
   spectrum,
   finiteWidth,
   svcca,
+  draws,
   explore,
 ];

@@ -8,9 +8,11 @@ import { fig3 } from "./fig3.js";
 import { fig4 } from "./fig4.js";
 import { fig5 } from "./fig5.js";
 import { fig6 } from "./fig6.js";
+import { drawsFigure } from "./draws.js";
+import { hayouRates } from "./hayouRates.js";
 import { shaping } from "./shaping.js";
 
-export const FIGURES: readonly Figure[] = [fig2, fig3, fig4, fig5, fig6, shaping];
+export const FIGURES: readonly Figure[] = [fig2, fig3, fig4, fig5, fig6, shaping, hayouRates, drawsFigure];
 
 /** Look a figure up by id (undefined when not registered). */
 export function figureById(id: string): Figure | undefined {
