@@ -66,7 +66,13 @@ describe("--device through the CLI", () => {
       for (const json of [false, true]) {
         const r = await sigprop(...SIM, ...SIM_MODEL, "--device", "webgpu", ...(json ? ["--json"] : []));
         expect(r.code).toBe(2);
-        expect(r.out).toBe(""); // no partial result on stdout
+        if (json) {
+          // --json: stdout is exactly one error object naming the flag (the CLI's error contract)
+          const e = JSON.parse(r.out).error;
+          expect(e.kind).toBe("bad_input");
+          expect(e.flag).toBe("--device");
+          expect(e.message).toMatch(/--device 'webgpu' is not available/);
+        } else expect(r.out).toBe(""); // no partial result on stdout
         expect(r.err).toMatch(/--device 'webgpu' is not available/);
         expect(r.err).toMatch(
           /Tried, in order: .*navigator\.gpu: absent.*Vulkan loader libvulkan\.so\.1: not found/,
