@@ -91,6 +91,8 @@ describe("--device through the CLI", () => {
         "1",
         "--width",
         "8",
+        "--batch",
+        "16",
         "--device",
         "webgpu",
       );
