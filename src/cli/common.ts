@@ -4,6 +4,7 @@
  * 0 success, 2 bad input (InputError: names parameter, value, valid range), 1 internal failure.
  */
 import type { Command } from "commander";
+import { FileWriteError } from "../io/errors.js";
 import { parseActivation, type Activation } from "../theory/activations.js";
 import { InputError } from "../theory/errors.js";
 import { parseNoise, type Noise } from "../theory/noise.js";
@@ -108,7 +109,8 @@ export function fmt(x: number | null | undefined, digits = 10): string {
 }
 
 /**
- * Wrap a command action: InputError → message on stderr, exit 2; other errors → exit 1.
+ * Wrap a command action: InputError → message on stderr, exit 2; FileWriteError (disk full, I/O) → its
+ * one-line message, exit 1; other errors → exit 1 with the stack.
  * Use for every command so the exit-code contract holds everywhere.
  */
 export function action<A extends unknown[]>(fn: (...args: A) => void | Promise<void>) {
@@ -119,6 +121,10 @@ export function action<A extends unknown[]>(fn: (...args: A) => void | Promise<v
       if (e instanceof InputError) {
         process.stderr.write(`sigprop: ${e.message}\n`);
         process.exitCode = 2;
+      } else if (e instanceof FileWriteError) {
+        // disk full, quota, I/O error: one line (what, where, how much), no stack; nothing partial was left
+        process.stderr.write(`sigprop: ${e.message}\n`);
+        process.exitCode = 1;
       } else {
         process.stderr.write(
           `sigprop: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
