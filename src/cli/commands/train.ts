@@ -4,8 +4,10 @@
  * A bad or corrupt data file is exit 2 with a message; divergence (NaN/Inf) is a result, exit 0.
  */
 import type { Command } from "commander";
+import { resolve } from "node:path";
 import { DATASET_SPECS, loadDataset } from "../../data/index.js";
 import { writeFileAtomic } from "../../io/atomic.js";
+import { checkWritableOutput } from "../../io/outputPath.js";
 import { InputError } from "../../theory/errors.js";
 import { SNIPPET_FORMATS, type SnippetFormat } from "../../theory/snippets.js";
 import { INIT_KINDS, initSnippetFor, resolveInit, type InitKind } from "../../train/init.js";
@@ -99,7 +101,11 @@ export function register(program: Command) {
   addTrainOptions(cmd)
     .option("--format <fw>", "also print the initialiser as a snippet: torch | tfjs | jax")
     .option("--out <file>", "write the result record (JSON) atomically to this file")
-    .option("--checkpoint <file>", "save training state after every epoch here and resume from it if present")
+    .option(
+      "--checkpoint <file>",
+      "save training state after every epoch here and resume from it if present (a corrupt one, or one of another configuration, is exit 2)",
+    )
+    .option("--fresh", "with --checkpoint: ignore an existing checkpoint and start afresh (it is replaced)")
     .option("--json", "one JSON object on stdout")
     .action(
       action(async (opts: Opts) => {
@@ -113,6 +119,15 @@ export function register(program: Command) {
           sigmaW2: opts.sigmaW2 === undefined ? undefined : num("--sigma-w2", opts.sigmaW2, "a number > 0"),
           sigmaB2: opts.sigmaB2 === undefined ? undefined : num("--sigma-b2", opts.sigmaB2, "a number ≥ 0"),
         });
+        // Output paths are checked before any work (exit 2), not found unwritable after training.
+        const outFile = opts.out === undefined ? undefined : String(opts.out);
+        const ckptFile = opts.checkpoint === undefined ? undefined : String(opts.checkpoint);
+        if (outFile !== undefined) checkWritableOutput("--out", outFile, "file");
+        if (ckptFile !== undefined) checkWritableOutput("--checkpoint", ckptFile, "file");
+        if (outFile !== undefined && ckptFile !== undefined && resolve(outFile) === resolve(ckptFile))
+          throw new InputError("--checkpoint", ckptFile, "a file other than --out", "it is the --out file");
+        if (opts.fresh && ckptFile === undefined)
+          throw new InputError("--fresh", "true", "only with --checkpoint FILE");
         const ds = loadDataset(String(opts.dataset));
         const cfg: TrainConfig = { ...base, noise, depth, sigmaW2: init.sigmaW2, sigmaB2: init.sigmaB2 };
         const bar = progressBar(`train L=${depth} ${noise.spec}`);
@@ -122,7 +137,7 @@ export function register(program: Command) {
             ds,
             cfg,
             bar.update,
-            opts.checkpoint ? { file: String(opts.checkpoint) } : undefined,
+            ckptFile !== undefined ? { file: ckptFile, fresh: !!opts.fresh } : undefined,
           );
         } finally {
           bar.stop();
@@ -152,11 +167,12 @@ export function register(program: Command) {
             ? { format: opts.format, snippet: initSnippetFor(opts.format as SnippetFormat, init, noise) }
             : {}),
         };
-        if (opts.out)
+        if (outFile !== undefined)
           writeFileAtomic(
-            String(opts.out),
+            outFile,
             JSON.stringify(record, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2) +
               "\n",
+            { what: "the train result" },
           );
         emit(!!opts.json, record, () =>
           [
