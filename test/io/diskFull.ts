@@ -7,7 +7,8 @@
  * - `injectDiskFull(dir, free)` patches node:fs (and, through `syncBuiltinESMExports`, the named imports
  *   of src/io/atomic.ts) so that files opened under `dir` share a budget of `free` bytes: a write that
  *   crosses it is cut short (write(2)'s behaviour on a full disk) and the next one fails with ENOSPC.
- *   Unlinking a file returns its bytes. Nothing outside `dir` is affected.
+ *   Space is counted in 4 KiB pages per file, as tmpfs does; unlinking a file returns its pages.
+ *   Nothing outside `dir` is affected.
  * - `test/io/diskFullPreload.ts` applies the same fault in a child process (`--import`) from the
  *   environment variables that `fullDisk().env` sets.
  */
@@ -19,6 +20,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const FREE_BYTES = 4096;
+const PAGE = 4096;
 export const PRELOAD = fileURLToPath(new URL("./diskFullPreload.ts", import.meta.url));
 
 export function injectDiskFull(dir: string, free: number): () => void {
@@ -33,6 +35,7 @@ export function injectDiskFull(dir: string, free: number): () => void {
   const fds = new Map<number, string>();
   const sizes = new Map<string, number>();
   let budget = free;
+  const pages = (n: number) => Math.ceil(n / PAGE) * PAGE;
   const enospc = () => {
     const e = new Error("ENOSPC: no space left on device, write") as NodeJS.ErrnoException;
     e.code = "ENOSPC";
@@ -52,17 +55,19 @@ export function injectDiskFull(dir: string, free: number): () => void {
     const u8 = buf as Uint8Array;
     const offset = (rest[0] as number | undefined) ?? 0;
     const length = (rest[1] as number | undefined) ?? u8.length - offset;
-    if (budget <= 0) throw enospc();
-    const n = Math.min(length, budget);
-    const got = orig.writeSync(fd, u8, offset, n);
-    budget -= got;
-    sizes.set(path, (sizes.get(path) ?? 0) + got);
+    // tmpfs accounting: whole pages; the rest of the file's last page is free to fill
+    const size = sizes.get(path) ?? 0;
+    const room = pages(size) - size + budget;
+    if (length > 0 && room <= 0) throw enospc();
+    const got = orig.writeSync(fd, u8, offset, Math.min(length, room));
+    budget -= pages(size + got) - pages(size);
+    sizes.set(path, size + got);
     return got;
   };
   p.unlinkSync = (path: fs.PathLike) => {
     orig.unlinkSync(path);
     const r = resolve(String(path));
-    budget += sizes.get(r) ?? 0;
+    budget += pages(sizes.get(r) ?? 0);
     sizes.delete(r);
   };
   p.renameSync = (a: fs.PathLike, b: fs.PathLike) => {
