@@ -196,7 +196,7 @@ function writeError(
   const err = new FileWriteError(
     path,
     code,
-    `${reason}: could not write ${what} ${path} (${amount}); ${path} was left untouched`,
+    `${reason}: could not write ${what} ${path} (${amount}); the target was left untouched`,
   );
   (err as { cause?: unknown }).cause = cause;
   return err;

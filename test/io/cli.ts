@@ -64,6 +64,12 @@ export const tinyTrain = (data: string, epochs = 2) => [
 ];
 
 /** stderr is one line starting with `sigprop: ` (no stack trace) */
+export function endsWithOneLineError(err: string): boolean {
+  const lines = err.trim().split("\n");
+  return oneLine(lines[lines.length - 1]) && !/\n\s+at /.test(err) && !/internal error/.test(err);
+}
+
+/** stderr is one line starting with `sigprop: ` (no stack trace) */
 export function oneLine(err: string): boolean {
   const lines = err.trim().split("\n");
   return lines.length === 1 && lines[0].startsWith("sigprop: ") && !/\n\s+at /.test(err);
