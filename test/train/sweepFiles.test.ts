@@ -186,6 +186,19 @@ describe("sigprop sweep (real CLI)", () => {
     expect(oneLine(cut.err), cut.err).toBe(true);
     expect(cut.err).toMatch(/sweep\.json: not valid JSON/);
     writeFileSync(join(out, "sweep.json"), plan0);
+    // a garbage checkpoint of a run in flight: exit 2 naming it; --fresh starts that run afresh
+    const out2 = mkdtempSync(join(tmpdir(), "sigprop-sweepcli-"));
+    const more = ["sweep", "run", ...common, "--keep", "0.5", "--depths", "1", "--out", out2, "--json"];
+    mkdirSync(join(out2, "runs", ".ckpt"), { recursive: true });
+    writeFileSync(join(out2, "runs", ".ckpt", "dropout_keep=0.5__L1__s0.ckpt"), "garbage");
+    const ck = await sigprop(more);
+    expect(ck.code, ck.err).toBe(2);
+    expect(ck.err).toMatch(
+      /sweep checkpoint .*dropout_keep=0\.5__L1__s0\.ckpt.*not a sigprop checkpoint.*--fresh/,
+    );
+    const fresh = await sigprop([...more, "--fresh"]);
+    expect(fresh.code, fresh.err).toBe(0);
+    expect(JSON.parse(fresh.out)).toMatchObject({ grid_runs: 1, ran: 1 });
     // runs/ is a file
     rmSync(join(out, "runs"), { recursive: true });
     writeFileSync(join(out, "runs"), "");
