@@ -42,7 +42,7 @@ describe("full disk through the CLI: exit 1, one line, nothing partial", () => {
     expect(r.err).toMatch(/the train result .*res\.json \(\d+\.\d KiB, 4\.0 KiB written before it failed/);
     expect(r.out).toBe("");
     expect(listFiles(d.dir)).toEqual([]);
-  });
+  }, 300_000);
 
   it("train --checkpoint (an 8 KB checkpoint after epoch 1), on the injected fault (the fallback itself)", async () => {
     const d = injectedDisk();
@@ -69,7 +69,7 @@ describe("full disk through the CLI: exit 1, one line, nothing partial", () => {
     expect(oneLine(r.err), r.err).toBe(true);
     expect(r.err).toMatch(/could not write the checkpoint .*run\.ckpt/);
     expect(listFiles(d.dir)).toEqual([]);
-  });
+  }, 300_000);
 
   it("sweep run (the plan takes the last page; the record does not fit) and sweep merge", async () => {
     const d = disk();
@@ -99,7 +99,7 @@ describe("full disk through the CLI: exit 1, one line, nothing partial", () => {
         .trim()
         .split("\n"),
     ).toHaveLength(2);
-  });
+  }, 300_000);
 });
 
 describe("full disk in reproduce (library, fake simulator)", () => {

@@ -91,5 +91,5 @@ describe("sigprop train --checkpoint (real CLI, tiny IDX data)", () => {
     expect(JSON.parse(fresh.out).status).toBe("ok");
     expect(existsSync(file)).toBe(true);
     expect(new CheckpointError("--checkpoint", file, "corrupt", "x")).toBeInstanceOf(InputError);
-  });
+  }, 300_000);
 });

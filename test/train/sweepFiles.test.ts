@@ -144,7 +144,7 @@ describe("the grid has no duplicates", () => {
 });
 
 describe("sigprop sweep (real CLI)", () => {
-  it("--keep 0.5,0.5 is one run; a broken folder is exit 2 with one line; merge writes each id once", async () => {
+  it("--keep 0.5,0.5 is one run; merge writes each id once; a cut sweep.json or a record without result is exit 2", async () => {
     const data = tinyIdx();
     const out = mkdtempSync(join(tmpdir(), "sigprop-sweepcli-"));
     const common = ["--dataset", `idx:${data}`, "--width", "4", "--epochs", "0", "--batch", "16"];
@@ -186,6 +186,11 @@ describe("sigprop sweep (real CLI)", () => {
     expect(oneLine(cut.err), cut.err).toBe(true);
     expect(cut.err).toMatch(/sweep\.json: not valid JSON/);
     writeFileSync(join(out, "sweep.json"), plan0);
+  }, 300_000);
+
+  it("a garbage checkpoint of a run in flight is exit 2; --fresh restarts it; runs/ being a file is exit 2", async () => {
+    const data = tinyIdx();
+    const common = ["--dataset", `idx:${data}`, "--width", "4", "--epochs", "0", "--batch", "16"];
     // a garbage checkpoint of a run in flight: exit 2 naming it; --fresh starts that run afresh
     const out2 = mkdtempSync(join(tmpdir(), "sigprop-sweepcli-"));
     const more = ["sweep", "run", ...common, "--keep", "0.5", "--depths", "1", "--out", out2, "--json"];
@@ -200,11 +205,11 @@ describe("sigprop sweep (real CLI)", () => {
     expect(fresh.code, fresh.err).toBe(0);
     expect(JSON.parse(fresh.out)).toMatchObject({ grid_runs: 1, ran: 1 });
     // runs/ is a file
-    rmSync(join(out, "runs"), { recursive: true });
-    writeFileSync(join(out, "runs"), "");
-    const file = await sigprop(["sweep", "run", ...common, "--keep", "0.5", "--depths", "1", "--out", out]);
+    rmSync(join(out2, "runs"), { recursive: true });
+    writeFileSync(join(out2, "runs"), "");
+    const file = await sigprop(["sweep", "run", ...common, "--keep", "0.5", "--depths", "1", "--out", out2]);
     expect(file.code).toBe(2);
     expect(oneLine(file.err), file.err).toBe(true);
     expect(file.err).toMatch(/runs: is a file, not a folder/);
-  });
+  }, 300_000);
 });
