@@ -106,6 +106,12 @@ function safe(s: string): string {
   return s.replace(/[^A-Za-z0-9.=-]+/g, "_");
 }
 
+/** A plan's identity for "same sweep?": repeated grid values do not count (planRuns ignores them). */
+function samePlanKey(p: SweepPlan): string {
+  const uniq = <T>(xs: T[]) => [...new Set(xs)];
+  return canonical({ ...p, noises: uniq(p.noises), depths: uniq(p.depths), seeds: uniq(p.seeds) });
+}
+
 /** All runs of a plan in canonical order; a repeated (noise, depth, seed) is one run (the first). */
 export function planRuns(plan: SweepPlan): RunSpec[] {
   const runs: RunSpec[] = [];
@@ -235,7 +241,7 @@ export function ensurePlan(dir: string, plan: SweepPlan, flag = "--out"): void {
   const f = planFile(dir);
   const old = readPlan(dir, flag);
   if (old) {
-    if (canonical(old) !== canonical(plan)) {
+    if (samePlanKey(old) !== samePlanKey(plan)) {
       throw new InputError(
         flag,
         dir,
@@ -375,7 +381,7 @@ export function mergeSweeps(dirs: string[]): Merged {
     checkSweepFolders(d);
     const p = readPlan(d);
     if (!p) throw new InputError("DIR", d, "a sweep folder (with sweep.json)");
-    if (plan && canonical(plan) !== canonical(p))
+    if (plan && samePlanKey(plan) !== samePlanKey(p))
       throw new InputError(
         "DIR",
         d,

@@ -140,6 +140,11 @@ describe("the grid has no duplicates", () => {
     expect(new Set(ran).size).toBe(ran.length);
     const m = mergeSweeps([dir]);
     expect(m.records.map((r) => r.id)).toEqual(planRuns(plan).map((r) => r.id));
+    // the folder (its sweep.json lists repeats) is the same sweep as the plan without them: resumes
+    const again = await runSweep(dir, plan, { index: 0, count: 1 }, async () => {
+      throw new Error("should not run");
+    });
+    expect(again).toMatchObject({ total: 4, skipped: 4, ran: 0 });
   });
 });
 
