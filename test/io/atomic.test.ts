@@ -9,7 +9,7 @@ import { syncBuiltinESMExports } from "node:module";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { writeFileAtomic } from "../../src/io/atomic.js";
@@ -102,17 +102,25 @@ describe("folders", () => {
     expect(() => writeFileAtomic(join(dir, "f", "g", "h.txt"), "x")).toThrow(/ENOTDIR/);
     expect(readdirSync(dir).sort()).toEqual(["a", "f"]);
   });
-  it.runIf(existsSync("/proc/self"))("under /proc it fails at once (Node's recursive mkdir loops)", () => {
-    // in a child with a time limit: the old writer never returned, which no in-process timeout can stop
-    const code = `import { writeFileAtomic } from "./src/io/atomic.ts";
+  it.runIf(existsSync("/proc/self"))(
+    "under /proc it fails at once (Node's recursive mkdir loops)",
+    async () => {
+      // in a child with a time limit: the old writer never returned, which no in-process timeout can stop
+      const code = `import { writeFileAtomic } from "./src/io/atomic.ts";
       try { writeFileAtomic("/proc/sigprop_x/y/z.json", "{}"); console.log("wrote"); }
       catch (e) { console.log(e.name, e.code); }`;
-    const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], {
-      cwd: root,
-      encoding: "utf8",
-      timeout: 20_000,
-    });
-    expect(r.signal).toBeNull();
-    expect(r.stdout.trim()).toMatch(/^FileWriteError E[A-Z]+$/);
-  });
+      // asynchronous, so the test worker is not blocked while the child runs
+      const r = await new Promise<{ signal: NodeJS.Signals | null; stdout: string }>((done) => {
+        const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], {
+          cwd: root,
+          timeout: 20_000,
+        });
+        let stdout = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
+        child.on("close", (_c, signal) => done({ signal, stdout }));
+      });
+      expect(r.signal).toBeNull();
+      expect(r.stdout.trim()).toMatch(/^FileWriteError E[A-Z]+$/);
+    },
+  );
 });
