@@ -5,6 +5,7 @@
  */
 import type { Command } from "commander";
 import type { DeviceChoice } from "../engine/device.js";
+import { FileWriteError } from "../io/errors.js";
 import { parseActivation, type Activation } from "../theory/activations.js";
 import { InputError } from "../theory/errors.js";
 import { parseNoise, type Noise } from "../theory/noise.js";
@@ -136,7 +137,7 @@ export function flagOf(parameter: string): string {
 /** The one JSON object printed on stdout for a failure when --json is on. */
 export interface ErrorObject {
   error: {
-    kind: "bad_input" | "internal";
+    kind: "bad_input" | "file_write" | "internal";
     message: string;
     flag?: string;
     value?: string;
@@ -159,6 +160,11 @@ export function reportError(e: unknown, json: boolean): number {
     obj = { error: { kind: "bad_input", flag, value: e.value, valid: e.valid, message } };
     process.stderr.write(`sigprop: ${message}\n`);
     code = 2;
+  } else if (e instanceof FileWriteError) {
+    // disk full, quota, I/O error: one line (what, where, how much), no stack; nothing partial was left
+    obj = { error: { kind: "file_write", message: e.message } };
+    process.stderr.write(`sigprop: ${e.message}\n`);
+    code = 1;
   } else {
     const message = e instanceof Error ? e.message : String(e);
     obj = { error: { kind: "internal", message } };
@@ -176,7 +182,8 @@ export function reportError(e: unknown, json: boolean): number {
 
 /**
  * Wrap a command action: sets the size limits from the command's options, then InputError → exit 2,
- * anything else → exit 1 (reportError). Use for every command so the exit-code contract holds everywhere.
+ * FileWriteError (disk full, I/O) → its one-line message, exit 1; anything else → exit 1 (reportError).
+ * Use for every command so the exit-code contract holds everywhere.
  */
 export function action<A extends unknown[]>(fn: (...args: A) => void | Promise<void>) {
   return async (...args: A) => {

@@ -69,7 +69,7 @@ export class JobCache {
   }
 
   put(entry: CacheEntry): void {
-    writeFileAtomic(this.path(entry.key), JSON.stringify(entry) + "\n");
+    writeFileAtomic(this.path(entry.key), JSON.stringify(entry) + "\n", { what: "a cache entry" });
   }
 }
 

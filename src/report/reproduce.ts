@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import * as vega from "vega";
 import * as vegaLite from "vega-lite";
 import { writeFileAtomic } from "../io/atomic.js";
+import { InputError } from "../theory/errors.js";
 import { JobCache, hashKey, jobSeed, removeStaleTemps, type CacheKey } from "./cache.js";
 import { toCsv } from "./csv.js";
 import type { Agreement, Figure, Json, Scale } from "./figure.js";
@@ -155,7 +156,8 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceSummar
       data: output.data,
     };
     files.push([`${fig.id}.svg`, svg], [`${fig.id}.png`, png], ["data.json", jsonText(record)]);
-    for (const [name, content] of files) writeFileAtomic(join(dir, name), content);
+    for (const [name, content] of files)
+      writeFileAtomic(join(dir, name), content, { what: `a ${fig.id} file` });
     written.push({ id: fig.id, files: files.map(([n]) => join(dir, n)), agreement: output.agreement });
   }
 
@@ -168,6 +170,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceSummar
       settings: reportSettings(opts, version),
       figures: htmlFigures(opts.out, registry),
     }),
+    { what: "the report" },
   );
   return {
     out: opts.out,
@@ -216,13 +219,43 @@ interface StoredRecord {
   files: string[];
 }
 
+/**
+ * A figure's data.json read back for the report: an InputError naming the file when it is cut, edited or
+ * not a record (exit 2, not a stack trace); rebuilding that figure rewrites it.
+ */
+function readStoredRecord(out: string, p: string): StoredRecord {
+  let r: unknown;
+  let problem: string | null = null;
+  try {
+    r = JSON.parse(readFileSync(p, "utf8"));
+  } catch (e) {
+    problem = `not valid JSON (${(e as Error).message})`;
+  }
+  if (!problem) {
+    const o = r as Partial<StoredRecord> | null;
+    if (o === null || typeof o !== "object") problem = "not a JSON object";
+    else if (typeof o.caption !== "string" || typeof o.seed !== "number") problem = "caption or seed missing";
+    else if (!o.scale || typeof o.scale !== "object" || typeof o.scale.name !== "string")
+      problem = "scale missing";
+    else if (!Array.isArray(o.agreement) || !Array.isArray(o.files)) problem = "agreement or files missing";
+  }
+  if (problem)
+    throw new InputError(
+      "--out",
+      out,
+      "a folder written by `sigprop reproduce`",
+      `${p}: ${problem}; rebuild that figure (name it on the command line) or delete its folder`,
+    );
+  return r as StoredRecord;
+}
+
 /** Read back every registered figure's data.json present under `out`, in registry order. */
 function htmlFigures(out: string, registry: readonly Figure[]): HtmlFigure[] {
   const figs: HtmlFigure[] = [];
   for (const f of registry) {
     const p = join(out, f.id, "data.json");
     if (!existsSync(p)) continue;
-    const r = JSON.parse(readFileSync(p, "utf8")) as StoredRecord;
+    const r = readStoredRecord(out, p);
     const num = (x: number | string | null) => (x === null ? NaN : x === "inf" ? Infinity : Number(x));
     figs.push({
       id: f.id,

@@ -40,6 +40,15 @@ export {
   type TrainStep,
 } from "./train.js";
 export {
+  CHECKPOINT_FORMAT,
+  CheckpointError,
+  checkpointConfig,
+  loadCheckpoint,
+  saveCheckpoint,
+  type CheckpointOptions,
+  type CheckpointState,
+} from "./checkpoint.js";
+export {
   INIT_KINDS,
   resolveInit,
   jaxInitializers,

@@ -16,12 +16,18 @@
  *   so a killed long run resumes from its last finished epoch, bit-identically.
  * - Merge: read the records of one or more sweep folders (e.g. one per machine), check the plans agree,
  *   list what is missing, and return one table.
+ * - Every file read is validated (`readPlan`, `readRecord`): a cut, empty, `{}`/`null` or mistyped
+ *   sweep.json or run record, a record of another configuration, or `runs/` that is not a folder is an
+ *   InputError (exit 2) naming the file and what is wrong — never a stack trace, and never silently
+ *   redone (a record is deleted by hand to rerun it). The grid has no duplicates: repeated noises,
+ *   depths or seeds (`--keep 0.5,0.5`) are one run, also for a sweep.json written before that rule.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic.js";
 import { InputError } from "../theory/errors.js";
+import { parseNoise } from "../theory/noise.js";
 import type { TrainResult } from "./train.js";
 
 /** Everything about a run that is the same across the grid (JSON). */
@@ -104,12 +110,19 @@ function safe(s: string): string {
   return s.replace(/[^A-Za-z0-9.=-]+/g, "_");
 }
 
-/** All runs of a plan in canonical order. */
+/** A plan's identity for "same sweep?": repeated grid values do not count (planRuns ignores them). */
+function samePlanKey(p: SweepPlan): string {
+  const uniq = <T>(xs: T[]) => [...new Set(xs)];
+  return canonical({ ...p, noises: uniq(p.noises), depths: uniq(p.depths), seeds: uniq(p.seeds) });
+}
+
+/** All runs of a plan in canonical order; a repeated (noise, depth, seed) is one run (the first). */
 export function planRuns(plan: SweepPlan): RunSpec[] {
   const runs: RunSpec[] = [];
-  for (const noise of plan.noises) {
-    for (const depth of plan.depths) {
-      for (const seed of plan.seeds) {
+  const uniq = <T>(xs: T[]) => [...new Set(xs)];
+  for (const noise of uniq(plan.noises)) {
+    for (const depth of uniq(plan.depths)) {
+      for (const seed of uniq(plan.seeds)) {
         const index = runs.length;
         const hash = sha(canonical({ base: plan.base, noise, depth, seed }));
         runs.push({ index, id: `${safe(noise)}__L${depth}__s${seed}`, noise, depth, seed, hash });
@@ -141,14 +154,100 @@ export const recordFile = (dir: string, id: string) => join(dir, "runs", `${id}.
 /** Per-epoch checkpoint of a run in flight (removed once its record is written). */
 export const checkpointFile = (dir: string, id: string) => join(dir, "runs", ".ckpt", `${id}.ckpt`);
 
-/** Write the plan, or check it equals the one already in the folder (exit 2 if not). */
-export function ensurePlan(dir: string, plan: SweepPlan): void {
+/** An InputError about a file of a sweep folder: names the flag, the folder, the file and the fault. */
+function fileError(flag: string, dir: string, file: string, what: string): InputError {
+  return new InputError(flag, dir, "a sweep folder written by `sigprop sweep run`", `${file}: ${what}`);
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === "object" && !Array.isArray(v);
+const isInt = (v: unknown, lo = 0) => typeof v === "number" && Number.isInteger(v) && v >= lo;
+const isNum = (v: unknown) => typeof v === "number" && Number.isFinite(v);
+
+/** Read a JSON file: null when absent; an InputError when unreadable or not JSON. */
+function readJson(flag: string, dir: string, file: string): { value: unknown } | null {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return null;
+    throw fileError(flag, dir, file, `cannot be read (${code ?? String(e)})`);
+  }
+  try {
+    return { value: JSON.parse(text) };
+  } catch (e) {
+    throw fileError(
+      flag,
+      dir,
+      file,
+      `not valid JSON (${text.length === 0 ? "empty" : (e as Error).message}); cut short or edited?`,
+    );
+  }
+}
+
+/** What is wrong with a parsed sweep.json, or null. */
+export function planProblem(v: unknown): string | null {
+  if (!isObj(v))
+    return `a JSON object is needed, found ${v === null ? "null" : Array.isArray(v) ? "an array" : typeof v}`;
+  if (v.version !== 1) return `version ${JSON.stringify(v.version)}; this sigprop reads version 1`;
+  const b = v.base;
+  if (!isObj(b)) return "'base' is missing or not an object";
+  for (const k of ["dataset", "task", "activation", "init", "optimizer"])
+    if (typeof b[k] !== "string") return `base.${k} is missing or not a string`;
+  for (const k of ["width", "batch"]) if (!isInt(b[k], 1)) return `base.${k} is not a whole number ≥ 1`;
+  if (!isInt(b.epochs)) return "base.epochs is not a whole number ≥ 0";
+  for (const k of ["lr", "val_fraction", "threshold"]) if (!isNum(b[k])) return `base.${k} is not a number`;
+  for (const k of ["noises", "depths", "seeds"]) {
+    const a = v[k];
+    if (!Array.isArray(a) || a.length === 0) return `'${k}' is missing or not a non-empty list`;
+  }
+  for (const n of v.noises as unknown[]) {
+    if (typeof n !== "string") return `noises holds ${JSON.stringify(n)}, not a noise spec`;
+    try {
+      parseNoise(n);
+    } catch {
+      return `noises holds '${n}', not a valid noise spec`;
+    }
+  }
+  if (!(v.depths as unknown[]).every((d) => isInt(d))) return "depths must be whole numbers ≥ 0";
+  if (!(v.seeds as unknown[]).every((d) => isInt(d))) return "seeds must be whole numbers ≥ 0";
+  return null;
+}
+
+/** The plan of a sweep folder: null when there is no sweep.json; an InputError when it is not valid. */
+export function readPlan(dir: string, flag = "DIR"): SweepPlan | null {
   const f = planFile(dir);
-  if (existsSync(f)) {
-    const old = JSON.parse(readFileSync(f, "utf8")) as SweepPlan;
-    if (canonical(old) !== canonical(plan)) {
+  const j = readJson(flag, dir, f);
+  if (!j) return null;
+  const problem = planProblem(j.value);
+  if (problem) throw fileError(flag, dir, f, problem);
+  return j.value as SweepPlan;
+}
+
+/** `DIR/runs` and `DIR/runs/.ckpt`, where they exist, must be folders. */
+export function checkSweepFolders(dir: string, flag = "DIR"): void {
+  for (const d of [dir, join(dir, "runs"), join(dir, "runs", ".ckpt")]) {
+    let isDir: boolean;
+    try {
+      isDir = statSync(d).isDirectory();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw fileError(flag, dir, d, `cannot be read (${(e as NodeJS.ErrnoException).code})`);
+    }
+    if (!isDir) throw fileError(flag, dir, d, "is a file, not a folder");
+  }
+}
+
+/** Write the plan, or check it equals the one already in the folder (exit 2 if not). */
+export function ensurePlan(dir: string, plan: SweepPlan, flag = "--out"): void {
+  checkSweepFolders(dir, flag);
+  const f = planFile(dir);
+  const old = readPlan(dir, flag);
+  if (old) {
+    if (samePlanKey(old) !== samePlanKey(plan)) {
       throw new InputError(
-        "--out",
+        flag,
         dir,
         "an empty folder or one holding the same sweep",
         `it holds a different sweep (${f}); use another folder`,
@@ -156,19 +255,44 @@ export function ensurePlan(dir: string, plan: SweepPlan): void {
     }
     return;
   }
-  writeFileAtomic(f, JSON.stringify(plan, null, 2) + "\n");
+  writeFileAtomic(f, JSON.stringify(plan, null, 2) + "\n", { what: "the sweep plan" });
 }
 
-/** The finished record of a run, or null (missing, unreadable or from another config). */
-export function readRecord(dir: string, run: RunSpec): RunRecord | null {
+/** What is wrong with a parsed run record (for `run`), or null. */
+export function recordProblem(v: unknown, run: RunSpec): string | null {
+  if (!isObj(v))
+    return `a JSON object is needed, found ${v === null ? "null" : Array.isArray(v) ? "an array" : typeof v}`;
+  if (v.id !== run.id) return `its id is ${JSON.stringify(v.id)}, not '${run.id}'`;
+  if (v.hash !== run.hash)
+    return `it was made by another configuration (hash ${JSON.stringify(v.hash)}, this sweep's is ${run.hash})`;
+  if (v.noise !== run.noise || v.depth !== run.depth || v.seed !== run.seed)
+    return "its noise, depth or seed differ from the run's";
+  if (!isNum(v.sigma_w2) || !isNum(v.mu2)) return "sigma_w2 or mu2 is missing or not a number";
+  const r = v.result;
+  if (!isObj(r)) return "'result' is missing or not an object";
+  if (r.status !== "ok" && r.status !== "diverged")
+    return `result.status is ${JSON.stringify(r.status)}, not "ok" or "diverged"`;
+  if (typeof r.trainable !== "boolean") return "result.trainable is missing or not true/false";
+  for (const k of ["trainLoss", "valLoss", "lossRatio"])
+    if (r[k] !== null && !isNum(r[k])) return `result.${k} is neither a number nor null`;
+  if (!isNum(r.baselineLoss)) return "result.baselineLoss is missing or not a number";
+  if (r.valAcc !== undefined && r.valAcc !== null && !isNum(r.valAcc)) return "result.valAcc is not a number";
+  if (!isNum(r.seconds)) return "result.seconds is missing or not a number";
+  if (!Array.isArray(r.history)) return "result.history is missing or not a list";
+  return null;
+}
+
+/**
+ * The finished record of a run: null when there is none; an InputError naming the file when it is not a
+ * valid record of this run (cut, edited, or of another configuration): delete it to run it again.
+ */
+export function readRecord(dir: string, run: RunSpec, flag = "DIR"): RunRecord | null {
   const f = recordFile(dir, run.id);
-  if (!existsSync(f)) return null;
-  try {
-    const r = JSON.parse(readFileSync(f, "utf8")) as RunRecord;
-    return r.hash === run.hash ? r : null;
-  } catch {
-    return null;
-  }
+  const j = readJson(flag, dir, f);
+  if (!j) return null;
+  const problem = recordProblem(j.value, run);
+  if (problem) throw fileError(flag, dir, f, `${problem}; delete the file to run it again`);
+  return j.value as RunRecord;
 }
 
 /** Remove temp files left by killed writers in DIR/runs (only names of the given runs). */
@@ -209,11 +333,12 @@ export async function runSweep(
   >,
   progress: SweepProgress = {},
 ): Promise<{ total: number; shard: number; skipped: number; ran: number; ranIds: string[] }> {
-  ensurePlan(dir, plan);
+  ensurePlan(dir, plan, "--out");
   const all = planRuns(plan);
   const mine = shardRuns(all, shard);
   removeStaleTemps(dir, mine);
-  const todo = mine.filter((r) => readRecord(dir, r) === null);
+  // every existing record of the shard is validated before any run starts
+  const todo = mine.filter((r) => readRecord(dir, r, "--out") === null);
   const ranIds: string[] = [];
   for (const [k, run] of todo.entries()) {
     progress.onRun?.(run, k, todo.length);
@@ -232,6 +357,7 @@ export async function runSweep(
     writeFileAtomic(
       recordFile(dir, run.id),
       JSON.stringify(rec, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2) + "\n",
+      { what: "the sweep record" },
     );
     rmSync(checkpointFile(dir, run.id), { force: true });
     ranIds.push(run.id);
@@ -256,10 +382,10 @@ export function mergeSweeps(dirs: string[]): Merged {
   if (dirs.length === 0) throw new InputError("DIR", "(none)", "one or more sweep folders");
   let plan: SweepPlan | null = null;
   for (const d of dirs) {
-    const f = planFile(d);
-    if (!existsSync(f)) throw new InputError("DIR", d, "a sweep folder (with sweep.json)");
-    const p = JSON.parse(readFileSync(f, "utf8")) as SweepPlan;
-    if (plan && canonical(plan) !== canonical(p))
+    checkSweepFolders(d);
+    const p = readPlan(d);
+    if (!p) throw new InputError("DIR", d, "a sweep folder (with sweep.json)");
+    if (plan && samePlanKey(plan) !== samePlanKey(p))
       throw new InputError(
         "DIR",
         d,

@@ -18,17 +18,15 @@
  * so any other τ can be applied afterwards.
  */
 import { jit, numpy as np, valueAndGrad, type Array, type JsTree } from "@jax-js/jax";
-import { existsSync, readFileSync } from "node:fs";
 import { permutation, toFloat, trainValSplit } from "../data/index.js";
-import { writeFileAtomic } from "../io/atomic.js";
 import type { Dataset } from "../data/dataset.js";
 import { initJax } from "../sim/jax.js";
 import type { Activation } from "../theory/activations.js";
 import type { Noise } from "../theory/noise.js";
+import { checkpointConfig, loadCheckpoint, saveCheckpoint, type CheckpointOptions } from "./checkpoint.js";
 import {
   forward,
   initParams,
-  layerSizes,
   stepKeys,
   taskLoss,
   type MlpSpec,
@@ -37,6 +35,8 @@ import {
   type WeightVariance,
 } from "./mlp.js";
 import { initOptState, stepSize, update, type OptimizerName, type OptState } from "./optim.js";
+
+export type { CheckpointOptions } from "./checkpoint.js";
 
 export const DEFAULT_TRAINABLE_THRESHOLD = 0.5;
 
@@ -160,106 +160,6 @@ export function makeTrainStep(spec: MlpSpec, task: Task, optimizer: OptimizerNam
   }) as (...a: any[]) => JsTree<Array>) as unknown as TrainStep;
 }
 
-/** Where and how often a run saves its state (params, optimiser state, history) to resume after a kill. */
-export interface CheckpointOptions {
-  file: string;
-  /** save after every k-th epoch (default 1) */
-  everyEpochs?: number;
-}
-
-/** Identity of a run for its checkpoint: everything that determines the numbers. */
-function checkpointKey(ds: Dataset, cfg: TrainConfig): string {
-  return JSON.stringify({
-    ...cfg,
-    activation: cfg.activation.spec,
-    noise: cfg.noise.spec,
-    sigmaW2: typeof cfg.sigmaW2 === "number" ? cfg.sigmaW2 : String(cfg.sigmaW2),
-    data: [ds.name, ds.source, ds.train.n, ds.dim],
-  });
-}
-
-/**
- * Save a checkpoint atomically: uint32 header length, JSON header, then every tensor as float32 in
- * order (params, then Adam's m and v). Training is deterministic in (seed, epoch, step), so a resumed run
- * continues exactly as the uninterrupted one would have.
- */
-async function saveCheckpoint(
-  file: string,
-  key: string,
-  epoch: number,
-  t: number,
-  history: EpochRecord[],
-  params: Params,
-  state: OptState,
-) {
-  const tensors = [...params, ...state.m, ...state.v].flatMap((l) => [l.w, l.b]);
-  const datas: Float32Array[] = [];
-  for (const a of tensors) datas.push((await a.ref.data()) as Float32Array);
-  const header = new TextEncoder().encode(
-    JSON.stringify({ key, epoch, t, history, sizes: datas.map((d) => d.length) }),
-  );
-  const total = 4 + header.length + datas.reduce((a, d) => a + d.length * 4, 0);
-  const buf = new Uint8Array(total);
-  new DataView(buf.buffer).setUint32(0, header.length, true);
-  buf.set(header, 4);
-  let off = 4 + header.length;
-  for (const d of datas) {
-    buf.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), off);
-    off += d.byteLength;
-  }
-  writeFileAtomic(file, buf);
-}
-
-/** Load a checkpoint for this run (null when absent, unreadable or from another configuration). */
-function loadCheckpoint(
-  file: string,
-  key: string,
-  spec: MlpSpec,
-  optimizer: OptimizerName,
-): { epoch: number; t: number; history: EpochRecord[]; params: Params; state: OptState } | null {
-  if (!existsSync(file)) return null;
-  try {
-    const raw = readFileSync(file);
-    const hlen = raw.readUInt32LE(0);
-    const head = JSON.parse(raw.subarray(4, 4 + hlen).toString("utf8")) as {
-      key: string;
-      epoch: number;
-      t: number;
-      history: EpochRecord[];
-      sizes: number[];
-    };
-    if (head.key !== key) return null;
-    const sizes = layerSizes(spec);
-    const shapes: number[][] = [];
-    for (let l = 1; l < sizes.length; l++) shapes.push([sizes[l - 1], sizes[l]], [1, sizes[l]]);
-    const groups = optimizer === "adam" ? 3 : 1;
-    if (head.sizes.length !== shapes.length * groups) return null;
-    const body = raw.subarray(4 + hlen);
-    const f32 = new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
-    if (f32.length !== head.sizes.reduce((a, b) => a + b, 0)) return null;
-    let off = 0;
-    const arrays = head.sizes.map((n, i) => {
-      const a = np.array(f32.slice(off, off + n), { shape: shapes[i % shapes.length] });
-      off += n;
-      return a;
-    });
-    const asParams = (g: number): Params =>
-      globalThis.Array.from({ length: shapes.length / 2 }, (_, l) => ({
-        w: arrays[g * shapes.length + 2 * l],
-        b: arrays[g * shapes.length + 2 * l + 1],
-      }));
-    return {
-      epoch: head.epoch,
-      t: head.t,
-      history: head.history,
-      params: asParams(0),
-      state: groups === 3 ? { m: asParams(1), v: asParams(2) } : { m: [], v: [] },
-    };
-  } catch {
-    return null;
-  }
-}
-
 /** Run one training; `onProgress(doneSteps, totalSteps)` is called after every step. */
 export async function trainRun(
   ds: Dataset,
@@ -326,8 +226,8 @@ export async function trainRun(
   const total = stepsPerEpoch * cfg.epochs;
   let t = 0;
   let startEpoch = 1;
-  const ckptKey = checkpoint ? checkpointKey(ds, cfg) : "";
-  const resumed = checkpoint ? loadCheckpoint(checkpoint.file, ckptKey, spec, cfg.optimizer) : null;
+  const ckptConfig = checkpoint ? checkpointConfig(ds, cfg) : {};
+  const resumed = checkpoint ? loadCheckpoint(checkpoint, ckptConfig, spec, cfg.optimizer) : null;
   if (resumed) {
     disposeTree(params);
     disposeTree(state);
@@ -378,7 +278,7 @@ export async function trainRun(
       }
       if (!diverged && !(await record(epoch, sum / stepsPerEpoch))) diverged = { epoch, step: t };
       if (!diverged && checkpoint && epoch < cfg.epochs && epoch % (checkpoint.everyEpochs ?? 1) === 0) {
-        await saveCheckpoint(checkpoint.file, ckptKey, epoch, t, history, params, state);
+        await saveCheckpoint(checkpoint.file, ckptConfig, { epoch, t, history, params, state });
       }
     }
   } finally {

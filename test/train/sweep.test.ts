@@ -5,7 +5,15 @@
  * real sweep on IDX files written here, then merges it into heat maps.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  mkdirSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -122,8 +130,16 @@ describe("resume", () => {
       throw new Error("should not run");
     });
     expect(again.ran).toBe(0);
-    // a corrupt record (e.g. edited by hand) is redone, not trusted
-    writeFileSync(recordFile(dir, planRuns(p)[0].id), "not json");
+    // a corrupt record (e.g. edited by hand) is neither trusted nor silently redone: exit 2 naming it,
+    // before any run starts; deleting it reruns that run
+    const f0 = recordFile(dir, planRuns(p)[0].id);
+    writeFileSync(f0, "not json");
+    await expect(
+      runSweep(dir, p, { index: 0, count: 1 }, async () => {
+        throw new Error("should not run");
+      }),
+    ).rejects.toThrow(/runs\/.*\.json: not valid JSON/);
+    rmSync(f0);
     const fix = await runSweep(dir, p, { index: 0, count: 1 }, async (r) => body(r));
     expect(fix.ranIds).toEqual([planRuns(p)[0].id]);
   });

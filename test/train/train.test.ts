@@ -288,8 +288,13 @@ describe("checkpoints", () => {
     expect(firstStep).toBe(2 * perEpoch + 1); // only epoch 3 was redone
     expect(resumed.history).toEqual(straight.history);
     expect(resumed.valLoss).toBe(straight.valLoss);
-    // a checkpoint of another configuration is ignored (fresh start, same as uninterrupted)
-    const other = await trainRun(ds, { ...cfg, lr: 0.02 }, () => {}, { file });
+    // a checkpoint of another configuration is refused (exit 2), naming the field that differs …
+    await expect(trainRun(ds, { ...cfg, lr: 0.02 }, () => {}, { file })).rejects.toThrow(
+      /another configuration \(lr 0\.01 there, 0\.02 now\)/,
+    );
+    await expect(trainRun(ds, { ...cfg, lr: 0.02 }, () => {}, { file })).rejects.toThrow(InputError);
+    // … and `fresh` starts afresh explicitly (same as an uninterrupted run)
+    const other = await trainRun(ds, { ...cfg, lr: 0.02 }, () => {}, { file, fresh: true });
     expect(other.history[0]).toEqual((await trainRun(ds, { ...cfg, lr: 0.02 })).history[0]);
   });
 });

@@ -5,7 +5,7 @@
  * interrupted run) reuses them. Figure names come from the figure registry (src/report/figures/index.ts).
  */
 import type { Command } from "commander";
-import { resolve } from "node:path";
+import { checkWritableOutput } from "../../io/outputPath.js";
 import { InputError } from "../../theory/errors.js";
 import { SCALES, type Scale } from "../../report/figure.js";
 import { FIGURES } from "../../report/figures/index.js";
@@ -96,7 +96,8 @@ export function register(program: Command) {
               "a folder path, e.g. --out figures",
             );
           }
-          const out = resolve(opts.out);
+          // before any simulation: a file, /proc or a read-only place is exit 2 now, not after the work
+          const out = checkWritableOutput("--out", String(opts.out), "dir");
           const device = await deviceFrom(opts);
           const command = `sigprop reproduce ${ids.length === FIGURES.length ? "all" : ids.join(" ")} --out ${opts.out} --scale ${scale.name} --seed ${seed}`;
           const t0 = performance.now();

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { loadDataset } from "../../data/index.js";
 import { writeFileAtomic } from "../../io/atomic.js";
+import { checkWritableOutput } from "../../io/outputPath.js";
 import { renderPng, renderSvg } from "../../report/plot.js";
 import { toCsv } from "../../report/csv.js";
 import { sweepFigure } from "../../report/figures/fig6.js";
@@ -101,7 +102,8 @@ export function planFrom(opts: Opts): SweepPlan {
       // which keeps the plans (and run hashes) of sweeps made before --device existed
       ...(deviceOf(opts) !== "wasm" ? { device: deviceOf(opts) } : {}),
     },
-    noises,
+    // the grid has no duplicates: `--keep 0.5,0.5` (or two specs of one noise) is one run
+    noises: [...new Set(noises)],
     depths: [...new Set(depths)],
     seeds: Array.from({ length: nSeeds }, (_, i) => base.seed + i),
   };
@@ -113,7 +115,8 @@ export async function writeMerged(dirs: string[], out: string) {
   const rows = m.records.map(recordRow);
   const fig = sweepFigure(m);
   const svg = await renderSvg(fig.spec);
-  writeFileAtomic(join(out, "results.csv"), toCsv(rows));
+  const what = { what: "the merged sweep" };
+  writeFileAtomic(join(out, "results.csv"), toCsv(rows), what);
   writeFileAtomic(
     join(out, "results.json"),
     JSON.stringify(
@@ -121,9 +124,10 @@ export async function writeMerged(dirs: string[], out: string) {
       (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v),
       2,
     ) + "\n",
+    what,
   );
-  writeFileAtomic(join(out, "heatmap.svg"), svg);
-  writeFileAtomic(join(out, "heatmap.png"), renderPng(svg, 2));
+  writeFileAtomic(join(out, "heatmap.svg"), svg, what);
+  writeFileAtomic(join(out, "heatmap.png"), renderPng(svg, 2), what);
   return { m, files: ["results.csv", "results.json", "heatmap.svg", "heatmap.png"].map((f) => join(out, f)) };
 }
 
@@ -144,11 +148,16 @@ export function register(program: Command) {
     .option("--seeds <n>", "replicates per cell (seeds seed..seed+n−1)", "1")
     .requiredOption("--out <dir>", "sweep folder (sweep.json + runs/<id>.json)")
     .option("--shard <i/N>", "run only shard i of N (0-based; round-robin over the grid)", "0/1")
+    .option(
+      "--fresh",
+      "start runs in flight afresh, ignoring their checkpoints (finished records are always kept)",
+    )
     .option("--json", "one JSON summary on stdout")
     .action(
       action(async (opts: Opts) => {
         const plan = planFrom(opts);
         const shard = parseShard(String(opts.shard));
+        checkWritableOutput("--out", String(opts.out), "dir");
         const ds = loadDataset(plan.base.dataset);
         const device = await deviceFrom(opts);
         const base = baseConfigFrom(opts);
@@ -174,7 +183,7 @@ export function register(program: Command) {
               ds,
               { ...base, noise, depth: r.depth, seed: r.seed, sigmaW2: init.sigmaW2, sigmaB2: init.sigmaB2 },
               () => {},
-              { file: checkpointFile(String(opts.out), r.id) },
+              { file: checkpointFile(String(opts.out), r.id), fresh: !!opts.fresh, flag: "sweep checkpoint" },
             );
             if (!process.stderr.isTTY)
               process.stderr.write(
@@ -224,6 +233,7 @@ export function register(program: Command) {
     .option("--json", "one JSON summary on stdout")
     .action(
       action(async (dirs: string[], opts: Opts) => {
+        checkWritableOutput("--out", String(opts.out), "dir");
         const pre = mergeSweeps(dirs);
         if (pre.missing.length && !opts.allowMissing) {
           throw new InputError(

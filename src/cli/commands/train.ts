@@ -4,9 +4,11 @@
  * A bad or corrupt data file is exit 2 with a message; divergence (NaN/Inf) is a result, exit 0.
  */
 import type { Command } from "commander";
+import { resolve } from "node:path";
 import { DATASET_SPECS, loadDataset } from "../../data/index.js";
 import type { Dataset } from "../../data/dataset.js";
 import { writeFileAtomic } from "../../io/atomic.js";
+import { checkWritableOutput } from "../../io/outputPath.js";
 import { InputError } from "../../theory/errors.js";
 import { SNIPPET_FORMATS, type SnippetFormat } from "../../theory/snippets.js";
 import { INIT_KINDS, initSnippetFor, resolveInit, type InitKind } from "../../train/init.js";
@@ -152,7 +154,11 @@ export function register(program: Command) {
   addDeviceOption(addTrainOptions(cmd))
     .option("--format <fw>", "also print the initialiser as a snippet: torch | tfjs | jax")
     .option("--out <file>", "write the result record (JSON) atomically to this file")
-    .option("--checkpoint <file>", "save training state after every epoch here and resume from it if present")
+    .option(
+      "--checkpoint <file>",
+      "save training state after every epoch here and resume from it if present (a corrupt one, or one of another configuration, is exit 2)",
+    )
+    .option("--fresh", "with --checkpoint: ignore an existing checkpoint and start afresh (it is replaced)")
     .option("--json", "one JSON object on stdout")
     .action(
       action(async (opts: Opts) => {
@@ -166,6 +172,15 @@ export function register(program: Command) {
           sigmaW2: opts.sigmaW2 === undefined ? undefined : num("--sigma-w2", opts.sigmaW2, "a number > 0"),
           sigmaB2: opts.sigmaB2 === undefined ? undefined : num("--sigma-b2", opts.sigmaB2, "a number ≥ 0"),
         });
+        // Output paths are checked before any work (exit 2), not found unwritable after training.
+        const outFile = opts.out === undefined ? undefined : String(opts.out);
+        const ckptFile = opts.checkpoint === undefined ? undefined : String(opts.checkpoint);
+        if (outFile !== undefined) checkWritableOutput("--out", outFile, "file");
+        if (ckptFile !== undefined) checkWritableOutput("--checkpoint", ckptFile, "file");
+        if (outFile !== undefined && ckptFile !== undefined && resolve(outFile) === resolve(ckptFile))
+          throw new InputError("--checkpoint", ckptFile, "a file other than --out", "it is the --out file");
+        if (opts.fresh && ckptFile === undefined)
+          throw new InputError("--fresh", "true", "only with --checkpoint FILE");
         const ds = loadDataset(String(opts.dataset));
         checkTrainSize(ds, base, depth, opts);
         const device = await deviceFrom(opts);
@@ -177,7 +192,7 @@ export function register(program: Command) {
             ds,
             cfg,
             bar.update,
-            opts.checkpoint ? { file: String(opts.checkpoint) } : undefined,
+            ckptFile !== undefined ? { file: ckptFile, fresh: !!opts.fresh } : undefined,
           );
         } finally {
           bar.stop();
@@ -208,11 +223,12 @@ export function register(program: Command) {
             ? { format: opts.format, snippet: initSnippetFor(opts.format as SnippetFormat, init, noise) }
             : {}),
         };
-        if (opts.out)
+        if (outFile !== undefined)
           writeFileAtomic(
-            String(opts.out),
+            outFile,
             JSON.stringify(record, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2) +
               "\n",
+            { what: "the train result" },
           );
         emit(!!opts.json, record, () =>
           [
