@@ -13,3 +13,4 @@ export * from "./dynamics.js";
 export * from "./phase.js";
 export * from "./rates.js";
 export * from "./snippets.js";
+export * from "./kernels/index.js";
