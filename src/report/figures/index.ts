@@ -8,8 +8,9 @@ import { fig3 } from "./fig3.js";
 import { fig4 } from "./fig4.js";
 import { fig5 } from "./fig5.js";
 import { fig6 } from "./fig6.js";
+import { nngp } from "./nngp.js";
 
-export const FIGURES: readonly Figure[] = [fig2, fig3, fig4, fig5, fig6];
+export const FIGURES: readonly Figure[] = [fig2, fig3, fig4, fig5, fig6, nngp];
 
 /** Look a figure up by id (undefined when not registered). */
 export function figureById(id: string): Figure | undefined {

@@ -86,35 +86,47 @@ export interface KernelResult {
   fallbacks: number;
 }
 
-/** K¹ and Θ¹ for one set's diagonal: σ_w² (μ2 or 1)|x|²/d (+ σ_w² μ2 additive) + σ_b². */
-function firstDiag(m: Model, x: Matrix): Float64Array {
+/**
+ * The data's part of the first layer, shared by every model: G_ab = x_a·y_b/d and |x_a|²/d, |y_b|²/d
+ * (`sqY` null when Y is X). Sweeps over σ_w², σ_b², noise and depth on one data set compute it once.
+ */
+export interface InputGram {
+  cross: Matrix;
+  sqX: Float64Array;
+  sqY: Float64Array | null;
+}
+
+function squares(x: Matrix): Float64Array {
   const out = new Float64Array(x.rows);
   const d = x.cols;
   for (let i = 0; i < x.rows; i++) {
     let s = 0;
     for (let k = 0; k < d; k++) s += x.data[i * d + k] ** 2;
-    const n2 = s / d;
-    out[i] =
-      m.noise.type === "additive"
-        ? m.sigmaW2 * (n2 + m.noise.mu2) + m.sigmaB2
-        : m.sigmaW2 * m.noise.mu2 * n2 + m.sigmaB2;
+    out[i] = s / d;
   }
   return out;
 }
 
 /**
- * K¹_ab = σ_w² x_a·x_b/d + σ_b² for all pairs (cross terms: no noise). The Gram matrix is computed in
- * 4 × 4 tiles of rows (8 loads feed 16 multiply-adds), only j ≥ i when the two sets are the same.
+ * G_ab = x_a·y_b/d for all pairs, in 4 × 4 tiles of rows (8 loads feed 16 multiply-adds), only j ≥ i
+ * when Y is X (`y` null).
  */
-function firstCross(m: Model, x: Matrix, y: Matrix, symmetric: boolean): Float64Array {
+export function inputGram(x: Matrix, y: Matrix | null): InputGram {
+  checkMatrix("x", x);
+  if (y) {
+    checkMatrix("y", y);
+    if (y.cols !== x.cols)
+      throw new InputError("y", `${y.cols} columns`, `${x.cols} columns, as many as x has`);
+  }
+  const symmetric = !y;
+  const yy = y ?? x;
   const d = x.cols;
   const na = x.rows;
-  const nb = y.rows;
+  const nb = yy.rows;
   const X = x.data;
-  const Y = y.data;
+  const Y = yy.data;
   const out = new Float64Array(na * nb);
-  const s = m.sigmaW2 / d;
-  const sb = m.sigmaB2;
+  const inv = 1 / d;
   const dot = (i: number, j: number) => {
     let acc = 0;
     const xi = i * d;
@@ -122,8 +134,9 @@ function firstCross(m: Model, x: Matrix, y: Matrix, symmetric: boolean): Float64
     for (let k = 0; k < d; k++) acc += X[xi + k] * Y[yj + k];
     return acc;
   };
+  const c = new Float64Array(16);
   for (let i0 = 0; i0 < na; i0 += 4) {
-    for (let j0 = symmetric ? i0 - (i0 % 4) : 0; j0 < nb; j0 += 4) {
+    for (let j0 = symmetric ? i0 : 0; j0 < nb; j0 += 4) {
       if (i0 + 4 <= na && j0 + 4 <= nb) {
         const a0 = i0 * d,
           a1 = a0 + d,
@@ -175,17 +188,41 @@ function firstCross(m: Model, x: Matrix, y: Matrix, symmetric: boolean): Float64
           c32 += x3 * y2;
           c33 += x3 * y3;
         }
-        const c = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
+        c[0] = c00;
+        c[1] = c01;
+        c[2] = c02;
+        c[3] = c03;
+        c[4] = c10;
+        c[5] = c11;
+        c[6] = c12;
+        c[7] = c13;
+        c[8] = c20;
+        c[9] = c21;
+        c[10] = c22;
+        c[11] = c23;
+        c[12] = c30;
+        c[13] = c31;
+        c[14] = c32;
+        c[15] = c33;
         for (let u = 0; u < 4; u++)
-          for (let v = 0; v < 4; v++) out[(i0 + u) * nb + j0 + v] = s * c[u * 4 + v] + sb;
+          for (let v = 0; v < 4; v++) out[(i0 + u) * nb + j0 + v] = c[u * 4 + v] * inv;
       } else {
         for (let i = i0; i < Math.min(i0 + 4, na); i++)
-          for (let j = j0; j < Math.min(j0 + 4, nb); j++) out[i * nb + j] = s * dot(i, j) + sb;
+          for (let j = j0; j < Math.min(j0 + 4, nb); j++) out[i * nb + j] = dot(i, j) * inv;
       }
     }
   }
   if (symmetric) for (let i = 0; i < na; i++) for (let j = 0; j < i; j++) out[i * nb + j] = out[j * nb + i];
-  return out;
+  return { cross: { data: out, rows: na, cols: nb }, sqX: squares(x), sqY: y ? squares(y) : null };
+}
+
+/** K¹_aa = σ_w² (μ2 or 1)|x_a|²/d + σ_b² (multiplicative), σ_w² (|x_a|²/d + μ2) + σ_b² (additive). */
+function firstDiag(m: Model, sq: Float64Array): Float64Array {
+  return Float64Array.from(sq, (n2) =>
+    m.noise.type === "additive"
+      ? m.sigmaW2 * (n2 + m.noise.mu2) + m.sigmaB2
+      : m.sigmaW2 * m.noise.mu2 * n2 + m.sigmaB2,
+  );
 }
 
 function checkMatrix(name: string, x: Matrix) {
@@ -208,25 +245,29 @@ function checkMatrix(name: string, x: Matrix) {
  * the recursion and the noisy-NTK derivation.
  */
 export function nngpKernel(x: Matrix, y: Matrix | null, opts: KernelOptions): KernelResult {
-  const m = checkModel(opts.model);
-  const depth = opts.depth;
+  checkModel(opts.model);
+  checkDepth(opts.depth);
+  return nngpKernelFromGram(inputGram(x, y), opts);
+}
+
+function checkDepth(depth: number) {
   if (!(Number.isInteger(depth) && depth >= 0))
     throw new InputError("depth", String(depth), "an integer ≥ 0 (hidden layers)");
-  checkMatrix("x", x);
-  if (y) {
-    checkMatrix("y", y);
-    if (y.cols !== x.cols)
-      throw new InputError("y", `${y.cols} columns`, `${x.cols} columns, as many as x has`);
-  }
+}
+
+/** `nngpKernel` from a precomputed `inputGram` (the same data under many models). */
+export function nngpKernelFromGram(g: InputGram, opts: KernelOptions): KernelResult {
+  const m = checkModel(opts.model);
+  const depth = opts.depth;
+  checkDepth(depth);
   const wantNtk = !!opts.ntk;
-  const symmetric = !y;
-  const yy = y ?? x;
-  const n = x.rows;
-  const nb = yy.rows;
-  // diagonals (noisy variances) and the cross matrix at layer 1
-  let qx = firstDiag(m, x);
-  let qy = symmetric ? qx : firstDiag(m, yy);
-  const K = firstCross(m, x, yy, symmetric);
+  const symmetric = !g.sqY;
+  const n = g.cross.rows;
+  const nb = g.cross.cols;
+  // diagonals (noisy variances) and the cross matrix at layer 1 (no noise off the diagonal)
+  let qx = firstDiag(m, g.sqX);
+  let qy = g.sqY ? firstDiag(m, g.sqY) : qx;
+  const K = Float64Array.from(g.cross.data, (v) => m.sigmaW2 * v + m.sigmaB2);
   let tx = wantNtk ? Float64Array.from(qx) : null;
   let ty = wantNtk ? (symmetric ? tx : Float64Array.from(qy)) : null;
   const T = wantNtk ? Float64Array.from(K) : null;
