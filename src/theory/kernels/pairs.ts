@@ -36,6 +36,7 @@ import { gaussLegendre } from "../../numerics/gaussLegendre.js";
 import { normPdf } from "../../numerics/special.js";
 import type { Activation } from "../activations.js";
 import { dkernel, eDphi2, ePhi, ePhi2, gaussMean, kernel } from "../expectations.js";
+import { activationMemo } from "../memo.js";
 
 /** relative truncation tolerance of the series route (per entry, against √(E[φ_a²]E[φ_b²])) */
 export const SERIES_TOL = 1e-13;
@@ -95,6 +96,16 @@ function grid(panel: number) {
  */
 export function hermiteCoefficients(act: Activation, q: number): Coefficients | null {
   if (!(q > 0 && q <= Q_MAX)) return null;
+  return coefficientMemo(act, q, () => buildCoefficients(act, q));
+}
+
+/**
+ * Memo per activation and q (a kernel between test and training rows needs the training rows'
+ * coefficients again); deterministic, so a hit equals a recomputation.
+ */
+const coefficientMemo = activationMemo<Coefficients | null>(16384);
+
+function buildCoefficients(act: Activation, q: number): Coefficients | null {
   const { z, w } = grid(q <= 4 ? 0.4 : 0.2);
   const n = z.length;
   const s = Math.sqrt(q);
@@ -155,21 +166,16 @@ export function hermiteCoefficients(act: Activation, q: number): Coefficients | 
   return { q, a: Float64Array.from(a), captured, m2, d2 };
 }
 
-/** Rows of one set: variances and (for the series route) coefficients, memoised by q within a call. */
+/** Rows of one set: variances and (for the series route) coefficients. */
 interface RowInfo {
   q: Float64Array;
   coef: (Coefficients | null)[];
 }
 
-function rowInfo(act: Activation, q: Float64Array, route: PairRoute, memo: Map<number, Coefficients | null>) {
+function rowInfo(act: Activation, q: Float64Array, route: PairRoute): RowInfo {
   const coef: (Coefficients | null)[] = [];
-  if (route === "hermite_series") {
-    for (const v of q) {
-      if (!memo.has(v)) memo.set(v, hermiteCoefficients(act, v));
-      coef.push(memo.get(v) ?? null);
-    }
-  }
-  return { q, coef } as RowInfo;
+  if (route === "hermite_series") for (const v of q) coef.push(hermiteCoefficients(act, v));
+  return { q, coef };
 }
 
 export interface PairOptions {
@@ -214,9 +220,8 @@ export function pairExpectations(
   const route = pairRoute(act);
   const e = new Float64Array(na * nb);
   const d = derivative ? new Float64Array(na * nb) : null;
-  const memo = new Map<number, Coefficients | null>();
-  const A = rowInfo(act, qa, route, memo);
-  const B = symmetric ? A : rowInfo(act, qb, route, memo);
+  const A = rowInfo(act, qa, route);
+  const B = symmetric ? A : rowInfo(act, qb, route);
   const closedK = act.closed.kernel;
   const closedD = act.closed.dkernel;
   let fallbacks = 0;
