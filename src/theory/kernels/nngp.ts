@@ -318,12 +318,16 @@ export function nngpKernelFromGram(g: InputGram, opts: KernelOptions): KernelRes
     const d = r.d;
     for (let i = 0; i < n; i++) {
       const row = i * nb;
-      for (let j = 0; j < nb; j++) {
-        if (symmetric && j === i) continue; // the diagonal is set from qx, tx at the end
+      // symmetric: the upper triangle, mirrored (the diagonal is set from qx, tx at the end)
+      for (let j = symmetric ? i + 1 : 0; j < nb; j++) {
         const idx = row + j;
         const k = sw * e[idx] + sb;
         K[idx] = k;
         if (T && d) T[idx] = k + sw * d[idx] * T[idx];
+        if (symmetric) {
+          K[j * nb + i] = k;
+          if (T) T[j * nb + i] = T[idx];
+        }
       }
     }
     // diagonals: the variance map V and, for Θ, K_aa + χ_grad Θ_aa
