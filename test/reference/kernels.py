@@ -1,8 +1,11 @@
-"""High-precision reference NNGP and NTK kernels of noisy deep networks (mpmath, 20 digits) for
+"""High-precision reference NNGP and NTK kernels of noisy deep networks (mpmath, 18 digits) for
 test/theory/kernels.test.ts. Independent of the TypeScript code: the layer recursion is written out here
 from the model (src/theory/kernels/nngp.ts's module comment states the same equations), and every 2-D
-Gaussian expectation with unequal variances is an mpmath quad (generate.py's E2, split at the kinks; ELU
-through generate.py's exact conditional expectations). Run:
+Gaussian expectation with unequal variances is computed in mpmath by a route the TypeScript does not use:
+ReLU and erf as one quad over u of the exact conditional expectation E[phi(v) | u]; ELU through
+generate.py's exact conditional expectations; tanh by mpmath's adaptive-degree 2-D Gauss-Legendre on
+[-9, 9]^2 in standard coordinates (Gaussian mass outside < 1e-18; agrees with a nested tanh-sinh quad to
+20 digits on a test point). Run (about 40 CPU-minutes, mostly tanh):
     python3 test/reference/kernels.py > test/reference/kernels.json
 """
 import json

@@ -36,7 +36,6 @@ import { gaussLegendre } from "../../numerics/gaussLegendre.js";
 import { normPdf } from "../../numerics/special.js";
 import type { Activation } from "../activations.js";
 import { dkernel, eDphi2, ePhi, ePhi2, gaussMean, kernel } from "../expectations.js";
-import { activationMemo } from "../memo.js";
 
 /** relative truncation tolerance of the series route (per entry, against √(E[φ_a²]E[φ_b²])) */
 export const SERIES_TOL = 1e-13;
@@ -91,21 +90,37 @@ function grid(panel: number) {
 }
 
 /**
- * The signed coefficients a_0..a_K of φ(√q ·), K grown until the last 12 squares carry < 1e-22·E[φ²] or
- * K = 400; null when q is outside (0, 25] or the grid misses E[φ²] or E[φ′²] by more than 1e-13.
+ * The signed coefficients a_0..a_K of φ(√q ·), K grown until the last 12 squares carry < 1e-22·E[φ²] (and
+ * K + 1 ≥ minTerms: pairing with a longer series needs as many terms for the bound) or K = 400; null when q is outside (0, 25] or the grid misses E[φ²] or E[φ′²] by more than 1e-13.
  */
-export function hermiteCoefficients(act: Activation, q: number): Coefficients | null {
+export function hermiteCoefficients(act: Activation, q: number, minTerms = 0): Coefficients | null {
   if (!(q > 0 && q <= Q_MAX)) return null;
-  return coefficientMemo(act, q, () => buildCoefficients(act, q));
+  const hit = coefficientMemo(act, q, () => buildCoefficients(act, q, 0));
+  if (!hit || hit.a.length >= Math.min(minTerms, K_MAX + 1)) return hit;
+  const longer = buildCoefficients(act, q, minTerms);
+  coefficientMemo(act, q, () => longer, true);
+  return longer;
 }
 
 /**
  * Memo per activation and q (a kernel between test and training rows needs the training rows'
- * coefficients again); deterministic, so a hit equals a recomputation.
+ * coefficients again); deterministic, so a hit equals a recomputation (a longer set replaces a shorter
+ * one). Held weakly per activation and cleared at 16,384 entries, like theory/memo.ts.
  */
-const coefficientMemo = activationMemo<Coefficients | null>(16384);
+const memo = new WeakMap<Activation, Map<number, Coefficients | null>>();
+function coefficientMemo(act: Activation, q: number, compute: () => Coefficients | null, replace = false) {
+  let m = memo.get(act);
+  if (!m) memo.set(act, (m = new Map()));
+  if (replace || !m.has(q)) {
+    const v = compute();
+    if (m.size >= 16384) m.clear();
+    m.set(q, v);
+    return v;
+  }
+  return m.get(q) ?? null;
+}
 
-function buildCoefficients(act: Activation, q: number): Coefficients | null {
+function buildCoefficients(act: Activation, q: number, minTerms: number): Coefficients | null {
   const { z, w } = grid(q <= 4 ? 0.4 : 0.2);
   const n = z.length;
   const s = Math.sqrt(q);
@@ -151,7 +166,7 @@ function buildCoefficients(act: Activation, q: number): Coefficients | null {
     hPrev = h;
     h = next;
     next = t;
-    if (a.length > 13) {
+    if (a.length > 13 && a.length >= minTerms) {
       let win = 0;
       for (let j = a.length - 12; j < a.length; j++) win += a[j] * a[j];
       if (win < 1e-22 * m2) break;
@@ -227,7 +242,7 @@ export function pairExpectations(
   let fallbacks = 0;
   for (let i = 0; i < na; i++) {
     const q1 = qa[i];
-    const ca = route === "hermite_series" ? A.coef[i] : null;
+    let ca = route === "hermite_series" ? A.coef[i] : null;
     for (let j = symmetric ? i + 1 : 0; j < nb; j++) {
       const q2 = qb[j];
       const idx = i * nb + j;
@@ -244,8 +259,20 @@ export function pairExpectations(
           ev = (closedK as NonNullable<typeof closedK>)(q1, q2, c);
           if (derivative) dv = (closedD as NonNullable<typeof closedD>)(q1, q2, c);
         } else {
-          const cb = route === "hermite_series" ? B.coef[j] : null;
-          const s = ca && cb ? seriesPair(ca, cb, c, derivative) : null;
+          let cb = route === "hermite_series" ? B.coef[j] : null;
+          let s = ca && cb ? seriesPair(ca, cb, c, derivative) : null;
+          if (!s && ca && cb && ca.a.length !== cb.a.length) {
+            // a series that stopped early (its own terms negligible) leaves the other's tail in the bound:
+            // extend the shorter one to the other's length and try again
+            if (ca.a.length < cb.a.length) {
+              ca = hermiteCoefficients(act, q1, cb.a.length);
+              A.coef[i] = ca;
+            } else {
+              cb = hermiteCoefficients(act, q2, ca.a.length);
+              B.coef[j] = cb;
+            }
+            s = ca && cb ? seriesPair(ca, cb, c, derivative) : null;
+          }
           if (s) {
             ev = s.e;
             dv = s.d;
