@@ -17,3 +17,4 @@ export * from "./residual.js";
 export * from "./batchnorm.js";
 export * from "./snippets.js";
 export * from "./shaping.js";
+export * from "./kernels/index.js";

@@ -31,10 +31,13 @@ const jobCount = (ids: string[]) =>
 
 /**
  * The simulation figures (Figs 2–5); Fig 6 and `shaping` train real networks and have their own tests
- * (test/train/fig6.test.ts, test/report/shaping.test.ts); hayou-rates and draws do not call the simulator
- * (theory and plain-TS float64 draws) and are tested in test/report/hayouFigures.test.ts.
+ * (test/train/fig6.test.ts, test/report/shaping.test.ts); the NNGP figure runs GP regressions
+ * (test/report/nngp.test.ts); hayou-rates and draws do not call the simulator (theory and plain-TS float64
+ * draws) and are tested in test/report/hayouFigures.test.ts.
  */
-const SIM_FIGURES = FIGURES.filter((f) => !["fig6", "shaping", "hayou-rates", "draws"].includes(f.id));
+const SIM_FIGURES = FIGURES.filter(
+  (f) => !["fig6", "nngp", "shaping", "hayou-rates", "draws"].includes(f.id),
+);
 
 describe("reproduce", () => {
   it("writes every figure's plots, data and CSVs and an index listing every figure; a rerun reuses the cache", async () => {

@@ -10,6 +10,8 @@ import { register as dynamics } from "./dynamics.js";
 import { register as eoc } from "./eoc.js";
 import { register as explore } from "./explore.js";
 import { register as finiteWidth } from "./finiteWidth.js";
+import { register as gp } from "./gp.js";
+import { register as kernel } from "./kernel.js";
 import { register as phase } from "./phase.js";
 import { register as rates } from "./rates.js";
 import { register as reproduce } from "./reproduce.js";
@@ -38,5 +40,7 @@ export const COMMANDS: Registrar[] = [
   finiteWidth,
   svcca,
   draws,
+  kernel,
+  gp,
   explore,
 ];

@@ -10,9 +10,20 @@ import { fig5 } from "./fig5.js";
 import { fig6 } from "./fig6.js";
 import { drawsFigure } from "./draws.js";
 import { hayouRates } from "./hayouRates.js";
+import { nngp } from "./nngp.js";
 import { shaping } from "./shaping.js";
 
-export const FIGURES: readonly Figure[] = [fig2, fig3, fig4, fig5, fig6, shaping, hayouRates, drawsFigure];
+export const FIGURES: readonly Figure[] = [
+  fig2,
+  fig3,
+  fig4,
+  fig5,
+  fig6,
+  nngp,
+  shaping,
+  hayouRates,
+  drawsFigure,
+];
 
 /** Look a figure up by id (undefined when not registered). */
 export function figureById(id: string): Figure | undefined {
