@@ -8,7 +8,6 @@ export {
   initParams,
   sampleParamsHost,
   layerSizes,
-  stepKeys,
   mse,
   crossEntropy,
   taskLoss,
@@ -28,6 +27,7 @@ export {
   type OptState,
   type AdamState,
 } from "./optim.js";
+export { makeFastStep, sampleStepNoise, type FastStep } from "./step.js";
 export {
   trainRun,
   makeTrainStep,
