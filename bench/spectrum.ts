@@ -10,7 +10,7 @@ import { finiteWidthLaw, scaleDensity } from "../src/theory/finiteWidth.js";
 import { eocModel, hayouComparison } from "../src/theory/hayou.js";
 import { empiricalSpectrum, hutchinsonMoments, sampleNetwork } from "../src/spectra/jacobian.js";
 import { svcca } from "../src/analysis/svcca.js";
-import { Rng } from "../src/numerics/random.js";
+import { Stream } from "../src/engine/rng.js";
 import { time } from "./stats.js";
 
 export async function run(): Promise<Record<string, unknown>> {
@@ -77,10 +77,13 @@ export async function run(): Promise<Record<string, unknown>> {
   );
   const net = sampleNetwork(
     { activation: relu, sigmaW2: 2, sigmaB2: 0, width: 512, depth: 10, weights: "gaussian", q0: 1 },
-    new Rng(1),
+    { seed: 1, net: 0 },
   );
-  out.hutchinson_N512_L10_20probes_3moments = await time(() => hutchinsonMoments(net, 20, 3, new Rng(2)), 3);
-  const rng = new Rng(3);
+  out.hutchinson_N512_L10_20probes_3moments = await time(
+    () => hutchinsonMoments(net, 20, 3, new Stream(2)),
+    3,
+  );
+  const rng = new Stream(3);
   const X = Array.from({ length: 500 }, () => Array.from({ length: 64 }, () => rng.normal()));
   const Y = X.map((r) => r.map((v) => v + rng.normal()));
   out.svcca_500x64 = await time(() => svcca(X, Y), 5);

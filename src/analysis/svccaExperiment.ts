@@ -15,8 +15,9 @@ import type { Activation } from "../theory/activations.js";
 import { makeActivation } from "../theory/activations.js";
 import { criticalFromQStar } from "../theory/spectrum/critical.js";
 import type { WeightLaw } from "../theory/spectrum/moments.js";
-import { Rng } from "../numerics/random.js";
-import { sampleWeights } from "../spectra/jacobian.js";
+import { forward64 } from "../engine/forward64.js";
+import { layerStream, type NetworkKey } from "../engine/network.js";
+import { parseNoise } from "../theory/noise.js";
 import { svcca } from "./svcca.js";
 
 export interface SvccaConfig {
@@ -90,43 +91,47 @@ export function svccaExperiment(opts: SvccaExperimentOptions = {}): SvccaCurve[]
   configs.forEach((cfg, ci) => {
     const perSeed: number[][] = [];
     for (let s = 0; s < seeds; s++) {
-      const rng = new Rng((opts.seed ?? 1) * 1000003 + ci * 7919 + s);
+      const key: NetworkKey = { seed: (opts.seed ?? 1) * 1000003 + ci * 7919, net: s };
+      const rng = layerStream(key, 0, "inputs");
       // inputs h⁰ = A z / √d · √q0 (row per sample)
       const A = rng.normals(N * d);
-      const H0: number[][] = [];
+      const h0 = new Float64Array(n * N);
       for (let i = 0; i < n; i++) {
         const z = rng.normals(d);
-        const row = new Array<number>(N);
         for (let a = 0; a < N; a++) {
           let v = 0;
           for (let b = 0; b < d; b++) v += A[a * d + b] * z[b];
-          row[a] = v * Math.sqrt(cfg.q0 / d);
+          h0[i * N + a] = v * Math.sqrt(cfg.q0 / d);
         }
-        H0.push(row);
       }
-      let H = H0;
+      const rows = (h: Float64Array) =>
+        Array.from({ length: n }, (_, i) => Array.from(h.subarray(i * N, (i + 1) * N)));
+      const H0 = rows(h0);
       const sims: number[] = [];
-      for (let l = 1; l <= L; l++) {
-        const W = sampleWeights(N, law, cfg.sigmaW2, rng);
-        const b = rng.normals(N, Math.sqrt(cfg.sigmaB2));
-        const X = H.map((row) => row.map((v) => cfg.activation.phi(v)));
-        H = X.map((x) => {
-          const y = new Array<number>(N);
-          for (let i = 0; i < N; i++) {
-            let v = b[i];
-            for (let j = 0; j < N; j++) v += W[i * N + j] * x[j];
-            y[i] = v;
+      const spec = {
+        model: {
+          activation: cfg.activation,
+          noise: parseNoise("none"),
+          sigmaW2: cfg.sigmaW2,
+          sigmaB2: cfg.sigmaB2,
+        },
+        width: N,
+        depth: L,
+        weights: law,
+      };
+      forward64(spec, key, h0, {
+        keep: false,
+        onLayer: (_l, h) => {
+          const H = rows(h);
+          let sim = NaN;
+          try {
+            sim = svcca(H0, H, { varianceKept: opts.varianceKept ?? 0.99 }).similarity;
+          } catch {
+            sim = NaN; // a constant representation (collapsed network)
           }
-          return y;
-        });
-        let sim = NaN;
-        try {
-          sim = svcca(H0, H, { varianceKept: opts.varianceKept ?? 0.99 }).similarity;
-        } catch {
-          sim = NaN; // a constant representation (collapsed network)
-        }
-        sims.push(sim);
-      }
+          sims.push(sim);
+        },
+      });
       perSeed.push(sims);
     }
     const layers = Array.from({ length: L }, (_, i) => i + 1);

@@ -2,7 +2,7 @@
  * Data for training experiments: `--dataset` parsing (`mnist` embedded default, `idx:PATH`,
  * `cifar10:PATH`), conversion to float32 in [0, 1], and a seeded train/validation split.
  */
-import { Stream } from "../sim/rng.js";
+import { Stream } from "../engine/rng.js";
 import { InputError } from "../theory/errors.js";
 import { loadCifar10Folder, loadIdxFolder, type Dataset } from "./dataset.js";
 import { DataError } from "./idx.js";

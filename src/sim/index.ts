@@ -8,17 +8,20 @@
  * Inputs are the rows of one B×N batch (H ← X·W with W the transpose of THEORY's, same law), which is
  * jax-js' fast matmul layout. Cost per network-layer: N² normals + one B×N·N×N matmul; memory O(N² + BN).
  *
- * Randomness: every (seed, network, layer, purpose) owns a reproducible xoshiro128** stream (rng.ts) for
+ * Randomness: every (seed, network, layer, purpose) owns a reproducible xoshiro128** stream (src/engine/rng.ts) for
  * weights (ziggurat normals), biases, noise and inputs, so the same seed gives bit-identical results and
  * network k is the same network whatever the number of networks. (jax-js' own `random` was measured 3–5×
- * slower for normals and leaked ≈ 0.75 kB of jax-js heap per fresh key; see rng.ts and noise.ts.)
- * Weights: Gaussian W_ij ~ N(0, σ_w²/N), or σ_w × Haar orthogonal (Gram–Schmidt, orthogonal.ts).
+ * slower for normals and leaked ≈ 0.75 kB of jax-js heap per fresh key; see src/engine/tensor.ts.)
+ * Weights: Gaussian W_ij ~ N(0, σ_w²/N), or σ_w × Haar orthogonal (Gram–Schmidt, src/engine/haar.ts).
+ * The random network itself (spec, sampling, forward pass) is the engine's (src/engine/); this module
+ * owns the experiments: inputs, statistics over layers and networks.
  *
  * Inputs h⁰ are exactly normalised: each input column has empirical variance (1/N)Σ(h⁰_i)² = q⁰ exactly,
  * and each correlation pair has raw normalised inner product exactly c⁰ (Gram–Schmidt on two Gaussian
  * vectors), so layer 0 carries no sampling error and layer l matches the maps applied l times.
  */
 import type { Model } from "../theory/model.js";
+import type { WeightLaw } from "../theory/spectrum/moments.js";
 
 export interface SimConfig {
   model: Model;
@@ -30,7 +33,7 @@ export interface SimConfig {
   networks: number;
   /** seed (integer in [0, 2³²)); same seed → identical numbers */
   seed: number;
-  weights: "gaussian" | "orthogonal";
+  weights: WeightLaw;
   /**
    * inputs per q⁰ (variance map) or input pairs per c⁰ (dynamics, correlation map) per network, averaged
    * within each network (default 1); more inputs average out the noise, not the network-to-network spread

@@ -7,7 +7,7 @@
  * (in float64, before rounding to float32). A uniformly random direction scaled to radius √(Nq) has
  * entries ≈ N(0, q) for large N, the law the mean-field maps assume.
  */
-import type { Stream } from "./rng.js";
+import type { Stream } from "../engine/rng.js";
 
 function unit(v: Float64Array): Float64Array {
   let s = 0;

@@ -10,12 +10,10 @@ import { InputError } from "../theory/errors.js";
 import type { DynamicsResult, LayerStats, Progress, SimConfig } from "./index.js";
 import { inputOfVariance, inputPair, stackRows } from "./inputs.js";
 import { initJax } from "./jax.js";
-import { forwardNetwork, Scratch } from "./network.js";
-import { Stream } from "./rng.js";
+import { forwardTensor, Scratch } from "../engine/tensor.js";
+import { layerStream, type NetworkKey } from "../engine/network.js";
+import type { Stream } from "../engine/rng.js";
 import { meanStd, rowCorrelation, rowVariance } from "./stats.js";
-
-/** Stream purpose of the input vectors (layer id 0). */
-const INPUTS = 4;
 
 type BaseConfig = Omit<SimConfig, "depth">;
 
@@ -57,10 +55,12 @@ async function runNetworks(
   const out: number[][][] = []; // [net][layer][stat]
   const total = cfg.networks * depth;
   for (let net = 0; net < cfg.networks; net++) {
-    const h0 = stackRows(makeRows(new Stream(cfg.seed, net, 0, INPUTS)), cfg.width);
+    const key: NetworkKey = { seed: cfg.seed, net };
+    const h0 = stackRows(makeRows(layerStream(key, 0, "inputs")), cfg.width);
     const perLayer: number[][] = [reduce(h0)];
-    await forwardNetwork(
-      { model: cfg.model, width: cfg.width, depth, weights: cfg.weights, seed: cfg.seed, net },
+    await forwardTensor(
+      { model: cfg.model, width: cfg.width, depth, weights: cfg.weights },
+      key,
       h0,
       scratch,
       (l, h) => {

@@ -1,15 +1,20 @@
 /**
  * Monte Carlo checks of the finite-width law (src/theory/finiteWidth.ts): (a) sampling the scale
  * recursion s_l = σ_b² + (σ_w²/N) s_{l−1} χ²_{K_l} directly, (b) simulating actual ReLU networks with
- * Gaussian weights from a fixed input and recording the output pre-activations.
+ * Gaussian weights from a fixed input (the engine's float64 forward pass) and recording the output
+ * pre-activations.
  */
-import { Rng } from "../numerics/random.js";
+import { forward64 } from "../engine/forward64.js";
+import type { NetworkSpec } from "../engine/network.js";
+import { Stream } from "../engine/rng.js";
+import { makeActivation } from "../theory/activations.js";
+import { parseNoise } from "../theory/noise.js";
 import { checkScaleLaw, type ScaleLawInput } from "../theory/finiteWidth.js";
 
 /** Samples of s after `stages` stages of the recursion. */
 export function sampleScaleRecursion(inp: ScaleLawInput, samples: number, seed = 1): Float64Array {
   checkScaleLaw(inp);
-  const rng = new Rng(seed);
+  const rng = new Stream(seed);
   const a = inp.sigmaW2 / inp.width;
   const out = new Float64Array(samples);
   for (let i = 0; i < samples; i++) {
@@ -41,26 +46,21 @@ export function sampleReluNetworkOutputs(
   networks: number,
   seed = 1,
 ): NetworkOutputSamples {
-  const rng = new Rng(seed);
   const N = width;
-  const sw = Math.sqrt(sigmaW2 / N);
-  const sb = Math.sqrt(sigmaB2);
+  // x0 > 0 entry-wise, so the engine's first layer relu(x0)·W¹ + b¹ is x0·W¹ + b¹ as specified
   const x0 = new Float64Array(N).fill(Math.sqrt(xNorm2));
   const h2 = new Float64Array(networks);
   const h4 = new Float64Array(networks);
   let dead = 0;
-  const h = new Float64Array(N);
-  const x = new Float64Array(N);
+  const spec: NetworkSpec = {
+    model: { activation: makeActivation("relu"), noise: parseNoise("none"), sigmaW2, sigmaB2 },
+    width: N,
+    depth,
+    weights: "gaussian",
+  };
   for (let r = 0; r < networks; r++) {
-    x.set(x0);
-    for (let l = 0; l < depth; l++) {
-      for (let i = 0; i < N; i++) {
-        let s = sb > 0 ? sb * rng.normal() : 0;
-        for (let j = 0; j < N; j++) s += sw * rng.normal() * x[j];
-        h[i] = s;
-      }
-      for (let i = 0; i < N; i++) x[i] = h[i] > 0 ? h[i] : 0;
-    }
+    const f = forward64(spec, { seed, net: r }, x0, { keep: false });
+    const h = f.h[depth];
     let a2 = 0;
     let a4 = 0;
     let allZero = true;

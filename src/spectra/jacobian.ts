@@ -1,60 +1,28 @@
 /**
  * Empirical input–output Jacobian spectra of simulated networks (THEORY.md §5), plain float64.
  *
+ * The networks are the engine's (src/engine/: keyed sampling, float64 forward pass); network r of seed s
+ * is the same network the simulation samples for that key.
  * Network: h^l = W^l φ(h^{l−1}) + b^l, l = 1..L, width N, input h^0 ~ N(0, q0 I);
  * W_ij ~ N(0, σ_w²/N) (gaussian) or W = σ_w O with O Haar orthogonal; b_i ~ N(0, σ_b²).
  * J = ∂h^L/∂h^0 = W^L D^{L−1} ⋯ W^1 D^0 with D^l = diag φ′(h^l) — the same L (D, W) pairs as the theory.
- * With noise (THEORY.md §1) one draw ε^l per network and layer is fixed (sampled after W^l, b^l from the
- * same seeded stream; nothing extra is drawn without noise): multiplicative h^l = W^l(ε^l ⊙ φ(h^{l−1})) + b^l
+ * With noise (THEORY.md §1) one draw ε^l per network and layer is fixed (from the key's noise stream of
+ * layer l): multiplicative h^l = W^l(ε^l ⊙ φ(h^{l−1})) + b^l
  * and D^{l−1} = diag(ε^l φ′(h^{l−1})); additive h^l = W^l(φ(h^{l−1}) + ε^l) + b^l, D unchanged.
  * Eigenvalues of J Jᵀ = squared singular values of J, from the ml-matrix SVD (accurate to ~1e-6 relative
  * even for ill-conditioned products; see STACK.md). For large N use the matrix-free Hutchinson moments.
  */
 import { Matrix, SingularValueDecomposition } from "ml-matrix";
+import { forward64 } from "../engine/forward64.js";
+import { layerStream, type NetworkKey, type NetworkSpec } from "../engine/network.js";
+import type { Stream } from "../engine/rng.js";
 import type { Activation } from "../theory/activations.js";
 import { InputError } from "../theory/errors.js";
-import type { Noise } from "../theory/noise.js";
+import { parseNoise, type Noise } from "../theory/noise.js";
 import type { WeightLaw } from "../theory/spectrum/moments.js";
-import { Rng } from "../numerics/random.js";
-import { fillNoise } from "../sim/noiseLaw.js";
 
-/** Haar-distributed N×N orthogonal matrix (row-major): Gram–Schmidt (twice) on Gaussian columns. */
-export function haarOrthogonal(n: number, rng: Rng): Float64Array {
-  // columns q_j stored contiguously in `cols` then transposed to row-major
-  const cols = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    const v = cols.subarray(j * n, (j + 1) * n);
-    for (let i = 0; i < n; i++) v[i] = rng.normal();
-    for (let pass = 0; pass < 2; pass++) {
-      for (let k = 0; k < j; k++) {
-        const u = cols.subarray(k * n, (k + 1) * n);
-        let d = 0;
-        for (let i = 0; i < n; i++) d += u[i] * v[i];
-        for (let i = 0; i < n; i++) v[i] -= d * u[i];
-      }
-    }
-    let nr = 0;
-    for (let i = 0; i < n; i++) nr += v[i] * v[i];
-    nr = Math.sqrt(nr);
-    for (let i = 0; i < n; i++) v[i] /= nr;
-  }
-  const out = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) out[i * n + j] = cols[j * n + i];
-  return out;
-}
-
-/** Random N×N weight matrix (row-major) for the given law and σ_w². */
-export function sampleWeights(n: number, law: WeightLaw, sigmaW2: number, rng: Rng): Float64Array {
-  if (law === "orthogonal") {
-    const o = haarOrthogonal(n, rng);
-    const s = Math.sqrt(sigmaW2);
-    for (let i = 0; i < o.length; i++) o[i] *= s;
-    return o;
-  }
-  return rng.normals(n * n, Math.sqrt(sigmaW2 / n));
-}
-
-export interface NetworkSpec {
+/** A network for the Jacobian spectra: the engine's network (flat parameters) and the input variance q⁰. */
+export interface JacobianSpec {
   activation: Activation;
   sigmaW2: number;
   sigmaB2: number;
@@ -68,7 +36,8 @@ export interface NetworkSpec {
 }
 
 export interface SampledNetwork {
-  spec: NetworkSpec;
+  spec: JacobianSpec;
+  /** W^l in THEORY's orientation (out × in, row-major: h^l = W^l x^l + b^l), l = 1..L at index l − 1 */
   W: Float64Array[];
   b: Float64Array[];
   /** ε^l for layers l = 1..L (index l − 1), null without noise */
@@ -77,7 +46,7 @@ export interface SampledNetwork {
   h: Float64Array[];
 }
 
-export function checkNetworkSpec(s: NetworkSpec): NetworkSpec {
+export function checkNetworkSpec(s: JacobianSpec): JacobianSpec {
   if (!Number.isInteger(s.width) || s.width < 1 || s.width > 4096)
     throw new InputError("--width", String(s.width), "an integer in [1, 4096]");
   if (!Number.isInteger(s.depth) || s.depth < 1)
@@ -85,14 +54,25 @@ export function checkNetworkSpec(s: NetworkSpec): NetworkSpec {
   return s;
 }
 
-/** One draw of n noise values in float64 by the simulation's laws (src/sim/noiseLaw.ts); null for the identity. */
-export function sampleNoiseVector(noise: Noise, n: number, rng: Rng): Float64Array | null {
-  return fillNoise(new Float64Array(n), noise, {
-    uniform: () => rng.uniform(),
-    fillNormal: (out, scale) => {
-      for (let i = 0; i < out.length; i++) out[i] = scale * rng.normal();
+/** The engine's `NetworkSpec` of a Jacobian spec. */
+export function engineSpec(s: JacobianSpec): NetworkSpec {
+  return {
+    model: {
+      activation: s.activation,
+      noise: s.noise ?? parseNoise("none"),
+      sigmaW2: s.sigmaW2,
+      sigmaB2: s.sigmaB2,
     },
-  });
+    width: s.width,
+    depth: s.depth,
+    weights: s.weights,
+  };
+}
+
+function transpose(m: Float64Array, n: number): Float64Array {
+  const t = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) t[j * n + i] = m[i * n + j];
+  return t;
 }
 
 /** The diagonal of D^{l−1} = diag(ε^l φ′(h^{l−1})) (ε only for multiplicative noise). */
@@ -104,38 +84,22 @@ function layerDerivative(net: SampledNetwork, l: number): Float64Array {
   return d;
 }
 
-/** Sample weights, biases and an input, and run the forward pass. */
-export function sampleNetwork(spec: NetworkSpec, rng: Rng): SampledNetwork {
+/**
+ * Network `key` of the spec with one input h⁰ ~ N(0, q⁰ I) (drawn from the key's input stream), through
+ * the engine's float64 forward pass (src/engine/forward64.ts).
+ */
+export function sampleNetwork(spec: JacobianSpec, key: NetworkKey): SampledNetwork {
   checkNetworkSpec(spec);
-  const { width: n, depth: L, activation: act } = spec;
-  const W: Float64Array[] = [];
-  const b: Float64Array[] = [];
-  const eps: (Float64Array | null)[] = [];
-  const noise = spec.noise;
-  const h: Float64Array[] = [rng.normals(n, Math.sqrt(spec.q0))];
-  const sb = Math.sqrt(spec.sigmaB2);
-  for (let l = 1; l <= L; l++) {
-    const w = sampleWeights(n, spec.weights, spec.sigmaW2, rng);
-    const bl = sb > 0 ? rng.normals(n, sb) : new Float64Array(n);
-    const prev = h[l - 1];
-    const x = new Float64Array(n);
-    for (let i = 0; i < n; i++) x[i] = act.phi(prev[i]);
-    const e = noise ? sampleNoiseVector(noise, n, rng) : null;
-    if (e && noise?.type === "multiplicative") for (let i = 0; i < n; i++) x[i] *= e[i];
-    else if (e) for (let i = 0; i < n; i++) x[i] += e[i];
-    eps.push(e);
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let s = bl[i];
-      const row = i * n;
-      for (let j = 0; j < n; j++) s += w[row + j] * x[j];
-      out[i] = s;
-    }
-    W.push(w);
-    b.push(bl);
-    h.push(out);
-  }
-  return { spec, W, b, h, eps };
+  const n = spec.width;
+  const h0 = layerStream(key, 0, "inputs").normals(n, Math.sqrt(spec.q0));
+  const f = forward64(engineSpec(spec), key, h0);
+  return {
+    spec,
+    W: f.w.map((w) => transpose(w, n)),
+    b: f.b.map((b) => b ?? new Float64Array(n)),
+    eps: f.eps,
+    h: f.h,
+  };
 }
 
 /** The dense Jacobian J = W^L D^{L−1} ⋯ W^1 D^0 (row-major N×N). */
@@ -196,18 +160,17 @@ export interface EmpiricalSpectrum {
 
 /** Exact Jacobian spectra of `networks` independent networks. */
 export function empiricalSpectrum(
-  spec: NetworkSpec,
+  spec: JacobianSpec,
   networks: number,
   seed = 1,
   order = 3,
 ): EmpiricalSpectrum {
-  const rng = new Rng(seed);
   const n = spec.width;
   const all: number[] = [];
   const per: number[][] = [];
   const zero: number[] = [];
   for (let r = 0; r < networks; r++) {
-    const net = sampleNetwork(spec, rng);
+    const net = sampleNetwork(spec, { seed, net: r });
     const ev = jjtEigenvalues(jacobian(net), n);
     const m = new Array<number>(order).fill(0);
     for (const x of ev) {
@@ -250,7 +213,7 @@ export function empiricalSpectrum(
  * for A = (JJᵀ)^k, E[vᵀAv] = tr A; vᵀ(JJᵀ)^k v = |(Jᵀ)(JJᵀ)^{j}v|²-type products computed with
  * layer-wise J·u and Jᵀ·u (O(L N²) each). Returns the estimates averaged over probes.
  */
-export function hutchinsonMoments(net: SampledNetwork, probes: number, order: number, rng: Rng): number[] {
+export function hutchinsonMoments(net: SampledNetwork, probes: number, order: number, rng: Stream): number[] {
   const { width: n, depth: L } = net.spec;
   const D = Array.from({ length: L }, (_, l) => layerDerivative(net, l + 1));
   const Jv = (u: Float64Array) => {

@@ -12,8 +12,9 @@
  */
 import type { WeightLaw } from "../theory/spectrum/moments.js";
 import { InputError } from "../theory/errors.js";
-import { Rng } from "../numerics/random.js";
-import { haarOrthogonal } from "./jacobian.js";
+import { layerStream } from "../engine/network.js";
+import type { Stream } from "../engine/rng.js";
+import { sampleWeights } from "../engine/weights.js";
 
 export interface DenseLayer {
   rows: number;
@@ -29,16 +30,18 @@ export interface LooksLinearNet {
   blocks: DenseLayer[];
 }
 
-function block(rows: number, cols: number, law: WeightLaw, sigma2: number, rng: Rng): DenseLayer {
-  if (law === "orthogonal") {
-    if (rows !== cols)
-      throw new InputError("--weights", "orthogonal", "gaussian (orthogonal blocks need square layers)");
-    const o = haarOrthogonal(rows, rng);
-    const s = Math.sqrt(sigma2);
-    for (let i = 0; i < o.length; i++) o[i] *= s;
-    return { rows, cols, w: o };
-  }
-  return { rows, cols, w: rng.normals(rows * cols, Math.sqrt(sigma2 / cols)) };
+function block(rows: number, cols: number, law: WeightLaw, sigma2: number, stream: Stream): DenseLayer {
+  if (law === "orthogonal" && rows !== cols)
+    throw new InputError("--weights", "orthogonal", "gaussian (orthogonal blocks need square layers)");
+  // the engine's sampler (fan_in = cols); i.i.d. Gaussian or Haar entries read as rows × cols (same law)
+  const w = sampleWeights(stream, {
+    law,
+    sigmaW2: sigma2,
+    fanIn: cols,
+    fanOut: rows,
+    out: new Float64Array(rows * cols),
+  });
+  return { rows, cols, w };
 }
 
 /**
@@ -57,13 +60,13 @@ export function looksLinearInit(opts: {
   const { inputDim, width: N, outputDim, depth, weights } = opts;
   if (!Number.isInteger(depth) || depth < 2)
     throw new InputError("--depth", String(depth), "an integer ≥ 2 (first and last layer)");
-  const rng = new Rng(opts.seed ?? 1);
+  const seed = opts.seed ?? 1;
   const s2 = opts.sigma2 ?? 1;
   const blocks: DenseLayer[] = [];
   for (let l = 0; l < depth; l++) {
     const rows = l === depth - 1 ? outputDim : N;
     const cols = l === 0 ? inputDim : N;
-    blocks.push(block(rows, cols, weights, s2, rng));
+    blocks.push(block(rows, cols, weights, s2, layerStream({ seed, net: 0 }, l + 1, "weights")));
   }
   const layers: DenseLayer[] = blocks.map((b, l) => {
     const first = l === 0;

@@ -18,6 +18,9 @@ import { erf, erfc, erfcx, normPdf, sigmoid, softplus, SQRT_2, SQRT_2PI } from "
 import { InputError } from "./errors.js";
 import { eluDkernel, eluKernel } from "./eluKernel.js";
 import { checkKeys, formatSpec, parseSpec } from "./spec.js";
+import type { TensorView } from "./tensorView.js";
+
+export type { TensorOps, TensorView } from "./tensorView.js";
 
 /** Closed-form Gaussian expectations; each is optional. u = √q z. */
 export interface ClosedForms {
@@ -55,6 +58,12 @@ export interface Activation {
   piecewiseLinear01: boolean;
   closed: ClosedForms;
   derivatives: "analytic" | "finite-difference";
+  /**
+   * φ over tensors (tensorView.ts), used by the simulation and training; every catalogue entry has one.
+   * Absent for a custom φ given without one: the engine then applies `phi` on the host (exact to float32
+   * rounding, not differentiable; see src/engine/tensor.ts `tensorActivation`). Nothing looks φ up by name.
+   */
+  tensor?: TensorView;
 }
 
 export const ACTIVATION_SPECS =
@@ -86,6 +95,7 @@ interface Base {
   odd?: boolean;
   piecewiseLinear01?: boolean;
   closed?: ClosedForms;
+  tensor: TensorView;
 }
 
 function make(name: string, params: Record<string, number>, b: Base): Activation {
@@ -103,6 +113,7 @@ function make(name: string, params: Record<string, number>, b: Base): Activation
     piecewiseLinear01: b.piecewiseLinear01 ?? false,
     closed: b.closed ?? {},
     derivatives: "analytic",
+    tensor: b.tensor,
   };
 }
 
@@ -114,6 +125,7 @@ function relu(): Activation {
       phi: (x) => (x > 0 ? x : 0),
       dphi: (x) => (x > 0 ? 1 : 0),
       d2phi: () => 0,
+      tensor: (o, x) => o.relu(x),
       kinks: [0],
       dphiContinuous: false,
       homogeneous: true,
@@ -138,6 +150,7 @@ function leakyRelu(alpha: number): Activation {
       phi: (x) => (x > 0 ? x : a * x),
       dphi: (x) => (x > 0 ? 1 : a),
       d2phi: () => 0,
+      tensor: (o, x) => o.wherePositive(o.ref(x), o.ref(x), o.mul(x, a)),
       kinks: [0],
       dphiContinuous: a === 1,
       homogeneous: true,
@@ -161,6 +174,7 @@ function linear(): Activation {
       phi: (x) => x,
       dphi: () => 1,
       d2phi: () => 0,
+      tensor: (_o, x) => x,
       homogeneous: true,
       odd: true,
       closed: {
@@ -184,6 +198,7 @@ function shiftedRelu(alpha: number): Activation {
       phi: (x) => (x > -alpha ? x : -alpha),
       dphi: (x) => (x > -alpha ? 1 : 0),
       d2phi: () => 0,
+      tensor: (o, x) => o.maximum(x, -alpha),
       kinks: [-alpha],
       dphiContinuous: false,
       piecewiseLinear01: true,
@@ -214,6 +229,7 @@ function hardTanh(): Activation {
       phi: (x) => (x > 1 ? 1 : x < -1 ? -1 : x),
       dphi: (x) => (x > -1 && x < 1 ? 1 : 0),
       d2phi: () => 0,
+      tensor: (o, x) => o.clip(x, -1, 1),
       kinks: [-1, 1],
       dphiContinuous: false,
       odd: true,
@@ -250,6 +266,11 @@ function eluFamily(name: string, alpha: number, scale: number, params: Record<st
     phi: (x) => scale * (x > 0 ? x : alpha * Math.expm1(x)),
     dphi: (x) => scale * (x > 0 ? 1 : alpha * Math.exp(x)),
     d2phi: (x) => scale * (x > 0 ? 0 : alpha * Math.exp(x)),
+    // λ·(x for x > 0, α·expm1(min(x, 0)) otherwise): min keeps expm1 finite on the branch not taken
+    tensor: (o, x) => {
+      const y = o.wherePositive(o.ref(x), o.ref(x), o.mul(o.expm1(o.minimum(x, 0)), alpha));
+      return scale === 1 ? y : o.mul(y, scale);
+    },
     kinks: [0],
     dphiContinuous: alpha === 1,
     closed: {
@@ -274,6 +295,7 @@ function erfAct(): Activation {
     {},
     {
       phi: erf,
+      tensor: (o, x) => o.erf(x),
       dphi: (x) => k * Math.exp(-x * x),
       d2phi: (x) => -2 * x * k * Math.exp(-x * x),
       odd: true,
@@ -296,6 +318,7 @@ function tanhAct(): Activation {
     {},
     {
       phi: Math.tanh,
+      tensor: (o, x) => o.tanh(x),
       dphi: (x) => {
         const t = Math.tanh(x);
         return 1 - t * t;
@@ -315,6 +338,7 @@ function sigmoidAct(): Activation {
     {},
     {
       phi: sigmoid,
+      tensor: (o, x) => o.sigmoid(x),
       dphi: (x) => {
         const s = sigmoid(x);
         return s * (1 - s);
@@ -333,6 +357,7 @@ function softplusAct(): Activation {
     {},
     {
       phi: softplus,
+      tensor: (o, x) => o.softplus(x),
       dphi: sigmoid,
       d2phi: (x) => {
         const s = sigmoid(x);
@@ -349,6 +374,7 @@ function swishAct(name: string): Activation {
     {},
     {
       phi: (x) => x * sigmoid(x),
+      tensor: (o, x) => o.mul(o.ref(x), o.sigmoid(x)),
       dphi: (x) => {
         const s = sigmoid(x);
         return s + x * s * (1 - s);
@@ -368,6 +394,8 @@ function geluAct(): Activation {
     {},
     {
       phi: (x) => 0.5 * x * erfc(-x / SQRT_2),
+      // ½ x erfc(−x/√2)
+      tensor: (o, x) => o.mul(o.mul(o.ref(x), 0.5), o.erfc(o.mul(x, -1 / SQRT_2))),
       dphi: (x) => 0.5 * erfc(-x / SQRT_2) + (x * Math.exp(-0.5 * x * x)) / SQRT_2PI,
       d2phi: (x) => ((2 - x * x) * Math.exp(-0.5 * x * x)) / SQRT_2PI,
     },
@@ -452,6 +480,12 @@ export interface CustomActivationInput {
   dphi?: (x: number) => number;
   d2phi?: (x: number) => number;
   kinks?: number[];
+  /**
+   * φ over tensors (tensorView.ts) for simulation and training. Without it the engine applies `phi` on the
+   * host: exact to float32 rounding, one host copy per layer, and not differentiable (training refuses it).
+   * A custom φ is never matched to a catalogue entry by its name.
+   */
+  tensor?: TensorView;
 }
 
 /**
@@ -487,5 +521,6 @@ export function customActivation(input: CustomActivationInput): Activation {
     piecewiseLinear01: false,
     closed: {},
     derivatives: input.dphi && input.d2phi ? "analytic" : "finite-difference",
+    ...(input.tensor ? { tensor: input.tensor } : {}),
   };
 }

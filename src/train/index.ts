@@ -17,7 +17,6 @@ export {
   type Task,
   type WeightVariance,
 } from "./mlp.js";
-export { applyNoiseKey, isActive } from "./noise.js";
 export {
   ADAM,
   initOptState,

@@ -8,13 +8,14 @@
  * during training and switched off for evaluation (inverted dropout keeps E[ε] = 1, so no rescaling).
  *
  * Weights: W^l_ij ~ N(0, σ_w²(l)/fan_in) and b^l_i ~ N(0, σ_b²) with the project's seeded ziggurat stream
- * (src/sim/rng.ts), one independent stream per (seed, layer, purpose): the same seed gives the same
- * network whatever else is run.
+ * (src/engine/rng.ts) and the engine's weight sampler, one independent stream per (seed, layer, purpose):
+ * the same seed gives the same network whatever else is run.
  */
 import { numpy as np, type Array as JArray } from "@jax-js/jax";
 type Array = JArray;
-import { simActivation } from "../sim/activation.js";
-import { Stream } from "../sim/rng.js";
+import { layerStream } from "../engine/network.js";
+import { tensorActivation } from "../engine/tensor.js";
+import { sampleBias, sampleWeights } from "../engine/weights.js";
 import type { Activation } from "../theory/activations.js";
 import type { Noise } from "../theory/noise.js";
 
@@ -54,8 +55,9 @@ function sampleLayer(
   b: Float32Array,
 ): void {
   const s2 = typeof sigmaW2 === "number" ? sigmaW2 : sigmaW2(l, fanIn, fanOut);
-  new Stream(seed, 0x77, l, 1).fillNormal(w, Math.sqrt(s2 / fanIn));
-  if (sigmaB2 > 0) new Stream(seed, 0x77, l, 2).fillNormal(b, Math.sqrt(sigmaB2));
+  const key = { seed, net: 0x77 };
+  sampleWeights(layerStream(key, l, "weights"), { law: "gaussian", sigmaW2: s2, fanIn, fanOut, out: w });
+  if (sigmaB2 > 0) sampleBias(layerStream(key, l, "bias"), sigmaB2, b);
   else b.fill(0);
 }
 
@@ -112,7 +114,7 @@ export function forward(
   x: Array,
   noise: (Array | null)[] | null = null,
 ): Array {
-  const phi = simActivation(spec.activation);
+  const phi = tensorActivation(spec.activation, { differentiable: true });
   const additive = spec.noise.type === "additive";
   let h = x;
   for (let l = 0; l < params.length; l++) {

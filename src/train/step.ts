@@ -10,9 +10,9 @@
  * - **Hand-written backward pass** (as the numpy baseline), not `grad` of the whole network: per hidden layer
  *   the three products h = a W + b, ∂W = aᵀ g and ∂a = g Wᵀ, one reduction for ∂b, and one fused
  *   elementwise pass. φ′ is not hand-coded: the forward block takes it from jax-js' `jvp` of the
- *   catalogue activation (src/sim/activation.ts), fused with φ, and stores d = ε ⊙ φ′(h) (multiplicative
+ *   activation's tensor view (src/engine/tensor.ts), fused with φ, and stores d = ε ⊙ φ′(h) (multiplicative
  *   noise) or φ′(h) (additive), so the backward needs one multiply: ∂h = (g Wᵀ) ⊙ d.
- * - **Noise sampled on the host** with the project's seeded stream and laws (src/sim/noiseLaw.ts): ≈ 5–10×
+ * - **Noise sampled on the host** with the project's seeded stream and laws (src/engine/noise.ts): ≈ 5–10×
  *   faster than jax-js' threefry `random` for dropout masks and ≈ 10× for Gaussian noise, identical laws
  *   to the simulation, and every (seed, step, layer) owns an independent reproducible stream.
  * - **The optimiser update is fused into the backward block** of each layer (for SGD the update
@@ -23,10 +23,9 @@
  * output h^{L+1}. With g = ∂loss/∂h^{l}: ∂Wˡ = aˡᵀ g, ∂bˡ = Σ_rows g, ∂h^{l−1} = (g Wˡᵀ) ⊙ dˡ.
  */
 import { jit, jvp, numpy as np, valueAndGrad, type Array, type JsTree } from "@jax-js/jax";
-import { catalogueActivation } from "../sim/activation.js";
-import { fillNoise } from "../sim/noiseLaw.js";
-import { Stream } from "../sim/rng.js";
-import { isActive } from "./noise.js";
+import { fillNoise, isActive } from "../engine/noise.js";
+import { Stream } from "../engine/rng.js";
+import { tensorActivation } from "../engine/tensor.js";
 import { taskLoss, type MlpSpec, type Params, type Task } from "./mlp.js";
 import { update, type OptimizerName, type OptState } from "./optim.js";
 
@@ -78,11 +77,8 @@ export interface FastStep {
 
 /** Build the per-layer blocks for a network; nothing is compiled until the first step. */
 export function makeFastStep(spec: MlpSpec, task: Task, optimizer: OptimizerName): FastStep {
-  const phi = catalogueActivation(spec.activation);
-  if (phi === null)
-    throw new RangeError(
-      `activation ${spec.activation.spec} has no jax-js form; training needs a catalogue activation`,
-    );
+  // a custom φ without a tensor view cannot be differentiated: InputError naming --activation
+  const phi = tensorActivation(spec.activation, { differentiable: true });
   const noisy = isActive(spec.noise);
   const additive = spec.noise.type === "additive";
 

@@ -14,11 +14,12 @@
  * effective q⁰ is 2⟨x²⟩ (⟨x²⟩ = mean square pixel of the batch) and L* = (ln K − ln q⁰)/ln γ.
  */
 import { numpy as np, random, type Array } from "@jax-js/jax";
-import { hash32, Stream } from "../sim/rng.js";
+import { hash32, Stream } from "../engine/rng.js";
+import { applyNoiseKey } from "../engine/tensor.js";
+import { sampleWeights } from "../engine/weights.js";
 import { initJax } from "../sim/jax.js";
 import { FLOAT32_MAX, FLOAT32_MIN_NORMAL, overflowDepth } from "../theory/critical.js";
 import type { Noise } from "../theory/noise.js";
-import { applyNoiseKey } from "./noise.js";
 
 export interface VarianceDepthConfig {
   /** the batch, B × dim row-major in [0, 1] */
@@ -83,10 +84,13 @@ export async function varianceDepth(
       const inp = l === 1 ? h : np.maximum(h, 0);
       const key = random.key(hash32(cfg.seed, cfg.net, l, 0x7661) >>> 1);
       const x = applyNoiseKey(inp, cfg.noise, key);
-      const w = new Stream(cfg.seed, cfg.net, l, 0x7677).fillNormal(
-        wbuf.subarray(0, fanIn * n),
-        Math.sqrt(cfg.sigmaW2 / fanIn),
-      ) as Float32Array;
+      const w = sampleWeights(new Stream(cfg.seed, cfg.net, l, 0x7677), {
+        law: "gaussian",
+        sigmaW2: cfg.sigmaW2,
+        fanIn,
+        fanOut: n,
+        out: wbuf.subarray(0, fanIn * n),
+      });
       h = np.matmul(x, np.array(w, { shape: [fanIn, n] }));
       const data = (await h.ref.data()) as Float32Array;
       let s = 0;

@@ -19,6 +19,7 @@ import {
   type Model,
 } from "../theory/index.js";
 import { spectrumTheory } from "../theory/spectrum/index.js";
+import type { SimConfig } from "../sim/index.js";
 import { checkState, type State } from "./state.js";
 
 export { DEFAULT_STATE, type State } from "./state.js";
@@ -32,6 +33,11 @@ export function modelOf(s: State): Model {
     sigmaW2: s.sigmaW2,
     sigmaB2: s.sigmaB2,
   };
+}
+
+/** The Monte Carlo configuration of a state (the simulation worker runs exactly this), weight law included. */
+export function simConfigOf(s: State, networks: number, seed: number): SimConfig {
+  return { model: modelOf(s), width: s.width, depth: s.depth, networks, seed, weights: s.weights };
 }
 
 export interface Main {

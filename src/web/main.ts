@@ -116,7 +116,8 @@ let grid: (number | null)[][] = PHASE_SB.map(() => PHASE_SW.map(() => null));
 let eocPts: EocCurvePoint[] = [];
 let lastMain: Main | null = null;
 let mc: { result: McResult; key: string } | null = null;
-const simKey = (s: State) => JSON.stringify([s.activation, s.noise, s.sigmaW2, s.sigmaB2, s.width, s.depth]);
+const simKey = (s: State) =>
+  JSON.stringify([s.activation, s.noise, s.sigmaW2, s.sigmaB2, s.width, s.depth, s.weights]);
 
 function renderNumbers(m: Main) {
   const a = m.analysis;
@@ -335,8 +336,8 @@ function runSim() {
     } else if (d.kind === "done") {
       mc = { result: { variance: d.variance, correlation: d.correlation }, key: simKey(s) };
       // the numbers behind the dots, for copying and for the browser tests
-      $("dyn").dataset.mc = JSON.stringify({ device, networks, seed: 1, ...mc.result });
-      stopSim(`done on ${device}: ${networks} networks of width ${s.width}, seed 1`);
+      $("dyn").dataset.mc = JSON.stringify({ device, networks, seed: 1, weights: s.weights, ...mc.result });
+      stopSim(`done on ${device}: ${networks} networks of width ${s.width} (${s.weights} weights), seed 1`);
       drawDynamics();
     } else if (d.kind === "error") {
       stopSim(`simulation failed: ${d.message}`);

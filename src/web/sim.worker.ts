@@ -5,7 +5,7 @@
  */
 import { defaultDevice } from "@jax-js/jax";
 import { initJax, simulateDynamics } from "../sim/index.js";
-import { C0, modelOf, Q0, type State } from "./compute.js";
+import { C0, Q0, simConfigOf, type State } from "./compute.js";
 
 self.onmessage = async (
   ev: MessageEvent<{ state: State; networks: number; seed: number; device?: string }>,
@@ -18,11 +18,8 @@ self.onmessage = async (
       throw new Error(`device ${device} is not available here (available: ${devices.join(", ")})`);
     defaultDevice(device as (typeof devices)[number]);
     self.postMessage({ kind: "device", device, devices });
-    const res = await simulateDynamics(
-      { model: modelOf(state), width: state.width, depth: state.depth, networks, seed, weights: "gaussian" },
-      Q0,
-      [C0],
-      (done, total) => self.postMessage({ kind: "progress", done, total }),
+    const res = await simulateDynamics(simConfigOf(state, networks, seed), Q0, [C0], (done, total) =>
+      self.postMessage({ kind: "progress", done, total }),
     );
     self.postMessage({
       kind: "done",

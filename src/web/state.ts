@@ -22,7 +22,7 @@ export interface State {
   sigmaB2: number;
   width: number;
   depth: number;
-  /** weight law of the Jacobian spectrum panel */
+  /** weight law of the Jacobian spectrum panel and of the Monte Carlo */
   weights: WeightLaw;
 }
 

@@ -5,10 +5,16 @@
  * (helpers.ts); exact identities (orthogonality) use float64 rounding bounds.
  */
 import { describe, expect, it } from "vitest";
-import { sampleNoise } from "../../src/sim/noise.js";
-import { haarOrthogonal, haarOrthogonalBlocked } from "../../src/sim/orthogonal.js";
+import { fillNoise } from "../../src/engine/noise.js";
+import { haarOrthogonal } from "../../src/engine/haar.js";
+import { haarOrthogonalBlocked } from "../../src/engine/tensor.js";
 import { initJax } from "../../src/sim/index.js";
-import { Stream } from "../../src/sim/rng.js";
+import { Stream } from "../../src/engine/rng.js";
+import type { Noise } from "../../src/theory/noise.js";
+
+/** ε for `count` elements in float32 by the engine's laws (null for the identity). */
+const sampleNoise = (stream: Stream, noise: Noise, count: number) =>
+  fillNoise(new Float32Array(count), noise, stream);
 import { parseNoise } from "../../src/theory/noise.js";
 import { Z_MAX } from "./helpers.js";
 

@@ -3,7 +3,6 @@
  * eigenvalue counting function (the integrated density).
  */
 import { expect } from "vitest";
-import type { Rng } from "../../src/numerics/random.js";
 import { jacobian, jjtEigenvalues, sampleNetwork } from "../../src/spectra/jacobian.js";
 
 type NetworkSpec = Parameters<typeof sampleNetwork>[0];
@@ -27,11 +26,16 @@ export function orthogonalAtCritical(
   };
 }
 
-/** `stat` of the JJᵀ eigenvalues of each of `nets` networks, sampled one after another from `rng`. */
-export function perNetwork<T>(spec: NetworkSpec, nets: number, rng: Rng, stat: (ev: Float64Array) => T): T[] {
+/** `stat` of the JJᵀ eigenvalues of each of `nets` networks, network r = 0..nets−1 of `seed` (the engine's keys). */
+export function perNetwork<T>(
+  spec: NetworkSpec,
+  nets: number,
+  seed: number,
+  stat: (ev: Float64Array) => T,
+): T[] {
   const out: T[] = [];
   for (let r = 0; r < nets; r++) {
-    const net = sampleNetwork(spec, rng);
+    const net = sampleNetwork(spec, { seed, net: r });
     out.push(stat(jjtEigenvalues(jacobian(net), spec.width)));
   }
   return out;
@@ -44,12 +48,12 @@ export function perNetwork<T>(spec: NetworkSpec, nets: number, rng: Rng, stat: (
 export function expectCountingFunction(
   spec: NetworkSpec,
   nets: number,
-  rng: Rng,
+  seed: number,
   ts: number[],
   cdf: number[],
 ): void {
   const N = spec.width;
-  const per = perNetwork(spec, nets, rng, (ev) => ts.map((t) => ev.filter((x) => x <= t).length / N));
+  const per = perNetwork(spec, nets, seed, (ev) => ts.map((t) => ev.filter((x) => x <= t).length / N));
   ts.forEach((_, j) => {
     const xs = per.map((r) => r[j]);
     const m = xs.reduce((a, b) => a + b, 0) / nets;

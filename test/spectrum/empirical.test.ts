@@ -15,11 +15,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { makeActivation } from "../../src/theory/activations.js";
-import { Rng } from "../../src/numerics/random.js";
+import { haarOrthogonal } from "../../src/engine/haar.js";
+import { Stream } from "../../src/engine/rng.js";
 import { gaussLegendre } from "../../src/numerics/gaussLegendre.js";
 import {
   empiricalSpectrum,
-  haarOrthogonal,
   hutchinsonMoments,
   jacobian,
   jjtEigenvalues,
@@ -35,11 +35,11 @@ const relu = makeActivation("relu");
 
 describe("Haar orthogonal sampling", () => {
   it("is orthogonal to 1e-13 and has E[tr O] = 0, Var[tr O] = 1 (Diaconis–Shahshahani)", () => {
-    const rng = new Rng(3);
+    const rng = new Stream(3);
     const n = 12;
     const traces: number[] = [];
     for (let s = 0; s < 400; s++) {
-      const o = haarOrthogonal(n, rng);
+      const o = haarOrthogonal(rng, n);
       if (s < 3) {
         for (let i = 0; i < n; i++)
           for (let j = 0; j < n; j++) {
@@ -100,7 +100,7 @@ describe("ReLU Jacobian spectra vs theory", () => {
       expectCountingFunction(
         { activation: relu, sigmaW2: 2, sigmaB2: 0, width: N, depth: L, weights, q0: 1 },
         30,
-        new Rng(17),
+        17,
         ts,
         cdf,
       );
@@ -117,12 +117,12 @@ describe("hard-tanh at small q* with orthogonal weights (near-isometry)", () => 
     const c = criticalFromQStar(act, q);
     const p = c.p as number;
     const top = Math.pow(c.sigma_w2, L);
-    const rng = new Rng(9);
+    const seed = 9;
     const nets = 20;
     const fr = perNetwork(
       orthogonalAtCritical(act, c, N, L, q),
       nets,
-      rng,
+      seed,
       (ev) => ev.filter((x) => Math.abs(x - top) < 1e-8 * top).length / N,
     );
     const m = fr.reduce((a, b) => a + b, 0) / nets;
@@ -138,11 +138,11 @@ describe("matrix-free moments", () => {
     const N = 64;
     const net = sampleNetwork(
       { activation: relu, sigmaW2: 2, sigmaB2: 0, width: N, depth: 3, weights: "gaussian", q0: 1 },
-      new Rng(2),
+      { seed: 2, net: 0 },
     );
     const ev = jjtEigenvalues(jacobian(net), N);
     const probes = 200;
-    const est = hutchinsonMoments(net, probes, 3, new Rng(4));
+    const est = hutchinsonMoments(net, probes, 3, new Stream(4));
     for (let k = 1; k <= 3; k++) {
       const exact = ev.reduce((s, x) => s + Math.pow(x, k), 0) / N;
       // Rademacher probes: Var(vᵀAv) ≤ 2‖A‖_F², ‖A‖_F² = Σ λ^{2k}

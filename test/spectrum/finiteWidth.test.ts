@@ -24,7 +24,7 @@ import {
   sampleScaleRecursion,
 } from "../../src/spectra/finiteWidth.js";
 import { linearForward, looksLinearInit, reluForward, reluJacobian } from "../../src/spectra/looksLinear.js";
-import { Rng } from "../../src/numerics/random.js";
+import { Stream } from "../../src/engine/rng.js";
 import { Matrix, SingularValueDecomposition } from "ml-matrix";
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
@@ -164,7 +164,7 @@ describe("looks-linear initialisation", () => {
       sigma2: 1.3,
       seed: 4,
     });
-    const x = new Rng(1).normals(7);
+    const x = new Stream(1).normals(7);
     const y = reluForward(net.layers, x).output;
     const z = linearForward(net.blocks, x);
     const scale = Math.max(...Array.from(z, Math.abs));
@@ -181,7 +181,7 @@ describe("looks-linear initialisation", () => {
       weights: "orthogonal",
       seed: 2,
     });
-    const x = new Rng(3).normals(n);
+    const x = new Stream(3).normals(n);
     const J = reluJacobian(net.layers, x);
     const rows: number[][] = [];
     for (let i = 0; i < n; i++) rows.push(Array.from(J.J.subarray(i * n, (i + 1) * n)));

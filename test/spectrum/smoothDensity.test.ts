@@ -15,7 +15,6 @@ import { pwlDensity } from "../../src/theory/spectrum/density.js";
 import { spectrumMoments } from "../../src/theory/spectrum/moments.js";
 import { criticalFromQStar } from "../../src/theory/spectrum/critical.js";
 import { densityIntegral } from "../../src/spectra/histogram.js";
-import { Rng } from "../../src/numerics/random.js";
 import { expectCountingFunction, orthogonalAtCritical } from "./counting.js";
 
 function densityMoments(
@@ -71,6 +70,6 @@ describe("smooth-φ density by Newton continuation", () => {
     const edge = smoothDensity(th, { xs: [] }).edge;
     const ts = [0.25, 0.5, 0.75].map((f) => f * edge);
     const cdf = ts.map((t) => densityIntegral(th, 0, t));
-    expectCountingFunction(orthogonalAtCritical(act, c, N, L, q), 24, new Rng(4), ts, cdf);
+    expectCountingFunction(orthogonalAtCritical(act, c, N, L, q), 24, 4, ts, cdf);
   });
 });

@@ -7,14 +7,14 @@
 import { describe, expect, it } from "vitest";
 import { svcca, svReduce } from "../../src/analysis/svcca.js";
 import { svccaExperiment } from "../../src/analysis/svccaExperiment.js";
-import { Rng } from "../../src/numerics/random.js";
+import { Stream } from "../../src/engine/rng.js";
 
-const gauss = (rng: Rng, n: number, d: number) =>
+const gauss = (rng: Stream, n: number, d: number) =>
   Array.from({ length: n }, () => Array.from({ length: d }, () => rng.normal()));
 
 describe("SVCCA", () => {
   it("is invariant to invertible affine maps (similarity 1)", () => {
-    const rng = new Rng(1);
+    const rng = new Stream(1);
     const X = gauss(rng, 500, 6);
     const A = gauss(rng, 6, 9);
     const Y = X.map((r) => A[0].map((_, j) => r.reduce((s, v, i) => s + v * A[i][j], 0) + 5 - j));
@@ -23,7 +23,7 @@ describe("SVCCA", () => {
     expect(Math.abs(r.similarity - 1)).toBeLessThan(1e-10);
   });
   it("noisy copy: mean canonical correlation ≈ 1/√(1+σ²)", () => {
-    const rng = new Rng(2);
+    const rng = new Stream(2);
     const n = 4000;
     const X = gauss(rng, n, 4);
     const sig = 0.8;
@@ -32,7 +32,7 @@ describe("SVCCA", () => {
     expect(Math.abs(r.similarity - 1 / Math.sqrt(1 + sig * sig))).toBeLessThan(0.02);
   });
   it("independent representations: small similarity", () => {
-    const rng = new Rng(3);
+    const rng = new Stream(3);
     const r = svcca(gauss(rng, 2000, 5), gauss(rng, 2000, 5), { varianceKept: 1 });
     expect(r.similarity).toBeLessThan(0.12); // E[ρ̂²] ≈ k/n per correlation
   });

@@ -241,8 +241,8 @@ describe("per-layer training step", () => {
     fast.dispose();
   });
 
-  it("refuses an activation without a jax-js form", () => {
-    const custom = { ...parseActivation("tanh"), name: "my_phi", spec: "my_phi" };
+  it("refuses a custom activation without a tensor view (it cannot be differentiated)", () => {
+    const custom = { ...parseActivation("tanh"), name: "my_phi", spec: "my_phi", tensor: undefined };
     expect(() =>
       makeFastStep({ ...spec("tanh", "none"), activation: custom }, "reconstruction", "sgd"),
     ).toThrow(/my_phi/);

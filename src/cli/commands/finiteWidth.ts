@@ -14,7 +14,7 @@ import {
   sampleScaleRecursion,
 } from "../../spectra/finiteWidth.js";
 import { linearForward, looksLinearInit, reluForward, reluJacobian } from "../../spectra/looksLinear.js";
-import { Rng } from "../../numerics/random.js";
+import { Stream } from "../../engine/rng.js";
 import { action, emit, fmt, int, num } from "../common.js";
 
 export function register(program: Command) {
@@ -131,7 +131,7 @@ export function register(program: Command) {
             weights: "orthogonal",
             seed,
           });
-          const x = new Rng(seed + 7).normals(n);
+          const x = new Stream(seed + 7).normals(n);
           const y = reluForward(net.layers, x).output;
           const z = linearForward(net.blocks, x);
           let err = 0;

@@ -1,4 +1,8 @@
 /**
+ * The project's one random number generator (engine layer; every random network, noise draw, input, data
+ * split and Monte Carlo check draws from it). Keyed: `new Stream(seed, net, layer, purpose)` owns an
+ * independent reproducible stream, so the numbers never depend on the order in which streams are used.
+ *
  * Fast seeded normal sampler for weight matrices (the dominant cost of a simulation: L·N² normals per
  * network, STACK.md). jax-js' `random.normal` (Box–Muller on threefry bits) measured ≈ 6–22 M samples/s
  * here; this ziggurat on xoshiro128** measured ≈ 60–185 M samples/s (bench/sim.ts, 1M-sample fills, busy
@@ -107,6 +111,56 @@ export class Stream {
   /** Uniform in the open interval (0, 1), 32-bit resolution. */
   uniform(): number {
     return ((this.int32() >>> 0) + 0.5) * 2.3283064365386963e-10;
+  }
+
+  /** Next 32 random bits as an unsigned integer. */
+  u32(): number {
+    return this.int32() >>> 0;
+  }
+
+  /** n samples of N(0, std²) in a new Float64Array. */
+  normals(n: number, std = 1): Float64Array {
+    return this.fillNormal(new Float64Array(n), std) as Float64Array;
+  }
+
+  /** Gamma(shape k, scale 1), Marsaglia & Tsang (2000); k < 1 by the boost U^{1/k}. */
+  gamma(k: number): number {
+    if (!(k > 0)) throw new RangeError(`gamma shape must be > 0, got ${k}`);
+    if (k < 1) return this.gamma(k + 1) * Math.pow(this.uniform(), 1 / k);
+    const d = k - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      let x: number;
+      let v: number;
+      do {
+        x = this.normal();
+        v = 1 + c * x;
+      } while (v <= 0);
+      v = v * v * v;
+      const u = this.uniform();
+      if (u < 1 - 0.0331 * x * x * x * x) return d * v;
+      if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+    }
+  }
+
+  /** χ² with k degrees of freedom (k = 0 gives 0). */
+  chiSquare(k: number): number {
+    return k === 0 ? 0 : 2 * this.gamma(k / 2);
+  }
+
+  /** Binomial(n, ½) as the popcount of n random bits. */
+  binomialHalf(n: number): number {
+    let count = 0;
+    let left = n;
+    while (left > 0) {
+      let x = this.u32();
+      if (left < 32) x = x & (0xffffffff >>> (32 - left));
+      x = x - ((x >>> 1) & 0x55555555);
+      x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+      count += (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+      left -= 32;
+    }
+    return count;
   }
 
   /** One standard normal (ziggurat). */
