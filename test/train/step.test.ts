@@ -21,6 +21,7 @@ import {
 } from "../../src/train/mlp.js";
 import { initOptState, stepSize, type OptimizerName } from "../../src/train/optim.js";
 import { makeFastStep, sampleStepNoise } from "../../src/train/step.js";
+import { Stream } from "../../src/engine/rng.js";
 import { disposeTree, makeTrainStep } from "../../src/train/train.js";
 
 beforeAll(async () => {
@@ -223,6 +224,19 @@ describe("per-layer training step", () => {
     const e2 = sampleStepNoise(s, 10, 1, 2, B, 6) as Float32Array;
     expect([...e1]).not.toEqual([...e2]);
     expect([...e1]).toEqual([...(sampleStepNoise(s, 9, 1, 2, B, 6) as Float32Array)]);
+  });
+
+  it("dropout masks: Stream.fillBernoulli gives exactly the per-element uniform() < p outcomes", () => {
+    // the bulk fill compares the raw 32-bit draw with p·2³² − ½; uniform() = (u + ½)·2⁻³² < p is the same test
+    for (const p of [0.9, 0.5, 0.3, 1 - 2 ** -30, 2 ** -30]) {
+      const a = new Float32Array(5000);
+      const s1 = new Stream(3, 7);
+      const s2 = new Stream(3, 7);
+      s1.fillBernoulli(a, p, 1 / p);
+      const b = Float32Array.from(a, () => (s2.uniform() < p ? 1 / p : 0));
+      expect([...a]).toEqual([...b]);
+      expect(s1.int32()).toBe(s2.int32()); // and the stream advanced by one draw per element
+    }
   });
 
   it("evaluate equals the op-by-op clean forward pass", async () => {
