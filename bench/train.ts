@@ -21,7 +21,8 @@
  * CPU time per step is reported next to wall time: on a machine shared with other work it is the less
  * disturbed of the two (both sides single-threaded except numpy's default-thread run).
  * Environment: SIGPROP_BENCH_TRAIN_QUICK=1 shortens every section (for a smoke run);
- * SIGPROP_BENCH_TRAIN_SKIP=hayou,rss,reference,components skips sections.
+ * SIGPROP_BENCH_TRAIN_SKIP=hayou,rss,reference,components skips sections; SIGPROP_BENCH_TRAIN_ONLY=step,…
+ * runs only those.
  */
 import { spawnSync } from "node:child_process";
 import os from "node:os";
@@ -39,6 +40,8 @@ import { disposeTree, makeTrainStep } from "../src/train/train.js";
 
 const QUICK = process.env.SIGPROP_BENCH_TRAIN_QUICK === "1";
 const SKIP = new Set((process.env.SIGPROP_BENCH_TRAIN_SKIP ?? "").split(",").map((s) => s.trim()));
+const ONLY = process.env.SIGPROP_BENCH_TRAIN_ONLY?.split(",").map((s) => s.trim());
+const want = (section: string) => !SKIP.has(section) && (!ONLY || ONLY.includes(section));
 
 interface NetCfg {
   input: number;
@@ -237,6 +240,7 @@ async function timeRunner(make: () => Runner, c: NetCfg): Promise<Record<string,
   const stepMs = median(walls);
   return {
     setup_s: setup.wall / 1000,
+    setup_cpu_s: setup.cpu / 1000,
     first_step_s: first.wall / 1000,
     first_step_cpu_s: first.cpu / 1000,
     step_ms: stepMs,
@@ -252,7 +256,7 @@ const ratio = (ours: number, theirs: unknown) =>
 
 async function stepSection(): Promise<Record<string, unknown>> {
   const fast = await timeRunner(() => fastRunner(STEP), STEP);
-  const reference = SKIP.has("reference")
+  const reference = !want("reference")
     ? null
     : await timeRunner(() => referenceRunner(STEP), { ...STEP, repeats: QUICK ? 1 : 3 });
   const np1 = python(STEP as unknown as Record<string, unknown>, 1);
@@ -414,10 +418,10 @@ export async function run(): Promise<Record<string, unknown>> {
     load_average_at_start: os.loadavg(),
     note: "timings on a shared machine vary with its load; compare the ratios (same run), and cpu_* times",
   };
-  out.step = await stepSection();
-  if (!SKIP.has("hayou")) out.hayou = await hayouSection();
-  if (!SKIP.has("components")) out.components = await componentsSection();
-  if (!SKIP.has("rss")) out.rss = await rssSection();
+  if (want("step")) out.step = await stepSection();
+  if (want("hayou")) out.hayou = await hayouSection();
+  if (want("components")) out.components = await componentsSection();
+  if (want("rss")) out.rss = await rssSection();
   out.load_average_at_end = os.loadavg();
   return out;
 }
