@@ -2,22 +2,35 @@
  * The fast training step: forward, hand-written backward and optimiser update of the noisy MLP (mlp.ts),
  * as a short chain of small jitted blocks that are reused for every layer of equal shape.
  *
- * Why this form (measured in bench/train.ts; the breakdown is in its doc comment):
+ * Where the time went (kernel trace of the earlier whole-network `jit` + `grad` step, depth 20, width 512,
+ * batch 128, dropout; per step ≈ 220 ms of kernels on a loaded 2-core VM): the three matmul kinds 170 ms
+ * (77 %), threefry bits + compare for the dropout masks 16 ms, the SGD update reading a transposed ∂W
+ * plus a transposed copy of ∂W 18 ms, elementwise ReLU/mask work ≈ 5 ms; JS dispatch was small (wall ≈
+ * kernel sum). The matmuls ran at 20–25 GFLOP/s; jax-js' fastest form (both operands contiguous along the
+ * contracted axis) reaches ≈ 33. Hence this form (each point measured in scratch profiles of the same step):
  * - **Compile cost independent of depth.** jax-js caches a jitted function per argument shape, so one
  *   hidden-layer block serves all equal-width layers: a depth-200 network compiles the same handful of
  *   blocks as a depth-2 one. A whole-step `jit` traces, differentiates and schedules a graph with O(depth)
- *   equations (and jax-js' scheduler has O(steps²) passes), which took ≈ 17 s for depth 200.
+ *   equations (jax-js flattens nested jits, and its scheduler has O(steps²) passes): ≈ 17 s for depth 200.
  * - **Hand-written backward pass** (as the numpy baseline), not `grad` of the whole network: per hidden layer
  *   the three products h = a W + b, ∂W = aᵀ g and ∂a = g Wᵀ, one reduction for ∂b, and one fused
  *   elementwise pass. φ′ is not hand-coded: the forward block takes it from jax-js' `jvp` of the
  *   activation's tensor view (src/engine/tensor.ts), fused with φ, and stores d = ε ⊙ φ′(h) (multiplicative
  *   noise) or φ′(h) (additive), so the backward needs one multiply: ∂h = (g Wᵀ) ⊙ d.
- * - **Noise sampled on the host** with the project's seeded stream and laws (src/engine/noise.ts): ≈ 5–10×
- *   faster than jax-js' threefry `random` for dropout masks and ≈ 10× for Gaussian noise, identical laws
- *   to the simulation, and every (seed, step, layer) owns an independent reproducible stream.
+ * - **∂W from materialised transposes** aᵀ (kept by the forward block) and gᵀ (written next to g): the
+ *   product then has both operands contiguous along the batch axis, ≈ 2.5 instead of ≈ 3.1 ms per
+ *   512 × 512 layer, for two 65 K-element copies of ≈ 0.1 ms.
+ * - **Noise sampled on the host** with the engine's seeded stream and laws (src/engine/noise.ts; dropout
+ *   by the inlined `Stream.fillBernoulli`): faster than jax-js' threefry `random` (bench/train.ts
+ *   `components.rng_million_per_s`), the same laws as the simulation, and every (seed, step, layer) owns
+ *   an independent reproducible stream.
  * - **The optimiser update is fused into the backward block** of each layer (for SGD the update
  *   W − η aᵀg becomes the epilogue of the ∂W product: ∂W is never materialised).
- * - No host round trip inside a step: the loss stays a jax-js scalar until the caller reads it.
+ * - **Pending work is flushed per layer** (`blockUntilReady`, no data copied): jax-js chains the pending
+ *   kernels of a jit's inputs onto its outputs, so without it the bookkeeping grows with depth².
+ * - No host read inside a step: the loss stays a jax-js scalar until the caller reads it.
+ * What remains is mostly the matmuls (≈ 85 % of the kernel time), then JS dispatch (≈ 0.5 ms per layer:
+ * jax-js instantiates a WebAssembly module per kernel call) and the host noise.
  *
  * Math (THEORY.md §1, rows are examples): a¹ = ε¹ ⊙ x, hˡ = aˡ Wˡ + bˡ, aˡ⁺¹ = ε ⊙ φ(hˡ) (or φ(hˡ) + ε),
  * output h^{L+1}. With g = ∂loss/∂h^{l}: ∂Wˡ = aˡᵀ g, ∂bˡ = Σ_rows g, ∂h^{l−1} = (g Wˡᵀ) ⊙ dˡ.
