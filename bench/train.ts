@@ -43,7 +43,7 @@ const SKIP = new Set((process.env.SIGPROP_BENCH_TRAIN_SKIP ?? "").split(",").map
 const ONLY = process.env.SIGPROP_BENCH_TRAIN_ONLY?.split(",").map((s) => s.trim());
 const want = (section: string) => !SKIP.has(section) && (!ONLY || ONLY.includes(section));
 
-interface NetCfg {
+export interface NetCfg {
   input: number;
   width: number;
   depth: number;
@@ -59,7 +59,7 @@ interface NetCfg {
   repeats: number;
 }
 
-const STEP: NetCfg = {
+export const STEP: NetCfg = {
   input: 784,
   width: 512,
   depth: 20,
@@ -148,7 +148,7 @@ interface Runner {
 }
 
 /** The per-layer step of src/train/step.ts, noise sampling included. */
-function fastRunner(c: NetCfg): Runner {
+export function fastRunner(c: NetCfg): Runner {
   const spec = specOf(c);
   const fast = makeFastStep(spec, "classification", c.optimizer);
   let params: Params = initParams(spec, c.sigma_w2, 0, 1);
@@ -181,7 +181,7 @@ function fastRunner(c: NetCfg): Runner {
 }
 
 /** The reference step (whole network in one jit, autodiff), with the same host-sampled noise. */
-function referenceRunner(c: NetCfg): Runner {
+export function referenceRunner(c: NetCfg): Runner {
   const spec = specOf(c);
   const step = makeTrainStep(spec, "classification", c.optimizer);
   let params: Params = initParams(spec, c.sigma_w2, 0, 1);
