@@ -8,7 +8,6 @@ export {
   initParams,
   sampleParamsHost,
   layerSizes,
-  stepKeys,
   mse,
   crossEntropy,
   taskLoss,
@@ -18,7 +17,6 @@ export {
   type Task,
   type WeightVariance,
 } from "./mlp.js";
-export { applyNoiseKey, isActive } from "./noise.js";
 export {
   ADAM,
   initOptState,
@@ -28,6 +26,7 @@ export {
   type OptState,
   type AdamState,
 } from "./optim.js";
+export { makeFastStep, sampleStepNoise, type FastStep } from "./step.js";
 export {
   trainRun,
   makeTrainStep,

@@ -8,15 +8,13 @@
  * during training and switched off for evaluation (inverted dropout keeps E[ε] = 1, so no rescaling).
  *
  * Weights: W^l_ij ~ N(0, σ_w²(l)/fan_in) and b^l_i ~ N(0, σ_b²) with the project's seeded ziggurat stream
- * (src/engine/rng.ts) and the engine's weight sampler, one independent stream per (seed, layer, purpose): the same seed gives the same
- * network whatever else is run.
+ * (src/engine/rng.ts) and the engine's weight sampler, one independent stream per (seed, layer, purpose):
+ * the same seed gives the same network whatever else is run.
  */
-import { numpy as np, random, type Array as JArray } from "@jax-js/jax";
+import { numpy as np, type Array as JArray } from "@jax-js/jax";
 type Array = JArray;
-import { tensorActivation as simActivation } from "../engine/tensor.js";
-import { applyNoiseKey, isActive } from "./noise.js";
 import { layerStream } from "../engine/network.js";
-import { hash32 } from "../engine/rng.js";
+import { tensorActivation } from "../engine/tensor.js";
 import { sampleBias, sampleWeights } from "../engine/weights.js";
 import type { Activation } from "../theory/activations.js";
 import type { Noise } from "../theory/noise.js";
@@ -45,6 +43,24 @@ export function layerSizes(spec: MlpSpec): number[] {
   return [spec.inputDim, ...globalThis.Array.from({ length: spec.depth }, () => spec.width), spec.outputDim];
 }
 
+/** Host parameters of layer l (1-based) into the given buffers (w: fanIn·fanOut, b: fanOut). */
+function sampleLayer(
+  seed: number,
+  l: number,
+  fanIn: number,
+  fanOut: number,
+  sigmaW2: WeightVariance,
+  sigmaB2: number,
+  w: Float32Array,
+  b: Float32Array,
+): void {
+  const s2 = typeof sigmaW2 === "number" ? sigmaW2 : sigmaW2(l, fanIn, fanOut);
+  const key = { seed, net: 0x77 };
+  sampleWeights(layerStream(key, l, "weights"), { law: "gaussian", sigmaW2: s2, fanIn, fanOut, out: w });
+  if (sigmaB2 > 0) sampleBias(layerStream(key, l, "bias"), sigmaB2, b);
+  else b.fill(0);
+}
+
 /** Sample the initial parameters (host side) as Float32Arrays. */
 export function sampleParamsHost(
   spec: MlpSpec,
@@ -57,49 +73,56 @@ export function sampleParamsHost(
   for (let l = 1; l < sizes.length; l++) {
     const fanIn = sizes[l - 1];
     const fanOut = sizes[l];
-    const s2 = typeof sigmaW2 === "number" ? sigmaW2 : sigmaW2(l, fanIn, fanOut);
-    const key = { seed, net: 0x77 };
-    const w = sampleWeights(layerStream(key, l, "weights"), {
-      law: "gaussian",
-      sigmaW2: s2,
-      fanIn,
-      fanOut,
-      out: new Float32Array(fanIn * fanOut),
-    });
+    const w = new Float32Array(fanIn * fanOut);
     const b = new Float32Array(fanOut);
-    if (sigmaB2 > 0) sampleBias(layerStream(key, l, "bias"), sigmaB2, b);
+    sampleLayer(seed, l, fanIn, fanOut, sigmaW2, sigmaB2, w, b);
     out.push({ w, b, fanIn, fanOut });
   }
   return out;
 }
 
-/** Initial parameters as jax-js arrays (W stored fan_in × fan_out so that h = x W + b for row batches). */
+/**
+ * Initial parameters as jax-js arrays (W stored fan_in × fan_out so that h = x W + b for row batches),
+ * the same numbers as `sampleParamsHost`. Layers are sampled into one reused host buffer and uploaded
+ * one at a time, so a deep network does not hold a second, host copy of all its weights.
+ */
 export function initParams(spec: MlpSpec, sigmaW2: WeightVariance, sigmaB2: number, seed: number): Params {
-  return sampleParamsHost(spec, sigmaW2, sigmaB2, seed).map((p) => ({
-    w: np.array(p.w, { shape: [p.fanIn, p.fanOut] }),
-    b: np.array(p.b, { shape: [1, p.fanOut] }),
-  }));
-}
-
-/** jax-js PRNG keys for one training step: one per layer (for the noise), from (seed, step). */
-export function stepKeys(seed: number, step: number, layers: number): Array {
-  return random.split(random.key(hash32(seed, 0x6e6f, step) >>> 1), layers);
+  const sizes = layerSizes(spec);
+  let wbuf = new Float32Array(0);
+  const out: Params = [];
+  for (let l = 1; l < sizes.length; l++) {
+    const fanIn = sizes[l - 1];
+    const fanOut = sizes[l];
+    if (wbuf.length < fanIn * fanOut) wbuf = new Float32Array(fanIn * fanOut);
+    const w = wbuf.subarray(0, fanIn * fanOut);
+    const b = new Float32Array(fanOut);
+    sampleLayer(seed, l, fanIn, fanOut, sigmaW2, sigmaB2, w, b);
+    out.push({ w: np.array(w, { shape: [fanIn, fanOut] }), b: np.array(b, { shape: [1, fanOut] }) });
+  }
+  return out;
 }
 
 /**
- * Forward pass on a row batch x (B × d₀). With `keys` (shape [layers, 2]) the noise is on; without, off.
- * Consumes params, x and keys.
+ * Forward pass on a row batch x (B × d₀), op by op (the reference for the per-layer blocks of step.ts).
+ * `noise[l]` is ε of layer l + 1 (B × fan_in, as from step.ts' `sampleStepNoise`), applied to that
+ * layer's input as THEORY.md §1 says (multiplicative ε ⊙ x or additive x + ε); `null` (or a null
+ * entry) means no noise there, as in evaluation. Consumes params, x and the noise arrays.
  */
-export function forward(spec: MlpSpec, params: Params, x: Array, keys: Array | null): Array {
-  const phi = simActivation(spec.activation);
+export function forward(
+  spec: MlpSpec,
+  params: Params,
+  x: Array,
+  noise: (Array | null)[] | null = null,
+): Array {
+  const phi = tensorActivation(spec.activation, { differentiable: true });
+  const additive = spec.noise.type === "additive";
   let h = x;
-  const noisy = keys !== null && isActive(spec.noise);
   for (let l = 0; l < params.length; l++) {
     let inp = l === 0 ? h : phi(h);
-    if (noisy) inp = applyNoiseKey(inp, spec.noise, (keys as Array).ref.slice(l));
+    const e = noise?.[l] ?? null;
+    if (e !== null) inp = additive ? np.add(inp, e) : np.multiply(inp, e);
     h = np.add(np.matmul(inp, params[l].w), params[l].b);
   }
-  if (keys) keys.dispose();
   return h;
 }
 

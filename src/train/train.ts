@@ -27,7 +27,7 @@ import { checkpointConfig, loadCheckpoint, saveCheckpoint, type CheckpointOption
 import {
   forward,
   initParams,
-  stepKeys,
+  layerSizes,
   taskLoss,
   type MlpSpec,
   type Params,
@@ -35,10 +35,13 @@ import {
   type WeightVariance,
 } from "./mlp.js";
 import { initOptState, stepSize, update, type OptimizerName, type OptState } from "./optim.js";
+import { makeFastStep, sampleStepNoise } from "./step.js";
 
 export type { CheckpointOptions } from "./checkpoint.js";
 
 export const DEFAULT_TRAINABLE_THRESHOLD = 0.5;
+/** Mini-batch losses are read from the device this many steps at a time. */
+const LOSS_READ_EVERY = 16;
 
 export interface TrainConfig {
   task: Task;
@@ -137,21 +140,28 @@ export function disposeTree(t: Params | OptState): void {
   }
 }
 
-/** A jitted training step: (params, state, x, y, keys, lrT) → [loss, params, state]; consumes its arguments. */
+/**
+ * The reference training step: (params, state, x, y, noise, lrT) → [loss, params, state], one `jit` of
+ * the whole network with the gradient from jax-js' reverse-mode autodiff of `forward`. `noise` holds ε
+ * per layer (jax-js arrays, B × fan_in; an empty list when the noise is off). Consumes its arguments.
+ * Training uses the faster per-layer step of step.ts; this one is its independent check (tests) and
+ * the baseline of bench/train.ts. Its compile time grows with depth.
+ */
 export type TrainStep = ((
   p: Params,
   s: OptState,
   x: Array,
   y: Array,
-  keys: Array,
+  noise: Array[],
   lrT: Array,
 ) => [Array, Params, OptState]) & { dispose(): void };
 
-/** Build the jitted step (loss, gradient by reverse-mode autodiff, optimiser update) for a network. */
+/** Build the reference step (loss, gradient by reverse-mode autodiff, optimiser update) for a network. */
 export function makeTrainStep(spec: MlpSpec, task: Task, optimizer: OptimizerName): TrainStep {
-  const lossFn = (p: Params, x: Array, y: Array, keys: Array) => taskLoss(task, forward(spec, p, x, keys), y);
-  return jit(((p: Params, s: OptState, x: Array, y: Array, keys: Array, lrT: Array) => {
-    const [loss, grads] = valueAndGrad((q: Params) => lossFn(q, x, y, keys))(
+  const lossFn = (p: Params, x: Array, y: Array, noise: Array[]) =>
+    taskLoss(task, forward(spec, p, x, noise.length > 0 ? noise : null), y);
+  return jit(((p: Params, s: OptState, x: Array, y: Array, noise: Array[], lrT: Array) => {
+    const [loss, grads] = valueAndGrad((q: Params) => lossFn(q, x, y, noise))(
       p.map((l) => ({ w: l.w.ref, b: l.b.ref })),
     );
     const [p1, s1] = update(optimizer, p, s, grads as Params, lrT);
@@ -183,13 +193,13 @@ export async function trainRun(
     activation: cfg.activation,
     noise: cfg.noise,
   };
-  const nLayers = cfg.depth + 1;
+  const sizes = layerSizes(spec);
   const target = (idx: ArrayLike<number>, x: Float32Array): Array =>
     cfg.task === "reconstruction"
       ? np.array(x, { shape: [idx.length, ds.dim] })
       : np.array(oneHot(ds.train.labels, idx, ds.classes), { shape: [idx.length, ds.classes] });
 
-  const step = makeTrainStep(spec, cfg.task, cfg.optimizer);
+  const fast = makeFastStep(spec, cfg.task, cfg.optimizer);
 
   // Clean evaluation: loss (sum over examples) and, for classification, the number correct.
   const evalBatch = 500;
@@ -202,12 +212,7 @@ export async function trainRun(
     for (let off = 0; off < idx.length; off += evalBatch) {
       const part = idx.subarray(off, Math.min(idx.length, off + evalBatch));
       const xs = toFloat(ds.train.images, ds.dim, part);
-      const out = forward(
-        spec,
-        params.map((l) => ({ w: l.w.ref, b: l.b.ref })),
-        np.array(xs, { shape: [part.length, ds.dim] }),
-        null,
-      );
+      const out = await fast.evaluate(params, np.array(xs, { shape: [part.length, ds.dim] }));
       if (cfg.task === "classification") {
         const pred = (await np.argmax(out.ref, 1).data()) as Int32Array;
         for (let r = 0; r < part.length; r++) if (pred[r] === ds.train.labels[part[r]]) correct++;
@@ -235,6 +240,9 @@ export async function trainRun(
     startEpoch = resumed.epoch + 1;
   }
   let diverged: { epoch: number; step: number } | undefined;
+  // Mini-batch losses stay on the device and are read LOSS_READ_EVERY steps at a time (no host sync per
+  // step); the first non-finite one marks the divergence step exactly.
+  let unread: { t: number; loss: Array }[] = [];
   let trained = 0;
   const record = async (epoch: number, batchLoss: number | null) => {
     const tr = await evaluate(params, evalTrainIdx);
@@ -249,6 +257,21 @@ export async function trainRun(
     for (let epoch = startEpoch; epoch <= cfg.epochs && !diverged; epoch++) {
       const order = permutation(nTrain, cfg.seed, 2, epoch);
       let sum = 0;
+      const readLosses = async (): Promise<boolean> => {
+        const batch = unread;
+        unread = [];
+        let ok = true;
+        for (const { t: ts, loss } of batch) {
+          const l = (await loss.data())[0];
+          if (!ok) continue;
+          if (!Number.isFinite(l)) {
+            ok = false;
+            diverged = { epoch, step: ts };
+            history.push({ epoch, batchLoss: null, trainLoss: null, valLoss: null });
+          } else sum += l;
+        }
+        return ok;
+      };
       for (let s = 0; s < stepsPerEpoch; s++) {
         t++;
         const idx = new Uint32Array(cfg.batch);
@@ -256,25 +279,16 @@ export async function trainRun(
         const xs = toFloat(ds.train.images, ds.dim, idx);
         const x = np.array(xs, { shape: [cfg.batch, ds.dim] });
         const y = target(idx, xs);
-        const [loss, p1, s1] = step(
-          params,
-          state,
-          x,
-          y,
-          stepKeys(cfg.seed, t, nLayers),
-          np.array(stepSize(cfg.optimizer, cfg.lr, t)),
-        );
-        params = p1;
-        state = s1;
-        const l = (await loss.data())[0];
+        const noise = sizes
+          .slice(0, -1)
+          .map((fanIn, l) => sampleStepNoise(spec, cfg.seed, t, l + 1, cfg.batch, fanIn));
+        const r = await fast.step(params, state, x, y, noise, stepSize(cfg.optimizer, cfg.lr, t));
+        params = r.params;
+        state = r.state;
+        unread.push({ t, loss: r.loss });
         trained += cfg.batch;
         onProgress(t, total);
-        if (!Number.isFinite(l)) {
-          diverged = { epoch, step: t };
-          history.push({ epoch, batchLoss: null, trainLoss: null, valLoss: null });
-          break;
-        }
-        sum += l;
+        if ((unread.length >= LOSS_READ_EVERY || s === stepsPerEpoch - 1) && !(await readLosses())) break;
       }
       if (!diverged && !(await record(epoch, sum / stepsPerEpoch))) diverged = { epoch, step: t };
       if (!diverged && checkpoint && epoch < cfg.epochs && epoch % (checkpoint.everyEpochs ?? 1) === 0) {
@@ -282,10 +296,12 @@ export async function trainRun(
       }
     }
   } finally {
+    for (const { loss } of unread) loss.dispose();
     disposeTree(params);
     disposeTree(state);
-    step.dispose();
+    fast.dispose();
   }
+  if (diverged) t = diverged.step;
   const seconds = (performance.now() - t0) / 1000;
   const baseline = baselineLoss(cfg.task, ds, split.train, split.val);
   const last = history[history.length - 1];

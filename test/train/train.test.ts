@@ -19,7 +19,7 @@ import {
   type MlpSpec,
   type Params,
 } from "../../src/train/mlp.js";
-import { applyNoiseKey } from "../../src/train/noise.js";
+import { sampleStepNoise } from "../../src/train/step.js";
 import { ADAM, initOptState, stepSize, update } from "../../src/train/optim.js";
 import { trainRun, type TrainConfig } from "../../src/train/train.js";
 
@@ -100,14 +100,11 @@ describe("MLP forward and gradient", () => {
   });
 });
 
-describe("noise layer", () => {
-  it("dropout keep p: values in {0, x/p}, kept fraction ≈ p (4σ binomial)", async () => {
+describe("training noise (sampleStepNoise: the engine's laws on a per-(seed, step, layer) stream)", () => {
+  it("dropout keep p: values in {0, 1/p}, kept fraction ≈ p (4σ binomial)", async () => {
     const n = 20000;
-    const y = (await applyNoiseKey(
-      np.ones([n]),
-      parseNoise("dropout:keep=0.3"),
-      random.key(5),
-    ).data()) as Float32Array;
+    const d = parseNoise("dropout:keep=0.3");
+    const y = sampleStepNoise({ ...spec, noise: d }, 5, 1, 1, 1, n) as Float32Array;
     let kept = 0;
     for (const v of y) {
       expect(v === 0 || Math.abs(v - 1 / 0.3) < 1e-6).toBe(true);
@@ -117,11 +114,8 @@ describe("noise layer", () => {
   });
   it("multiplicative Gaussian has E[ε] = 1, E[ε²] = μ2 (5σ)", async () => {
     const n = 40000;
-    const y = (await applyNoiseKey(
-      np.ones([n]),
-      parseNoise("gauss_mult:std=0.5"),
-      random.key(9),
-    ).data()) as Float32Array;
+    const g = parseNoise("gauss_mult:std=0.5");
+    const y = sampleStepNoise({ ...spec, noise: g }, 9, 1, 1, 1, n) as Float32Array;
     const m1 = y.reduce((a, v) => a + v, 0) / n;
     const m2 = y.reduce((a, v) => a + v * v, 0) / n;
     expect(Math.abs(m1 - 1)).toBeLessThan(5 * Math.sqrt(0.25 / n));
