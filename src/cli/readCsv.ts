@@ -18,7 +18,8 @@ export interface NumericCsv {
   header: string[] | null;
 }
 
-export function readNumericCsv(flag: string, path: string): NumericCsv {
+/** `minRows`: the fewest data rows the caller can use (2 for SVCCA's centring, 1 for kernel inputs). */
+export function readNumericCsv(flag: string, path: string, { minRows = 2 } = {}): NumericCsv {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -80,7 +81,7 @@ export function readNumericCsv(flag: string, path: string): NumericCsv {
       return d.value;
     }),
   );
-  if (rows.length < 2)
-    throw new InputError(flag, path, VALID, `${rows.length} data row(s); at least 2 are needed`);
+  if (rows.length < minRows)
+    throw new InputError(flag, path, VALID, `${rows.length} data row(s); at least ${minRows} are needed`);
   return { rows, header: isHeader ? first : null };
 }

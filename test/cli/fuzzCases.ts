@@ -63,6 +63,7 @@ const SPEC_BAD: Record<string, string[]> = {
 };
 /** Numbers without a numeric default (required or optional flags). */
 const NUM_NAMES = new Set([
+  "--diag-reg",
   "--sigma-w2",
   "--sigma-b2",
   "--q-star",
@@ -202,7 +203,24 @@ function baseArgs(command: string, flag: string, fx: Record<string, string>): st
     return ["--no-open", ...(flag === "--dir" ? [] : ["--dir", flag === "--port" ? fx.site : fx.noIndex])];
   if (command === "spectrum" && flag === "--sigma-b2") return ["--sigma-w2", "2"];
   if (command === "sweep merge") return ["missing-dir", "--out", "merged"];
-  return [];
+  // commands with required flags: valid values for every required flag but the one under test (small sizes, so
+  // a case that slipped through would still end quickly)
+  const required: Record<string, string[]> = {
+    kernel: ["--x", fx.good, "--depth", "2", "--sigma-w2", "2"],
+    gp: ["--sigma-w2", "2", "--train-size", "20", "--test-size", "20", "--depth", "1"],
+    shape: [
+      "--method",
+      flag === "--tau" || flag === "--eta" ? "tat" : "dks",
+      "--activation",
+      flag === "--eta" ? "leaky_relu" : "tanh",
+      "--depth",
+      "10",
+    ],
+  };
+  const base = required[command] ?? [];
+  const out: string[] = [];
+  for (let i = 0; i < base.length; i += 2) if (base[i] !== flag) out.push(base[i], base[i + 1]);
+  return out;
 }
 
 function valuesFor(kind: string, long: string, fx: Record<string, string>): string[] {

@@ -45,6 +45,14 @@ A seeded subset of --train-size training and --test-size test images is used.\n$
         if (!(diagReg >= 0)) throw new InputError("--diag-reg", String(opts.diagReg), "a number ≥ 0");
         const seed = int("--seed", opts.seed, 0, 2 ** 31 - 1);
         const ds = loadDataset(String(opts.dataset));
+        // a data set too small for any subset is the data set's fault, not the size flags'
+        if (ds.train.n < 2 || ds.test.n < 1)
+          throw new InputError(
+            "--dataset",
+            String(opts.dataset),
+            "a data set with at least 2 training and 1 test images",
+            `${ds.name} has ${ds.train.n} training and ${ds.test.n} test images`,
+          );
         if (n > ds.train.n)
           throw new InputError(
             "--train-size",

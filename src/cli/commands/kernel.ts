@@ -2,11 +2,11 @@
  * `sigprop kernel --x A.csv [--y B.csv] --depth L …spec flags… [--ntk]`: the NNGP (or NTK) kernel matrix
  * of the read-out of a noisy deep network (src/theory/kernels/nngp.ts) between the rows of the CSV files.
  */
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { writeFileAtomic } from "../../io/atomic.js";
 import { InputError } from "../../theory/errors.js";
 import { nngpKernel, type Matrix } from "../../theory/kernels/nngp.js";
+import { readNumericCsv } from "../readCsv.js";
 import { action, addModelOptions, emit, fmt, int, modelFrom } from "../common.js";
 
 export const KERNEL_CONVENTION = `Convention: each row of a CSV is one input x ∈ R^d (a first non-numeric line is taken as a header).
@@ -18,43 +18,10 @@ it enters the diagonal of K(X, X) (an example with itself, one pass) and no off-
 even equal ones, are two examples); K(X, Y) (with --y) has no diagonal. --ntk: the neural tangent kernel
 in the NTK parameterisation, with noise (derivation in src/theory/kernels/nngp.ts).`;
 
-/** Read a numeric CSV (rows = inputs); exit-2 errors name the flag and the line. */
+/** Read a numeric CSV (rows = inputs) with the strict reader of every CSV flag (errors name line and column). */
 export function readMatrixCsv(flag: string, path: string): Matrix {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    throw new InputError(flag, path, "a readable CSV file (rows = inputs x ∈ R^d)");
-  }
-  const lines = text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l.length > 0);
-  const rows: number[][] = [];
-  for (const [i, line] of lines.entries()) {
-    const vals = line.split(/[,;\s]+/).map((v) => (v.trim() === "" ? NaN : Number(v)));
-    if (vals.some((v) => !Number.isFinite(v))) {
-      if (i === 0) continue; // header
-      throw new InputError(
-        flag,
-        path,
-        "a numeric CSV file",
-        `line ${i + 1} has a value that is not a finite number`,
-      );
-    }
-    rows.push(vals);
-  }
-  if (rows.length < 1) throw new InputError(flag, path, "a CSV with at least one numeric row");
-  const d = rows[0].length;
-  const bad = rows.findIndex((r) => r.length !== d);
-  if (bad >= 0)
-    throw new InputError(
-      flag,
-      path,
-      `a CSV with the same number of columns on every row`,
-      `row ${bad + 1} has ${rows[bad].length} columns, the first has ${d}`,
-    );
-  return { data: Float64Array.from(rows.flat()), rows: rows.length, cols: d };
+  const { rows } = readNumericCsv(flag, path, { minRows: 1 });
+  return { data: Float64Array.from(rows.flat()), rows: rows.length, cols: rows[0].length };
 }
 
 function toCsv(m: Matrix): string {
