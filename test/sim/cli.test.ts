@@ -56,6 +56,8 @@ describe("sigprop simulate", () => {
     expect(o.correlation_mean[1][0]).toBeCloseTo(0.9, 6);
     expect(o.theory_variance[4]).toBeCloseTo(1, 9);
     expect(typeof o.max_abs_z).toBe("number");
+    expect(o.comparison).toBe("ok");
+    expect(o.non_finite_layers).toEqual({ variance: [], correlation: [[], []] });
     expect(o.seed).toBe(5);
     expect(o.config).toMatchObject({
       noise: "dropout:keep=0.6",
@@ -121,6 +123,24 @@ describe("sigprop simulate", () => {
     );
     expect(c.correlation_mean).toHaveLength(3);
     expect(c.theory_correlation[2]).toBeCloseTo(1, 12);
+  });
+
+  it("a simulation that overflows float32: non-finite layers listed, comparison failed, exit 1", async () => {
+    // ReLU at σ_w² = 10⁶: variance × 5·10⁵ per layer passes float32 max (3.4·10³⁸) at layer 7 (compare.test.ts)
+    const args = ["--activation", "relu", "--sigma-w2", "1e6", "--depth", "10", "--width", "50"];
+    const r = await run([...args, "--networks", "4", "--json"]);
+    expect(r.code).toBe(1);
+    const o = JSON.parse(r.stdout.trim());
+    expect(o.comparison).toBe("non_finite");
+    expect(o.max_abs_z).toBeNull();
+    const bad: number[] = o.non_finite_layers.correlation[0];
+    expect(bad.length).toBeGreaterThan(0);
+    for (const l of bad) expect(o.correlation_mean[0][l]).toBeNull();
+    expect(r.stderr).toMatch(/FAILED: non-finite simulated values at correlation c0=0.5 layers \d/);
+    const t = await run([...args, "--networks", "4"]);
+    expect(t.code).toBe(1);
+    expect(t.stdout).toMatch(/FAILED: non-finite/);
+    expect(t.stdout).not.toMatch(/largest \|z\|: 0\b/);
   });
 
   it.each([
