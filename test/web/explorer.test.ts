@@ -1,6 +1,6 @@
 /**
  * The explorer in a real browser (Debian chromium via playwright-core). Skips with a message when
- * /usr/bin/chromium is absent. Builds web-dist/ with Vite, serves it with `sigprop explore`'s server,
+ * /usr/bin/chromium is absent, except in CI (CI=true), where a missing browser fails. Builds web-dist/ with Vite, serves it with `sigprop explore`'s server,
  * and keeps screenshots in test-output/web/. Chromium runs with --enable-unsafe-webgpu: on a machine
  * without a GPU it then offers WebGPU through SwiftShader (software Vulkan shipped with Debian's
  * chromium), so the Monte Carlo overlay is checked on WebGPU and on wasm.
@@ -14,12 +14,20 @@ import { serveStatic } from "../../src/cli/commands/explore.js";
 import { computeMain, DEFAULT_STATE, PHASE_SB, PHASE_SW, spectrum } from "../../src/web/compute.js";
 import { stateToQuery, type State } from "../../src/web/state.js";
 
-const CHROMIUM = "/usr/bin/chromium";
+/** SIGPROP_CHROMIUM overrides the path (used to check that a missing browser fails under CI). */
+const CHROMIUM = process.env.SIGPROP_CHROMIUM ?? "/usr/bin/chromium";
 const HAVE = existsSync(CHROMIUM);
+/** In CI (CI set and not "0"/"false") a missing browser is a failure, not a skip. */
+const IN_CI = !!process.env.CI && !/^(0|false)$/i.test(process.env.CI);
 const OUT = path.resolve("test-output/web");
 const DIST = path.resolve("web-dist");
 
-if (!HAVE) console.warn(`test/web: SKIPPED — ${CHROMIUM} not found (apt-get install -y chromium to run)`);
+if (!HAVE && !IN_CI)
+  console.warn(`test/web: SKIPPED — ${CHROMIUM} not found (apt-get install -y chromium to run)`);
+
+it.runIf(IN_CI)("chromium is installed (CI: the browser tests must run, not skip)", () => {
+  expect(HAVE, `${CHROMIUM} not found: in CI the browser tests may not skip`).toBe(true);
+});
 
 type Browser = import("playwright-core").Browser;
 type Page = import("playwright-core").Page;
