@@ -54,7 +54,30 @@ describe("sigprop simulate", () => {
       expect(o[k][0]).toHaveLength(5);
     }
     expect(o.correlation_mean[1][0]).toBeCloseTo(0.9, 6);
-    expect(o.theory_variance[4]).toBeCloseTo(1, 9);
+    // theory columns by the closed form: ReLU + dropout(keep 0.6), σ_w² = 1.2, σ_b² = 0 gives
+    // V(q) = σ_w² μ2 q/2 = q and c ↦ g(c)/μ2 with g the degree-1 arc-cosine kernel (Cho & Saul 2009)
+    const g = (c: number) => (c * Math.asin(c) + Math.sqrt(1 - c * c)) / Math.PI + c / 2;
+    for (const q of o.theory_variance) expect(q).toBeCloseTo(1, 9);
+    [0, 0.9].forEach((c0, k) => {
+      let c = c0;
+      for (let l = 0; l <= 4; l++) {
+        expect(o.theory_correlation[k][l]).toBeCloseTo(c, 9);
+        c = g(c) * 0.6;
+      }
+    });
+    // z columns are (mean − theory)/(std/√networks) of the printed columns, max_abs_z their largest |z|
+    const zs: number[] = [];
+    const check = (z: (number | null)[], m: number[], sd: number[], t: number[]) =>
+      z.forEach((v, l) => {
+        if (v === null) return;
+        expect(v).toBeCloseTo((m[l] - t[l]) / (sd[l] / Math.sqrt(3)), 5);
+        zs.push(Math.abs(v));
+      });
+    check(o.z_variance, o.variance_mean, o.variance_std, o.theory_variance);
+    for (let k = 0; k < 2; k++)
+      check(o.z_correlation[k], o.correlation_mean[k], o.correlation_std[k], o.theory_correlation[k]);
+    expect(zs.length).toBeGreaterThan(8);
+    expect(o.max_abs_z).toBeCloseTo(Math.max(...zs), 6);
     expect(typeof o.max_abs_z).toBe("number");
     expect(o.comparison).toBe("ok");
     expect(o.non_finite_layers).toEqual({ variance: [], correlation: [[], []] });
