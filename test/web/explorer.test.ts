@@ -361,14 +361,18 @@ describe.skipIf(!HAVE)("web explorer (chromium)", () => {
         expect(Math.abs(v - onWasm[k].mean[l])).toBeLessThan(1e-4 * Math.abs(v) + 1e-6),
       );
     }
-    // Theory: each layer's mean over networks within 4 standard errors plus the O(1/N) finite-width
-    // bias (bounded by 2/N relative; THEORY.md §6).
+    // Theory: each layer's mean over networks within K standard errors plus the O(1/N) finite-width
+    // bias (bounded by 2/N relative; THEORY.md §6). With the sample std of 8 networks, (mean − theory)/se
+    // is Student-t with 7 degrees of freedom, heavier-tailed than a normal: P(|t₇| > 4) = 5.2e-3 per entry,
+    // 8 % over the 16 entries (the old "4 SE" was a normal-theory habit). K = t₇ quantile at a 1 %
+    // family-wise false-alarm rate, Bonferroni over 16 entries: scipy.stats.t.isf(0.01/32, 7) = 5.859.
+    const K = 5.859;
     const th = computeMain(s).traj;
     for (let l = 1; l <= s.depth; l++) {
       const se = onWasm.variance.std[l] / Math.sqrt(networks);
-      expect(Math.abs(onWasm.variance.mean[l] - th.q[l])).toBeLessThan(4 * se + (2 / s.width) * th.q[l]);
+      expect(Math.abs(onWasm.variance.mean[l] - th.q[l])).toBeLessThan(K * se + (2 / s.width) * th.q[l]);
       const sc = onWasm.correlation.std[l] / Math.sqrt(networks);
-      expect(Math.abs(onWasm.correlation.mean[l] - th.c[l]!)).toBeLessThan(4 * sc + 2 / s.width);
+      expect(Math.abs(onWasm.correlation.mean[l] - th.c[l]!)).toBeLessThan(K * sc + 2 / s.width);
     }
   });
 
