@@ -77,4 +77,4 @@ export type Progress = (done: number, total: number) => void;
 export { simulateDynamics, simulateVarianceMap, simulateCorrelationMap } from "./simulate.js";
 export { fitDepthScale, type DepthScaleFit, type FitOptions } from "./fit.js";
 export { initJax, jaxVersion } from "./jax.js";
-export { zScores, maxAbsZ } from "./compare.js";
+export { zScores, maxAbsZ, nonFiniteEntries } from "./compare.js";

@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { analyze } from "../../src/theory/analyze.js";
 import { makeActivation } from "../../src/theory/activations.js";
+import { dPhi2dq, eDphi2, ePhi2 } from "../../src/theory/expectations.js";
 import { parseNoise } from "../../src/theory/noise.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -110,8 +111,19 @@ describe("sigprop critical / eoc / dynamics / phase", () => {
       sigprop("eoc", "--activation", "tanh", "--sigma-b2-range", "0.1:0.3:3", "--json").out,
     );
     expect(e.points).toHaveLength(3);
-    for (const p of e.points)
-      for (const k of ["sigma_b2", "sigma_w2", "q_star", "chi_q", "stable"]) expect(p).toHaveProperty(k);
+    expect(e.points.map((p: { sigma_b2: number }) => p.sigma_b2)).toEqual([0.1, 0.2, 0.3]);
+    // each point satisfies the equations that define it, evaluated by the expectation routines (tanh, no
+    // noise): χ₁ = σ_w² E[φ′(√q* z)²] = 1, q* = σ_w² E[φ(√q* z)²] + σ_b², χ_q = σ_w² dE[φ²]/dq; the solver
+    // converges to ~1e-15, 1e-9 leaves room for the JSON round trip and the root finder's stopping rule
+    const tanh = makeActivation("tanh");
+    for (const p of e.points) {
+      expect(Math.abs(p.sigma_w2 * eDphi2(tanh, p.q_star) - 1)).toBeLessThan(1e-9);
+      expect(Math.abs(p.sigma_w2 * ePhi2(tanh, p.q_star) + p.sigma_b2 - p.q_star)).toBeLessThan(
+        1e-9 * p.q_star,
+      );
+      expect(Math.abs(p.sigma_w2 * dPhi2dq(tanh, p.q_star) - p.chi_q)).toBeLessThan(1e-9);
+      expect(p.stable).toBe(Math.abs(p.chi_q) < 1);
+    }
     const s = JSON.parse(sigprop("eoc", "--activation", "softplus", "--json").out);
     expect(s.points).toEqual([]);
     expect(s.reason).toBeTruthy();

@@ -56,6 +56,9 @@ describe("sigprop reproduce: bad input", () => {
     expect(parseFigures([])).toEqual(FIGURES.map((f) => f.id));
     expect(parseFigures(["all"])).toEqual(FIGURES.map((f) => f.id));
     expect(parseFigures(["fig4", "FIG2"])).toEqual(["fig2", "fig4"]);
-    if (!FIGURES.some((f) => f.id === "fig6")) expect(() => parseFigures(["fig6"])).toThrow(/not available/);
+    // a figure name that is not registered: InputError naming the value and the valid names
+    expect(() => parseFigures(["fig99"])).toThrow(/fig99 is not available/);
+    expect(() => parseFigures(["fig99"])).toThrow(/fig2 \| .* \| all/);
+    expect(() => parseFigures(["histogram"])).toThrow(/'histogram'/);
   });
 });

@@ -112,7 +112,11 @@ describe("Fig 5", () => {
       });
       const f = fitFig5(spec, corr, 4);
       expect(f.combined.xi).not.toBeNull();
-      expect(Math.abs((f.combined.xi as number) - t.xi) / t.xi).toBeLessThan(0.1);
+      // the trajectories are exact (no sampling error): the only error is the pre-asymptotic curvature of
+      // the correlation map near c* inside the fit window, measured 0.5 % (keep 0.9), 1.0 % (std 0.25),
+      // 5.7 % (keep 0.5, the shortest ξ, where the window's first layers weigh most); 1.5× those
+      const tol = noise === "dropout:keep=0.5" ? 0.085 : 0.02;
+      expect(Math.abs((f.combined.xi as number) - t.xi) / t.xi).toBeLessThan(tol);
     }
   });
 
@@ -136,7 +140,9 @@ describe("Fig 5", () => {
     expect(out.caption).toContain("layer 30");
     const fitted = cfgs.filter((c) => c.xi_fit !== null);
     expect(fitted.length).toBeGreaterThan(10);
+    // noise 0: the fake simulator returns the mean-field trajectories, so as above only the pre-asymptotic
+    // bias remains: measured ≤ 6.2 % over the 22 configurations (largest at ξ ≈ 0.9); 1.5× that
     for (const c of fitted)
-      expect(Math.abs((c.xi_fit as number) - c.xi_theory) / c.xi_theory).toBeLessThan(0.25);
+      expect(Math.abs((c.xi_fit as number) - c.xi_theory) / c.xi_theory).toBeLessThan(0.095);
   });
 });

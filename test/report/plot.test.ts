@@ -52,6 +52,24 @@ describe("plot rendering", () => {
     expect(svg).toContain('class="mark-symbol');
     expect(svg).toContain('class="mark-area');
     expect(svg).not.toContain("NaN");
+    // the dots of panel (a) carry the simulated means and sit where a linear axis puts them: pixel
+    // coordinates affine in (l, q) with y decreasing upwards (the 0.1 px bound is Vega's rounding to 0.1)
+    const dots = [
+      ...svg.matchAll(
+        /aria-label="layer l: ([-\d.e]+); variance q: ([-\d.e]+)[^"]*"[^>]*?translate\(([-\d.]+),([-\d.]+)\)/g,
+      ),
+    ].map((m) => m.slice(1, 5).map(Number));
+    expect(dots.map((d) => d[1])).toEqual([0.1, 2.1, 4.1, 6.1, 8.1]);
+    const [l0, q0, x0, y0] = dots[0];
+    const [l1, q1, x1, y1] = dots[4];
+    const ax = (x1 - x0) / (l1 - l0);
+    const ay = (y1 - y0) / (q1 - q0);
+    expect(ax).toBeGreaterThan(0);
+    expect(ay).toBeLessThan(0);
+    for (const [l, q, x, y] of dots) {
+      expect(Math.abs(x - (x0 + ax * (l - l0)))).toBeLessThan(0.1);
+      expect(Math.abs(y - (y0 + ay * (q - q0)))).toBeLessThan(0.1);
+    }
   });
 
   it("rasterises to a valid PNG, deterministically", async () => {

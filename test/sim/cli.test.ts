@@ -54,8 +54,33 @@ describe("sigprop simulate", () => {
       expect(o[k][0]).toHaveLength(5);
     }
     expect(o.correlation_mean[1][0]).toBeCloseTo(0.9, 6);
-    expect(o.theory_variance[4]).toBeCloseTo(1, 9);
+    // theory columns by the closed form: ReLU + dropout(keep 0.6), σ_w² = 1.2, σ_b² = 0 gives
+    // V(q) = σ_w² μ2 q/2 = q and c ↦ g(c)/μ2 with g the degree-1 arc-cosine kernel (Cho & Saul 2009)
+    const g = (c: number) => (c * Math.asin(c) + Math.sqrt(1 - c * c)) / Math.PI + c / 2;
+    for (const q of o.theory_variance) expect(q).toBeCloseTo(1, 9);
+    [0, 0.9].forEach((c0, k) => {
+      let c = c0;
+      for (let l = 0; l <= 4; l++) {
+        expect(o.theory_correlation[k][l]).toBeCloseTo(c, 9);
+        c = g(c) * 0.6;
+      }
+    });
+    // z columns are (mean − theory)/(std/√networks) of the printed columns, max_abs_z their largest |z|
+    const zs: number[] = [];
+    const check = (z: (number | null)[], m: number[], sd: number[], t: number[]) =>
+      z.forEach((v, l) => {
+        if (v === null) return;
+        expect(v).toBeCloseTo((m[l] - t[l]) / (sd[l] / Math.sqrt(3)), 5);
+        zs.push(Math.abs(v));
+      });
+    check(o.z_variance, o.variance_mean, o.variance_std, o.theory_variance);
+    for (let k = 0; k < 2; k++)
+      check(o.z_correlation[k], o.correlation_mean[k], o.correlation_std[k], o.theory_correlation[k]);
+    expect(zs.length).toBeGreaterThan(8);
+    expect(o.max_abs_z).toBeCloseTo(Math.max(...zs), 6);
     expect(typeof o.max_abs_z).toBe("number");
+    expect(o.comparison).toBe("ok");
+    expect(o.non_finite_layers).toEqual({ variance: [], correlation: [[], []] });
     expect(o.seed).toBe(5);
     expect(o.config).toMatchObject({
       noise: "dropout:keep=0.6",
@@ -121,6 +146,24 @@ describe("sigprop simulate", () => {
     );
     expect(c.correlation_mean).toHaveLength(3);
     expect(c.theory_correlation[2]).toBeCloseTo(1, 12);
+  });
+
+  it("a simulation that overflows float32: non-finite layers listed, comparison failed, exit 1", async () => {
+    // ReLU at σ_w² = 10⁶: variance × 5·10⁵ per layer passes float32 max (3.4·10³⁸) at layer 7 (compare.test.ts)
+    const args = ["--activation", "relu", "--sigma-w2", "1e6", "--depth", "10", "--width", "50"];
+    const r = await run([...args, "--networks", "4", "--json"]);
+    expect(r.code).toBe(1);
+    const o = JSON.parse(r.stdout.trim());
+    expect(o.comparison).toBe("non_finite");
+    expect(o.max_abs_z).toBeNull();
+    const bad: number[] = o.non_finite_layers.correlation[0];
+    expect(bad.length).toBeGreaterThan(0);
+    for (const l of bad) expect(o.correlation_mean[0][l]).toBeNull();
+    expect(r.stderr).toMatch(/FAILED: non-finite simulated values at correlation c0=0.5 layers \d/);
+    const t = await run([...args, "--networks", "4"]);
+    expect(t.code).toBe(1);
+    expect(t.stdout).toMatch(/FAILED: non-finite/);
+    expect(t.stdout).not.toMatch(/largest \|z\|: 0\b/);
   });
 
   it.each([

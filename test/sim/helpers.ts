@@ -8,6 +8,7 @@
  * false alarm below 0.3 %; a real discrepancy of a few per cent at N = 500 gives |z| ≫ 5. Seeds are fixed,
  * so the tests are deterministic.
  */
+import { maxAbsZ } from "../../src/sim/compare.js";
 import { parseActivation } from "../../src/theory/activations.js";
 import type { Model } from "../../src/theory/model.js";
 import { parseNoise } from "../../src/theory/noise.js";
@@ -18,7 +19,10 @@ export function model(activation: string, noise: string, sigmaW2: number, sigmaB
   return { activation: parseActivation(activation), noise: parseNoise(noise), sigmaW2, sigmaB2 };
 }
 
-/** Largest |z| ignoring undefined entries. */
+/**
+ * Largest |z| ignoring undefined (null) entries; +Infinity when any z is not finite, so a simulation that
+ * blew up (zScores gives NaN for a non-finite simulated value) fails every `worst(...) < Z_MAX` check.
+ */
 export function worst(z: (number | null)[]): number {
-  return Math.max(0, ...z.map((v) => (v === null ? 0 : Math.abs(v))));
+  return maxAbsZ(z);
 }

@@ -104,6 +104,31 @@ describe("Haar orthogonal matrices", () => {
     expect(Math.abs(zMean(entries, (x) => x, 0))).toBeLessThan(Z_MAX);
   });
 
+  it("Haar, not just orthogonal: eigenvalue-angle statistics tr Q and tr Q² match Haar O(n)", () => {
+    // QQᵀ = I and E[Q_ij²] = 1/N hold for any orthogonal law with exchangeable entries (Q² of a Haar Q passes
+    // both). The eigenvalue angles θ_k of a Haar Q in O(n) give tr Qʲ = Σ_k cos(jθ_k) with exact moments
+    // (Diaconis & Shahshahani 1994; left invariance: flipping the sign of row i maps Q to a Haar Q):
+    // E[tr Q] = 0, E[(tr Q)²] = Σ_i E[Q_ii²] = 1, E[tr Q²] = Σ_i E[Q_ii²] + Σ_{i≠j} E[Q_ij Q_ji] = 1 + 0.
+    // Over 400 matrices each mean has standard error ≈ √(Var/400) (Var ≈ 1, 2, 2), so |z| < Z_MAX.
+    const n = 16;
+    const t1: number[] = [];
+    const t2: number[] = [];
+    for (let r = 0; r < 400; r++) {
+      const q = haarOrthogonal(new Stream(7, r), n);
+      let a = 0;
+      let b = 0;
+      for (let i = 0; i < n; i++) {
+        a += q[i * n + i];
+        for (let j = 0; j < n; j++) b += q[i * n + j] * q[j * n + i];
+      }
+      t1.push(a);
+      t2.push(b);
+    }
+    expect(Math.abs(zMean(t1, (x) => x, 0))).toBeLessThan(Z_MAX);
+    expect(Math.abs(zMean(t1, (x) => x * x, 1))).toBeLessThan(Z_MAX);
+    expect(Math.abs(zMean(t2, (x) => x, 1))).toBeLessThan(Z_MAX);
+  });
+
   it("the blocked float32 variant is the same factorisation: equals the float64 Q to float32 accuracy", async () => {
     await initJax();
     const n = 300; // > one 64-row block boundary several times, not a multiple of 64

@@ -25,6 +25,7 @@ import {
 } from "../../src/spectra/finiteWidth.js";
 import { linearForward, looksLinearInit, reluForward, reluJacobian } from "../../src/spectra/looksLinear.js";
 import { Stream } from "../../src/engine/rng.js";
+import { jacobian, jjtEigenvalues, sampleNetwork } from "../../src/spectra/jacobian.js";
 import { Matrix, SingularValueDecomposition } from "ml-matrix";
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
@@ -187,6 +188,24 @@ describe("looks-linear initialisation", () => {
     for (let i = 0; i < n; i++) rows.push(Array.from(J.J.subarray(i * n, (i + 1) * n)));
     const sv = new SingularValueDecomposition(new Matrix(rows)).diagonal;
     for (const s of sv) expect(Math.abs(s - 1)).toBeLessThan(1e-12);
-    // while a standard He-initialised ReLU network of the same depth is far from isometric
+    // while a standard He-initialised ReLU network of the same depth (orthogonal weights too) is far from
+    // isometric: J = D₃₀W₃₀⋯D₁W₁ has rank ≤ the fewest active units in any layer, each Binomial(24, ½), so
+    // P(rank = 24) ≤ 2⁻²⁴ per layer: JJᵀ has exact-zero eigenvalues (s = 0, |s − 1| = 1), about half of them
+    const std = sampleNetwork(
+      {
+        activation: makeActivation("relu"),
+        sigmaW2: 2,
+        sigmaB2: 0,
+        width: n,
+        depth: 30,
+        weights: "orthogonal",
+        q0: 1,
+      },
+      { seed: 2, net: 0 },
+    );
+    const ev = jjtEigenvalues(jacobian(std), n);
+    const top = Math.max(...ev);
+    const zeros = Array.from(ev).filter((x) => x <= 1e-12 * top).length;
+    expect(zeros).toBeGreaterThanOrEqual(n / 4);
   });
 });

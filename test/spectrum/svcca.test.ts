@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { svcca, svReduce } from "../../src/analysis/svcca.js";
 import { svccaExperiment } from "../../src/analysis/svccaExperiment.js";
 import { Stream } from "../../src/engine/rng.js";
+import { makeActivation } from "../../src/theory/activations.js";
 
 const gauss = (rng: Stream, n: number, d: number) =>
   Array.from({ length: n }, () => Array.from({ length: d }, () => rng.normal()));
@@ -59,5 +60,20 @@ describe("SVCCA", () => {
     }
     // layer 1 of a ReLU network keeps most of the input geometry
     expect(curves[0].mean[0]).toBeGreaterThan(0.5);
+  });
+  it("a linear network without bias is an invertible linear map of the inputs: similarity 1 at every layer", () => {
+    // h^l = h⁰·W¹⋯W^l with square Gaussian W (invertible almost surely): the column space of the n × N
+    // activations is the inputs' at every layer, and CCA is invariant under invertible linear maps, so
+    // every canonical correlation is 1 (to rounding; 1e-6 allows the SVD/CCA of ill-conditioned products)
+    const linear = { label: "linear", activation: makeActivation("linear"), sigmaW2: 1, sigmaB2: 0, q0: 1 };
+    const [c] = svccaExperiment({
+      width: 16,
+      depth: 4,
+      samples: 48,
+      manifoldDim: 4,
+      seeds: 2,
+      configs: [linear],
+    });
+    for (const m of c.mean) expect(Math.abs(m - 1)).toBeLessThan(1e-6);
   });
 });

@@ -274,12 +274,14 @@ describe("sigprop train / sweep CLI (tiny IDX data)", () => {
     });
     const runsDir = join(out, "runs");
     const done = () => (existsSync(runsDir) ? readdirSync(runsDir).filter((f) => f.endsWith(".json")) : []);
-    const exited = new Promise((r) => child.on("exit", r));
+    const exited = new Promise<NodeJS.Signals | null>((r) => child.on("exit", (_code, signal) => r(signal)));
     while (done().length < 2 && child.exitCode === null) await new Promise((r) => setTimeout(r, 25));
     child.kill("SIGKILL");
-    await exited;
+    // the kill must land mid-sweep: the child was still running and died of SIGKILL with runs left to do
+    expect(await exited).toBe("SIGKILL");
     const before = new Map(done().map((f) => [f, readFileSync(join(runsDir, f), "utf8")]));
     expect(before.size).toBeGreaterThan(0);
+    expect(before.size).toBeLessThan(9);
     const again = run(...args);
     expect(again.status).toBe(0);
     const j = JSON.parse(again.stdout);

@@ -9,6 +9,11 @@
  * `--json` prints one object with snake_case keys: variance_mean, variance_std, correlation_mean,
  * correlation_std (dynamics: one array over layers per c⁰; correlation_map: one entry per c⁰), theory_variance,
  * theory_correlation, z scores and max_abs_z.
+ *
+ * A simulated value that is not finite (float32 overflow of a network that blew up) is a failed comparison,
+ * never a silent "no z": the JSON lists the entries (`non_finite_layers` for dynamics, `non_finite_q0` /
+ * `non_finite_c0` for the maps), `comparison` is "non_finite" instead of "ok", `max_abs_z` is null, the
+ * readable output says so on stdout and stderr, and the exit status is 1 (the results are still printed).
  */
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
@@ -21,6 +26,7 @@ import {
   fitDepthScale,
   jaxVersion,
   maxAbsZ,
+  nonFiniteEntries,
   simulateCorrelationMap,
   simulateDynamics,
   simulateVarianceMap,
@@ -115,6 +121,17 @@ function table(header: string[], rows: (string | number)[][]): string {
   const cells = [header, ...rows.map((r) => r.map(String))];
   const w = header.map((_, j) => Math.max(...cells.map((r) => r[j].length)));
   return cells.map((r) => r.map((c, j) => c.padStart(w[j])).join("  ")).join("\n");
+}
+
+/**
+ * The simulation produced non-finite values: state it on stderr (also under --json, where stdout carries
+ * the one JSON object) and make the exit status 1.
+ */
+function failNonFinite(where: string): string {
+  const msg = `simulate: FAILED: non-finite simulated values at ${where} (float32 overflow or NaN in the networks); the comparison with theory is invalid there`;
+  process.stderr.write(msg + "\n");
+  process.exitCode = 1;
+  return msg;
 }
 
 const pm = (s: LayerStats, i: number) => `${fmt(s.mean[i], 6)} ± ${fmt(s.std[i], 3)}`;
@@ -224,8 +241,13 @@ export function register(program: Command): void {
             ? null
             : fitDepthScale(s.mean, cStar, undefined, { sem: s.std.map((x) => x / Math.sqrt(cfg.networks)) }),
         );
+        const badV = nonFiniteEntries(res.variance);
+        const badC = res.correlation.map(nonFiniteEntries);
+        const failed = badV.length > 0 || badC.some((b) => b.length > 0);
         const out = {
           ...base,
+          comparison: failed ? "non_finite" : "ok",
+          non_finite_layers: { variance: badV, correlation: badC },
           layers: res.variance.mean.map((_, l) => l),
           variance_mean: round(res.variance.mean),
           variance_std: round(res.variance.std),
@@ -242,6 +264,16 @@ export function register(program: Command): void {
           xi_c_fit_window: fits.map((f) => (f === null ? null : [f.from, f.to])),
           elapsed_s: (performance.now() - t0) / 1000,
         };
+        const failure = failed
+          ? failNonFinite(
+              [
+                badV.length ? `variance layers ${badV.join(",")}` : "",
+                ...badC.map((b, k) => (b.length ? `correlation c0=${c0s[k]} layers ${b.join(",")}` : "")),
+              ]
+                .filter(Boolean)
+                .join("; "),
+            )
+          : "";
         emit(!!opts.json, out, () => {
           const header = [
             "layer",
@@ -258,7 +290,7 @@ export function register(program: Command): void {
           return [
             `simulate: ${model.activation.spec}, noise ${model.noise.spec} (μ2 = ${fmt(model.noise.mu2)}), σ_w² = ${fmt(model.sigmaW2)}, σ_b² = ${fmt(model.sigmaB2)}; N = ${cfg.width}, ${cfg.networks} networks, ${cfg.weights} weights, seed ${cfg.seed}`,
             table(header, rows),
-            `largest |z| (sim vs theory): ${fmt(out.max_abs_z, 4)}`,
+            failure || `largest |z| (sim vs theory): ${fmt(out.max_abs_z, 4)}`,
             cStar === null
               ? ""
               : `c* = ${fmt(cStar)}, ξ_c theory = ${fmt(xiTheory)}, fitted: ${out.xi_c_fit.map((x) => fmt(x, 4)).join(", ")}`,
@@ -271,8 +303,12 @@ export function register(program: Command): void {
         const res = await simulateVarianceMap(cfg, q0s, onProgress);
         const theory = q0s.map((q) => varianceMap(model, q));
         const z = zScores(res, theory, cfg.networks);
+        const bad = nonFiniteEntries(res).map((i) => q0s[i]);
+        const failure = bad.length ? failNonFinite(`q0 = ${bad.join(",")}`) : "";
         const out = {
           ...base,
+          comparison: bad.length ? "non_finite" : "ok",
+          non_finite_q0: bad,
           q0: q0s,
           variance_mean: round(res.mean),
           variance_std: round(res.std),
@@ -288,7 +324,7 @@ export function register(program: Command): void {
               ["q0", "V(q0) (sim)", "theory"],
               q0s.map((q, i) => [fmt(q, 6), pm(res, i), fmt(theory[i], 6)]),
             ),
-            `largest |z|: ${fmt(out.max_abs_z, 4)}`,
+            failure || `largest |z|: ${fmt(out.max_abs_z, 4)}`,
           ].join("\n"),
         );
         return;
@@ -298,8 +334,12 @@ export function register(program: Command): void {
       const res = await simulateCorrelationMap(cfg, q0, c0s, onProgress);
       const theory = c0s.map((c) => covarianceMap(model, q0, q0, c) / varianceMap(model, q0));
       const z = zScores(res, theory, cfg.networks);
+      const bad = nonFiniteEntries(res).map((i) => c0s[i]);
+      const failure = bad.length ? failNonFinite(`c0 = ${bad.join(",")}`) : "";
       const out = {
         ...base,
+        comparison: bad.length ? "non_finite" : "ok",
+        non_finite_c0: bad,
         c0: c0s,
         correlation_mean: round(res.mean),
         correlation_std: round(res.std),
@@ -315,7 +355,7 @@ export function register(program: Command): void {
             ["c0", "C(c0) (sim)", "theory"],
             c0s.map((c, i) => [fmt(c, 6), pm(res, i), fmt(theory[i], 6)]),
           ),
-          `largest |z|: ${fmt(out.max_abs_z, 4)}`,
+          failure || `largest |z|: ${fmt(out.max_abs_z, 4)}`,
         ].join("\n"),
       );
     }),
