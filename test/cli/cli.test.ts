@@ -3,26 +3,15 @@
  * values; bad input exits 2 naming the parameter; help exits 0.
  */
 import { describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { analyze } from "../../src/theory/analyze.js";
 import { makeActivation } from "../../src/theory/activations.js";
 import { dPhi2dq, eDphi2, ePhi2 } from "../../src/theory/expectations.js";
 import { parseNoise } from "../../src/theory/noise.js";
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
-
-function sigprop(...args: string[]) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
-    cwd: root,
-    encoding: "utf8",
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+import { sigprop } from "../support/cli.js";
 
 describe("sigprop analyze", () => {
-  it("--json has the contract keys and the library's values", () => {
-    const r = sigprop(
+  it("--json has the contract keys and the library's values", async () => {
+    const r = await sigprop(
       "analyze",
       "--activation",
       "relu",
@@ -67,48 +56,48 @@ describe("sigprop analyze", () => {
     expect(j.xi_c).toBe(lib.xi_c);
     expect(j.xi_q).toBeNull(); // χ_q = 1: infinite
   });
-  it("bad input exits 2 and names parameter, value and valid range", () => {
-    const r1 = sigprop("analyze", "--noise", "dropout:0.9", "--sigma-w2", "2");
+  it("bad input exits 2 and names parameter, value and valid range", async () => {
+    const r1 = await sigprop("analyze", "--noise", "dropout:0.9", "--sigma-w2", "2");
     expect(r1.code).toBe(2);
     expect(r1.err).toMatch(/--noise 'dropout:0.9'.*keep=0.9.*rate=0.9/s);
-    const r2 = sigprop("analyze", "--sigma-w2", "-1");
+    const r2 = await sigprop("analyze", "--sigma-w2", "-1");
     expect(r2.code).toBe(2);
     expect(r2.err).toMatch(/--sigma-w2 '-1'.*valid/);
-    const r3 = sigprop("analyze", "--activation", "relu6", "--sigma-w2", "2");
+    const r3 = await sigprop("analyze", "--activation", "relu6", "--sigma-w2", "2");
     expect(r3.code).toBe(2);
     expect(r3.err).toMatch(/--activation 'relu6'/);
-    const r4 = sigprop("analyze", "--sigma-w2", "2", "--noise", "dropout:keep=1.5");
+    const r4 = await sigprop("analyze", "--sigma-w2", "2", "--noise", "dropout:keep=1.5");
     expect(r4.code).toBe(2);
-    const r5 = sigprop("phase", "--sigma-w2-range", "1:0:5");
+    const r5 = await sigprop("phase", "--sigma-w2-range", "1:0:5");
     expect(r5.code).toBe(2);
     expect(r5.err).toMatch(/--sigma-w2-range '1:0:5'/);
-    expect(sigprop("nosuchcommand").code).toBe(2);
+    expect((await sigprop("nosuchcommand")).code).toBe(2);
   });
-  it("--help exits 0", () => {
-    expect(sigprop("--help").code).toBe(0);
+  it("--help exits 0", async () => {
+    expect((await sigprop("--help")).code).toBe(0);
   });
 });
 
 describe("sigprop critical / eoc / dynamics / phase", () => {
-  it("critical: ReLU with dropout is 2p; additive noise has no critical point with a reason", () => {
-    const a = JSON.parse(sigprop("critical", "--noise", "dropout:rate=0.1", "--json").out);
+  it("critical: ReLU with dropout is 2p; additive noise has no critical point with a reason", async () => {
+    const a = JSON.parse((await sigprop("critical", "--noise", "dropout:rate=0.1", "--json")).out);
     expect(a.exists).toBe(true);
     expect(a.sigma_w2).toBeCloseTo(1.8, 15);
     expect(a.mu2).toBeCloseTo(1 / 0.9, 15);
-    const b = JSON.parse(sigprop("critical", "--noise", "gauss_add:std=1", "--json").out);
+    const b = JSON.parse((await sigprop("critical", "--noise", "gauss_add:std=1", "--json")).out);
     expect(b.exists).toBe(false);
     expect(typeof b.reason).toBe("string");
   });
-  it("critical --format spells out the keep-vs-rate convention", () => {
-    const t = sigprop("critical", "--noise", "dropout:keep=0.8", "--format", "torch");
+  it("critical --format spells out the keep-vs-rate convention", async () => {
+    const t = await sigprop("critical", "--noise", "dropout:keep=0.8", "--format", "torch");
     expect(t.code).toBe(0);
     expect(t.out).toContain("nn.Dropout(p=0.2)");
     expect(t.out).toContain("keep probability p = 0.8");
-    expect(sigprop("critical", "--format", "keras").code).toBe(2);
+    expect((await sigprop("critical", "--format", "keras")).code).toBe(2);
   });
-  it("eoc: points with stability; empty with a reason for softplus", () => {
+  it("eoc: points with stability; empty with a reason for softplus", async () => {
     const e = JSON.parse(
-      sigprop("eoc", "--activation", "tanh", "--sigma-b2-range", "0.1:0.3:3", "--json").out,
+      (await sigprop("eoc", "--activation", "tanh", "--sigma-b2-range", "0.1:0.3:3", "--json")).out,
     );
     expect(e.points).toHaveLength(3);
     expect(e.points.map((p: { sigma_b2: number }) => p.sigma_b2)).toEqual([0.1, 0.2, 0.3]);
@@ -124,41 +113,45 @@ describe("sigprop critical / eoc / dynamics / phase", () => {
       expect(Math.abs(p.sigma_w2 * dPhi2dq(tanh, p.q_star) - p.chi_q)).toBeLessThan(1e-9);
       expect(p.stable).toBe(Math.abs(p.chi_q) < 1);
     }
-    const s = JSON.parse(sigprop("eoc", "--activation", "softplus", "--json").out);
+    const s = JSON.parse((await sigprop("eoc", "--activation", "softplus", "--json")).out);
     expect(s.points).toEqual([]);
     expect(s.reason).toBeTruthy();
   });
-  it("dynamics: q grows by 2μ2 per layer for ReLU He init with additive noise", () => {
+  it("dynamics: q grows by 2μ2 per layer for ReLU He init with additive noise", async () => {
     const d = JSON.parse(
-      sigprop(
-        "dynamics",
-        "--noise",
-        "gauss_add:std=1",
-        "--sigma-w2",
-        "2",
-        "--q0",
-        "4",
-        "--depth",
-        "5",
-        "--json",
+      (
+        await sigprop(
+          "dynamics",
+          "--noise",
+          "gauss_add:std=1",
+          "--sigma-w2",
+          "2",
+          "--q0",
+          "4",
+          "--depth",
+          "5",
+          "--json",
+        )
       ).out,
     );
     expect(d.q).toEqual([4, 6, 8, 10, 12, 14]);
     expect(d.c).toHaveLength(6);
   });
-  it("phase: a grid of χ1 and ξ_c", () => {
+  it("phase: a grid of χ1 and ξ_c", async () => {
     const p = JSON.parse(
-      sigprop(
-        "phase",
-        "--activation",
-        "relu",
-        "--noise",
-        "dropout:keep=0.8",
-        "--sigma-w2-range",
-        "1:2:3",
-        "--sigma-b2-range",
-        "0:0:1",
-        "--json",
+      (
+        await sigprop(
+          "phase",
+          "--activation",
+          "relu",
+          "--noise",
+          "dropout:keep=0.8",
+          "--sigma-w2-range",
+          "1:2:3",
+          "--sigma-b2-range",
+          "0:0:1",
+          "--json",
+        )
       ).out,
     );
     expect(p.chi1).toHaveLength(1);

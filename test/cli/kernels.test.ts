@@ -3,29 +3,19 @@
  * library's matrix, --out writes the same matrix as CSV, bad input exits 2 naming the flag, `gp` reports
  * accuracy, MSE and the jitter with the library's values.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { gpRun, gpSubset } from "../../src/analysis/gpExperiment.js";
 import { loadMnist } from "../../src/data/index.js";
 import { parseActivation } from "../../src/theory/activations.js";
 import { nngpKernel } from "../../src/theory/kernels/nngp.js";
 import { parseNoise } from "../../src/theory/noise.js";
+import { sigprop } from "../support/cli.js";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "sigprop-kernel-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function sigprop(...args: string[]) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
-    cwd: root,
-    encoding: "utf8",
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 const X = [
   [0.5, -1, 0.25],
@@ -60,9 +50,9 @@ const mat = (rows: number[][]) => ({
 });
 
 describe("sigprop kernel", () => {
-  it("--json: `kernel` is the library's K(X, X) with the noisy diagonal; --out writes it as CSV", () => {
+  it("--json: `kernel` is the library's K(X, X) with the noisy diagonal; --out writes it as CSV", async () => {
     const out = join(dir, "k.csv");
-    const r = sigprop("kernel", "--x", xFile, "--depth", "2", ...spec, "--json", "--out", out);
+    const r = await sigprop("kernel", "--x", xFile, "--depth", "2", ...spec, "--json", "--out", out);
     expect(r.code, r.err).toBe(0);
     const lines = r.out.trim().split("\n");
     expect(lines).toHaveLength(1);
@@ -81,8 +71,8 @@ describe("sigprop kernel", () => {
     // rows 0 and 2 are equal inputs but two examples: off-diagonal below the diagonal
     expect(j.kernel[0][2]).toBeLessThan(j.kernel[0][0]);
   });
-  it("--y and --ntk: the NTK between the two sets", () => {
-    const r = sigprop("kernel", "--x", xFile, "--y", yFile, "--depth", "1", ...spec, "--ntk", "--json");
+  it("--y and --ntk: the NTK between the two sets", async () => {
+    const r = await sigprop("kernel", "--x", xFile, "--y", yFile, "--depth", "1", ...spec, "--ntk", "--json");
     expect(r.code, r.err).toBe(0);
     const j = JSON.parse(r.out);
     const lib = nngpKernel(mat(X), mat(Y), { model, depth: 1, ntk: true }).ntk!;
@@ -90,8 +80,8 @@ describe("sigprop kernel", () => {
     expect([j.rows, j.cols]).toEqual([3, 1]);
     expect(j.kernel.flat()).toEqual(Array.from(lib.data));
   });
-  it("help states the convention; bad input exits 2 naming the flag", () => {
-    const h = sigprop("kernel", "--help");
+  it("help states the convention; bad input exits 2 naming the flag", async () => {
+    const h = await sigprop("kernel", "--help");
     expect(h.code).toBe(0);
     expect(h.out).toContain("L + 1 dense layers");
     expect(h.out).toContain("diagonal");
@@ -102,7 +92,7 @@ describe("sigprop kernel", () => {
       [["--x", xFile, ...spec], "--depth"],
       [["--x", xFile, "--depth", "1", "--noise", "dropout:0.8", "--sigma-w2", "1"], "--noise"],
     ] as const) {
-      const r = sigprop("kernel", ...args);
+      const r = await sigprop("kernel", ...args);
       expect(r.code, r.err).toBe(2);
       expect(r.err).toContain(flag);
     }
@@ -110,10 +100,10 @@ describe("sigprop kernel", () => {
 });
 
 describe("sigprop gp", () => {
-  it("--json: accuracy and MSE equal the library's on the same seeded subset", () => {
+  it("--json: accuracy and MSE equal the library's on the same seeded subset", async () => {
     const args = ["--train-size", "80", "--test-size", "50", "--depth", "2", "--seed", "4"];
     const s = ["--noise", "dropout:keep=0.9", "--sigma-w2", "1.8", "--sigma-b2", "0.05"];
-    const r = sigprop("gp", ...args, ...s, "--json");
+    const r = await sigprop("gp", ...args, ...s, "--json");
     expect(r.code, r.err).toBe(0);
     const j = JSON.parse(r.out);
     const lib = gpRun(gpSubset(loadMnist(), 80, 50, 4), {
@@ -142,12 +132,12 @@ describe("sigprop gp", () => {
       expect(j).toHaveProperty(k);
     expect(lib.accuracy).toBeGreaterThan(0.5); // far above chance (0.1) even on 80 images
   });
-  it("bad input exits 2 naming the flag", () => {
+  it("bad input exits 2 naming the flag", async () => {
     for (const [args, flag] of [
       [["--train-size", "0"], "--train-size"],
       [["--diag-reg", "-1"], "--diag-reg"],
     ] as const) {
-      const r = sigprop("gp", "--sigma-w2", "2", "--test-size", "5", ...args);
+      const r = await sigprop("gp", "--sigma-w2", "2", "--test-size", "5", ...args);
       expect(r.code, r.err).toBe(2);
       expect(r.err).toContain(flag);
     }

@@ -4,23 +4,13 @@
  * exit 2 naming the flag on bad input.
  */
 import { describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { makeActivation } from "../../src/theory/activations.js";
 import { parseNoise } from "../../src/theory/noise.js";
 import { residualDynamics, residualLaw } from "../../src/theory/residual.js";
+import { sigprop } from "../support/cli.js";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-
-function sigprop(...args: string[]) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
-    cwd: root,
-    encoding: "utf8",
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-function json(...args: string[]) {
-  const r = sigprop(...args, "--json");
+async function json(...args: string[]) {
+  const r = await sigprop(...args, "--json");
   expect(r.code, r.err).toBe(0);
   const lines = r.out.trim().split("\n");
   expect(lines).toHaveLength(1);
@@ -28,8 +18,8 @@ function json(...args: string[]) {
 }
 
 describe("analyze --residual --batchnorm", () => {
-  it("reports the residual law, q^L, c^L and bn_gradient_growth = π/(π−1) for ReLU", () => {
-    const j = json(
+  it("reports the residual law, q^L, c^L and bn_gradient_growth = π/(π−1) for ReLU", async () => {
+    const j = await json(
       "analyze",
       "--activation",
       "relu",
@@ -48,7 +38,7 @@ describe("analyze --residual --batchnorm", () => {
     expect(j.residual.law.hayou_gamma).toBe(0.25);
     expect(j.residual.c_at_depth).toBe(residualDynamics(m, 50, { variant: "reduced" }, 1, 0.5).c[50]);
     expect(j.q_star).toBe(1); // the plain analysis is still there
-    const t = sigprop(
+    const t = await sigprop(
       "analyze",
       "--activation",
       "tanh",
@@ -62,19 +52,19 @@ describe("analyze --residual --batchnorm", () => {
     expect(t.out).toMatch(/residual \(full, σ_v² = 1, σ_a² = 0\)/);
     expect(t.out).toMatch(/batch norm \(large batch\)/);
   });
-  it("bad residual flags exit 2 naming the flag", () => {
-    const a = sigprop("analyze", "--activation", "tanh", "--sigma-w2", "1", "--residual", "dense");
+  it("bad residual flags exit 2 naming the flag", async () => {
+    const a = await sigprop("analyze", "--activation", "tanh", "--sigma-w2", "1", "--residual", "dense");
     expect(a.code).toBe(2);
     expect(a.err).toMatch(/--residual 'dense'.*reduced \| full/);
-    const b = sigprop("dynamics", "--activation", "tanh", "--sigma-w2", "1", "--sigma-v2", "2");
+    const b = await sigprop("dynamics", "--activation", "tanh", "--sigma-w2", "1", "--sigma-v2", "2");
     expect(b.code).toBe(2);
     expect(b.err).toMatch(/--sigma-v2/);
   });
 });
 
 describe("dynamics --residual full", () => {
-  it("prints the full recursion (q, c, p) and the depth law", () => {
-    const j = json(
+  it("prints the full recursion (q, c, p) and the depth law", async () => {
+    const j = await json(
       "dynamics",
       "--activation",
       "erf",
@@ -101,32 +91,32 @@ describe("dynamics --residual full", () => {
 });
 
 describe("rates", () => {
-  it("ReLU: constant 9π²/2 and l²(1 − c^l) within 4 % of it at l = 1000", () => {
-    const j = json("rates");
+  it("ReLU: constant 9π²/2 and l²(1 − c^l) within 4 % of it at l = 1000", async () => {
+    const j = await json("rates");
     expect(j.kind).toBe("inverse_square");
     expect(j.constant).toBeCloseTo((9 * Math.PI ** 2) / 2, 12);
     expect(j.l[j.l.length - 1]).toBe(1000);
     // O(ln l / l) corrections: 42.96 vs 44.41 at l = 1000 (3.3 %)
     expect(Math.abs(j.scaled[j.scaled.length - 1] / j.constant - 1)).toBeLessThan(0.04);
   });
-  it("tanh at σ_b² = 0 (q* → 0) is an input error naming --sigma-b2", () => {
-    const r = sigprop("rates", "--activation", "tanh");
+  it("tanh at σ_b² = 0 (q* → 0) is an input error naming --sigma-b2", async () => {
+    const r = await sigprop("rates", "--activation", "tanh");
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--sigma-b2/);
   });
 });
 
 describe("draws", () => {
-  it("JSON with angles and outputs per draw; the same seed gives the same outputs", () => {
+  it("JSON with angles and outputs per draw; the same seed gives the same outputs", async () => {
     const args = ["draws", "--width", "40", "--depth", "4", "--draws", "2", "--points", "16", "--seed", "3"];
-    const a = json(...args);
-    const b = json(...args);
+    const a = await json(...args);
+    const b = await json(...args);
     expect(a.angles).toHaveLength(16);
     expect(a.outputs).toHaveLength(2);
     expect(a.outputs[0]).toHaveLength(16);
     expect(a.outputs).toEqual(b.outputs);
     expect(a.theory.neighbour_correlation).toBeGreaterThan(0.9);
-    const r = sigprop(
+    const r = await sigprop(
       "draws",
       "--noise",
       "dropout:keep=0.9",

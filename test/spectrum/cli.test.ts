@@ -4,21 +4,12 @@
  * (these commands are registered in src/cli/commands/index.ts by the lead).
  */
 import { describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runCli } from "../support/cli.js";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-
-function sigprop(...args: string[]) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "test/spectrum/cliMain.ts", ...args], {
-    cwd: root,
-    encoding: "utf8",
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const sigprop = (...args: string[]) => runCli(args, { entry: "test/spectrum/cliMain.ts" });
 
 function json(out: string) {
   const lines = out.trim().split("\n");
@@ -29,8 +20,8 @@ function json(out: string) {
 const snake = (o: Record<string, unknown>) => Object.keys(o).every((k) => /^[a-z0-9_]+$/.test(k));
 
 describe("sigprop spectrum", () => {
-  it("orthogonal ReLU: edge L^L/(L−1)^{L−1}, variance L, empirical block with --simulate", () => {
-    const r = sigprop(
+  it("orthogonal ReLU: edge L^L/(L−1)^{L−1}, variance L, empirical block with --simulate", async () => {
+    const r = await sigprop(
       "spectrum",
       "--activation",
       "relu",
@@ -56,33 +47,35 @@ describe("sigprop spectrum", () => {
     expect(j.empirical.moments).toHaveLength(3);
     expect(snake(j.empirical)).toBe(true);
   });
-  it("critical hard-tanh from --q-star", () => {
+  it("critical hard-tanh from --q-star", async () => {
     const j = json(
-      sigprop(
-        "spectrum",
-        "--activation",
-        "hard_tanh",
-        "--q-star",
-        "0.2",
-        "--depth",
-        "5",
-        "--points",
-        "5",
-        "--json",
+      (
+        await sigprop(
+          "spectrum",
+          "--activation",
+          "hard_tanh",
+          "--q-star",
+          "0.2",
+          "--depth",
+          "5",
+          "--points",
+          "5",
+          "--json",
+        )
       ).out,
     );
     expect(j.chi1).toBeCloseTo(1, 12);
     expect(j.q_star).toBe(0.2);
     expect(j.atoms[0].x).toBe(0);
   });
-  it("bad input exits 2 naming the parameter", () => {
+  it("bad input exits 2 naming the parameter", async () => {
     for (const [args, flag] of [
       [["--weights", "unitary"], "--weights"],
       [["--depth", "0"], "--depth"],
       [["--activation", "hard_tanh"], "--q-star"],
       [["--activation", "relu", "--q-star", "-1"], "--q-star"],
     ] as const) {
-      const r = sigprop("spectrum", ...args);
+      const r = await sigprop("spectrum", ...args);
       expect(r.code).toBe(2);
       expect(r.err).toContain(flag);
     }
@@ -90,8 +83,8 @@ describe("sigprop spectrum", () => {
 });
 
 describe("sigprop finite-width", () => {
-  it("He kurtosis, p_dead, Monte Carlo and looks-linear blocks", () => {
-    const r = sigprop(
+  it("He kurtosis, p_dead, Monte Carlo and looks-linear blocks", async () => {
+    const r = await sigprop(
       "finite-width",
       "--width",
       "10",
@@ -111,25 +104,25 @@ describe("sigprop finite-width", () => {
     expect(j.looks_linear.singular_value_min).toBeCloseTo(1, 10);
     expect(j.monte_carlo.recursion.samples).toBe(2000);
   });
-  it("bad --input exits 2", () => {
-    const r = sigprop("finite-width", "--input", "random");
+  it("bad --input exits 2", async () => {
+    const r = await sigprop("finite-width", "--input", "random");
     expect(r.code).toBe(2);
     expect(r.err).toContain("--input");
   });
 });
 
 describe("sigprop svcca", () => {
-  it("pair mode on CSV files, and exit 2 when only --x is given", () => {
+  it("pair mode on CSV files, and exit 2 when only --x is given", async () => {
     const dir = mkdtempSync(join(tmpdir(), "svcca-"));
     const x = join(dir, "x.csv");
     const y = join(dir, "y.csv");
     const rows = Array.from({ length: 30 }, (_, i) => [Math.sin(i), Math.cos(3 * i), i % 7]);
     writeFileSync(x, "a,b,c\n" + rows.map((r) => r.join(",")).join("\n"));
     writeFileSync(y, rows.map((r) => [2 * r[0] + r[1], r[1] - r[2], r[2] + 1].join(",")).join("\n"));
-    const j = json(sigprop("svcca", "--x", x, "--y", y, "--variance-kept", "1", "--json").out);
+    const j = json((await sigprop("svcca", "--x", x, "--y", y, "--variance-kept", "1", "--json")).out);
     expect(j.mode).toBe("pair");
     expect(j.similarity).toBeCloseTo(1, 10);
-    const bad = sigprop("svcca", "--x", x);
+    const bad = await sigprop("svcca", "--x", x);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain("--y");
   });
