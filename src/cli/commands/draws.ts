@@ -4,7 +4,6 @@
  * tanh networks — with the mean-field correlation of neighbouring outputs set against the drawn one.
  */
 import type { Command } from "commander";
-import { networkDraws } from "../../sim/draws.js";
 import { action, addModelOptions, emit, fmt, int, modelFrom } from "../common.js";
 import { progressBar } from "../progress.js";
 
@@ -23,7 +22,8 @@ export function register(program: Command) {
     .option("--seed <n>", "random seed (integer ≥ 0)", "0")
     .option("--json", "one JSON object on stdout")
     .action(
-      action((opts) => {
+      action(async (opts) => {
+        const { networkDraws } = await import("../../sim/draws.js");
         const model = modelFrom(opts, 1);
         const bar = opts.json ? null : progressBar("draws");
         const r = networkDraws({

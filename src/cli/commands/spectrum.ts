@@ -11,7 +11,6 @@ import { InputError } from "../../theory/errors.js";
 import { eDphi2 } from "../../theory/expectations.js";
 import { spectrumTheory } from "../../theory/spectrum/index.js";
 import { parseWeightLaw } from "../../theory/spectrum/moments.js";
-import { empiricalSpectrum } from "../../spectra/jacobian.js";
 import { spectrumHistogram } from "../../spectra/histogram.js";
 import { action, activationFrom, emit, fmt, int, noiseFrom, num } from "../common.js";
 import { checkEstimate, JS_FLOPS } from "../limits.js";
@@ -42,7 +41,8 @@ export function register(program: Command) {
     .option("--seed <s>", "random seed", "1")
     .option("--json", "one JSON object on stdout")
     .action(
-      action((opts) => {
+      action(async (opts) => {
+        const { empiricalSpectrum } = await import("../../spectra/jacobian.js");
         const act = activationFrom(opts);
         const noise = noiseFrom(opts);
         const cliNotes: string[] = [];

@@ -11,8 +11,9 @@ import { writeFileAtomic } from "../../io/atomic.js";
 import { checkWritableOutput } from "../../io/outputPath.js";
 import { InputError } from "../../theory/errors.js";
 import { SNIPPET_FORMATS, type SnippetFormat } from "../../theory/snippets.js";
-import { INIT_KINDS, initSnippetFor, resolveInit, type InitKind } from "../../train/init.js";
-import { DEFAULT_TRAINABLE_THRESHOLD, trainRun, type TrainConfig } from "../../train/train.js";
+import { DEFAULT_TRAINABLE_THRESHOLD } from "../../train/defaults.js";
+import { INIT_KINDS, initSnippetFor, resolveInit, type InitKind } from "../../train/initChoice.js";
+import type { TrainConfig } from "../../train/train.js";
 import {
   action,
   activationFrom,
@@ -162,6 +163,7 @@ export function register(program: Command) {
     .option("--json", "one JSON object on stdout")
     .action(
       action(async (opts: Opts) => {
+        const { trainRun } = await import("../../train/train.js");
         const base = baseConfigFrom(opts);
         const noise = noiseFrom({ noise: String(opts.noise) });
         const depth = int("--depth", opts.depth, 0, 100000);
