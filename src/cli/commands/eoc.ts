@@ -1,15 +1,28 @@
 /** `sigprop eoc`: the edge-of-chaos curve σ_w²(σ_b²) with the stability of each point. */
 import type { Command } from "commander";
 import { eocCurve } from "../../theory/critical.js";
-import { action, activationFrom, emit, fmt, noiseFrom, range } from "../common.js";
+import {
+  action,
+  activationFrom,
+  addActivationOption,
+  addNoiseOption,
+  CURVE_ACTIVATION,
+  emit,
+  fmt,
+  noiseFrom,
+  range,
+} from "../common.js";
 import { checkEstimate, EOC_POINT_S } from "../limits.js";
 
 export function register(program: Command) {
-  program
-    .command("eoc")
-    .description("edge-of-chaos curve σ_w²(σ_b²) (χ1 = 1, or χ_grad = 1 with multiplicative noise)")
-    .option("--activation <spec>", "activation", "tanh")
-    .option("--noise <spec>", "noise spec", "none")
+  addNoiseOption(
+    addActivationOption(
+      program
+        .command("eoc")
+        .description("edge-of-chaos curve σ_w²(σ_b²) (χ1 = 1, or χ_grad = 1 with multiplicative noise)"),
+      CURVE_ACTIVATION,
+    ),
+  )
     .option("--sigma-b2-range <a:b:n>", "σ_b² values, inclusive", "0:1:11")
     .option("--json", "one JSON object on stdout")
     .action(

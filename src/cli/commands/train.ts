@@ -17,6 +17,7 @@ import type { TrainConfig } from "../../train/train.js";
 import {
   action,
   activationFrom,
+  addActivationOption,
   addDeviceOption,
   deviceFrom,
   emit,
@@ -30,7 +31,7 @@ import { progressBar } from "../progress.js";
 
 /** Options shared by `train` and `sweep`. */
 export function addTrainOptions(cmd: Command, { grid = false } = {}): Command {
-  cmd
+  addActivationOption(cmd)
     .option("--dataset <spec>", DATASET_SPECS, "mnist")
     .option(
       "--task <task>",
@@ -38,7 +39,6 @@ export function addTrainOptions(cmd: Command, { grid = false } = {}): Command {
       "reconstruction",
     )
     .option("--width <n>", "hidden layer width", "256")
-    .option("--activation <spec>", "activation", "relu")
     .option("--init <kind>", `weight init: ${INIT_KINDS.join(" | ")} (custom needs --sigma-w2)`, "critical")
     .option("--sigma-w2 <x>", "σ_w² for --init custom")
     .option("--sigma-b2 <y>", "bias variance σ_b² (default 0)")
