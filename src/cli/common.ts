@@ -6,30 +6,124 @@
 import type { Command } from "commander";
 import type { DeviceChoice } from "../engine/device.js";
 import { FileWriteError } from "../io/errors.js";
-import { parseActivation, type Activation } from "../theory/activations.js";
+import {
+  ACTIVATION_ALIASES,
+  ACTIVATION_CATALOGUE,
+  ACTIVATION_SPECS,
+  parseActivation,
+  type Activation,
+} from "../theory/activations.js";
 import { InputError } from "../theory/errors.js";
-import { parseNoise, type Noise } from "../theory/noise.js";
+import { NOISE_ALIASES, NOISE_KEYS, parseNoise, type Noise } from "../theory/noise.js";
 import { checkModel, type Model } from "../theory/model.js";
 import { parseDecimal } from "../theory/spec.js";
 import { checkPoints, limitsFrom, setLimits } from "./limits.js";
+
+/**
+ * The activation of every command that takes `--activation`: ReLU, the toolkit's focus (its critical
+ * initialisation σ_w² = 2/μ2 under multiplicative noise is the paper's result). Commands that trace a curve
+ * or a phase diagram over σ_b² (`eoc`, `phase`, `draws`) and `shape` (DKS and TAT both need a smooth φ;
+ * TAT takes ReLU only as leaky_relu) default to CURVE_ACTIVATION instead.
+ */
+export const DEFAULT_ACTIVATION = "relu";
+/**
+ * tanh, the default of `eoc`, `phase`, `draws` and `shape`: ReLU's edge of chaos is the single point
+ * σ_w² = 2/μ2 at σ_b² = 0 (no finite q* for σ_b² > 0), so ReLU has no curve and no chaotic phase to
+ * show; tanh has both.
+ */
+export const CURVE_ACTIVATION = "tanh";
+export const CURVE_ACTIVATION_REASON =
+  "default tanh, not relu: ReLU's edge of chaos is the single point σ_w² = 2/μ2 at σ_b² = 0";
+
+/** The variance convention, shown in the help of every command with a σ_w² or σ_b² flag. */
+export const VARIANCE_CONVENTION =
+  "σ_w² and σ_b² are variances (not standard deviations): W_ij ~ N(0, σ_w²/N) with N the layer's fan-in, b_i ~ N(0, σ_b²).";
+
+/** Placeholders for noise parameter values in the help list. */
+const NOISE_PLACEHOLDER: Record<string, string> = {
+  keep: "P (keep probability, 0 < P ≤ 1)",
+  rate: "R (drop rate, 0 ≤ R < 1)",
+  std: "S",
+  scale: "B",
+};
+
+/** The activations `--activation` accepts, rendered from the catalogue (theory/activations.ts). */
+export function activationList(): string {
+  const aliasesOf = (name: string) =>
+    Object.entries(ACTIVATION_ALIASES)
+      .filter(([, to]) => to === name)
+      .map(([a]) => a);
+  const plain = ACTIVATION_CATALOGUE.map((a) => {
+    const params = a.keys.map((k) => `${k}=${a.defaults[k] ?? "…"}`).join(",");
+    const aliases = aliasesOf(a.name);
+    return `${a.name}${params ? `:${params}` : ""}${aliases.length ? ` (= ${aliases.join(", ")})` : ""}`;
+  });
+  // the shaped forms are not catalogue entries: their grammar is the tail of ACTIVATION_SPECS
+  const shaped = ACTIVATION_SPECS.split(" | ").filter((x) => /^(shaped|dks|tat):/.test(x));
+  return [
+    `  catalogue (parameters shown with their defaults): ${plain.join(", ")}`,
+    `  shaped (DKS/TAT, see \`sigprop shape --help\`): ${shaped.join(", ")}`,
+  ].join("\n");
+}
+
+/** The noise specs `--noise` accepts, rendered from NOISE_KEYS (theory/noise.ts). */
+export function noiseList(): string {
+  const forms = Object.entries(NOISE_KEYS).flatMap(([kind, keys]) => {
+    const aliases = Object.entries(NOISE_ALIASES)
+      .filter(([, to]) => to === kind)
+      .map(([a]) => a);
+    const tail = aliases.length ? ` (= ${aliases.join(", ")})` : "";
+    if (keys.length === 0) return [`${kind}${tail}`];
+    // dropout takes exactly one of keep, rate: one form each
+    if (kind === "dropout") return keys.map((k) => `${kind}:${k}=${NOISE_PLACEHOLDER[k] ?? "X"}`);
+    return [`${kind}:${keys.map((k) => `${k}=${NOISE_PLACEHOLDER[k] ?? "X"}`).join(",")}${tail}`];
+  });
+  return `  ${forms.join(", ")}\n  (dropout:0.9 is refused: write keep=0.9 or rate=0.1)`;
+}
+
+/**
+ * The help section after the options of a command with `--activation`, `--noise` or σ flags: the lists
+ * and the variance convention (program.ts adds it to every such command).
+ */
+export function specHelp(cmd: Command): string | undefined {
+  const has = (long: string) => cmd.options.some((o) => o.long === long);
+  const parts: string[] = [];
+  if (has("--activation")) parts.push(`Activations (--activation):\n${activationList()}`);
+  if (has("--noise") || has("--noises")) parts.push(`Noise (--noise):\n${noiseList()}`);
+  if (cmd.options.some((o) => /^--sigma-[wb]2/.test(o.long ?? "")))
+    parts.push(`Variances: ${VARIANCE_CONVENTION}`);
+  return parts.length ? "\n" + parts.join("\n\n") : undefined;
+}
+
+/** Add `--activation` (default DEFAULT_ACTIVATION; the list is in the help section of specHelp). */
+export function addActivationOption(cmd: Command, def: string = DEFAULT_ACTIVATION, what = "activation") {
+  return cmd.option(
+    "--activation <spec>",
+    `${what}, e.g. relu, tanh, leaky_relu:alpha=0.2 (list below)${def === CURVE_ACTIVATION ? `; ${CURVE_ACTIVATION_REASON}` : ""}`,
+    def,
+  );
+}
+
+/** Add `--noise` (default none; the list is in the help section of specHelp). */
+export function addNoiseOption(cmd: Command) {
+  return cmd.option(
+    "--noise <spec>",
+    "noise, e.g. none, dropout:keep=0.9, gauss_mult:std=0.25 (list below)",
+    "none",
+  );
+}
 
 /** Add --activation, --noise, --sigma-w2, --sigma-b2 with the given defaults. */
 export function addModelOptions(
   cmd: Command,
   defaults: { activation?: string; sigmaW2?: string; sigmaB2?: string } = {},
 ) {
-  return cmd
+  return addNoiseOption(addActivationOption(cmd, defaults.activation ?? DEFAULT_ACTIVATION))
     .option(
-      "--activation <spec>",
-      "activation, e.g. relu, tanh, leaky_relu:alpha=0.2; shaped (DKS/TAT): dks:tanh:depth=50,zeta=1.5, tat:leaky_relu:depth=50,eta=0.9, shaped:tanh:in_scale=…,in_shift=…,out_scale=…,out_shift=… (see `sigprop shape --help`)",
-      defaults.activation ?? "relu",
+      "--sigma-w2 <x>",
+      `${defaults.sigmaW2 === undefined ? "(required) " : ""}weight variance σ_w² (W ~ N(0, σ_w²/N))`,
+      defaults.sigmaW2,
     )
-    .option(
-      "--noise <spec>",
-      "noise, e.g. none, dropout:keep=0.9, dropout:rate=0.1, gauss_mult:std=0.25, gauss_add:std=1",
-      "none",
-    )
-    .option("--sigma-w2 <x>", "weight variance σ_w²", defaults.sigmaW2)
     .option("--sigma-b2 <y>", "bias variance σ_b²", defaults.sigmaB2 ?? "0");
 }
 

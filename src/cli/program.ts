@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { COMMANDS } from "./commands/index.js";
-import { reportError } from "./common.js";
+import { reportError, specHelp } from "./common.js";
 import { addLimitOptions } from "./limits.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
@@ -31,6 +31,12 @@ export function buildProgram(): Command {
   for (const c of leafCommands(program)) {
     c.exitOverride();
     if (!c.options.some((o) => o.long === "--max-memory")) addLimitOptions(c);
+    // required flags say so in the help (commander only says it when one is missing)
+    for (const o of c.options)
+      if (o.mandatory && !o.description.startsWith("(required)"))
+        o.description = `(required) ${o.description}`;
+    const spec = specHelp(c);
+    if (spec) c.addHelpText("after", spec);
   }
   return program;
 }

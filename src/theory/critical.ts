@@ -205,19 +205,33 @@ export function criticalInit(act: Activation, noise: Noise, sigmaB2?: number): C
 export interface EocCurvePoint {
   sigma_b2: number;
   sigma_w2: number;
+  /** NaN where q* is undetermined (ReLU family at σ_b² = 0: every q is a fixed point); see `q_star_note` */
   q_star: number;
   chi_q: number;
   stable: boolean;
+  /** why q_star is NaN (criticalInit's note), when it is */
+  q_star_note?: string;
 }
 
-/** The EOC curve σ_w²(σ_b²) with the stability of each point; empty with a reason when none exists. */
+/** A requested σ_b² without an edge-of-chaos point, and why (criticalInit's reason for that σ_b²). */
+export interface EocExcluded {
+  sigma_b2: number;
+  reason: string;
+}
+
+/**
+ * The EOC curve σ_w²(σ_b²) with the stability of each point; empty with a reason when none exists.
+ * Every requested σ_b² is either a point or in `excluded` with its own reason: for the ReLU family the
+ * edge of chaos is the single point σ_w² = 2/μ2 at σ_b² = 0, and each σ_b² > 0 is excluded (the bias adds
+ * σ_b² to the variance every layer: no finite q*).
+ */
 export function eocCurve(
   act: Activation,
   noise: Noise,
   sigmaB2s: number[],
-): { points: EocCurvePoint[]; reason?: string } {
+): { points: EocCurvePoint[]; excluded: EocExcluded[]; reason?: string } {
   const points: EocCurvePoint[] = [];
-  const reasons = new Set<string>();
+  const excluded: EocExcluded[] = [];
   for (const sb2 of sigmaB2s) {
     const c = criticalInit(act, noise, sb2);
     if (c.exists && c.sigma_w2 !== null) {
@@ -227,14 +241,21 @@ export function eocCurve(
         q_star: c.q_star ?? NaN,
         chi_q: c.chi_q ?? 1,
         stable: c.stable ?? true,
+        ...(c.q_star === null ? { q_star_note: c.note ?? "q* is undetermined" } : {}),
       });
-    } else if (c.reason) {
-      reasons.add(c.reason.replace(/σ_b² = [0-9.e+-]+/g, "σ_b²"));
+    } else {
+      excluded.push({ sigma_b2: sb2, reason: c.reason ?? "no edge of chaos at this σ_b²" });
     }
   }
-  if (points.length === 0)
-    return { points, reason: [...reasons][0] ?? "no edge of chaos in the requested σ_b² range" };
-  return { points };
+  if (points.length === 0) {
+    const reasons = new Set(excluded.map((e) => e.reason.replace(/σ_b² = [0-9.e+-]+/g, "σ_b²")));
+    return {
+      points,
+      excluded,
+      reason: [...reasons][0] ?? "no edge of chaos in the requested σ_b² range",
+    };
+  }
+  return { points, excluded };
 }
 
 /** float32 limits used by L*. */

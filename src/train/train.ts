@@ -39,7 +39,9 @@ import { makeFastStep, sampleStepNoise } from "./step.js";
 
 export type { CheckpointOptions } from "./checkpoint.js";
 
-export const DEFAULT_TRAINABLE_THRESHOLD = 0.5;
+import { DEFAULT_TRAINABLE_THRESHOLD } from "./defaults.js";
+
+export { DEFAULT_TRAINABLE_THRESHOLD };
 /** Mini-batch losses are read from the device this many steps at a time. */
 const LOSS_READ_EVERY = 16;
 

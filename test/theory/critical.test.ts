@@ -119,6 +119,18 @@ describe("edge of chaos for smooth φ", () => {
     expect(c.points).toEqual([]);
     expect(c.reason).toMatch(/no edge of chaos/);
   });
+  it("ReLU's edge of chaos is the single point σ_w² = 2/μ2 at σ_b² = 0; each σ_b² > 0 is excluded with its reason", () => {
+    // dropout keep 0.8: μ2 = 1/0.8, so σ_w² = 2·0.8 = 1.6 (Pretorius et al. 2018, the closed form)
+    const c = eocCurve(makeActivation("relu"), parseNoise("dropout:keep=0.8"), [0, 0.25, 1]);
+    expect(c.points).toHaveLength(1);
+    expect(c.points[0].sigma_b2).toBe(0);
+    expect(Math.abs(c.points[0].sigma_w2 - 1.6)).toBeLessThan(1e-15);
+    expect(Number.isNaN(c.points[0].q_star)).toBe(true);
+    expect(c.points[0].q_star_note).toMatch(/every q is a fixed point/);
+    expect(c.excluded.map((e) => e.sigma_b2)).toEqual([0.25, 1]);
+    expect(c.excluded[0].reason).toMatch(/0\.25/);
+    expect(c.excluded[1].reason).toMatch(/needs σ_b² = 0/);
+  });
   it("non-ReLU-family φ needs σ_b²", () => {
     expect(() => criticalInit(makeActivation("tanh"), parseNoise("none"))).toThrow(/--sigma-b2/);
   });

@@ -3,16 +3,22 @@ import type { Command } from "commander";
 import { InputError } from "../../theory/errors.js";
 import { criticalInit } from "../../theory/critical.js";
 import { initSnippet, SNIPPET_FORMATS, type SnippetFormat } from "../../theory/snippets.js";
-import { action, activationFrom, emit, fmt, noiseFrom, num } from "../common.js";
+import {
+  action,
+  activationFrom,
+  addActivationOption,
+  addNoiseOption,
+  emit,
+  fmt,
+  noiseFrom,
+  num,
+} from "../common.js";
 
 export function register(program: Command) {
-  program
-    .command("critical")
+  addNoiseOption(addActivationOption(program.command("critical")))
     .description(
       "critical σ_w² (ReLU family: 2/μ2; other φ: the edge-of-chaos point at --sigma-b2); 'none exists' for additive noise with ReLU",
     )
-    .option("--activation <spec>", "activation", "relu")
-    .option("--noise <spec>", "noise spec", "none")
     .option("--sigma-b2 <y>", "bias variance σ_b² (required outside the ReLU family)")
     .option("--format <fw>", "print an initialiser snippet: torch | tfjs | jax")
     .option("--json", "one JSON object on stdout")

@@ -4,8 +4,7 @@
  * tanh networks — with the mean-field correlation of neighbouring outputs set against the drawn one.
  */
 import type { Command } from "commander";
-import { networkDraws } from "../../sim/draws.js";
-import { action, addModelOptions, emit, fmt, int, modelFrom } from "../common.js";
+import { action, addModelOptions, CURVE_ACTIVATION, emit, fmt, int, modelFrom } from "../common.js";
 import { progressBar } from "../progress.js";
 
 export function register(program: Command) {
@@ -13,7 +12,7 @@ export function register(program: Command) {
     program
       .command("draws")
       .description("outputs of random networks along a 1-D input path (a great circle), several draws"),
-    { activation: "tanh", sigmaB2: "1" },
+    { activation: CURVE_ACTIVATION, sigmaB2: "1" },
   )
     .option("--width <N>", "hidden width", "300")
     .option("--depth <L>", "layers", "20")
@@ -23,7 +22,8 @@ export function register(program: Command) {
     .option("--seed <n>", "random seed (integer ≥ 0)", "0")
     .option("--json", "one JSON object on stdout")
     .action(
-      action((opts) => {
+      action(async (opts) => {
+        const { networkDraws } = await import("../../sim/draws.js");
         const model = modelFrom(opts, 1);
         const bar = opts.json ? null : progressBar("draws");
         const r = networkDraws({

@@ -1,15 +1,28 @@
 /** `sigprop eoc`: the edge-of-chaos curve σ_w²(σ_b²) with the stability of each point. */
 import type { Command } from "commander";
 import { eocCurve } from "../../theory/critical.js";
-import { action, activationFrom, emit, fmt, noiseFrom, range } from "../common.js";
+import {
+  action,
+  activationFrom,
+  addActivationOption,
+  addNoiseOption,
+  CURVE_ACTIVATION,
+  emit,
+  fmt,
+  noiseFrom,
+  range,
+} from "../common.js";
 import { checkEstimate, EOC_POINT_S } from "../limits.js";
 
 export function register(program: Command) {
-  program
-    .command("eoc")
-    .description("edge-of-chaos curve σ_w²(σ_b²) (χ1 = 1, or χ_grad = 1 with multiplicative noise)")
-    .option("--activation <spec>", "activation", "tanh")
-    .option("--noise <spec>", "noise spec", "none")
+  addNoiseOption(
+    addActivationOption(
+      program
+        .command("eoc")
+        .description("edge-of-chaos curve σ_w²(σ_b²) (χ1 = 1, or χ_grad = 1 with multiplicative noise)"),
+      CURVE_ACTIVATION,
+    ),
+  )
     .option("--sigma-b2-range <a:b:n>", "σ_b² values, inclusive", "0:1:11")
     .option("--json", "one JSON object on stdout")
     .action(
@@ -29,6 +42,7 @@ export function register(program: Command) {
           activation: act.spec,
           noise: { kind: noise.kind, mu2: noise.mu2, spec: noise.spec },
           points: r.points,
+          excluded: r.excluded,
           ...(r.reason ? { reason: r.reason } : {}),
         };
         emit(!!opts.json, out, () => {
@@ -40,10 +54,15 @@ export function register(program: Command) {
           ];
           for (const p of r.points) {
             lines.push(
-              [p.sigma_b2, p.sigma_w2, p.q_star, p.chi_q].map((x) => fmt(x, 8).padEnd(14)).join("") +
-                (p.stable ? "yes" : "NO"),
+              [fmt(p.sigma_b2, 8), fmt(p.sigma_w2, 8), Number.isNaN(p.q_star) ? "any q" : fmt(p.q_star, 8)]
+                .concat(fmt(p.chi_q, 8))
+                .map((x) => x.padEnd(14))
+                .join("") + (p.stable ? "yes" : "NO"),
             );
           }
+          for (const note of new Set(r.points.flatMap((p) => p.q_star_note ?? [])))
+            lines.push(`q* "any q": ${note}`);
+          for (const e of r.excluded) lines.push(`σ_b² = ${fmt(e.sigma_b2, 8)}: no point: ${e.reason}`);
           return lines.join("\n");
         });
       }),

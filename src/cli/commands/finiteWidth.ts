@@ -5,7 +5,6 @@
  * networks); --looks-linear checks their parameter-sharing initialisation.
  */
 import type { Command } from "commander";
-import { Matrix, SingularValueDecomposition } from "ml-matrix";
 import { InputError } from "../../theory/errors.js";
 import { finiteWidthLaw, outputDensity, scaleDensity } from "../../theory/finiteWidth.js";
 import {
@@ -44,7 +43,8 @@ export function register(program: Command) {
     .option("--seed <s>", "random seed", "1")
     .option("--json", "one JSON object on stdout")
     .action(
-      action((opts) => {
+      action(async (opts) => {
+        const { Matrix, SingularValueDecomposition } = await import("ml-matrix");
         const width = int("--width", opts.width, 1, 1_000_000);
         const depth = int("--depth", opts.depth, 1, 100_000);
         const sigmaW2 = num("--sigma-w2", opts.sigmaW2, "a number > 0");

@@ -5,11 +5,9 @@
  * jitter it needed reported.
  */
 import type { Command } from "commander";
-import { gpRun, gpSubset } from "../../analysis/gpExperiment.js";
 import { DATASET_SPECS, loadDataset } from "../../data/index.js";
 import { InputError } from "../../theory/errors.js";
 import { GpSolveError } from "../../theory/kernels/gp.js";
-import { packageVersion } from "../../report/reproduce.js";
 import { action, addModelOptions, emit, fmt, int, modelFrom, num } from "../common.js";
 import { KERNEL_CONVENTION } from "./kernel.js";
 
@@ -36,7 +34,9 @@ A seeded subset of --train-size training and --test-size test images is used.\n$
     .option("--seed <s>", "seed of the subsets", "0")
     .option("--json", "one JSON object on stdout")
     .action(
-      action((opts) => {
+      action(async (opts) => {
+        const { gpRun, gpSubset } = await import("../../analysis/gpExperiment.js");
+        const { packageVersion } = await import("../../report/reproduce.js");
         const m = modelFrom(opts);
         const n = int("--train-size", opts.trainSize, 1, 60000);
         const mt = int("--test-size", opts.testSize, 1, 60000);

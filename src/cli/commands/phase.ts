@@ -1,16 +1,28 @@
 /** `sigprop phase`: χ1 and ξ_c over a σ_w² × σ_b² grid. */
 import type { Command } from "commander";
 import { phaseGrid } from "../../theory/phase.js";
-import { action, activationFrom, emit, fmt, noiseFrom, num, range } from "../common.js";
+import {
+  action,
+  activationFrom,
+  addActivationOption,
+  addNoiseOption,
+  CURVE_ACTIVATION,
+  emit,
+  fmt,
+  noiseFrom,
+  num,
+  range,
+} from "../common.js";
 import { checkEstimate, JSON_CHARS_PER_NUMBER, PHASE_CELL_S } from "../limits.js";
 import { progressBar } from "../progress.js";
 
 export function register(program: Command) {
-  program
-    .command("phase")
-    .description("phase diagram: χ1 and ξ_c over σ_w² × σ_b²")
-    .option("--activation <spec>", "activation", "tanh")
-    .option("--noise <spec>", "noise spec", "none")
+  addNoiseOption(
+    addActivationOption(
+      program.command("phase").description("phase diagram: χ1 and ξ_c over σ_w² × σ_b²"),
+      CURVE_ACTIVATION,
+    ),
+  )
     .option("--sigma-w2-range <a:b:n>", "σ_w² values", "0.5:4:8")
     .option("--sigma-b2-range <a:b:n>", "σ_b² values", "0:0.5:6")
     .option("--q0 <q>", "input variance q⁰", "1")

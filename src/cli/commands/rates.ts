@@ -5,15 +5,13 @@
  */
 import type { Command } from "commander";
 import { eocCorrelationDecay } from "../../theory/rates.js";
-import { action, activationFrom, emit, fmt, int, num } from "../common.js";
+import { action, activationFrom, addActivationOption, emit, fmt, int, num } from "../common.js";
 
 export function register(program: Command) {
-  program
-    .command("rates")
+  addActivationOption(program.command("rates"))
     .description(
       "convergence rate of the correlation on the edge of chaos (Hayou et al. 2019): 1 − c^l ~ 9π²/(2l²) for ReLU, β_q/l for smooth φ",
     )
-    .option("--activation <spec>", "activation", "relu")
     .option("--sigma-b2 <y>", "bias variance σ_b² of the EOC point (0 for the ReLU family)", "0")
     .option("--depth <L>", "layers to iterate", "1000")
     .option("--c0 <c>", "input correlation c⁰", "0.5")

@@ -8,9 +8,8 @@ import type { Command } from "commander";
 import { checkWritableOutput } from "../../io/outputPath.js";
 import { InputError } from "../../theory/errors.js";
 import { SCALES, type Scale } from "../../report/figure.js";
-import { FIGURES } from "../../report/figures/index.js";
+import { FIGURE_IDS } from "../../report/figures/ids.js";
 import { terminalProgress } from "../../report/progress.js";
-import { reproduce } from "../../report/reproduce.js";
 import { loadSimulator, type Simulator } from "../../report/simulator.js";
 import { action, addDeviceOption, deviceFrom, emit, int, MIN_PARALLEL_WORK } from "../common.js";
 
@@ -33,7 +32,7 @@ async function simulatorWithThreads(threads: number, explicit: boolean): Promise
 
 /** Validate figure names: registered ids or `all` (default). */
 export function parseFigures(names: string[]): string[] {
-  const ids = FIGURES.map((f) => f.id);
+  const ids = [...FIGURE_IDS];
   const valid = [...ids, "all"].join(" | ");
   if (!names.length) return ids;
   const out: string[] = [];
@@ -68,10 +67,7 @@ export function register(program: Command) {
   const cmd = program
     .command("reproduce")
     .description("regenerate the paper's figures (plots, data, HTML report) from theory and simulation")
-    .argument(
-      "[figures...]",
-      `which figures: ${[...FIGURES.map((f) => f.id), "all"].join(", ")} (default all)`,
-    )
+    .argument("[figures...]", `which figures: ${[...FIGURE_IDS, "all"].join(", ")} (default all)`)
     .option("--out <dir>", "output folder (required)")
     .option("--scale <s>", "quick (minutes on a laptop) or paper (width 1000, 50 networks)", "quick")
     .option("--seed <n>", "random seed (integer ≥ 0)", "0")
@@ -86,6 +82,7 @@ export function register(program: Command) {
             threads?: string;
           },
         ) => {
+          const { reproduce } = await import("../../report/reproduce.js");
           const ids = parseFigures(figures);
           const scale = parseScale(opts.scale);
           const seed = int("--seed", opts.seed, 0, 2 ** 31 - 1);
@@ -99,7 +96,7 @@ export function register(program: Command) {
           // before any simulation: a file, /proc or a read-only place is exit 2 now, not after the work
           const out = checkWritableOutput("--out", String(opts.out), "dir");
           const device = await deviceFrom(opts);
-          const command = `sigprop reproduce ${ids.length === FIGURES.length ? "all" : ids.join(" ")} --out ${opts.out} --scale ${scale.name} --seed ${seed}`;
+          const command = `sigprop reproduce ${ids.length === FIGURE_IDS.length ? "all" : ids.join(" ")} --out ${opts.out} --scale ${scale.name} --seed ${seed}`;
           const t0 = performance.now();
           const summary = await reproduce({
             out,

@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import { isShapedSpec, solveDks, solveTat, type ShapeResult } from "../../theory/shaping.js";
 import { makeActivation } from "../../theory/activations.js";
 import { InputError } from "../../theory/errors.js";
-import { action, activationFrom, emit, fmt, int, num } from "../common.js";
+import { action, activationFrom, CURVE_ACTIVATION, emit, fmt, int, num } from "../common.js";
 
 /** The snake_case JSON of a shaping result (also used by `reproduce shaping`). */
 export function shapeJson(r: ShapeResult) {
@@ -52,8 +52,8 @@ export function register(program: Command) {
     .requiredOption("--method <m>", "dks | tat")
     .option(
       "--activation <spec>",
-      "base activation (a catalogue spec, e.g. tanh, softplus, relu, leaky_relu)",
-      "tanh",
+      `base activation (a catalogue spec, e.g. tanh, softplus, relu, leaky_relu; list below); default tanh, a smooth φ to which both DKS and TAT apply (TAT takes ReLU only as leaky_relu)`,
+      CURVE_ACTIVATION,
     )
     .requiredOption("--depth <L>", "number of nonlinear layers of the chain")
     .option("--zeta <z>", "DKS: the network's C′(1) (> 1)", "1.5")

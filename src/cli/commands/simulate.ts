@@ -22,19 +22,7 @@ import { InputError } from "../../theory/errors.js";
 import { dynamics } from "../../theory/dynamics.js";
 import { covarianceMap, varianceMap } from "../../theory/maps.js";
 import type { Model } from "../../theory/model.js";
-import {
-  fitDepthScale,
-  jaxVersion,
-  maxAbsZ,
-  nonFiniteEntries,
-  simulateCorrelationMap,
-  simulateDynamics,
-  simulateVarianceMap,
-  zScores,
-  type LayerStats,
-  type Progress,
-  type SimConfig,
-} from "../../sim/index.js";
+import type { LayerStats, Progress, SimConfig } from "../../sim/index.js";
 import {
   action,
   addDeviceOption,
@@ -155,6 +143,16 @@ export function register(program: Command): void {
   addDeviceOption(cmd, { threads: true });
   cmd.action(
     action(async (opts: SimulateOpts) => {
+      const {
+        fitDepthScale,
+        jaxVersion,
+        maxAbsZ,
+        nonFiniteEntries,
+        simulateCorrelationMap,
+        simulateDynamics,
+        simulateVarianceMap,
+        zScores,
+      } = await import("../../sim/index.js");
       const experiment = opts.experiment as Experiment;
       if (!EXPERIMENTS.includes(experiment))
         throw new InputError("--experiment", opts.experiment, EXPERIMENTS.join(" | "));

@@ -11,22 +11,24 @@ import { InputError } from "../../theory/errors.js";
 import { eDphi2 } from "../../theory/expectations.js";
 import { spectrumTheory } from "../../theory/spectrum/index.js";
 import { parseWeightLaw } from "../../theory/spectrum/moments.js";
-import { empiricalSpectrum } from "../../spectra/jacobian.js";
 import { spectrumHistogram } from "../../spectra/histogram.js";
-import { action, activationFrom, emit, fmt, int, noiseFrom, num } from "../common.js";
+import {
+  action,
+  activationFrom,
+  addActivationOption,
+  addNoiseOption,
+  emit,
+  fmt,
+  int,
+  noiseFrom,
+  num,
+} from "../common.js";
 import { checkEstimate, JS_FLOPS } from "../limits.js";
 
 export function register(program: Command) {
-  program
-    .command("spectrum")
+  addNoiseOption(addActivationOption(program.command("spectrum")))
     .description(
       "Jacobian spectrum of a deep network at initialisation: moments, free-probability density, edge; --simulate for empirical spectra",
-    )
-    .option("--activation <spec>", "activation, e.g. relu, hard_tanh, shifted_relu:alpha=0.5, tanh", "relu")
-    .option(
-      "--noise <spec>",
-      "noise, e.g. none, dropout:keep=0.9, dropout:rate=0.1, gauss_mult:std=0.25, gauss_add:std=1",
-      "none",
     )
     .option("--weights <law>", "gaussian | orthogonal", "gaussian")
     .option("--depth <L>", "number of layers L", "10")
@@ -42,7 +44,8 @@ export function register(program: Command) {
     .option("--seed <s>", "random seed", "1")
     .option("--json", "one JSON object on stdout")
     .action(
-      action((opts) => {
+      action(async (opts) => {
+        const { empiricalSpectrum } = await import("../../spectra/jacobian.js");
         const act = activationFrom(opts);
         const noise = noiseFrom(opts);
         const cliNotes: string[] = [];

@@ -4,13 +4,10 @@
  * each layer to the input for critical vs off-critical initialisation, ReLU vs shifted ReLU.
  */
 import type { Command } from "commander";
-import { svcca } from "../../analysis/svcca.js";
-import { svccaExperiment } from "../../analysis/svccaExperiment.js";
 import { InputError } from "../../theory/errors.js";
 import { parseWeightLaw } from "../../theory/spectrum/moments.js";
 import { action, emit, fmt, int, num } from "../common.js";
 import { checkEstimate, JS_FLOPS } from "../limits.js";
-import { readNumericCsv } from "../readCsv.js";
 
 export function register(program: Command) {
   program
@@ -30,7 +27,10 @@ export function register(program: Command) {
     .option("--seed <s>", "random seed", "1")
     .option("--json", "one JSON object on stdout")
     .action(
-      action((opts) => {
+      action(async (opts) => {
+        const { svcca } = await import("../../analysis/svcca.js");
+        const { svccaExperiment } = await import("../../analysis/svccaExperiment.js");
+        const { readNumericCsv } = await import("../readCsv.js");
         const vk = num("--variance-kept", opts.varianceKept, "a fraction in (0, 1]");
         if (!(vk > 0 && vk <= 1))
           throw new InputError("--variance-kept", String(opts.varianceKept), "a fraction in (0, 1]");

@@ -11,12 +11,10 @@ import type { Command } from "commander";
 import { loadDataset } from "../../data/index.js";
 import { writeFileAtomic } from "../../io/atomic.js";
 import { checkWritableOutput } from "../../io/outputPath.js";
-import { renderPng, renderSvg } from "../../report/plot.js";
 import { toCsv } from "../../report/csv.js";
-import { sweepFigure } from "../../report/figures/fig6.js";
 import { InputError } from "../../theory/errors.js";
 import { parseNoise } from "../../theory/noise.js";
-import { resolveInit } from "../../train/init.js";
+import { resolveInit } from "../../train/initChoice.js";
 import {
   checkpointFile,
   mergeSweeps,
@@ -25,7 +23,6 @@ import {
   runSweep,
   type SweepPlan,
 } from "../../train/sweep.js";
-import { trainRun } from "../../train/train.js";
 import { action, addDeviceOption, deviceFrom, emit, int, num, range } from "../common.js";
 import { progressBar } from "../progress.js";
 import { addTrainOptions, baseConfigFrom, checkTrainSize } from "./train.js";
@@ -111,6 +108,8 @@ export function planFrom(opts: Opts): SweepPlan {
 
 /** Write results.json, results.csv and the heat-map figure of a merged sweep into `out`. */
 export async function writeMerged(dirs: string[], out: string) {
+  const { renderPng, renderSvg } = await import("../../report/plot.js");
+  const { sweepFigure } = await import("../../report/figures/fig6.js");
   const m = mergeSweeps(dirs);
   const rows = m.records.map(recordRow);
   const fig = sweepFigure(m);
@@ -155,6 +154,7 @@ export function register(program: Command) {
     .option("--json", "one JSON summary on stdout")
     .action(
       action(async (opts: Opts) => {
+        const { trainRun } = await import("../../train/train.js");
         const plan = planFrom(opts);
         const shard = parseShard(String(opts.shard));
         checkWritableOutput("--out", String(opts.out), "dir");

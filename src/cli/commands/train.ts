@@ -11,11 +11,13 @@ import { writeFileAtomic } from "../../io/atomic.js";
 import { checkWritableOutput } from "../../io/outputPath.js";
 import { InputError } from "../../theory/errors.js";
 import { SNIPPET_FORMATS, type SnippetFormat } from "../../theory/snippets.js";
-import { INIT_KINDS, initSnippetFor, resolveInit, type InitKind } from "../../train/init.js";
-import { DEFAULT_TRAINABLE_THRESHOLD, trainRun, type TrainConfig } from "../../train/train.js";
+import { DEFAULT_TRAINABLE_THRESHOLD } from "../../train/defaults.js";
+import { INIT_KINDS, initSnippetFor, resolveInit, type InitKind } from "../../train/initChoice.js";
+import type { TrainConfig } from "../../train/train.js";
 import {
   action,
   activationFrom,
+  addActivationOption,
   addDeviceOption,
   deviceFrom,
   emit,
@@ -29,7 +31,7 @@ import { progressBar } from "../progress.js";
 
 /** Options shared by `train` and `sweep`. */
 export function addTrainOptions(cmd: Command, { grid = false } = {}): Command {
-  cmd
+  addActivationOption(cmd)
     .option("--dataset <spec>", DATASET_SPECS, "mnist")
     .option(
       "--task <task>",
@@ -37,7 +39,6 @@ export function addTrainOptions(cmd: Command, { grid = false } = {}): Command {
       "reconstruction",
     )
     .option("--width <n>", "hidden layer width", "256")
-    .option("--activation <spec>", "activation", "relu")
     .option("--init <kind>", `weight init: ${INIT_KINDS.join(" | ")} (custom needs --sigma-w2)`, "critical")
     .option("--sigma-w2 <x>", "σ_w² for --init custom")
     .option("--sigma-b2 <y>", "bias variance σ_b² (default 0)")
@@ -162,6 +163,7 @@ export function register(program: Command) {
     .option("--json", "one JSON object on stdout")
     .action(
       action(async (opts: Opts) => {
+        const { trainRun } = await import("../../train/train.js");
         const base = baseConfigFrom(opts);
         const noise = noiseFrom({ noise: String(opts.noise) });
         const depth = int("--depth", opts.depth, 0, 100000);
