@@ -21,7 +21,12 @@ import {
 } from "../../src/train/mlp.js";
 import { sampleStepNoise } from "../../src/train/step.js";
 import { ADAM, initOptState, stepSize, update } from "../../src/train/optim.js";
-import { trainRun, type TrainConfig } from "../../src/train/train.js";
+import { trainRun, type EpochRecord, type TrainConfig } from "../../src/train/train.js";
+import { loadMnist } from "../../src/data/index.js";
+import { toFloat } from "../../src/data/index.js";
+
+/** A history without its wall-clock fields (the only part of a run that is not deterministic). */
+const numbersOf = (h: EpochRecord[]) => h.map(({ seconds: _s, trainSeconds: _t, ...rest }) => rest);
 
 beforeAll(async () => {
   await initJax();
@@ -235,8 +240,8 @@ describe("training", () => {
     const a = await trainRun(ds, cfg);
     const b = await trainRun(ds, cfg);
     const c = await trainRun(ds, { ...cfg, seed: 12 });
-    expect(a.history).toEqual(b.history);
-    expect(a.history).not.toEqual(c.history);
+    expect(numbersOf(a.history)).toEqual(numbersOf(b.history));
+    expect(numbersOf(a.history)).not.toEqual(numbersOf(c.history));
   });
 
   it("records divergence (NaN/Inf) as a result, not an exception", async () => {
@@ -280,7 +285,10 @@ describe("checkpoints", () => {
     let firstStep = -1;
     const resumed = await trainRun(ds, cfg, (done) => (firstStep < 0 ? (firstStep = done) : 0), { file });
     expect(firstStep).toBe(2 * perEpoch + 1); // only epoch 3 was redone
-    expect(resumed.history).toEqual(straight.history);
+    expect(numbersOf(resumed.history)).toEqual(numbersOf(straight.history));
+    // wall time continues from the interrupted run: cumulative, never reset by the resume
+    const secs = resumed.history.map((h) => h.seconds);
+    for (let i = 1; i < secs.length; i++) expect(secs[i]).toBeGreaterThan(secs[i - 1]);
     expect(resumed.valLoss).toBe(straight.valLoss);
     // a checkpoint of another configuration is refused (exit 2), naming the field that differs …
     await expect(trainRun(ds, { ...cfg, lr: 0.02 }, () => {}, { file })).rejects.toThrow(
@@ -289,6 +297,87 @@ describe("checkpoints", () => {
     await expect(trainRun(ds, { ...cfg, lr: 0.02 }, () => {}, { file })).rejects.toThrow(InputError);
     // … and `fresh` starts afresh explicitly (same as an uninterrupted run)
     const other = await trainRun(ds, { ...cfg, lr: 0.02 }, () => {}, { file, fresh: true });
-    expect(other.history[0]).toEqual((await trainRun(ds, { ...cfg, lr: 0.02 })).history[0]);
+    expect(numbersOf(other.history)[0]).toEqual(
+      numbersOf((await trainRun(ds, { ...cfg, lr: 0.02 })).history)[0],
+    );
   });
+});
+
+/** Host float64 softmax cross-entropy and accuracy of a ReLU network on rows `idx` of a split. */
+function hostEval(
+  p: ReturnType<typeof sampleParamsHost>,
+  images: Uint8Array,
+  labels: Uint8Array,
+  dim: number,
+  n: number,
+): { loss: number; correct: number } {
+  let loss = 0;
+  let correct = 0;
+  const all = Uint32Array.from({ length: n }, (_, i) => i);
+  for (let off = 0; off < n; off += 500) {
+    const part = all.subarray(off, Math.min(n, off + 500));
+    const xs = toFloat(images, dim, part);
+    const rows = Array.from(part, (_, r) => Array.from(xs.subarray(r * dim, (r + 1) * dim)));
+    hostForward(p, rows).forEach((o, r) => {
+      const m = Math.max(...o);
+      const lse = m + Math.log(o.reduce((a, v) => a + Math.exp(v - m), 0));
+      loss += lse - o[labels[part[r]]];
+      if (o.indexOf(m) === labels[part[r]]) correct++;
+    });
+  }
+  return { loss: loss / n, correct };
+}
+
+describe("per-epoch history: test split and wall seconds", () => {
+  it("records test loss/acc on the data set's test split (not the training part), and cumulative seconds", async () => {
+    // a test split that differs from the training part: the labels are rotated, so a network that learnt
+    // the training rule is right on train/val and wrong on test — only possible if test is really evaluated
+    const ds0 = tinyDataset();
+    const testLabels = ds0.train.labels.map((l) => (l + 1) % 4);
+    const ds: Dataset = { ...ds0, test: { ...ds0.train, labels: testLabels } };
+    const r = await trainRun(ds, { ...base, epochs: 4 });
+    expect(r.nTest).toBe(600);
+    const last = r.history[r.history.length - 1];
+    expect(last.valAcc as number).toBeGreaterThan(0.9);
+    expect(last.testAcc as number).toBeLessThan(0.1);
+    expect(r.testAcc).toBe(last.testAcc);
+    expect(r.testLoss).toBe(last.testLoss);
+    expect(r.history.every((h) => Number.isFinite(h.testLoss))).toBe(true);
+    for (let i = 1; i < r.history.length; i++) {
+      expect(r.history[i].seconds).toBeGreaterThan(r.history[i - 1].seconds);
+      expect(r.history[i].trainSeconds).toBeGreaterThan(r.history[i - 1].trainSeconds);
+      expect(r.history[i].trainSeconds).toBeLessThanOrEqual(r.history[i].seconds);
+    }
+    expect(r.history[0].trainSeconds).toBe(0);
+  });
+
+  it("MNIST: epoch-0 test loss and accuracy over all 10,000 t10k digits equal a float64 host evaluation", async () => {
+    const ds = loadMnist();
+    expect(ds.test.n).toBe(10000);
+    const cfg: TrainConfig = { ...base, noise: none, width: 16, depth: 1, epochs: 0, limit: 200, seed: 3 };
+    const r = await trainRun(ds, cfg);
+    expect(r.nTest).toBe(10000);
+    const spec: MlpSpec = {
+      inputDim: 784,
+      width: 16,
+      depth: 1,
+      outputDim: 10,
+      activation: relu,
+      noise: none,
+    };
+    const host = hostEval(sampleParamsHost(spec, 1.8, 0, 3), ds.test.images, ds.test.labels, 784, 10000);
+    // float32 vs float64 on O(1) logits from 784-term sums: relative loss error ~1e-6; 1e-4 is generous
+    expect(Math.abs((r.testLoss as number) / host.loss - 1)).toBeLessThan(1e-4);
+    // an argmax can flip only on a near-tie (|Δlogit| ≲ 1e-5): at most a few of 10,000
+    expect(Math.abs((r.testAcc as number) * 10000 - host.correct)).toBeLessThanOrEqual(3);
+    // and it is not the training part's accuracy by accident: the first 10,000 training digits score differently
+    const trainPart = hostEval(
+      sampleParamsHost(spec, 1.8, 0, 3),
+      ds.train.images,
+      ds.train.labels,
+      784,
+      10000,
+    );
+    expect(trainPart.correct).not.toBe(host.correct);
+  }, 120_000);
 });

@@ -52,6 +52,7 @@ export function addTrainOptions(cmd: Command, { grid = false } = {}): Command {
     )
     .option("--limit <n>", "use a seeded subset of this many training-part examples")
     .option("--eval-limit <n>", "evaluate the train loss on at most this many examples", "10000")
+    .option("--test-limit <n>", "evaluate on the first n examples of the test split (default: all of it)")
     .option(
       "--threshold <tau>",
       "trainable iff final val loss ≤ τ × best-constant-predictor loss",
@@ -67,6 +68,16 @@ export function addTrainOptions(cmd: Command, { grid = false } = {}): Command {
 }
 
 type Opts = Record<string, string | boolean | undefined>;
+
+/** camelCase → snake_case keys, recursively (the library result → the command's JSON). */
+export function snakeKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(snakeKeys);
+  if (v && typeof v === "object")
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase()), snakeKeys(x)]),
+    );
+  return v;
+}
 
 /** The base config (everything but noise and depth) from the shared options. */
 export function baseConfigFrom(
@@ -99,6 +110,7 @@ export function baseConfigFrom(
     valFraction,
     limit: opts.limit === undefined ? undefined : int("--limit", opts.limit, 2),
     evalLimit: int("--eval-limit", opts.evalLimit, 1),
+    testLimit: opts.testLimit === undefined ? undefined : int("--test-limit", opts.testLimit, 1),
     seed: int("--seed", opts.seed, 0, 2 ** 32 - 1),
     threshold,
   };
@@ -217,7 +229,8 @@ export function register(program: Command) {
           limit: base.limit ?? null,
           seed: base.seed,
           criterion: `trainable iff no NaN/Inf and final val loss ≤ ${base.threshold} × best-constant-predictor val loss`,
-          ...r,
+          test_limit: base.testLimit ?? null,
+          ...(snakeKeys(r) as Record<string, unknown>),
           device: device.record,
           ...(opts.format
             ? { format: opts.format, snippet: initSnippetFor(opts.format as SnippetFormat, init, noise) }
@@ -235,7 +248,8 @@ export function register(program: Command) {
             `${base.task} on ${record.dataset}: depth ${depth}, width ${base.width}, ${noise.spec} (μ2 = ${fmt(noise.mu2, 6)}), ${init.label}, ${base.optimizer} lr ${base.lr}, ${base.epochs} epochs`,
             r.status === "diverged"
               ? `DIVERGED (NaN/Inf) at epoch ${r.divergedAt?.epoch}, step ${r.divergedAt?.step}`
-              : `final train loss ${fmt(r.trainLoss, 6)}   val loss ${fmt(r.valLoss, 6)}${r.valAcc !== null && r.valAcc !== undefined ? `   val acc ${fmt(r.valAcc, 4)}` : ""}`,
+              : `final train loss ${fmt(r.trainLoss, 6)}   val loss ${fmt(r.valLoss, 6)}${r.valAcc !== null && r.valAcc !== undefined ? `   val acc ${fmt(r.valAcc, 4)}` : ""}\n` +
+                `test loss ${fmt(r.testLoss, 6)}${r.testAcc !== null && r.testAcc !== undefined ? `   test acc ${fmt(r.testAcc, 4)}` : ""} (${r.nTest} test-split examples)`,
             `baseline (best constant predictor) ${fmt(r.baselineLoss, 6)}   ratio ${fmt(r.lossRatio, 4)}   trainable (ratio ≤ ${r.threshold}): ${r.trainable ? "yes" : "no"}`,
             `${r.steps} steps, ${r.nTrain} train / ${r.nVal} val examples, ${r.seconds.toFixed(1)} s (${r.samplesPerSecond.toFixed(0)} samples/s incl. evaluation)`,
             ...(record.snippet ? [record.snippet] : []),
