@@ -37,4 +37,21 @@ describe("sigprop train --json: per-epoch history", () => {
     expect(j.test_loss).toBe(j.history[2].test_loss);
     expect(j.test_acc).toBe(j.history[2].test_acc);
   }, 120_000);
+
+  it("--init ordered off the ordered phase, and --init eoc where no EOC exists, are exit 2 with the reason", async () => {
+    const o = await sigprop([
+      ...tinyTrain(data, 1),
+      "--activation",
+      "tanh",
+      "--init",
+      "ordered",
+      "--sigma-b2",
+      "0",
+    ]);
+    expect(o.code, o.err).toBe(2);
+    expect(o.err).toMatch(/--init 'ordered'.*not in the ordered phase for tanh.*q\* vanishes/);
+    const e = await sigprop([...tinyTrain(data, 1), "--init", "eoc", "--sigma-b2", "1"]);
+    expect(e.code, e.err).toBe(2);
+    expect(e.err).toMatch(/no edge-of-chaos point for relu/);
+  }, 120_000);
 });

@@ -38,7 +38,11 @@ export function addTrainOptions(cmd: Command, { grid = false } = {}): Command {
     )
     .option("--width <n>", "hidden layer width", "256")
     .option("--activation <spec>", "activation", "relu")
-    .option("--init <kind>", `weight init: ${INIT_KINDS.join(" | ")} (custom needs --sigma-w2)`, "critical")
+    .option(
+      "--init <kind>",
+      `weight init: ${INIT_KINDS.join(" | ")} (eoc: σ_w² on the edge of chaos at --sigma-b2, default 0; ordered: (σ_b², σ_w²) = (1, 1/μ2), checked to be ordered; custom needs --sigma-w2)`,
+      "critical",
+    )
     .option("--sigma-w2 <x>", "σ_w² for --init custom")
     .option("--sigma-b2 <y>", "bias variance σ_b² (default 0)")
     .option("--optimizer <name>", "sgd | adam", "adam")
