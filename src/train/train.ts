@@ -25,6 +25,7 @@
 import { jit, numpy as np, valueAndGrad, type Array, type JsTree } from "@jax-js/jax";
 import { permutation, toFloat, trainValSplit } from "../data/index.js";
 import type { Dataset, Split } from "../data/dataset.js";
+import type { WeightLaw } from "../engine/weights.js";
 import { initJax } from "../sim/jax.js";
 import type { Activation } from "../theory/activations.js";
 import type { Noise } from "../theory/noise.js";
@@ -57,6 +58,8 @@ export interface TrainConfig {
   /** weight variance (all layers) or per-layer rule */
   sigmaW2: WeightVariance;
   sigmaB2: number;
+  /** weight law (default gaussian); orthogonal: Haar, rectangular layers as a scaled isometry (engine/weights.ts) */
+  weights?: WeightLaw;
   optimizer: OptimizerName;
   lr: number;
   batch: number;
@@ -244,7 +247,7 @@ export async function trainRun(
     return { loss: sum / idx.length, acc: cfg.task === "classification" ? correct / idx.length : null };
   };
 
-  let params = initParams(spec, cfg.sigmaW2, cfg.sigmaB2, cfg.seed);
+  let params = initParams(spec, cfg.sigmaW2, cfg.sigmaB2, cfg.seed, { law: cfg.weights ?? "gaussian" });
   let state = initOptState(cfg.optimizer, params);
   const evalTrainIdx = split.train.subarray(0, Math.min(nTrain, cfg.evalLimit ?? 10000));
   const testIdx = new Uint32Array(Math.min(ds.test.n, cfg.testLimit ?? ds.test.n));

@@ -447,3 +447,24 @@ describe("--init eoc / ordered", () => {
     expect(b.trainable).toBe(false);
   }, 120_000);
 });
+
+describe("--weights orthogonal", () => {
+  it("hidden (square) layers are σ_w·Haar: WᵀW = σ_w² I to float32 rounding; rectangular ones keep Var = σ_w²/fan_in", () => {
+    const s: MlpSpec = { inputDim: 30, width: 20, depth: 2, outputDim: 4, activation: relu, noise: none };
+    const p = sampleParamsHost(s, 2, 0, 9, { law: "orthogonal" });
+    const hid = p[1];
+    for (let a = 0; a < 20; a++)
+      for (let b = 0; b < 20; b++) {
+        let g = 0;
+        for (let i = 0; i < 20; i++) g += hid.w[i * 20 + a] * hid.w[i * 20 + b];
+        // float32 entries (relative rounding 6e-8) summed over 20 terms: |error| < 1e-5
+        expect(Math.abs(g - (a === b ? 2 : 0))).toBeLessThan(1e-5);
+      }
+    for (const l of [p[0], p[2]]) {
+      const ms = l.w.reduce((acc, x) => acc + x * x, 0) / l.w.length;
+      expect(ms).toBeCloseTo(2 / l.fanIn, 5);
+    }
+    // not the Gaussian draw
+    expect([...p[1].w.subarray(0, 4)]).not.toEqual([...sampleParamsHost(s, 2, 0, 9)[1].w.subarray(0, 4)]);
+  });
+});

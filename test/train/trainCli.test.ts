@@ -54,4 +54,15 @@ describe("sigprop train --json: per-epoch history", () => {
     expect(e.code, e.err).toBe(2);
     expect(e.err).toMatch(/no edge-of-chaos point for relu/);
   }, 120_000);
+
+  it("--weights orthogonal trains and is recorded; an unknown law is exit 2", async () => {
+    const r = await sigprop([...tinyTrain(data, 1), "--weights", "orthogonal", "--json"]);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.weights).toBe("orthogonal");
+    expect(j.status).toBe("ok");
+    const bad = await sigprop([...tinyTrain(data, 1), "--weights", "uniform"]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--weights 'uniform'.*gaussian \| orthogonal/);
+  }, 120_000);
 });

@@ -44,6 +44,11 @@ export function addTrainOptions(cmd: Command, { grid = false } = {}): Command {
       "critical",
     )
     .option("--sigma-w2 <x>", "σ_w² for --init custom")
+    .option(
+      "--weights <law>",
+      "gaussian | orthogonal (Haar; a rectangular layer is a scaled isometry with Var W_ij = σ_w²/fan_in)",
+      "gaussian",
+    )
     .option("--sigma-b2 <y>", "bias variance σ_b² (default 0)")
     .option("--optimizer <name>", "sgd | adam", "adam")
     .option("--lr <x>", "learning rate", "0.001")
@@ -93,6 +98,9 @@ export function baseConfigFrom(
   const optimizer = String(opts.optimizer);
   if (optimizer !== "sgd" && optimizer !== "adam")
     throw new InputError("--optimizer", optimizer, "sgd | adam");
+  const weights = String(opts.weights ?? "gaussian");
+  if (weights !== "gaussian" && weights !== "orthogonal")
+    throw new InputError("--weights", weights, "gaussian | orthogonal");
   const initKind = String(opts.init) as InitKind;
   if (!INIT_KINDS.includes(initKind)) throw new InputError("--init", initKind, INIT_KINDS.join(" | "));
   const valFraction = num("--val-fraction", opts.valFraction, "a number in (0, 1)");
@@ -106,6 +114,8 @@ export function baseConfigFrom(
     task,
     optimizer,
     initKind,
+    // gaussian is left out of the config (and so of checkpoints and sweep hashes made before --weights)
+    weights: weights === "gaussian" ? undefined : weights,
     width: int("--width", opts.width, 1, 65536),
     activation: activationFrom({ activation: String(opts.activation) }),
     lr,
@@ -225,6 +235,7 @@ export function register(program: Command) {
           init_label: init.label,
           sigma_w2: init.sigmaW2Value,
           sigma_b2: init.sigmaB2,
+          weights: base.weights ?? "gaussian",
           optimizer: base.optimizer,
           lr: base.lr,
           batch: base.batch,
