@@ -2,7 +2,13 @@
  * The one weight and bias sampler for every random network (simulation, spectra, finite-width checks,
  * SVCCA, training initialisation), for the model in THEORY.md §1:
  *   Gaussian:   W_ij ~ N(0, σ_w²/fan_in)   (E[WWᵀ] = σ_w² I for square layers)
- *   orthogonal: W = σ_w Q, Q Haar on O(N)  (square layers only; WWᵀ = σ_w² I)
+ *   orthogonal: W = σ_w Q, Q Haar on O(N)  (square layers; WWᵀ = σ_w² I). A rectangular fan_in × fan_out
+ *               layer takes the top-left fan_in × fan_out block of a Haar M × M matrix, M = max(fan_in,
+ *               fan_out), times σ_w √(M/fan_in): a Haar-distributed isometry up to scale (orthonormal
+ *               columns when fan_in ≥ fan_out, orthonormal rows when fan_in ≤ fan_out), whose entries have
+ *               the Gaussian law's variance σ_w²/fan_in, so every output unit of h = x W has variance
+ *               σ_w² ‖x‖²/fan_in exactly as in the mean-field map (the wide-to-narrow first layer of a
+ *               training MLP is a scaled projection, the narrow-to-wide one a scaled embedding).
  *   bias:       b_i ~ N(0, σ_b²)
  * Layout: row-major fan_in × fan_out, so a row batch X (B × fan_in) maps to H = X·W (the transpose of
  * THEORY's W, which is out × in; both laws are invariant under transposition). The float64 adapter
@@ -44,10 +50,10 @@ export function sampleWeights<T extends Float32Array | Float64Array>(
   const sw = Math.sqrt(sigmaW2);
   if (law === "gaussian") return stream.fillNormal(out, sw / Math.sqrt(fanIn)) as T;
   if (law !== "orthogonal") throw new InputError("--weights", String(law), "gaussian | orthogonal");
-  if (fanIn !== fanOut)
-    throw new InputError("--weights", "orthogonal", "gaussian (orthogonal weights need square layers)");
-  const q = (opts.haar ?? haarOrthogonal)(stream, fanIn);
-  for (let i = 0; i < q.length; i++) out[i] = sw * q[i];
+  const m = Math.max(fanIn, fanOut);
+  const q = (opts.haar ?? haarOrthogonal)(stream, m);
+  const scale = sw * Math.sqrt(m / fanIn);
+  for (let i = 0; i < fanIn; i++) for (let j = 0; j < fanOut; j++) out[i * fanOut + j] = scale * q[i * m + j];
   return out;
 }
 

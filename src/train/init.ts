@@ -1,13 +1,6 @@
 /**
- * Weight initialisation choices for training and for users' own jax-js networks:
- *
- * - `critical`: σ_w² of `criticalInit` (THEORY.md §1–2; ReLU with multiplicative noise: 2/μ2, e.g. 2p for
- *   dropout with keep p), σ_b² = 0 for the ReLU family; refused with the theory's reason where none exists
- *   (additive noise);
- * - `he`: σ_w² = 2 (He et al. 2015, fan-in, noise ignored);
- * - `xavier`: Glorot normal, Var W = 2/(fan_in + fan_out), i.e. σ_w²(l) = 2 fan_in/(fan_in + fan_out);
- * - `custom`: a σ_w² chosen by the user (a point off criticality, e.g. for the variance-depth experiment).
- *
+ * jax-js weight initialisers for your own networks, next to the initialisation choices they resolve
+ * (train/initChoice.ts: critical, eoc, ordered, he, xavier, custom — plain TypeScript, re-exported here).
  * All draw W_ij ~ N(0, σ_w²/fan_in) and b_i ~ N(0, σ_b²).
  */
 import { numpy as np, random, type Array } from "@jax-js/jax";
@@ -16,7 +9,14 @@ import { InputError } from "../theory/errors.js";
 import type { Noise } from "../theory/noise.js";
 import { resolveInit } from "./initChoice.js";
 
-export { INIT_KINDS, initSnippetFor, resolveInit, type InitChoice, type InitKind } from "./initChoice.js";
+export {
+  INIT_KINDS,
+  ORDERED_SIGMA_B2,
+  initSnippetFor,
+  resolveInit,
+  type InitChoice,
+  type InitKind,
+} from "./initChoice.js";
 
 /** A jax-js initialiser: (key, shape) → array, consuming the key. */
 export type Initializer = (key: Array, shape: number[]) => Array;

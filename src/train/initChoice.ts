@@ -8,19 +8,34 @@
  *   (additive noise);
  * - `he`: σ_w² = 2 (He et al. 2015, fan-in, noise ignored);
  * - `xavier`: Glorot normal, Var W = 2/(fan_in + fan_out), i.e. σ_w²(l) = 2 fan_in/(fan_in + fan_out);
- * - `custom`: a σ_w² chosen by the user (a point off criticality, e.g. for the variance-depth experiment).
+ * - `custom`: a σ_w² chosen by the user (a point off criticality, e.g. for the variance-depth experiment);
+ * - `eoc`: σ_w² on the edge of chaos at the given σ_b² (default 0) for any φ, from the theory's solver
+ *   (`criticalInit`, theory/critical.ts: χ_grad = σ_w² m E[φ′(√q* z)²] = 1 at the fixed point q* of
+ *   q = σ_b² + R(q); for the ReLU family σ_w² = 1/(μ2 m) and σ_b² must be 0). It equals `critical`
+ *   except that σ_b² defaults to 0 for every φ (tanh at σ_b² = 0: the q* → 0 limit, σ_w² = 1/μ2);
+ * - `ordered`: a named point in the ordered phase, (σ_b², σ_w²) = (1, 1/m) with m = μ2 for
+ *   multiplicative noise and 1 otherwise — Hayou, Doucet & Rousseau (2019)'s ordered tanh point
+ *   (σ_b, σ_w) = (1, 1) when there is no noise, and for the ReLU family half the critical σ_w²
+ *   (χ_grad = 1/2). `--sigma-b2` moves σ_b². The point is checked, not assumed: the theory
+ *   (theory/analyze.ts) must find a stable q* with χ_grad = m σ_w² E[φ′(√q* z)²] < 1, so the
+ *   squared gradient and (noiseless) 1 − c shrink geometrically with depth; otherwise it is refused
+ *   with the numbers (e.g. a φ with E[φ′²] ≥ 1 there).
  *
  * All draw W_ij ~ N(0, σ_w²/fan_in) and b_i ~ N(0, σ_b²).
  */
 import type { Activation } from "../theory/activations.js";
+import { analyze } from "../theory/analyze.js";
 import { criticalInit } from "../theory/critical.js";
 import { InputError } from "../theory/errors.js";
-import type { Noise } from "../theory/noise.js";
+import { slopeFactor, type Noise } from "../theory/noise.js";
 import { initSnippet, type SnippetFormat } from "../theory/snippets.js";
 import type { WeightVariance } from "./mlp.js";
 
-export type InitKind = "critical" | "he" | "xavier" | "custom";
-export const INIT_KINDS: InitKind[] = ["critical", "he", "xavier", "custom"];
+export type InitKind = "critical" | "eoc" | "ordered" | "he" | "xavier" | "custom";
+export const INIT_KINDS: InitKind[] = ["critical", "eoc", "ordered", "he", "xavier", "custom"];
+
+/** σ_b² of the named ordered point (Hayou et al. 2019's σ_b = 1). */
+export const ORDERED_SIGMA_B2 = 1;
 
 export interface InitChoice {
   kind: InitKind;
@@ -65,6 +80,48 @@ export function resolveInit(
         sigmaW2Value: c.sigma_w2,
         sigmaB2: c.sigma_b2,
         label: `critical σ_w² = ${+c.sigma_w2.toPrecision(8)} (${act.spec}, ${noise.spec}, μ2 = ${+noise.mu2.toPrecision(8)})`,
+      };
+    }
+    case "eoc": {
+      const c = criticalInit(act, noise, sb2);
+      if (!c.exists || c.sigma_w2 === null) {
+        throw new InputError(
+          "--init",
+          "eoc",
+          "ordered | he | xavier | custom, or another --sigma-b2",
+          `no edge-of-chaos point for ${act.spec} with ${noise.spec} at σ_b² = ${sb2}: ${c.reason ?? ""}`,
+        );
+      }
+      const q = c.q_star === null ? "" : `, q* = ${+c.q_star.toPrecision(6)}`;
+      return {
+        kind,
+        sigmaW2: c.sigma_w2,
+        sigmaW2Value: c.sigma_w2,
+        sigmaB2: c.sigma_b2,
+        label: `EOC σ_w² = ${+c.sigma_w2.toPrecision(8)} at σ_b² = ${c.sigma_b2}${q} (${act.spec}, ${noise.spec})`,
+      };
+    }
+    case "ordered": {
+      const b2 = opts.sigmaB2 ?? ORDERED_SIGMA_B2;
+      const w2 = 1 / slopeFactor(noise);
+      const a = analyze({ activation: act, noise, sigmaW2: w2, sigmaB2: b2 }, 1, 0.5, { correlation: false });
+      if (a.q_status !== "converged" || a.chi_grad === null || !(a.chi_grad < 1 - 1e-6)) {
+        throw new InputError(
+          "--init",
+          "ordered",
+          "eoc | he | xavier | custom, or another --sigma-b2",
+          `the named ordered point (σ_b², σ_w²) = (${b2}, ${+w2.toPrecision(8)}) is not in the ordered phase for ${act.spec} with ${noise.spec}: ` +
+            (a.q_status !== "converged"
+              ? `the variance map has no stable fixed point (q* ${a.q_status})`
+              : `χ_grad = ${a.chi_grad === null ? "undefined" : +a.chi_grad.toPrecision(6)} ≥ 1 at q* = ${+(a.q_star ?? NaN).toPrecision(6)}`),
+        );
+      }
+      return {
+        kind,
+        sigmaW2: w2,
+        sigmaW2Value: w2,
+        sigmaB2: b2,
+        label: `ordered σ_w² = ${+w2.toPrecision(8)}, σ_b² = ${b2} (q* = ${+(a.q_star as number).toPrecision(6)}, χ_grad = ${+a.chi_grad.toPrecision(6)} < 1; ${act.spec}, ${noise.spec})`,
       };
     }
     case "he":

@@ -7,7 +7,7 @@
  * included, as in THEORY.md §1. The read-out is linear. Noise is sampled fresh per unit, example and step
  * during training and switched off for evaluation (inverted dropout keeps E[ε] = 1, so no rescaling).
  *
- * Weights: W^l_ij ~ N(0, σ_w²(l)/fan_in) and b^l_i ~ N(0, σ_b²) with the project's seeded ziggurat stream
+ * Weights: W^l_ij ~ N(0, σ_w²(l)/fan_in) (or orthogonal, `law: "orthogonal"`: see engine/weights.ts) and b^l_i ~ N(0, σ_b²) with the project's seeded ziggurat stream
  * (src/engine/rng.ts) and the engine's weight sampler, one independent stream per (seed, layer, purpose):
  * the same seed gives the same network whatever else is run.
  */
@@ -15,7 +15,7 @@ import { numpy as np, type Array as JArray } from "@jax-js/jax";
 type Array = JArray;
 import { layerStream } from "../engine/network.js";
 import { tensorActivation } from "../engine/tensor.js";
-import { sampleBias, sampleWeights } from "../engine/weights.js";
+import { sampleBias, sampleWeights, type WeightLaw } from "../engine/weights.js";
 import type { Activation } from "../theory/activations.js";
 import type { Noise } from "../theory/noise.js";
 
@@ -38,6 +38,11 @@ export interface MlpSpec {
 /** Per-layer weight variance: one σ_w² for all layers, or a function of (layer index from 1, fan_in, fan_out). */
 export type WeightVariance = number | ((layer: number, fanIn: number, fanOut: number) => number);
 
+/** How the initial weights are drawn: the engine's law (weights.ts; orthogonal: Haar, rectangular layers as a scaled isometry). */
+export interface InitOptions {
+  law?: WeightLaw;
+}
+
 /** Layer sizes [d₀, N, …, N, d_out]. */
 export function layerSizes(spec: MlpSpec): number[] {
   return [spec.inputDim, ...globalThis.Array.from({ length: spec.depth }, () => spec.width), spec.outputDim];
@@ -53,10 +58,11 @@ function sampleLayer(
   sigmaB2: number,
   w: Float32Array,
   b: Float32Array,
+  law: WeightLaw,
 ): void {
   const s2 = typeof sigmaW2 === "number" ? sigmaW2 : sigmaW2(l, fanIn, fanOut);
   const key = { seed, net: 0x77 };
-  sampleWeights(layerStream(key, l, "weights"), { law: "gaussian", sigmaW2: s2, fanIn, fanOut, out: w });
+  sampleWeights(layerStream(key, l, "weights"), { law, sigmaW2: s2, fanIn, fanOut, out: w });
   if (sigmaB2 > 0) sampleBias(layerStream(key, l, "bias"), sigmaB2, b);
   else b.fill(0);
 }
@@ -67,6 +73,7 @@ export function sampleParamsHost(
   sigmaW2: WeightVariance,
   sigmaB2: number,
   seed: number,
+  { law = "gaussian" }: InitOptions = {},
 ): { w: Float32Array; b: Float32Array; fanIn: number; fanOut: number }[] {
   const sizes = layerSizes(spec);
   const out = [];
@@ -75,7 +82,7 @@ export function sampleParamsHost(
     const fanOut = sizes[l];
     const w = new Float32Array(fanIn * fanOut);
     const b = new Float32Array(fanOut);
-    sampleLayer(seed, l, fanIn, fanOut, sigmaW2, sigmaB2, w, b);
+    sampleLayer(seed, l, fanIn, fanOut, sigmaW2, sigmaB2, w, b, law);
     out.push({ w, b, fanIn, fanOut });
   }
   return out;
@@ -86,7 +93,13 @@ export function sampleParamsHost(
  * the same numbers as `sampleParamsHost`. Layers are sampled into one reused host buffer and uploaded
  * one at a time, so a deep network does not hold a second, host copy of all its weights.
  */
-export function initParams(spec: MlpSpec, sigmaW2: WeightVariance, sigmaB2: number, seed: number): Params {
+export function initParams(
+  spec: MlpSpec,
+  sigmaW2: WeightVariance,
+  sigmaB2: number,
+  seed: number,
+  { law = "gaussian" }: InitOptions = {},
+): Params {
   const sizes = layerSizes(spec);
   let wbuf = new Float32Array(0);
   const out: Params = [];
@@ -96,7 +109,7 @@ export function initParams(spec: MlpSpec, sigmaW2: WeightVariance, sigmaB2: numb
     if (wbuf.length < fanIn * fanOut) wbuf = new Float32Array(fanIn * fanOut);
     const w = wbuf.subarray(0, fanIn * fanOut);
     const b = new Float32Array(fanOut);
-    sampleLayer(seed, l, fanIn, fanOut, sigmaW2, sigmaB2, w, b);
+    sampleLayer(seed, l, fanIn, fanOut, sigmaW2, sigmaB2, w, b, law);
     out.push({ w: np.array(w, { shape: [fanIn, fanOut] }), b: np.array(b, { shape: [1, fanOut] }) });
   }
   return out;

@@ -8,6 +8,11 @@
  *   classification (softmax cross-entropy on the 10 labels).
  * - Noise is on while training and off when evaluating; the reported train and validation losses are
  *   clean evaluations on the training subset (at most `evalLimit` examples) and the validation split.
+ * - Every epoch (and epoch 0, before training) also records the clean loss and, for classification, the
+ *   accuracy on the data set's **test** split (MNIST's 10,000 t10k digits, CIFAR-10's test_batch; the
+ *   first `testLimit` of them when given, all by default), never used for any decision, and the wall
+ *   seconds since the run started (`seconds`, evaluation included) and spent in training steps only
+ *   (`trainSeconds`), both cumulative over resumes, so curves can be drawn against epoch or time.
  * - Divergence: a non-finite mini-batch loss or evaluation stops the run; it is a result
  *   (`status: "diverged"`, with the epoch and step), never an exception.
  *
@@ -19,7 +24,8 @@
  */
 import { jit, numpy as np, valueAndGrad, type Array, type JsTree } from "@jax-js/jax";
 import { permutation, toFloat, trainValSplit } from "../data/index.js";
-import type { Dataset } from "../data/dataset.js";
+import type { Dataset, Split } from "../data/dataset.js";
+import type { WeightLaw } from "../engine/weights.js";
 import { initJax } from "../sim/jax.js";
 import type { Activation } from "../theory/activations.js";
 import type { Noise } from "../theory/noise.js";
@@ -54,6 +60,8 @@ export interface TrainConfig {
   /** weight variance (all layers) or per-layer rule */
   sigmaW2: WeightVariance;
   sigmaB2: number;
+  /** weight law (default gaussian); orthogonal: Haar, rectangular layers as a scaled isometry (engine/weights.ts) */
+  weights?: WeightLaw;
   optimizer: OptimizerName;
   lr: number;
   batch: number;
@@ -64,6 +72,8 @@ export interface TrainConfig {
   limit?: number;
   /** evaluate the training loss on at most this many training examples (default 10,000) */
   evalLimit?: number;
+  /** evaluate on the first this-many examples of the test split (all when omitted) */
+  testLimit?: number;
   seed: number;
   /** τ of the trainability criterion */
   threshold?: number;
@@ -75,9 +85,16 @@ export interface EpochRecord {
   batchLoss: number | null;
   trainLoss: number | null;
   valLoss: number | null;
+  /** clean loss on the test split (null when non-finite or the split is empty) */
+  testLoss: number | null;
   /** classification only */
   trainAcc?: number | null;
   valAcc?: number | null;
+  testAcc?: number | null;
+  /** wall seconds since the run started, evaluation included (cumulative over resumes) */
+  seconds: number;
+  /** wall seconds spent in training steps only (cumulative over resumes) */
+  trainSeconds: number;
 }
 
 export interface TrainResult {
@@ -87,6 +104,9 @@ export interface TrainResult {
   trainLoss: number | null;
   valLoss: number | null;
   valAcc?: number | null;
+  /** final clean test-split loss and accuracy (null when diverged) */
+  testLoss: number | null;
+  testAcc?: number | null;
   /** best constant predictor's validation loss, and valLoss / baseline */
   baselineLoss: number;
   lossRatio: number | null;
@@ -97,6 +117,8 @@ export interface TrainResult {
   steps: number;
   nTrain: number;
   nVal: number;
+  /** test-split examples evaluated */
+  nTest: number;
   seconds: number;
   samplesPerSecond: number;
 }
@@ -196,10 +218,10 @@ export async function trainRun(
     noise: cfg.noise,
   };
   const sizes = layerSizes(spec);
-  const target = (idx: ArrayLike<number>, x: Float32Array): Array =>
+  const target = (idx: ArrayLike<number>, x: Float32Array, part: Split = ds.train): Array =>
     cfg.task === "reconstruction"
       ? np.array(x, { shape: [idx.length, ds.dim] })
-      : np.array(oneHot(ds.train.labels, idx, ds.classes), { shape: [idx.length, ds.classes] });
+      : np.array(oneHot(part.labels, idx, ds.classes), { shape: [idx.length, ds.classes] });
 
   const fast = makeFastStep(spec, cfg.task, cfg.optimizer);
 
@@ -208,31 +230,38 @@ export async function trainRun(
   const evaluate = async (
     params: Params,
     idx: Uint32Array,
+    split: Split = ds.train,
   ): Promise<{ loss: number; acc: number | null }> => {
+    if (idx.length === 0) return { loss: NaN, acc: null };
     let sum = 0;
     let correct = 0;
     for (let off = 0; off < idx.length; off += evalBatch) {
       const part = idx.subarray(off, Math.min(idx.length, off + evalBatch));
-      const xs = toFloat(ds.train.images, ds.dim, part);
+      const xs = toFloat(split.images, ds.dim, part);
       const out = await fast.evaluate(params, np.array(xs, { shape: [part.length, ds.dim] }));
       if (cfg.task === "classification") {
         const pred = (await np.argmax(out.ref, 1).data()) as Int32Array;
-        for (let r = 0; r < part.length; r++) if (pred[r] === ds.train.labels[part[r]]) correct++;
+        for (let r = 0; r < part.length; r++) if (pred[r] === split.labels[part[r]]) correct++;
       }
-      const l = (await taskLoss(cfg.task, out, target(part, xs)).data())[0];
+      const l = (await taskLoss(cfg.task, out, target(part, xs, split)).data())[0];
       sum += l * part.length;
     }
     return { loss: sum / idx.length, acc: cfg.task === "classification" ? correct / idx.length : null };
   };
 
-  let params = initParams(spec, cfg.sigmaW2, cfg.sigmaB2, cfg.seed);
+  let params = initParams(spec, cfg.sigmaW2, cfg.sigmaB2, cfg.seed, { law: cfg.weights ?? "gaussian" });
   let state = initOptState(cfg.optimizer, params);
   const evalTrainIdx = split.train.subarray(0, Math.min(nTrain, cfg.evalLimit ?? 10000));
+  const testIdx = new Uint32Array(Math.min(ds.test.n, cfg.testLimit ?? ds.test.n));
+  for (let i = 0; i < testIdx.length; i++) testIdx[i] = i;
   let history: EpochRecord[] = [];
   const stepsPerEpoch = Math.floor(nTrain / cfg.batch);
   const total = stepsPerEpoch * cfg.epochs;
   let t = 0;
   let startEpoch = 1;
+  let secondsBefore = 0;
+  let trainSeconds = 0;
+  const now = () => secondsBefore + (performance.now() - t0) / 1000;
   const ckptConfig = checkpoint ? checkpointConfig(ds, cfg) : {};
   const resumed = checkpoint ? loadCheckpoint(checkpoint, ckptConfig, spec, cfg.optimizer) : null;
   if (resumed) {
@@ -240,6 +269,10 @@ export async function trainRun(
     disposeTree(state);
     ({ params, state, history, t } = resumed);
     startEpoch = resumed.epoch + 1;
+    const last = history[history.length - 1];
+    // wall time carries over from the interrupted run (a checkpoint of sigprop ≤ 0.2 has none)
+    secondsBefore = Number.isFinite(last?.seconds) ? last.seconds : 0;
+    trainSeconds = Number.isFinite(last?.trainSeconds) ? last.trainSeconds : 0;
   }
   let diverged: { epoch: number; step: number } | undefined;
   // Mini-batch losses stay on the device and are read LOSS_READ_EVERY steps at a time (no host sync per
@@ -249,8 +282,18 @@ export async function trainRun(
   const record = async (epoch: number, batchLoss: number | null) => {
     const tr = await evaluate(params, evalTrainIdx);
     const va = await evaluate(params, split.val);
-    const rec: EpochRecord = { epoch, batchLoss, trainLoss: finite(tr.loss), valLoss: finite(va.loss) };
-    if (cfg.task === "classification") Object.assign(rec, { trainAcc: tr.acc, valAcc: va.acc });
+    const te = await evaluate(params, testIdx, ds.test);
+    const rec: EpochRecord = {
+      epoch,
+      batchLoss,
+      trainLoss: finite(tr.loss),
+      valLoss: finite(va.loss),
+      testLoss: finite(te.loss),
+      seconds: now(),
+      trainSeconds,
+    };
+    if (cfg.task === "classification")
+      Object.assign(rec, { trainAcc: tr.acc, valAcc: va.acc, testAcc: te.acc });
     history.push(rec);
     return Number.isFinite(tr.loss) && Number.isFinite(va.loss);
   };
@@ -269,12 +312,21 @@ export async function trainRun(
           if (!Number.isFinite(l)) {
             ok = false;
             diverged = { epoch, step: ts };
-            history.push({ epoch, batchLoss: null, trainLoss: null, valLoss: null });
+            history.push({
+              epoch,
+              batchLoss: null,
+              trainLoss: null,
+              valLoss: null,
+              testLoss: null,
+              seconds: now(),
+              trainSeconds,
+            });
           } else sum += l;
         }
         return ok;
       };
       for (let s = 0; s < stepsPerEpoch; s++) {
+        const ts0 = performance.now();
         t++;
         const idx = new Uint32Array(cfg.batch);
         for (let r = 0; r < cfg.batch; r++) idx[r] = split.train[order[s * cfg.batch + r]];
@@ -289,8 +341,10 @@ export async function trainRun(
         state = r.state;
         unread.push({ t, loss: r.loss });
         trained += cfg.batch;
+        const ok = !(unread.length >= LOSS_READ_EVERY || s === stepsPerEpoch - 1) || (await readLosses());
+        trainSeconds += (performance.now() - ts0) / 1000;
         onProgress(t, total);
-        if ((unread.length >= LOSS_READ_EVERY || s === stepsPerEpoch - 1) && !(await readLosses())) break;
+        if (!ok) break;
       }
       if (!diverged && !(await record(epoch, sum / stepsPerEpoch))) diverged = { epoch, step: t };
       if (!diverged && checkpoint && epoch < cfg.epochs && epoch % (checkpoint.everyEpochs ?? 1) === 0) {
@@ -314,6 +368,7 @@ export async function trainRun(
     trainable: !diverged && ratio !== null && ratio <= threshold,
     trainLoss: diverged ? null : last.trainLoss,
     valLoss,
+    testLoss: diverged ? null : last.testLoss,
     baselineLoss: baseline,
     lossRatio: ratio,
     threshold,
@@ -321,10 +376,14 @@ export async function trainRun(
     steps: t,
     nTrain,
     nVal: split.val.length,
+    nTest: testIdx.length,
     seconds,
     samplesPerSecond: trained / Math.max(seconds, 1e-9),
   };
-  if (cfg.task === "classification") result.valAcc = diverged ? null : (last.valAcc ?? null);
+  if (cfg.task === "classification") {
+    result.valAcc = diverged ? null : (last.valAcc ?? null);
+    result.testAcc = diverged ? null : (last.testAcc ?? null);
+  }
   if (diverged) result.divergedAt = diverged;
   return result;
 }

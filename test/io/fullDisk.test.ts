@@ -40,9 +40,10 @@ describe("full disk through the CLI: exit 1, one line, nothing partial", () => {
     expect(oneLine(r.err), r.err).toBe(true);
     expect(r.err).toMatch(ENOSPC);
     expect(r.err).toMatch(/the train result .*res\.json \(\d+\.\d KiB, 4\.0 KiB written before it failed/);
-    // --json: stdout is exactly one error object (issue 14's contract), and no result
+    // with --json stdout is exactly the one error object (issue 14's contract), never a partial result
     const e = JSON.parse(r.out).error;
     expect(e.kind).toBe("file_write");
+    expect(Object.keys(JSON.parse(r.out))).toEqual(["error"]);
     expect(e.message).toMatch(/no space left on device/);
     expect(listFiles(d.dir)).toEqual([]);
   }, 300_000);

@@ -60,6 +60,7 @@ const fakeResult = (x: number): TrainResult => ({
   trainable: x < 0.5,
   trainLoss: x,
   valLoss: x,
+  testLoss: x,
   baselineLoss: 1,
   lossRatio: x,
   threshold: 0.5,
@@ -67,6 +68,7 @@ const fakeResult = (x: number): TrainResult => ({
   steps: 1,
   nTrain: 90,
   nVal: 10,
+  nTest: 10,
   seconds: 0,
   samplesPerSecond: 0,
 });

@@ -48,6 +48,7 @@ const result: TrainResult = {
   trainable: true,
   trainLoss: 0.2,
   valLoss: 0.25,
+  testLoss: 0.25,
   baselineLoss: 1,
   lossRatio: 0.25,
   threshold: 0.5,
@@ -55,6 +56,7 @@ const result: TrainResult = {
   steps: 1,
   nTrain: 90,
   nVal: 10,
+  nTest: 10,
   seconds: 0,
   samplesPerSecond: 0,
 };

@@ -98,6 +98,9 @@ export function planFrom(opts: Opts): SweepPlan {
       // recorded so that every shard computes on the same kind of device; absent for the default (wasm),
       // which keeps the plans (and run hashes) of sweeps made before --device existed
       ...(deviceOf(opts) !== "wasm" ? { device: deviceOf(opts) } : {}),
+      // likewise absent at their defaults (gaussian weights, the whole test split)
+      ...(base.weights !== undefined ? { weights: base.weights } : {}),
+      ...(base.testLimit !== undefined ? { test_limit: base.testLimit } : {}),
     },
     // the grid has no duplicates: `--keep 0.5,0.5` (or two specs of one noise) is one run
     noises: [...new Set(noises)],

@@ -39,8 +39,17 @@ export function addTrainOptions(cmd: Command, { grid = false } = {}): Command {
       "reconstruction",
     )
     .option("--width <n>", "hidden layer width", "256")
-    .option("--init <kind>", `weight init: ${INIT_KINDS.join(" | ")} (custom needs --sigma-w2)`, "critical")
+    .option(
+      "--init <kind>",
+      `weight init: ${INIT_KINDS.join(" | ")} (eoc: σ_w² on the edge of chaos at --sigma-b2, default 0; ordered: (σ_b², σ_w²) = (1, 1/μ2), checked to be ordered; custom needs --sigma-w2)`,
+      "critical",
+    )
     .option("--sigma-w2 <x>", "σ_w² for --init custom")
+    .option(
+      "--weights <law>",
+      "gaussian | orthogonal (Haar; a rectangular layer is a scaled isometry with Var W_ij = σ_w²/fan_in)",
+      "gaussian",
+    )
     .option("--sigma-b2 <y>", "bias variance σ_b² (default 0)")
     .option("--optimizer <name>", "sgd | adam", "adam")
     .option("--lr <x>", "learning rate", "0.001")
@@ -53,6 +62,7 @@ export function addTrainOptions(cmd: Command, { grid = false } = {}): Command {
     )
     .option("--limit <n>", "use a seeded subset of this many training-part examples")
     .option("--eval-limit <n>", "evaluate the train loss on at most this many examples", "10000")
+    .option("--test-limit <n>", "evaluate on the first n examples of the test split (default: all of it)")
     .option(
       "--threshold <tau>",
       "trainable iff final val loss ≤ τ × best-constant-predictor loss",
@@ -69,6 +79,16 @@ export function addTrainOptions(cmd: Command, { grid = false } = {}): Command {
 
 type Opts = Record<string, string | boolean | undefined>;
 
+/** camelCase → snake_case keys, recursively (the library result → the command's JSON). */
+export function snakeKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(snakeKeys);
+  if (v && typeof v === "object")
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase()), snakeKeys(x)]),
+    );
+  return v;
+}
+
 /** The base config (everything but noise and depth) from the shared options. */
 export function baseConfigFrom(
   opts: Opts,
@@ -79,6 +99,9 @@ export function baseConfigFrom(
   const optimizer = String(opts.optimizer);
   if (optimizer !== "sgd" && optimizer !== "adam")
     throw new InputError("--optimizer", optimizer, "sgd | adam");
+  const weights = String(opts.weights ?? "gaussian");
+  if (weights !== "gaussian" && weights !== "orthogonal")
+    throw new InputError("--weights", weights, "gaussian | orthogonal");
   const initKind = String(opts.init) as InitKind;
   if (!INIT_KINDS.includes(initKind)) throw new InputError("--init", initKind, INIT_KINDS.join(" | "));
   const valFraction = num("--val-fraction", opts.valFraction, "a number in (0, 1)");
@@ -92,6 +115,8 @@ export function baseConfigFrom(
     task,
     optimizer,
     initKind,
+    // gaussian is left out of the config (and so of checkpoints and sweep hashes made before --weights)
+    weights: weights === "gaussian" ? undefined : weights,
     width: int("--width", opts.width, 1, 65536),
     activation: activationFrom({ activation: String(opts.activation) }),
     lr,
@@ -100,6 +125,7 @@ export function baseConfigFrom(
     valFraction,
     limit: opts.limit === undefined ? undefined : int("--limit", opts.limit, 2),
     evalLimit: int("--eval-limit", opts.evalLimit, 1),
+    testLimit: opts.testLimit === undefined ? undefined : int("--test-limit", opts.testLimit, 1),
     seed: int("--seed", opts.seed, 0, 2 ** 32 - 1),
     threshold,
   };
@@ -211,6 +237,7 @@ export function register(program: Command) {
           init_label: init.label,
           sigma_w2: init.sigmaW2Value,
           sigma_b2: init.sigmaB2,
+          weights: base.weights ?? "gaussian",
           optimizer: base.optimizer,
           lr: base.lr,
           batch: base.batch,
@@ -219,7 +246,8 @@ export function register(program: Command) {
           limit: base.limit ?? null,
           seed: base.seed,
           criterion: `trainable iff no NaN/Inf and final val loss ≤ ${base.threshold} × best-constant-predictor val loss`,
-          ...r,
+          test_limit: base.testLimit ?? null,
+          ...(snakeKeys(r) as Record<string, unknown>),
           device: device.record,
           ...(opts.format
             ? { format: opts.format, snippet: initSnippetFor(opts.format as SnippetFormat, init, noise) }
@@ -237,7 +265,8 @@ export function register(program: Command) {
             `${base.task} on ${record.dataset}: depth ${depth}, width ${base.width}, ${noise.spec} (μ2 = ${fmt(noise.mu2, 6)}), ${init.label}, ${base.optimizer} lr ${base.lr}, ${base.epochs} epochs`,
             r.status === "diverged"
               ? `DIVERGED (NaN/Inf) at epoch ${r.divergedAt?.epoch}, step ${r.divergedAt?.step}`
-              : `final train loss ${fmt(r.trainLoss, 6)}   val loss ${fmt(r.valLoss, 6)}${r.valAcc !== null && r.valAcc !== undefined ? `   val acc ${fmt(r.valAcc, 4)}` : ""}`,
+              : `final train loss ${fmt(r.trainLoss, 6)}   val loss ${fmt(r.valLoss, 6)}${r.valAcc !== null && r.valAcc !== undefined ? `   val acc ${fmt(r.valAcc, 4)}` : ""}\n` +
+                `test loss ${fmt(r.testLoss, 6)}${r.testAcc !== null && r.testAcc !== undefined ? `   test acc ${fmt(r.testAcc, 4)}` : ""} (${r.nTest} test-split examples)`,
             `baseline (best constant predictor) ${fmt(r.baselineLoss, 6)}   ratio ${fmt(r.lossRatio, 4)}   trainable (ratio ≤ ${r.threshold}): ${r.trainable ? "yes" : "no"}`,
             `${r.steps} steps, ${r.nTrain} train / ${r.nVal} val examples, ${r.seconds.toFixed(1)} s (${r.samplesPerSecond.toFixed(0)} samples/s incl. evaluation)`,
             ...(record.snippet ? [record.snippet] : []),
