@@ -5,19 +5,15 @@
  * Most cases run in-process through runCli (the function src/cli/main.ts calls) in two child processes
  * (spawning node + tsx per case costs seconds on this machine); a sample goes through the real entry.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listCases, problems, runCases } from "./fuzzHarness.js";
 import { makeFixtures, type FuzzCase } from "./fuzzCases.js";
+import { runCli } from "../support/cli.js";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-// tsx by absolute URL: the cases run in empty temporary folders, where `--import tsx` would not resolve
-const tsx = pathToFileURL(join(root, "node_modules", "tsx", "dist", "loader.mjs")).href;
 let busy: Server;
 let busyPort = 0;
 
@@ -66,20 +62,20 @@ describe("fuzz over every command", () => {
     try {
       for (const { c, args, json } of sample) {
         const cwd = mkdtempSync(join(tmpdir(), "sigprop-fuzz-cwd-"));
-        const r = spawnSync(
-          process.execPath,
-          ["--import", tsx, join(root, "src/cli/main.ts"), ...args, ...(json ? ["--json"] : [])],
-          { cwd, encoding: "utf8", timeout: 120_000, env: { ...process.env, NODE_OPTIONS: "" } },
-        );
+        const r = await runCli([...args, ...(json ? ["--json"] : [])], {
+          cwd,
+          timeoutMs: 120_000,
+          env: { ...process.env, NODE_OPTIONS: "" },
+        });
         const res = {
           id: c.id,
-          code: (r.status ?? "crash") as number | "crash",
-          out: r.stdout,
-          err: r.stderr,
+          code: (r.code ?? "crash") as number | "crash",
+          out: r.out,
+          err: r.err,
           files: readdirSync(cwd, { recursive: true }) as string[],
         };
         rmSync(cwd, { recursive: true, force: true });
-        expect(problems({ ...c, json }, res), `${args.join(" ")}: ${r.stderr}`).toEqual([]);
+        expect(problems({ ...c, json }, res), `${args.join(" ")}: ${r.err}`).toEqual([]);
         if (!json) expect(res.out).toBe("");
       }
     } finally {

@@ -4,7 +4,7 @@
  * holding another plan is refused; merging shard folders recovers the whole grid; and the CLI runs a tiny
  * real sweep on IDX files written here, then merges it into heat maps.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import {
   existsSync,
   mkdtempSync,
@@ -31,6 +31,7 @@ import {
   type SweepPlan,
 } from "../../src/train/sweep.js";
 import type { TrainResult } from "../../src/train/train.js";
+import { runCli } from "../support/cli.js";
 
 const plan = (over: Partial<SweepPlan> = {}): SweepPlan => ({
   version: 1,
@@ -171,8 +172,7 @@ describe("sigprop train / sweep CLI (tiny IDX data)", () => {
   const root = fileURLToPath(new URL("../..", import.meta.url));
   // registers the two commands on a bare commander program (the lead wires them into main.ts)
   const harness = join(root, "test/train/cliHarness.ts");
-  const run = (...args: string[]) =>
-    spawnSync(process.execPath, ["--import", "tsx", harness, ...args], { cwd: root, encoding: "utf8" });
+  const run = (...args: string[]) => runCli(args, { entry: "test/train/cliHarness.ts" });
 
   const data = mkdtempSync(join(tmpdir(), "sigprop-idxcli-"));
   mkdirSync(data, { recursive: true });
@@ -184,8 +184,8 @@ describe("sigprop train / sweep CLI (tiny IDX data)", () => {
   writeFileSync(join(data, "t10k-images-idx3-ubyte"), encodeIdx([10, 6, 6], img.subarray(0, 360)));
   writeFileSync(join(data, "t10k-labels-idx1-ubyte"), encodeIdx([10], lab.subarray(0, 10)));
 
-  it("train: --json record; corrupt file → exit 2 with a message", () => {
-    const r = run(
+  it("train: --json record; corrupt file → exit 2 with a message", async () => {
+    const r = await run(
       "train",
       "--dataset",
       `idx:${data}`,
@@ -199,18 +199,18 @@ describe("sigprop train / sweep CLI (tiny IDX data)", () => {
       "16",
       "--json",
     );
-    expect(r.status).toBe(0);
-    const j = JSON.parse(r.stdout);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
     expect(j).toMatchObject({ dataset: `idx:${data}`, depth: 2, sigma_w2: 2, status: "ok" });
     const bad = mkdtempSync(join(tmpdir(), "sigprop-idxbad-"));
     for (const f of readdirSync(data)) writeFileSync(join(bad, f), readFileSync(join(data, f)));
     writeFileSync(join(bad, "train-images-idx3-ubyte"), encodeIdx([n, 6, 6], img).subarray(0, 1000));
-    const e = run("train", "--dataset", `idx:${bad}`, "--depth", "1");
-    expect(e.status).toBe(2);
-    expect(e.stderr).toMatch(/--dataset.*truncated/);
+    const e = await run("train", "--dataset", `idx:${bad}`, "--depth", "1");
+    expect(e.code).toBe(2);
+    expect(e.err).toMatch(/--dataset.*truncated/);
   });
 
-  it("sweep run (2 shards, rerun resumes) then merge writes CSV, JSON and the heat maps", () => {
+  it("sweep run (2 shards, rerun resumes) then merge writes CSV, JSON and the heat maps", async () => {
     const out = mkdtempSync(join(tmpdir(), "sigprop-sweepcli-"));
     const args = [
       "sweep",
@@ -231,16 +231,16 @@ describe("sigprop train / sweep CLI (tiny IDX data)", () => {
       out,
       "--json",
     ];
-    const s0 = run(...args, "--shard", "0/2");
-    expect(s0.status).toBe(0);
-    expect(JSON.parse(s0.stdout)).toMatchObject({ grid_runs: 4, shard_runs: 2, ran: 2 });
-    const s1 = run(...args, "--shard", "1/2");
-    expect(JSON.parse(s1.stdout)).toMatchObject({ ran: 2 });
-    const again = run(...args, "--shard", "1/2");
-    expect(JSON.parse(again.stdout)).toMatchObject({ skipped_finished: 2, ran: 0 });
-    const m = run("sweep", "merge", out, "--out", join(out, "merged"), "--json");
-    expect(m.status).toBe(0);
-    expect(JSON.parse(m.stdout)).toMatchObject({ runs: 4, missing: 0 });
+    const s0 = await run(...args, "--shard", "0/2");
+    expect(s0.code).toBe(0);
+    expect(JSON.parse(s0.out)).toMatchObject({ grid_runs: 4, shard_runs: 2, ran: 2 });
+    const s1 = await run(...args, "--shard", "1/2");
+    expect(JSON.parse(s1.out)).toMatchObject({ ran: 2 });
+    const again = await run(...args, "--shard", "1/2");
+    expect(JSON.parse(again.out)).toMatchObject({ skipped_finished: 2, ran: 0 });
+    const m = await run("sweep", "merge", out, "--out", join(out, "merged"), "--json");
+    expect(m.code).toBe(0);
+    expect(JSON.parse(m.out)).toMatchObject({ runs: 4, missing: 0 });
     for (const f of ["results.csv", "results.json", "heatmap.svg", "heatmap.png"])
       expect(existsSync(join(out, "merged", f))).toBe(true);
     expect(
@@ -284,9 +284,9 @@ describe("sigprop train / sweep CLI (tiny IDX data)", () => {
     const before = new Map(done().map((f) => [f, readFileSync(join(runsDir, f), "utf8")]));
     expect(before.size).toBeGreaterThan(0);
     expect(before.size).toBeLessThan(9);
-    const again = run(...args);
-    expect(again.status).toBe(0);
-    const j = JSON.parse(again.stdout);
+    const again = await run(...args);
+    expect(again.code).toBe(0);
+    const j = JSON.parse(again.out);
     expect(j.grid_runs).toBe(9);
     expect(j.skipped_finished).toBe(before.size);
     expect(j.ran).toBe(9 - before.size);
