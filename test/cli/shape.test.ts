@@ -1,23 +1,8 @@
 /** `sigprop shape`: --json contract, the library's values, exit 2 on bad input, and the printed spec as --activation. */
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { makeActivation } from "../../src/theory/activations.js";
 import { solveTat } from "../../src/theory/shaping.js";
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
-
-/** Run the CLI without blocking the test worker's event loop (spawnSync starves vitest's RPC under load). */
-function sigprop(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: root });
-    let out = "";
-    let err = "";
-    p.stdout.on("data", (d) => (out += d));
-    p.stderr.on("data", (d) => (err += d));
-    p.on("close", (code) => resolve({ code, out, err }));
-  });
-}
+import { sigprop } from "../support/cli.js";
 
 describe("sigprop shape", () => {
   it("--json: one object with the parameters, the library's values, and a spec analyze accepts", async () => {

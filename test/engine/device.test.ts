@@ -13,27 +13,13 @@
  *   - threads 1 vs 2 give bit-identical numbers (network k depends only on seed and k; results are kept in
  *     network order), through the CLI and through the library.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { DeviceUnavailableError, initDevice, parseDevice, type WebGpuHost } from "../../src/engine/device.js";
 import { simulateDynamics, simulateVarianceMap, type SimConfig } from "../../src/sim/index.js";
 import { model } from "../sim/helpers.js";
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
-
-/** The real CLI entry, run asynchronously (spawnSync would block vitest's RPC for the whole run). */
-function sigprop(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: root });
-    let out = "";
-    let err = "";
-    p.stdout.on("data", (d) => (out += d));
-    p.stderr.on("data", (d) => (err += d));
-    p.on("close", (code) => resolve({ code, out, err }));
-  });
-}
+import { sigprop } from "../support/cli.js";
 
 /** Is the Vulkan loader installed? (Looked up independently of the code under test.) */
 function hasVulkanLoader(): boolean {
