@@ -1,37 +1,21 @@
 /** Helpers for the file-handling tests: the real CLI entry and a tiny IDX data set (6×6 images). */
-import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { encodeIdx } from "../../src/data/index.js";
+import { runCli, type CliResult } from "../support/cli.js";
 
 export const root = fileURLToPath(new URL("../..", import.meta.url));
 
-export interface CliResult {
-  code: number | null;
-  out: string;
-  err: string;
-}
+export type { CliResult } from "../support/cli.js";
 
-/** `node --import tsx [nodeArgs] src/cli/main.ts …args` (asynchronous: a blocked test worker times out) */
+/** The real CLI entry, asynchronously (test/support/cli.ts); `timeout` kills the child (default 180 s). */
 export function sigprop(
   args: string[],
   opts: { env?: NodeJS.ProcessEnv; nodeArgs?: string[]; timeout?: number } = {},
 ): Promise<CliResult> {
-  return new Promise((done, fail) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", ...(opts.nodeArgs ?? []), "src/cli/main.ts", ...args],
-      { cwd: root, env: opts.env ?? process.env, timeout: opts.timeout ?? 180_000 },
-    );
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString("utf8")));
-    child.stderr.on("data", (d: Buffer) => (err += d.toString("utf8")));
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, out, err }));
-  });
+  return runCli(args, { env: opts.env, nodeArgs: opts.nodeArgs, timeoutMs: opts.timeout ?? 180_000 });
 }
 
 /** A folder with 120 train / 10 test 6×6 IDX images (`--dataset idx:DIR`). */

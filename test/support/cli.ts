@@ -25,7 +25,7 @@ export interface RunOptions {
   entry?: string;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
-  /** extra arguments for node itself (e.g. `--import` of a fault injector) */
+  /** extra arguments for node itself, after tsx is loaded (e.g. `--import` of a TypeScript fault injector) */
   nodeArgs?: string[];
   /** kill the child after this many milliseconds (default: none) */
   timeoutMs?: number;
@@ -36,7 +36,7 @@ export function runCli(args: readonly string[], opts: RunOptions = {}): Promise<
   return new Promise((resolve, reject) => {
     const p = spawn(
       process.execPath,
-      [...(opts.nodeArgs ?? []), "--import", TSX, join(ROOT, entry), ...args],
+      ["--import", TSX, ...(opts.nodeArgs ?? []), join(ROOT, entry), ...args],
       { cwd: opts.cwd ?? ROOT, env: opts.env ?? process.env },
     );
     let out = "";
