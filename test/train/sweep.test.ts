@@ -21,6 +21,7 @@ import { describe, expect, it } from "vitest";
 import { encodeIdx } from "../../src/data/index.js";
 import { InputError } from "../../src/theory/errors.js";
 import {
+  checkpointFile,
   mergeSweeps,
   parseShard,
   planRuns,
@@ -128,11 +129,17 @@ describe("resume", () => {
         .sort(),
     );
     expect(readdirSync(join(dir, "runs")).filter((f) => f.endsWith(".tmp"))).toHaveLength(0);
+    // a kill between a run's record and the removal of its checkpoint leaves a stale checkpoint of a
+    // finished run: the next attempt removes it (fails without the clean-up in runSweep)
+    const finished = planRuns(p)[0];
+    mkdirSync(join(dir, "runs", ".ckpt"), { recursive: true });
+    writeFileSync(checkpointFile(dir, finished.id), "stale");
     // a third run has nothing to do
     const again = await runSweep(dir, p, { index: 0, count: 1 }, async () => {
       throw new Error("should not run");
     });
     expect(again.ran).toBe(0);
+    expect(existsSync(checkpointFile(dir, finished.id))).toBe(false);
     // a corrupt record (e.g. edited by hand) is neither trusted nor silently redone: exit 2 naming it,
     // before any run starts; deleting it reruns that run
     const f0 = recordFile(dir, planRuns(p)[0].id);
@@ -170,9 +177,9 @@ describe("resume", () => {
 
 describe("sigprop train / sweep CLI (tiny IDX data)", () => {
   const root = fileURLToPath(new URL("../..", import.meta.url));
-  // registers the two commands on a bare commander program (the lead wires them into main.ts)
-  const harness = join(root, "test/train/cliHarness.ts");
-  const run = (...args: string[]) => runCli(args, { entry: "test/train/cliHarness.ts" });
+  // the real entry (src/cli/main.ts), so exit codes and error output are the ones users get
+  const entry = join(root, "src/cli/main.ts");
+  const run = (...args: string[]) => runCli(args);
 
   const data = mkdtempSync(join(tmpdir(), "sigprop-idxcli-"));
   mkdirSync(data, { recursive: true });
@@ -270,7 +277,7 @@ describe("sigprop train / sweep CLI (tiny IDX data)", () => {
       out,
       "--json",
     ];
-    const child = spawn(process.execPath, ["--import", "tsx", harness, ...args], {
+    const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
       cwd: root,
       stdio: "ignore",
     });
