@@ -21,8 +21,8 @@
  * Losses are clean (noise off, as the training code evaluates), on a fixed seeded subset: the first
  * `examples` of the run's own seeded training split (data/index.ts `trainValSplit` with the run's seed),
  * evaluated in the same batches of 500 by the same per-layer blocks (step.ts `evaluate`) as the
- * training loop's train loss — so with `examples` ≥ the run's eval limit, f at the origin is the
- * recorded train loss of the checkpoint's epoch and the line at t = 0 the recorded epoch-0 loss.
+ * training loop's train loss — so with `examples` equal to the run's eval limit (or both at least
+ * its training examples), f at the origin is the recorded train loss of the checkpoint's epoch and the line at t = 0 the recorded epoch-0 loss.
  * Weights at a grid point are formed on the host in float64 and rounded once to float32.
  *
  * Directions come from the project's seeded stream (engine/rng.ts), one per (seed, direction, layer):
