@@ -47,6 +47,29 @@ import type { EpochRecord } from "./train.js";
 
 /** Stream id of the landscape directions: (seed, DIRECTION_STREAM, direction index, layer). */
 const DIRECTION_STREAM = 0x6c73;
+/** The config fields of a plain MLP run (train.ts `TrainConfig`, checkpoint.ts `checkpointConfig`). */
+const PLAIN_CONFIG_KEYS = new Set([
+  "task",
+  "width",
+  "depth",
+  "activation",
+  "noise",
+  "sigmaW2",
+  "sigmaB2",
+  "weights",
+  "optimizer",
+  "lr",
+  "batch",
+  "epochs",
+  "valFraction",
+  "limit",
+  "evalLimit",
+  "testLimit",
+  "seed",
+  "threshold",
+  "initKind",
+  "data",
+]);
 /** Examples per evaluation batch: the training loop's (train.ts `evaluate`), so the sums agree. */
 const EVAL_BATCH = 500;
 
@@ -128,6 +151,21 @@ export function loadLandscapeModel(file: string, opts: LoadModelOptions = {}): L
   }
   const { header, tensors } = decodeCheckpoint(raw, file, flag);
   const c = header.config;
+  // Only what a plain MLP's config holds is understood; anything else that is set (batch norm, residual
+  // connections, another init construction) changes the network or its init, so it is refused rather
+  // than evaluated as a plain MLP.
+  const other = Object.keys(c).filter(
+    (k) =>
+      (!PLAIN_CONFIG_KEYS.has(k) && c[k] !== undefined && c[k] !== null && c[k] !== false) ||
+      (k === "initKind" && c[k] === "looks-linear"),
+  );
+  if (other.length)
+    throw new CheckpointError(
+      flag,
+      file,
+      "format",
+      `its run sets ${other.map((k) => `${k} = ${JSON.stringify(c[k])}`).join(", ")}; sigprop landscape handles plain MLPs only`,
+    );
   const str = (k: string) => need(typeof c[k] === "string", String(c[k]), flag, file, `config.${k}`);
   const numb = (k: string) =>
     need(typeof c[k] === "number" && Number.isFinite(c[k]), c[k] as number, flag, file, `config.${k}`);

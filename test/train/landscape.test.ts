@@ -6,13 +6,14 @@
  * exactly the re-derived initial weights. Filter normalisation is checked by recomputing the column
  * norms here; determinism and resumption by repeating runs.
  */
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadIdxFolder } from "../../src/data/index.js";
 import { parseActivation } from "../../src/theory/activations.js";
 import { parseNoise } from "../../src/theory/noise.js";
+import { CheckpointError, decodeCheckpoint, encodeCheckpoint } from "../../src/train/checkpoint.js";
 import {
   filterNormalizedDirection,
   gridPoints,
@@ -88,6 +89,44 @@ describe("the checkpoint as a landscape model", () => {
     // and it is not the trained run's (different weight law, same seed): the check can fail
     expect(Array.from(init[0].w)).not.toEqual(Array.from(initialParams(model)[0].w));
   }, 60_000);
+});
+
+describe("checkpoints of other architectures", () => {
+  it("are refused, not evaluated as a plain MLP (batch norm, residual, looks-linear init)", () => {
+    const file = join(dir, "run.ckpt");
+    const { header, tensors } = decodeCheckpoint(readFileSync(file), file);
+    for (const [k, v] of [
+      ["batchnorm", true],
+      ["residual", "reduced"],
+      ["init", "looks-linear"],
+      ["initKind", "looks-linear"],
+    ] as const) {
+      const other = join(dir, `${k}.ckpt`);
+      const config = { ...header.config, [k]: v };
+      const meta = { epoch: header.epoch, t: header.t, history: header.history };
+      writeFileSync(
+        other,
+        encodeCheckpoint(
+          config,
+          meta,
+          tensors.map((data, i) => ({ shape: header.tensors[i], data })),
+        ),
+      );
+      expect(() => loadLandscapeModel(other)).toThrow(CheckpointError);
+      expect(() => loadLandscapeModel(other)).toThrow(`${k} = ${JSON.stringify(v)}`);
+    }
+    // the unmodified file round-trips through the same encoder and loads
+    const same = join(dir, "same.ckpt");
+    writeFileSync(
+      same,
+      encodeCheckpoint(
+        header.config,
+        { epoch: header.epoch, t: header.t, history: header.history },
+        tensors.map((data, i) => ({ shape: header.tensors[i], data })),
+      ),
+    );
+    expect(loadLandscapeModel(same).trained[1].w).toEqual(model.trained[1].w);
+  });
 });
 
 describe("filter normalisation (Li et al. 2018, §4)", () => {
