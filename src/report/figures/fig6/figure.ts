@@ -492,7 +492,8 @@ export function makeFig6(opts: Fig6Options = {}): Figure {
       const tables: Table[] = [];
       const agreement: Agreement[] = [];
       const footer: string[] = [];
-      const captions: string[] = [];
+      // the heat maps' differences from the paper's protocol, once per distinct protocol
+      const captions: { labels: string[]; text: string }[] = [];
       const data: Record<string, Json> = {
         settings: { variance: { ...s.variance }, training: { ...s.training } },
         criterion: `trainable iff no NaN/Inf and final validation loss ≤ ${s.training.threshold} × the best constant predictor's validation loss`,
@@ -530,10 +531,12 @@ export function makeFig6(opts: Fig6Options = {}): Figure {
         footer.push(
           `(${pb}, ${pc}) ${protocolText(t)}, σ_w² = 2p (${source})${diffs.length ? ` — differs from the paper: ${diffs.join(", ")}` : " (the paper's protocol)"}`,
         );
-        if (diffs.length)
-          captions.push(
-            `The ${d.label} heat maps here train a different task from the paper's: ${diffs.join("; ")}. Their boundary is this protocol's, not the paper's.`,
-          );
+        if (diffs.length) {
+          const text = diffs.join("; ");
+          const same = captions.find((c) => c.text === text);
+          if (same) same.labels.push(d.label);
+          else captions.push({ labels: [d.label], text });
+        }
         const bnd = boundaryRows(cells);
         tables.push({
           name: `${pb}_${d.tag}_training`,
@@ -562,7 +565,7 @@ export function makeFig6(opts: Fig6Options = {}): Figure {
       const caption =
         `(${letters.map((l) => l[0]).join(", ")}) first layer where the float32 variance of a ${datas.map((d) => d.label).join(" / ")} batch over/underflows in a ReLU network with dropout p = ${s.variance.keep}, against L*(σ_w²) = (ln K − ln q⁰)/ln γ; ◆ marks σ_w² where no network over/underflowed within ${s.variance.maxDepth} layers (≥ ${s.variance.maxDepth}, not compared). ` +
         `(${letters.map((l) => `${l[1]}, ${l[2]}`).join("; ")}) final training and validation loss (divided by the best constant predictor's) over keep p × depth at critical init σ_w² = 2p, with the theory's trainable depth 6ξ_c (white, dashed) and the measured trainable boundary (red: the deepest trainable depth per p). ` +
-        `${data.criterion}. ${captions.join(" ")}${hasCifar ? "" : ` ${CIFAR_LEFT_OUT}.`}`;
+        `${data.criterion}. ${captions.map((c) => `The ${c.labels.join(" and ")} heat maps here train a different task from the paper's: ${c.text}. Their boundary is this protocol's, not the paper's.`).join(" ")}${hasCifar ? "" : ` ${CIFAR_LEFT_OUT}.`}`;
       data.footer = footer;
       return {
         spec: figureRows(

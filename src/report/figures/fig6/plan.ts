@@ -161,6 +161,7 @@ export function fig6PaperPlan(opts: Fig6PlanOptions = {}): Fig6Plan {
     notes: [
       `each sweep is ${runs} runs (keep p ∈ {${t.keeps.join(", ")}} × depth ∈ {${t.depths.join(", ")}}), width ${t.width}, ${t.epochs} epochs; shard i of ${shards} runs runs i, i + ${shards}, …; a rerun (or a requeued task) resumes from the last finished epoch`,
       "shards may write to one shared folder or to separate ones (pass every folder with --from-sweep)",
+      "the Kubernetes Job writes to /results/sigprop-fig6/<data set> on the sigprop-results volume: render from there (or copy it to the sweep folder above)",
       `the render step also runs the ${variance.sigmaW2s.length * datasets.length} variance-depth jobs of (a)${opts.cifar10 !== undefined ? "/(d)" : ""} (width ${variance.width}, ${variance.networks} networks, depth ≤ ${variance.maxDepth}, forwarding only) on its machine; they are cached in --out and resume after a kill`,
       ...(opts.cifar10 === undefined
         ? ["CIFAR-10 (d–f) is left out: pass --cifar10 DIR to add its sweep"]
