@@ -8,9 +8,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { planFrom } from "../../src/cli/commands/sweep.js";
+import { planFrom, writeMerged } from "../../src/cli/commands/sweep.js";
 import { SCALES, type Figure, type Json } from "../../src/report/figure.js";
-import { loadFig6Sweeps, makeFig6, panelTitles } from "../../src/report/figures/fig6/figure.js";
+import {
+  cellsFromSweep,
+  loadFig6Sweeps,
+  makeFig6,
+  panelTitles,
+} from "../../src/report/figures/fig6/figure.js";
 import { FIG6_SETTINGS, type Fig6Settings } from "../../src/report/figures/fig6/settings.js";
 import { reproduce } from "../../src/report/reproduce.js";
 import { runSweep, type SweepPlan } from "../../src/train/sweep.js";
@@ -192,6 +197,13 @@ describe("sigprop reproduce fig6 --from-sweep", () => {
         mu2: r.noise.endsWith("0.5") ? 2 : 1,
         result: result(r.noise.endsWith("=1") || r.depth === 2),
       }));
+    // a `sweep merge` folder (results.json) reads back as the same sweep as its shard folders
+    const merged = join(tmp("merged"), "m");
+    await writeMerged(shards, merged);
+    const [fromMerged] = loadFig6Sweeps([merged]);
+    const [fromShards] = loadFig6Sweeps(shards);
+    expect(cellsFromSweep(fromMerged)).toEqual(cellsFromSweep(fromShards));
+    expect(fromMerged.missing).toHaveLength(0);
     const out = tmp();
     // put the (quick) variance jobs in the cache with synthetic results, so that the CLI only renders
     const real = makeFig6({ sweeps: loadFig6Sweeps(shards) });
