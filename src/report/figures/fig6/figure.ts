@@ -256,7 +256,17 @@ function varianceBuild(
         y: ty.filter((_, i) => keep[i]),
       };
     }),
-    sim: [{ series: simSeries, x, mean: m, std: sd }],
+    // one band each side of the critical point (a band across the censored σ_w² would invent data there)
+    sim: (["under", "over"] as const).map((g) => {
+      const idx = x.map((_, i) => i).filter((i) => (g === "under" ? x[i] < critical : x[i] > critical));
+      return {
+        series: simSeries,
+        group: g,
+        x: idx.map((i) => x[i]),
+        mean: idx.map((i) => m[i]),
+        std: idx.map((i) => sd[i]),
+      };
+    }),
     markers: censoredAt.map((w, i) => ({
       series: censSeries,
       x: w,
