@@ -38,6 +38,7 @@ import { resultOf } from "../../jobs.js";
 import { finiteOrNull, linspace, short } from "../common.js";
 import { trainingJobs, varianceJobs, type DataChoice, type TrainJob, type VarianceJob } from "./jobs.js";
 import {
+  epochs,
   fig6Settings,
   protocolText,
   trainingDifferences,
@@ -525,7 +526,7 @@ export function makeFig6(opts: Fig6Options = {}): Figure {
         const [, pb, pc] = d.panels;
         const heat = heatPanels(cells, {
           titles: [`(${pb}) ${d.label}: final training loss`, `(${pc}) ${d.label}: final validation loss`],
-          subtitle: `÷ the best constant predictor's; ${t.task}, ${t.optimizer === "sgd" ? "SGD" : "Adam"}, ${t.epochs} epochs, width ${t.width}; white dashed: 6ξ_c; red: trainable boundary`,
+          subtitle: `÷ the best constant predictor's; ${t.task}, ${t.optimizer === "sgd" ? "SGD" : "Adam"}, ${epochs(t.epochs)}, width ${t.width}; white dashed: 6ξ_c; red: trainable boundary`,
           curve: true,
         });
         rows.push([v.spec], heat);
@@ -613,7 +614,7 @@ export function sweepFigure(m: Merged): { spec: TopLevelSpec; cells: Cell[] } {
       }),
     ],
     wrapText(
-      `width ${b.width}, init ${b.init}, ${b.optimizer} lr ${b.lr}, ${b.epochs} epochs; x = keep p (or 1/μ2); ${curve ? "white: 6ξ_c" : "no 6ξ_c curve (not critical ReLU with multiplicative noise)"}; red: trainable boundary; ${m.missing.length} runs missing`,
+      `width ${b.width}, init ${b.init}, ${b.optimizer} lr ${b.lr}, ${epochs(b.epochs)}; x = keep p (or 1/μ2); ${curve ? "white: 6ξ_c" : "no 6ξ_c curve (not critical ReLU with multiplicative noise)"}; red: trainable boundary; ${m.missing.length} runs missing`,
       100,
     ),
   );

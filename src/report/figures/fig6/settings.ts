@@ -85,6 +85,11 @@ export function fig6Settings(scale: Scale): Fig6Settings {
   return scale.name === "paper" ? FIG6_SETTINGS.paper : FIG6_SETTINGS.quick;
 }
 
+/** "1 epoch", "4 epochs". */
+export function epochs(n: number): string {
+  return `${n} epoch${n === 1 ? "" : "s"}`;
+}
+
 /** "classification (cross-entropy)" / "reconstruction (MSE, targets = inputs)". */
 export function taskText(task: TrainingSettings["task"]): string {
   return task === "classification"
@@ -103,7 +108,7 @@ export function protocolText(t: {
   batch: number;
 }): string {
   const data = t.limit === null ? "the whole training part" : `a seeded ${t.limit}-example subset`;
-  return `${taskText(t.task)}, ${t.optimizer === "sgd" ? "plain SGD" : "Adam"} lr ${t.lr}, batch ${t.batch}, ${t.epochs} epochs on ${data}, width ${t.width}`;
+  return `${taskText(t.task)}, ${t.optimizer === "sgd" ? "plain SGD" : "Adam"} lr ${t.lr}, batch ${t.batch}, ${epochs(t.epochs)} on ${data}, width ${t.width}`;
 }
 
 /**
@@ -116,7 +121,7 @@ export function trainingDifferences(t: TrainingSettings): string[] {
   if (t.task !== p.task) out.push(`task ${taskText(t.task)} (paper: ${taskText(p.task)})`);
   if (t.optimizer !== p.optimizer || t.lr !== p.lr)
     out.push(`optimiser ${t.optimizer} lr ${t.lr} (paper: ${p.optimizer} lr ${p.lr})`);
-  if (t.epochs !== p.epochs) out.push(`${t.epochs} epochs (paper: ${p.epochs})`);
+  if (t.epochs !== p.epochs) out.push(`${epochs(t.epochs)} (paper: ${p.epochs})`);
   if (t.width !== p.width) out.push(`width ${t.width} (paper: ${p.width})`);
   if (t.limit !== p.limit) out.push(`${t.limit ?? "all"} training examples (paper: all)`);
   const grid = (s: TrainingSettings) =>
