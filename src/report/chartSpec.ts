@@ -404,6 +404,41 @@ export function figureSpec(title: string, panels: PanelSpec[], subtitle?: string
   } as unknown as TopLevelSpec;
 }
 
+/**
+ * Rows of panels under one title: rows stacked, the panels of a row side by side, every scale independent.
+ * Keeps a many-panel figure narrow enough that its text is not shrunk on a page (Fig 6: issue 16).
+ */
+export function figureRows(
+  title: string,
+  rows: PanelSpec[][],
+  subtitle: string | string[] = "",
+): TopLevelSpec {
+  const resolve = {
+    scale: { color: "independent", x: "independent", y: "independent", shape: "independent" },
+  };
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: { text: title, subtitle, anchor: "start", fontSize: 15, subtitleFontSize: 11 },
+    background: "white",
+    padding: 10,
+    vconcat: rows.map((r) => ({ hconcat: r, spacing: 30, resolve })),
+    spacing: 28,
+    resolve,
+    config: CHART_CONFIG,
+  } as unknown as TopLevelSpec;
+}
+
+/** One panel as a chart of its own (e.g. written as its own PNG). */
+export function panelFigure(panel: PanelSpec): TopLevelSpec {
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    background: "white",
+    padding: 10,
+    ...panel,
+    config: CHART_CONFIG,
+  } as unknown as TopLevelSpec;
+}
+
 /** The look shared by the report's figures and the explorer's panels: font, frame, grid, legend sizes. */
 export const CHART_CONFIG = {
   font: FONT,

@@ -35,15 +35,19 @@ export interface JobContext {
   onProgress: (done: number, total: number) => void;
 }
 
-/** One unit of work whose result is cached under a hash of (figure, id, config, seed, version). */
-export interface Job {
+/**
+ * One unit of work whose result is cached under a hash of (figure, id, config, seed, version). `Config` and
+ * `Result` are the JSON shapes of this kind of job (a figure reads its results back typed with
+ * `resultOf` in jobs.ts); `Job` alone is any job.
+ */
+export interface Job<Config extends Json = Json, Result extends Json = Json> {
   /** unique within its figure, e.g. "a/tanh+noise" */
   id: string;
   /** everything that determines the result (besides the seed and the package version) */
-  config: Json;
+  config: Config;
   /** relative cost used for the ETA (e.g. networks × depth × width²) */
   cost: number;
-  run(ctx: JobContext): Promise<Json>;
+  run(ctx: JobContext): Promise<Result>;
 }
 
 /** A row of the theory-vs-simulation agreement table. */
@@ -76,6 +80,13 @@ export interface FigureOutput {
   agreement: Agreement[];
   /** everything else worth recording in data.json (theory values, fits, settings) */
   data: Record<string, Json>;
+  /**
+   * What this figure actually ran (widths, networks, protocol), shown after the caption in the report;
+   * default: the scale's generic width and networks (right for the simulation figures only).
+   */
+  footer?: string;
+  /** panels also written on their own as DIR/<fig>/<name>.svg and .png (readable at full size) */
+  panels?: { name: string; spec: TopLevelSpec }[];
 }
 
 export interface Figure {

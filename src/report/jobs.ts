@@ -8,6 +8,20 @@ import { parseNoise } from "../theory/noise.js";
 import type { Job, Json, Scale } from "./figure.js";
 import type { DynamicsResult, LayerStats, Progress, SimConfig, Simulator } from "./simulator.js";
 
+export type { Job } from "./figure.js";
+
+/**
+ * The result of a typed job, as its figure's `build` receives it (keyed by job id): what `job.run`
+ * returned, or its cached JSON, which is the same value (the cache key holds the figure, job id, config,
+ * seed and package version, so a cached result was made by this very job). Undefined when absent.
+ */
+export function resultOf<C extends Json, R extends Json>(
+  job: Job<C, R>,
+  results: ReadonlyMap<string, Json>,
+): R | undefined {
+  return results.get(job.id) as R | undefined;
+}
+
 /** A model as text: what a job config records. */
 export interface ModelSpec {
   activation: string;

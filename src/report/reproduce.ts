@@ -129,12 +129,19 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceSummar
       csvFiles.push(`${t.name}.csv`);
       files.push([`${t.name}.csv`, toCsv(t.rows)]);
     }
+    const panelFiles: string[] = [];
+    for (const pnl of output.panels ?? []) {
+      const psvg = await renderSvg(pnl.spec);
+      panelFiles.push(`${pnl.name}.svg`, `${pnl.name}.png`);
+      files.push([`${pnl.name}.svg`, psvg], [`${pnl.name}.png`, renderPng(psvg, opts.pngScale ?? 2)]);
+    }
     csvFiles.push("agreement.csv");
     files.push(["agreement.csv", toCsv(output.agreement.map(agreementRow))]);
     const record = {
       figure: fig.id,
       title: fig.title,
       caption: output.caption,
+      footer: output.footer ?? null,
       scale: opts.scale as unknown as Json,
       seed: opts.seed,
       command: opts.command ?? null,
@@ -152,7 +159,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceSummar
         config: p.job.config,
       })),
       agreement: output.agreement.map(agreementRow),
-      files: [`${fig.id}.svg`, `${fig.id}.png`, ...csvFiles],
+      files: [`${fig.id}.svg`, `${fig.id}.png`, ...panelFiles, ...csvFiles],
       data: output.data,
     };
     files.push([`${fig.id}.svg`, svg], [`${fig.id}.png`, png], ["data.json", jsonText(record)]);
@@ -213,6 +220,8 @@ interface StoredRecord {
   figure: string;
   title: string;
   caption: string;
+  /** what the figure actually ran (absent or null: the scale's width and networks) */
+  footer?: string | null;
   seed: number;
   scale: Scale;
   agreement: Record<string, number | string | null>[];
@@ -260,7 +269,7 @@ function htmlFigures(out: string, registry: readonly Figure[]): HtmlFigure[] {
     figs.push({
       id: f.id,
       title: f.title,
-      caption: `${r.caption} [scale ${r.scale.name}: width ${r.scale.width}, ${r.scale.networks} networks; seed ${r.seed}]`,
+      caption: `${r.caption} [scale ${r.scale.name}: ${typeof r.footer === "string" ? r.footer : `width ${r.scale.width}, ${r.scale.networks} networks`}; seed ${r.seed}]`,
       svg: `${f.id}/${f.id}.svg`,
       png: `${f.id}/${f.id}.png`,
       data: `${f.id}/data.json`,

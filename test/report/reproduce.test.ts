@@ -31,7 +31,7 @@ const jobCount = (ids: string[]) =>
 
 /**
  * The simulation figures (Figs 2–5); Fig 6 and `shaping` train real networks and have their own tests
- * (test/train/fig6.test.ts, test/report/shaping.test.ts); the NNGP figure runs GP regressions
+ * (test/report/fig6.test.ts, test/report/shaping.test.ts); the NNGP figure runs GP regressions
  * (test/report/nngp.test.ts); hayou-rates and draws do not call the simulator (theory and plain-TS float64
  * draws) and are tested in test/report/hayouFigures.test.ts.
  */

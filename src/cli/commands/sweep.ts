@@ -112,7 +112,7 @@ export function planFrom(opts: Opts): SweepPlan {
 /** Write results.json, results.csv and the heat-map figure of a merged sweep into `out`. */
 export async function writeMerged(dirs: string[], out: string) {
   const { renderPng, renderSvg } = await import("../../report/plot.js");
-  const { sweepFigure } = await import("../../report/figures/fig6.js");
+  const { sweepFigure } = await import("../../report/figures/fig6/figure.js");
   const m = mergeSweeps(dirs);
   const rows = m.records.map(recordRow);
   const fig = sweepFigure(m);

@@ -7,7 +7,7 @@ import { fig2 } from "./fig2.js";
 import { fig3 } from "./fig3.js";
 import { fig4 } from "./fig4.js";
 import { fig5 } from "./fig5.js";
-import { fig6 } from "./fig6.js";
+import { fig6 } from "./fig6/figure.js";
 import { drawsFigure } from "./draws.js";
 import { hayouRates } from "./hayouRates.js";
 import { nngp } from "./nngp.js";
