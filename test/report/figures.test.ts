@@ -88,6 +88,12 @@ describe("Fig 4", () => {
     expect(fp["dropout p=0.6"].c_star).toBeCloseTo(0.2839086535, 9);
     expect(fp["dropout p=0.6"].xi_c).toBeCloseTo(0.9655330257, 9);
     expect(fp["no noise"].c_star).toBe(1);
+    // critical init: the phase (one rule) is the edge of chaos by χ_grad = 1, while χ_c < 1 (panel c)
+    const ph = out.data.fixed_points as Record<string, { phase: string; decided_by: string; chi_c: number }>;
+    expect(ph["dropout p=0.6"]).toMatchObject({ phase: "edge_of_chaos", decided_by: "chi_grad" });
+    expect(ph["dropout p=0.6"].chi_c).toBeLessThan(1);
+    expect(ph["no noise"]).toMatchObject({ phase: "edge_of_chaos", decided_by: "chi1" });
+    expect(out.caption).toMatch(/edge_of_chaos, decided by χ_grad/);
     const a = out.tables.find((t) => t.name === "a_gaussian_s_2")!.rows;
     expect(a[a.length - 1].theory_c1 as number).toBeCloseTo(1 / 5, 12);
     expect(out.agreement.length).toBe(5 * 4);
