@@ -24,9 +24,8 @@
  * SIGPROP_BENCH_TRAIN_SKIP=hayou,rss,reference,components skips sections; SIGPROP_BENCH_TRAIN_ONLY=step,…
  * runs only those.
  */
-import { spawnSync } from "node:child_process";
+import { pythonBaseline } from "./python.js";
 import os from "node:os";
-import { fileURLToPath } from "node:url";
 import { jit, numpy as np, random, type Array } from "@jax-js/jax";
 import { initJax, jaxVersion } from "../src/sim/jax.js";
 import { fillNoise } from "../src/engine/noise.js";
@@ -105,21 +104,10 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
 };
 
+/** numpy doing the same training step (bench/train_numpy.py) with `threads` BLAS threads. */
 function python(args: Record<string, unknown>, threads: number | "default"): Record<string, unknown> {
-  const probe = spawnSync("python3", ["-c", "import numpy"], { encoding: "utf8" });
-  if (probe.status !== 0) return { available: false, reason: "python3 with numpy not found" };
-  const env = { ...process.env };
-  for (const k of ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"]) {
-    if (threads === "default") delete env[k];
-    else env[k] = String(threads);
-  }
-  const r = spawnSync(
-    "python3",
-    [fileURLToPath(new URL("./train_numpy.py", import.meta.url)), JSON.stringify(args)],
-    { encoding: "utf8", env },
-  );
-  if (r.status !== 0) return { available: false, reason: r.stderr.slice(-500) };
-  return { ...(JSON.parse(r.stdout) as Record<string, unknown>), threads };
+  const r = pythonBaseline("train_numpy.py", args, threads);
+  return r.available ? { ...r, threads } : r;
 }
 
 function specOf(c: NetCfg): MlpSpec {

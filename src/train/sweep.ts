@@ -339,6 +339,9 @@ export async function runSweep(
   removeStaleTemps(dir, mine);
   // every existing record of the shard is validated before any run starts
   const todo = mine.filter((r) => readRecord(dir, r, "--out") === null);
+  // a kill between writing a record and removing its checkpoint leaves a stale checkpoint of a finished run
+  const pending = new Set(todo.map((r) => r.id));
+  for (const r of mine) if (!pending.has(r.id)) rmSync(checkpointFile(dir, r.id), { force: true });
   const ranIds: string[] = [];
   for (const [k, run] of todo.entries()) {
     progress.onRun?.(run, k, todo.length);

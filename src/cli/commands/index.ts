@@ -12,6 +12,7 @@ import { register as explore } from "./explore.js";
 import { register as finiteWidth } from "./finiteWidth.js";
 import { register as gp } from "./gp.js";
 import { register as kernel } from "./kernel.js";
+import { register as landscape } from "./landscape.js";
 import { register as phase } from "./phase.js";
 import { register as rates } from "./rates.js";
 import { register as reproduce } from "./reproduce.js";
@@ -43,4 +44,5 @@ export const COMMANDS: Registrar[] = [
   kernel,
   gp,
   explore,
+  landscape,
 ];
