@@ -499,13 +499,16 @@ export function classifyPhase(inp: PhaseInputs): PhaseResult {
       ? "; with multiplicative noise the phase is decided by χ_grad = σ_w² μ2 E[φ′²], not χ1"
       : "";
   const phase: Phase = Math.abs(slope - 1) <= EOC_TOL ? "edge_of_chaos" : slope < 1 ? "ordered" : "chaotic";
-  const cmp = phase === "edge_of_chaos" ? "=" : phase === "ordered" ? "<" : ">";
+  const cmp = phase === "ordered" ? "<" : ">";
   return {
     phase,
     decidedBy: slopeName,
     slope,
     slopeName,
-    reason: `${name} = ${+slope.toPrecision(10)} ${cmp} 1${why}`,
+    reason:
+      (phase === "edge_of_chaos"
+        ? `${name} = 1 to within ${EOC_TOL} (${name} = ${+slope.toPrecision(12)})`
+        : `${name} = ${+slope.toPrecision(10)} ${cmp} 1`) + why,
   };
 }
 
