@@ -30,7 +30,7 @@ import { spectrumMoments } from "../../src/theory/spectrum/moments.js";
 import { spectrumTheory } from "../../src/theory/spectrum/index.js";
 import { pwlDensityMoment, pwlSpectrum, type PwlSpectrumInput } from "../../src/theory/spectrum/density.js";
 import { smoothDensity, type SmoothSpectrumInput } from "../../src/theory/spectrum/smoothDensity.js";
-import { criticalFromQStar } from "../../src/theory/spectrum/critical.js";
+import { criticalFromQStar } from "../../src/theory/critical.js";
 import { empiricalSpectrum } from "../../src/spectra/jacobian.js";
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);

@@ -205,7 +205,7 @@ async function runDynamics(ctx: RunContext): Promise<void> {
   const fits = res.correlation.map((s) =>
     cStar === null
       ? null
-      : fitDepthScale(s.mean, cStar, undefined, { sem: s.std.map((x) => x / Math.sqrt(cfg.networks)) }),
+      : fitDepthScale(s.mean, cStar, { sem: s.std.map((x) => x / Math.sqrt(cfg.networks)) }),
   );
   const badV = nonFiniteEntries(res.variance);
   const badC = res.correlation.map(nonFiniteEntries);
@@ -226,8 +226,8 @@ async function runDynamics(ctx: RunContext): Promise<void> {
     max_abs_z: Math.max(maxAbsZ(zV), ...zC.map(maxAbsZ)),
     c_star: cStar,
     xi_c_theory: xiTheory,
-    xi_c_fit: fits.map((f) => (f === null || !Number.isFinite(f.xi) ? null : f.xi)),
-    xi_c_fit_window: fits.map((f) => (f === null ? null : [f.from, f.to])),
+    xi_c_fit: fits.map((f) => f?.xi ?? null),
+    xi_c_fit_window: fits.map((f) => (f?.window ? [f.window.from, f.window.to] : null)),
     elapsed_s: (performance.now() - t0) / 1000,
   };
   const failure = failed

@@ -7,7 +7,7 @@
 import { analyze } from "../../theory/analyze.js";
 import { dynamics } from "../../theory/dynamics.js";
 import { agreement } from "../agreement.js";
-import { asymptoticStart, decayWindow, fitDecay, type DecayFit } from "../depthFit.js";
+import { asymptoticStart, decayWindow, fitDepthScale, type DepthScaleFit } from "../../sim/fit.js";
 import type { Agreement, Figure, Json, Scale, Table } from "../figure.js";
 import { asDynamics, dynamicsJob, modelOf, type ModelSpec } from "../jobs.js";
 import type { LayerStats } from "../simulator.js";
@@ -70,7 +70,12 @@ export const FIG5_C0S = [0, 1];
 /** ξ_c fitted to one simulated trajectory per c⁰ and their inverse-variance weighted combination. */
 export interface Fig5Fit {
   combined: { xi: number | null; se: number | null };
-  perStart: { c0: number; fit: DecayFit; fitTheoryTrajectory: DecayFit; fitAgainstLastLayer: DecayFit }[];
+  perStart: {
+    c0: number;
+    fit: DepthScaleFit;
+    fitTheoryTrajectory: DepthScaleFit;
+    fitAgainstLastLayer: DepthScaleFit;
+  }[];
 }
 
 /**
@@ -91,16 +96,20 @@ export function fitFig5(spec: ModelSpec, corr: LayerStats[], networks: number): 
     const lastWindow = window && { from: window.from, to: Math.min(window.to, depth - 1) };
     return {
       c0,
-      fit: fitDecay(sim.mean, t.cStar, window, sem),
-      fitTheoryTrajectory: fitDecay(th, t.cStar, window),
-      fitAgainstLastLayer: fitDecay(sim.mean, sim.mean[depth], lastWindow, sem),
+      fit: fitDepthScale(sim.mean, t.cStar, { window, sem, weighted: true }),
+      fitTheoryTrajectory: fitDepthScale(th, t.cStar, { window }),
+      fitAgainstLastLayer: fitDepthScale(sim.mean, sim.mean[depth], {
+        window: lastWindow,
+        sem,
+        weighted: true,
+      }),
     };
   });
   return { combined: combine(perStart.map((p) => p.fit)), perStart };
 }
 
 /** Inverse-variance weighted mean of the fits that have a standard error. */
-function combine(fits: DecayFit[]): { xi: number | null; se: number | null } {
+function combine(fits: DepthScaleFit[]): { xi: number | null; se: number | null } {
   const ok = fits.filter((f) => f.xi !== null && f.se !== null && f.se > 0);
   if (!ok.length) {
     const any = fits.find((f) => f.xi !== null);
