@@ -11,12 +11,13 @@ import * as vega from "vega";
 import * as vegaLite from "vega-lite";
 import { writeFileAtomic } from "../io/atomic.js";
 import { InputError } from "../theory/errors.js";
+import { judgeAgreement } from "./agreement.js";
 import { JobCache, hashKey, jobSeed, removeStaleTemps, type CacheKey } from "./cache.js";
 import { toCsv } from "./csv.js";
 import type { Agreement, Figure, Json, Scale } from "./figure.js";
 import { FIGURES } from "./figures/index.js";
 import { renderHtml, type HtmlFigure } from "./html.js";
-import { renderPng, renderSvg } from "./plot.js";
+import { panelSpecs, renderPng, renderSvg } from "./plot.js";
 import { silentProgress, type ProgressReporter } from "./progress.js";
 import { loadSimulator, type Simulator } from "./simulator.js";
 
@@ -120,17 +121,26 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceSummar
   for (const [i, fig] of figures.entries()) {
     const results = new Map<string, Json>(plan[i].map((p) => [p.job.id, p.entry!.result]));
     const output = fig.build(opts.scale, results);
+    const judged = judgeAgreement(output.agreement);
     const dir = join(opts.out, fig.id);
     const svg = await renderSvg(output.spec);
     const png = renderPng(svg, opts.pngScale ?? 2);
     const csvFiles: string[] = [];
     const files: [string, string | Uint8Array][] = [];
+    // each panel on its own too: the report lays panels out to fit the page's width
+    const panelFiles: string[] = [];
+    const panels = panelSpecs(output.spec);
+    if (panels.length >= 1)
+      for (const [k, p] of panels.entries()) {
+        panelFiles.push(`${fig.id}_panel${k + 1}.svg`);
+        files.push([`${fig.id}_panel${k + 1}.svg`, await renderSvg(p)]);
+      }
     for (const t of output.tables) {
       csvFiles.push(`${t.name}.csv`);
       files.push([`${t.name}.csv`, toCsv(t.rows)]);
     }
     csvFiles.push("agreement.csv");
-    files.push(["agreement.csv", toCsv(output.agreement.map(agreementRow))]);
+    files.push(["agreement.csv", toCsv(judged.rows.map(agreementRow))]);
     const record = {
       figure: fig.id,
       title: fig.title,
@@ -151,14 +161,15 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceSummar
         cache_key: hashKey(p.key),
         config: p.job.config,
       })),
-      agreement: output.agreement.map(agreementRow),
-      files: [`${fig.id}.svg`, `${fig.id}.png`, ...csvFiles],
+      agreement: judged.rows.map(agreementRow),
+      agreement_criterion: judged.criterion?.text ?? null,
+      files: [`${fig.id}.svg`, `${fig.id}.png`, ...panelFiles, ...csvFiles],
       data: output.data,
     };
     files.push([`${fig.id}.svg`, svg], [`${fig.id}.png`, png], ["data.json", jsonText(record)]);
     for (const [name, content] of files)
       writeFileAtomic(join(dir, name), content, { what: `a ${fig.id} file` });
-    written.push({ id: fig.id, files: files.map(([n]) => join(dir, n)), agreement: output.agreement });
+    written.push({ id: fig.id, files: files.map(([n]) => join(dir, n)), agreement: judged.rows });
   }
 
   // 4. The report lists every registered figure that has been written to this folder.
@@ -190,6 +201,10 @@ function agreementRow(a: Agreement): Record<string, number | string | null> {
     mean_abs_dev: f(a.meanAbsDev),
     max_dev_over_std: f(a.maxDevOverStd),
     max_abs_z: f(a.maxAbsZ),
+    max_rel_err: a.maxRelErr === undefined ? null : f(a.maxRelErr),
+    dof: a.dof ?? null,
+    z_threshold: a.threshold === undefined ? null : f(a.threshold),
+    verdict: a.verdict ?? null,
     note: a.note ?? null,
   };
 }
@@ -216,6 +231,7 @@ interface StoredRecord {
   seed: number;
   scale: Scale;
   agreement: Record<string, number | string | null>[];
+  agreement_criterion?: string | null;
   files: string[];
 }
 
@@ -249,6 +265,12 @@ function readStoredRecord(out: string, p: string): StoredRecord {
   return r as StoredRecord;
 }
 
+/** The width attribute of an SVG file's root element (px), NaN if absent. */
+function svgWidth(path: string): number {
+  const m = /<svg[^>]*?\swidth="([0-9.]+)"/.exec(readFileSync(path, "utf8").slice(0, 2000));
+  return m ? Number(m[1]) : NaN;
+}
+
 /** Read back every registered figure's data.json present under `out`, in registry order. */
 function htmlFigures(out: string, registry: readonly Figure[]): HtmlFigure[] {
   const figs: HtmlFigure[] = [];
@@ -272,8 +294,18 @@ function htmlFigures(out: string, registry: readonly Figure[]): HtmlFigure[] {
         meanAbsDev: num(a.mean_abs_dev),
         maxDevOverStd: num(a.max_dev_over_std),
         maxAbsZ: num(a.max_abs_z),
+        ...(a.max_rel_err === undefined || a.max_rel_err === null ? {} : { maxRelErr: num(a.max_rel_err) }),
+        ...(typeof a.dof === "number" ? { dof: a.dof } : {}),
+        ...(a.z_threshold === undefined || a.z_threshold === null ? {} : { threshold: num(a.z_threshold) }),
+        ...(a.verdict === "pass" || a.verdict === "flag" || a.verdict === "n/a"
+          ? { verdict: a.verdict }
+          : {}),
         ...(a.note ? { note: String(a.note) } : {}),
       })),
+      criterion: r.agreement_criterion ?? null,
+      panels: r.files
+        .filter((n) => /_panel\d+\.svg$/.test(n) && existsSync(join(out, f.id, n)))
+        .map((n) => ({ src: `${f.id}/${n}`, width: svgWidth(join(out, f.id, n)) })),
     });
   }
   return figs;
