@@ -18,7 +18,13 @@ import type { Agreement, Figure, Json, Scale } from "./figure.js";
 import { FIGURES } from "./figures/index.js";
 import { renderHtml, type HtmlFigure } from "./html.js";
 import { panelSpecs, renderPng, renderSvg } from "./plot.js";
-import { silentProgress, type ProgressReporter } from "./progress.js";
+import {
+  EtaModel,
+  formatSeconds,
+  silentProgress,
+  type ProgressReporter,
+  type ProgressState,
+} from "./progress.js";
 import { loadSimulator, type Simulator } from "./simulator.js";
 
 export interface ReproduceOptions {
@@ -86,30 +92,55 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceSummar
   const pending = all.filter((p) => !p.entry);
   const totalCost = pending.reduce((a, p) => a + p.job.cost, 0);
 
-  // 2. Run pending jobs (the engine is loaded only if there are any).
+  // 2. Run pending jobs (the engine is loaded only if there are any), with one overall progress
+  //    report: the ETA learns each figure's seconds per cost unit (cached jobs' recorded times count too).
   let simulationSeconds = 0;
   if (pending.length) {
     const sim = await (opts.simulator ?? loadSimulator)();
     const engine = sim.version?.() ?? "unknown";
+    const etaJobs = pending.map((p) => ({ figure: p.fig.id, cost: p.job.cost }));
+    const eta = new EtaModel(
+      etaJobs,
+      all
+        .filter((p) => p.entry)
+        .map((p) => ({ figure: p.fig.id, cost: p.job.cost, seconds: p.entry!.seconds })),
+    );
     progress.start(totalCost, pending.length);
-    let doneCost = 0;
+    const tStart = performance.now();
+    const state = (i: number, fraction: number, jobElapsed: number, label: string): ProgressState => {
+      const left = eta.remaining(i, fraction, jobElapsed);
+      const elapsed = (performance.now() - tStart) / 1000;
+      const byJobs = (i + Math.min(Math.max(fraction, 0), 1)) / pending.length;
+      return {
+        fraction: left === null || elapsed + left <= 0 ? byJobs : elapsed / (elapsed + left),
+        jobsDone: i,
+        jobs: pending.length,
+        eta: left,
+        elapsed,
+        label,
+      };
+    };
     try {
-      for (const p of pending) {
+      for (const [i, p] of pending.entries()) {
         const label = `${p.fig.id} ${p.job.id}`;
         const t0 = performance.now();
+        progress.update(state(i, 0, 0, label));
         const result = await p.job.run({
           sim,
           seed: p.seed,
           onProgress: (done, total) =>
-            progress.update(doneCost + (p.job.cost * done) / Math.max(total, 1), label),
+            progress.update(state(i, done / Math.max(total, 1), (performance.now() - t0) / 1000, label)),
         });
         const seconds = (performance.now() - t0) / 1000;
         simulationSeconds += seconds;
         p.entry = { key: p.key, engine, seconds, result };
         cache.put(p.entry);
-        doneCost += p.job.cost;
-        progress.update(doneCost, label);
-        progress.log(`  ${label}: ${seconds.toFixed(1)} s`);
+        eta.record(etaJobs[i], seconds);
+        const after = state(i + 1, 0, 0, label);
+        progress.update(after);
+        progress.log(
+          `  [${i + 1}/${pending.length}] ${label}: ${seconds.toFixed(1)} s; ETA ${formatSeconds(after.eta)}`,
+        );
       }
     } finally {
       progress.stop();
