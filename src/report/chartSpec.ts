@@ -529,7 +529,12 @@ export function figureSpec(title: string, panels: PanelSpec[], subtitle?: string
   );
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: title, subtitle: subtitle ?? "", anchor: "start", fontSize: 15 },
+    title: {
+      text: title,
+      subtitle: wrapText(subtitle ?? "", Math.max(60, Math.floor((columns * (widest + spacing)) / 7))),
+      anchor: "start",
+      fontSize: 15,
+    },
     background: "white",
     padding: 10,
     concat: panels,
@@ -538,6 +543,23 @@ export function figureSpec(title: string, panels: PanelSpec[], subtitle?: string
     resolve: { scale: { color: "independent", x: "independent", y: "independent", shape: "independent" } },
     config: CHART_CONFIG,
   } as unknown as TopLevelSpec;
+}
+
+/**
+ * Break text into lines of at most `width` characters at spaces (a long subtitle would otherwise widen
+ * the whole figure); one line is returned as a string.
+ */
+export function wrapText(text: string, width: number): string | string[] {
+  const lines: string[] = [];
+  let cur = "";
+  for (const word of text.split(" ")) {
+    if (cur && cur.length + 1 + word.length > width) {
+      lines.push(cur);
+      cur = word;
+    } else cur = cur ? `${cur} ${word}` : word;
+  }
+  if (cur) lines.push(cur);
+  return lines.length <= 1 ? (lines[0] ?? "") : lines;
 }
 
 /**
