@@ -130,7 +130,12 @@ describe("Fig 5", () => {
         xi_fit_against_last_layer: null,
       }),
     ]);
-    expect(text).toMatch(/No fit for p = 0\.1/);
+    expect(text).toMatch(/No fit for p = 0\.1 .*: strong noise decorrelates/);
+    const weakMissing = fig5Findings([
+      row({ family: "gaussian", level: 0.1, xi_theory: 6.18, xi_fit: null, xi_fit_against_last_layer: null }),
+    ]);
+    expect(weakMissing).toMatch(/No fit for s = 0\.1 .*: fewer than two layers/);
+    expect(weakMissing).not.toMatch(/strong noise/);
     expect(text).toMatch(/below ours at 0 of 1/);
     expect(text).toMatch(/p = 0\.9: authors 2\.35, ours 2\.19/);
     expect(text).toMatch(/less than 1 % at every configuration/);
