@@ -62,6 +62,16 @@ export interface Agreement {
   maxDevOverStd: number;
   /** max |z| with z = (sim − theory)/(std/√networks), the standard error of the mean */
   maxAbsZ: number;
+  /** max |sim − theory|/|theory| over the points whose theory is not near zero (see agreement.ts) */
+  maxRelErr?: number;
+  /**
+   * degrees of freedom of the z-scores: networks − 1 when the std is a sample std over networks (Student
+   * t); absent when z uses a known or fitted standard error (normal)
+   */
+  dof?: number;
+  /** set by `judgeAgreement`: the |z| threshold of this row and whether it passes */
+  threshold?: number;
+  verdict?: "pass" | "flag" | "n/a";
   note?: string;
 }
 
