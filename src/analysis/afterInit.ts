@@ -54,6 +54,7 @@ import {
   type HostInit,
   type HostNet,
 } from "../train/tasks/index.js";
+import { filterNormalizedDirection, gridPoints, type LossPlane } from "../train/landscape.js";
 import { svcca } from "./svcca.js";
 
 export type AfterInitTask = "parity" | "fft" | "teacher";
@@ -95,7 +96,15 @@ export interface ArmConfig {
   /** probe inputs for the representations (fft, teacher) */
   probe: number;
   varianceKept: number;
+  /** seed of the student's initial draw (and of the solution's perturbation) */
   seed: number;
+  /**
+   * seed of the task instance (teacher, probe and training inputs; default `seed`): arms that share it
+   * are compared on the same instance (paired)
+   */
+  taskSeed?: number;
+  /** keep the start and final networks in the result (`nets`; not JSON-friendly) */
+  keepNets?: boolean;
 }
 
 export const DEFAULT_ARM: ArmConfig = {
@@ -144,6 +153,15 @@ export interface ArmResult {
   svccaInit: number[][];
   /** ‖θ_t − θ*‖/‖θ*‖ */
   distance: number[];
+  /**
+   * FFT only, [snapshot][layer]: fraction of each layer's Σ W² held by the k largest entries of each
+   * output unit's column, k = the butterfly's non-zeros per column (4 in the real representation):
+   * 1 for the butterfly (and any permutation or rescaling of it), ≈ 0.6 for a dense Gaussian layer of
+   * width 16. Gauge-dependent: an FFT network in another basis per layer computes the same map densely.
+   */
+  sparsity: number[][] | null;
+  /** with `keepNets`: the start and the final parameters */
+  nets?: { start: HostNet; final: HostNet };
   /** parity: every input right at the end; fft/teacher: final relLoss < SOLVED_REL_LOSS */
   solved: boolean;
   seconds: number;
@@ -172,6 +190,7 @@ function teacherInit(act: Activation): HostInit {
 
 /** Build the task of an arm (independent of the initialisation). */
 export function taskSetup(cfg: ArmConfig): TaskSetup {
+  const ts = cfg.taskSeed ?? cfg.seed;
   if (cfg.task === "parity") {
     const act = parseActivation(cfg.activation);
     const depth = parityDepth(cfg.size);
@@ -191,14 +210,14 @@ export function taskSetup(cfg: ArmConfig): TaskSetup {
     const n = cfg.size;
     const k = fftLayers(n);
     const d = 2 * n;
-    const px = gaussianRows(cfg.probe, d, cfg.seed, 0);
+    const px = gaussianRows(cfg.probe, d, ts, 0);
     return {
       activation: act,
       sizes: Array.from({ length: k + 1 }, () => d),
       solution: fftSolution(n),
       probe: { x: px, y: directDft(px, n) },
       batch: (t) => {
-        const x = gaussianRows(cfg.batch, d, cfg.seed, t);
+        const x = gaussianRows(cfg.batch, d, ts, t);
         return { x: Float32Array.from(x), y: Float32Array.from(directDft(x, n)), rows: cfg.batch };
       },
     };
@@ -206,15 +225,15 @@ export function taskSetup(cfg: ArmConfig): TaskSetup {
   if (cfg.task === "teacher") {
     const act = parseActivation(cfg.activation);
     const sizes = [cfg.size, ...Array.from({ length: cfg.depth }, () => cfg.width), cfg.size];
-    const teacher = teacherNet(sizes, teacherInit(act), cfg.seed);
-    const px = gaussianRows(cfg.probe, cfg.size, cfg.seed, 0);
+    const teacher = teacherNet(sizes, teacherInit(act), ts);
+    const px = gaussianRows(cfg.probe, cfg.size, ts, 0);
     return {
       activation: act,
       sizes,
       solution: teacher,
       probe: { x: px, y: hostForward(teacher, act, px).output },
       batch: (t) => {
-        const x = gaussianRows(cfg.batch, cfg.size, cfg.seed, t);
+        const x = gaussianRows(cfg.batch, cfg.size, ts, t);
         return {
           x: Float32Array.from(x),
           y: Float32Array.from(hostForward(teacher, act, x).output),
@@ -337,6 +356,7 @@ export async function runArm(
     svccaSolution: [],
     svccaInit: [],
     distance: [],
+    sparsity: cfg.task === "fft" ? [] : null,
     solved: false,
     seconds: 0,
   };
@@ -355,7 +375,10 @@ export async function runArm(
     out.svccaSolution.push(pass.hidden.map((h, l) => similarity(h, sol.hidden[l], rows, cfg.varianceKept)));
     out.svccaInit.push(pass.hidden.map((h, l) => similarity(h, first![l], rows, cfg.varianceKept)));
     out.distance.push(netDistance(s.net, setup.solution) / solNorm);
+    out.sparsity?.push(s.net.map((l) => topKMass(l, 4)));
   }
+  if (cfg.keepNets && r.snapshots.length)
+    out.nets = { start, final: r.snapshots[r.snapshots.length - 1].net };
   const last = out.steps.length - 1;
   out.solved =
     r.status === "ok" &&
@@ -364,6 +387,23 @@ export async function runArm(
     (cfg.task === "parity" ? out.accuracy![last] === 1 : out.relLoss[last] < SOLVED_REL_LOSS);
   out.seconds = r.seconds;
   return out;
+}
+
+/** Fraction of Σ W² in the k largest-magnitude entries of each column (output unit) of a layer. */
+export function topKMass(layer: HostNet[number], k: number): number {
+  const { w, fanIn, fanOut } = layer;
+  let top = 0;
+  let all = 0;
+  const col = new Float64Array(fanIn);
+  for (let j = 0; j < fanOut; j++) {
+    for (let i = 0; i < fanIn; i++) col[i] = w[i * fanOut + j] ** 2;
+    col.sort();
+    for (let i = 0; i < fanIn; i++) {
+      all += col[i];
+      if (i >= fanIn - k) top += col[i];
+    }
+  }
+  return all > 0 ? top / all : 0;
 }
 
 /** Mean and sample standard deviation (0 for one value); NaN for none. */
@@ -434,5 +474,75 @@ export function summariseArm(runs: ArmResult[]): ArmSummary {
     finalSvccaSolution: fin,
     solvedRate: runs.filter((r) => r.solved).length / runs.length,
     diverged: runs.filter((r) => r.status === "diverged").length,
+  };
+}
+
+/** Probe MSE of a network on its task (float64 forward); null when not finite. */
+export function probeLoss(setup: TaskSetup, net: HostNet): number | null {
+  const out = hostForward(net, setup.activation, setup.probe.x).output;
+  let se = 0;
+  for (let i = 0; i < out.length; i++) se += (out[i] - setup.probe.y[i]) ** 2;
+  const l = se / out.length;
+  return Number.isFinite(l) ? l : null;
+}
+
+/** θ(t) = (1 − t)·a + t·b, every weight and bias. */
+export function interpolateNets(a: HostNet, b: HostNet, t: number): HostNet {
+  return a.map((l, i) => ({
+    w: l.w.map((v, k) => (1 - t) * v + t * b[i].w[k]),
+    b: l.b.map((v, k) => (1 - t) * v + t * b[i].b[k]),
+    fanIn: l.fanIn,
+    fanOut: l.fanOut,
+  }));
+}
+
+/**
+ * The probe loss along the line from `a` (t = 0) to `b` (t = 1) (Goodfellow, Vinyals & Saxe 2015; Li et
+ * al. 2018 §3), at the given t.
+ */
+export function lossOnLine(setup: TaskSetup, a: HostNet, b: HostNet, ts: number[]): (number | null)[] {
+  return ts.map((t) => probeLoss(setup, interpolateNets(a, b, t)));
+}
+
+/**
+ * The probe loss on θ + αδ + βη with δ, η filter-normalised random directions (Li et al. 2018 §4;
+ * train/landscape.ts `filterNormalizedDirection`: each output unit's weights scaled to that unit's norm
+ * in θ, biases unperturbed), on a `points` × `points` grid over [−span, span]², in the LossPlane shape of
+ * `sigprop landscape`.
+ */
+export function lossPlaneAround(
+  setup: TaskSetup,
+  net: HostNet,
+  opts: { span: number; points: number; seed: number },
+): LossPlane {
+  const params = net.map((l) => ({
+    w: Float32Array.from(l.w),
+    b: Float32Array.from(l.b),
+    fanIn: l.fanIn,
+    fanOut: l.fanOut,
+  }));
+  const d1 = filterNormalizedDirection(params, opts.seed, 0);
+  const d2 = filterNormalizedDirection(params, opts.seed, 1);
+  const grid = gridPoints(-opts.span, opts.span, opts.points);
+  const loss = grid.map((a) =>
+    grid.map((b) =>
+      probeLoss(
+        setup,
+        net.map((l, i) => ({
+          w: l.w.map((v, k) => v + a * d1[i].w[k] + b * d2[i].w[k]),
+          b: l.b.map((v, k) => v + a * d1[i].b[k] + b * d2[i].b[k]),
+          fanIn: l.fanIn,
+          fanOut: l.fanOut,
+        })),
+      ),
+    ),
+  );
+  return {
+    alpha: grid,
+    beta: grid,
+    loss,
+    accuracy: null,
+    seed: opts.seed,
+    examples: setup.probe.x.length / setup.sizes[0],
   };
 }
