@@ -7,8 +7,8 @@
  * so that the caller can measure representations in float64.
  *
  * Loss: mean over all entries of (output − target)². The network is noiseless (the tasks compare
- * initialisations, not noise). Divergence (a non-finite loss or parameter) stops the run and is a
- * result, never an exception. Deterministic: the step is deterministic given its inputs, so the same
+ * initialisations, not noise). Divergence (a non-finite loss or parameter, checked at the snapshot
+ * steps and the last step, where the loss is read) stops the run and is a result, never an exception. Deterministic: the step is deterministic given its inputs, so the same
  * start and batches give the same numbers.
  */
 import { numpy as np, type Array } from "@jax-js/jax";
@@ -51,7 +51,10 @@ export interface RegressionSnapshot {
 
 export interface RegressionResult {
   status: "ok" | "diverged";
-  /** the step whose loss or parameters were first non-finite */
+  /**
+   * the first snapshot step (or the last step) at which the loss or the parameters were non-finite: losses
+   * are read only there, so divergence is detected at that resolution
+   */
   divergedAt?: number;
   snapshots: RegressionSnapshot[];
   seconds: number;

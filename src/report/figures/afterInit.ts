@@ -551,7 +551,7 @@ export const afterInit: Figure = {
       `(a) Parity of ${s.parity.bits} bits (inputs ±1; solution: XOR tree, ${Math.log2(s.parity.bits)} hidden layers of width ${s.parity.width}), final layer-mean SVCCA to the solution: ${relu}; ${sr}. ` +
       `At step 0: ${parityInit.join(", ")}. Shifted vs plain ReLU (critical): ${srVsRelu(parity)}. ` +
       `(b) Teacher–student (planted critical network ${s.teacher.size}→${s.teacher.width}×${s.teacher.depth}→${s.teacher.size}): ${tRelu}; ${tSr}; shifted vs plain ReLU (critical) ${srVsRelu(teacher)}. ` +
-      `(c) FFT of ${s.fft.points} points (deep linear, ${Math.log2(s.fft.points)} layers of width ${2 * s.fft.points}): SVCCA to the butterfly is ≥ ${f3(fftSvcca)} at every layer and step, as it must be (each layer is an invertible linear image of the input, and SVCCA is invariant to those). Nye & Saxe (2018) predicted the map is learned but not the sparse butterfly: ${fftText.join("; ")}. ` +
+      `(c) FFT of ${s.fft.points} points (deep linear, ${Math.log2(s.fft.points)} layers of width ${2 * s.fft.points}): SVCCA to the butterfly is ≥ ${f3(fftSvcca)} at every layer and step: 1 up to the 1 % discarded by the SV step, as it must be (each layer is an invertible linear image of the input, and SVCCA is invariant to those), so SVCCA cannot tell the butterfly from any other factorisation. Nye & Saxe (2018) predicted the map is learned but not the sparse butterfly: ${fftText.join("; ")}. ` +
       `(d) Nye & Saxe (2018) predicted parity is learned only from very near the hand-coded solution: ${noiseText.join("; ")} (${s.noise.trials} trials per point; random initialisations, at relative distance ${f3(meanSd(markers.map((m) => m.x)).mean)} on average, are the diamonds). ` +
       landscapeText;
 
