@@ -1,7 +1,8 @@
 /**
  * Training noisy networks on real data (issue 4): the MLP with noise layers, losses, SGD/Adam, the
  * training loop with its trainability criterion, sweeps (shard/resume/merge), the variance-depth
- * experiment and initialisers for users' own jax-js networks.
+ * experiment, initialisers for users' own jax-js networks, and MSE training on tasks with a known
+ * solution (regression.ts, tasks/).
  */
 export {
   forward,
@@ -108,3 +109,15 @@ export {
   type LineOptions,
   type PlaneOptions,
 } from "./landscape.js";
+export {
+  trainRegression,
+  specOf,
+  uploadNet,
+  downloadNet,
+  disposeRegressionSteps,
+  type RegressionBatch,
+  type RegressionConfig,
+  type RegressionResult,
+  type RegressionSnapshot,
+} from "./regression.js";
+export * as tasks from "./tasks/index.js";

@@ -3,6 +3,7 @@
  * add one import and one entry per command.
  */
 import type { Command } from "commander";
+import { register as afterInit } from "./afterInit.js";
 import { register as analyze } from "./analyze.js";
 import { register as critical } from "./critical.js";
 import { register as draws } from "./draws.js";
@@ -45,4 +46,5 @@ export const COMMANDS: Registrar[] = [
   gp,
   explore,
   landscape,
+  afterInit,
 ];

@@ -12,6 +12,7 @@ import { drawsFigure } from "./draws.js";
 import { hayouRates } from "./hayouRates.js";
 import { nngp } from "./nngp.js";
 import { shaping } from "./shaping.js";
+import { afterInit } from "./afterInit.js";
 
 export const FIGURES: readonly Figure[] = [
   fig2,
@@ -23,6 +24,7 @@ export const FIGURES: readonly Figure[] = [
   shaping,
   hayouRates,
   drawsFigure,
+  afterInit,
 ];
 
 /** Look a figure up by id (undefined when not registered). */
