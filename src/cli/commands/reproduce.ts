@@ -4,6 +4,8 @@
  * agreement). Finished simulation jobs are cached under DIR/.cache, so a rerun (or a rerun after an
  * interrupted run) reuses them. Figure names come from the figure registry (src/report/figures/index.ts).
  */
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
 import type { Command } from "commander";
 import { checkWritableOutput } from "../../io/outputPath.js";
 import { InputError } from "../../theory/errors.js";
@@ -28,6 +30,37 @@ async function simulatorWithThreads(threads: number, explicit: boolean): Promise
     simulateCorrelationMap: (c, q0, c0s, p) =>
       sim.simulateCorrelationMap({ ...c, threads: t(c) }, q0, c0s, p),
   };
+}
+
+/** `--cifar10 DIR` (must be a folder) and `--sweeps a,b` (each must be a folder). */
+export function hayouOptions(opts: { cifar10?: string; sweeps?: string }): {
+  cifar10?: string;
+  sweeps?: string[];
+} {
+  const folder = (flag: string, p: string) => {
+    if (!existsSync(p) || !statSync(p).isDirectory()) throw new InputError(flag, p, "an existing folder");
+    return p;
+  };
+  const out: { cifar10?: string; sweeps?: string[] } = {};
+  if (opts.cifar10 !== undefined) out.cifar10 = folder("--cifar10", String(opts.cifar10));
+  if (opts.sweeps !== undefined) {
+    const dirs = String(opts.sweeps)
+      .split(",")
+      .map((d) => d.trim())
+      .filter(Boolean);
+    if (!dirs.length)
+      throw new InputError("--sweeps", String(opts.sweeps), "one or more sweep roots, comma-separated");
+    out.sweeps = dirs.map((d) => folder("--sweeps", d));
+  }
+  return out;
+}
+
+/** The figure registry with hayou built for --cifar10 / --sweeps. */
+async function hayouRegistry(o: { cifar10?: string; sweeps?: string[] }) {
+  const { FIGURES } = await import("../../report/figures/index.js");
+  const { makeHayou } = await import("../../report/figures/hayou.js");
+  const h = makeHayou(o);
+  return FIGURES.map((f) => (f.id === "hayou" ? h : f));
 }
 
 /** Validate figure names: registered ids or `all` (default). */
@@ -72,18 +105,31 @@ export function register(program: Command) {
     .option("--scale <s>", "quick (minutes on a laptop) or paper (width 1000, 50 networks)", "quick")
     .option("--seed <n>", "random seed (integer ≥ 0)", "0")
     .option("--fresh", "ignore cached simulation results and recompute them")
+    .option("--cifar10 <dir>", "hayou: add the CIFAR-10 arms (folder of CIFAR-10 binary batches)")
+    .option(
+      "--sweeps <dirs>",
+      "hayou --scale paper: render these finished sweep folders (comma-separated roots; without it the plan is printed)",
+    )
     .option("--json", "print a JSON summary on stdout")
     .action(
       action(
         async (
           figures: string[],
-          opts: { out?: string; scale: string; seed: string; fresh?: boolean; json?: boolean } & {
+          opts: {
+            out?: string;
+            scale: string;
+            seed: string;
+            fresh?: boolean;
+            json?: boolean;
+            cifar10?: string;
+            sweeps?: string;
+          } & {
             device?: string;
             threads?: string;
           },
         ) => {
           const { reproduce } = await import("../../report/reproduce.js");
-          const ids = parseFigures(figures);
+          let ids = parseFigures(figures);
           const scale = parseScale(opts.scale);
           const seed = int("--seed", opts.seed, 0, 2 ** 31 - 1);
           if (opts.out === undefined || String(opts.out).trim() === "") {
@@ -95,10 +141,30 @@ export function register(program: Command) {
           }
           // before any simulation: a file, /proc or a read-only place is exit 2 now, not after the work
           const out = checkWritableOutput("--out", String(opts.out), "dir");
+          const command = `sigprop reproduce ${ids.length === FIGURE_IDS.length ? "all" : ids.join(" ")} --out ${opts.out} --scale ${scale.name} --seed ${seed}${opts.cifar10 ? ` --cifar10 ${opts.cifar10}` : ""}${opts.sweeps ? ` --sweeps ${opts.sweeps}` : ""}`;
+          // hayou: --cifar10 adds its CIFAR-10 arms; at paper scale it is a sweep plan, printed unless
+          // --sweeps names the finished sweep folders to render
+          const hayouOpts = hayouOptions(opts);
+          let plan: { text: string; json: unknown } | null = null;
+          if (ids.includes("hayou") && scale.name === "paper" && !hayouOpts.sweeps) {
+            const { hayouPlan, hayouPlanText } = await import("../../report/figures/hayou.js");
+            const p = hayouPlan(join(out, "hayou-sweeps"), { cifar10: hayouOpts.cifar10 });
+            plan = { text: hayouPlanText(p), json: p };
+            ids = ids.filter((id) => id !== "hayou");
+          }
+          if (plan && ids.length === 0) {
+            emit(
+              !!opts.json,
+              { out, scale: scale.name, seed, figures: [], plans: { hayou: plan.json } },
+              () => plan.text,
+            );
+            return;
+          }
           const device = await deviceFrom(opts);
-          const command = `sigprop reproduce ${ids.length === FIGURE_IDS.length ? "all" : ids.join(" ")} --out ${opts.out} --scale ${scale.name} --seed ${seed}`;
+          const registry = hayouOpts.cifar10 || hayouOpts.sweeps ? await hayouRegistry(hayouOpts) : undefined;
           const t0 = performance.now();
           const summary = await reproduce({
+            registry,
             out,
             figures: ids,
             scale,
@@ -121,9 +187,11 @@ export function register(program: Command) {
               jobs: summary.jobs,
               seconds,
               figures: summary.figures.map((f) => ({ id: f.id, files: f.files })),
+              ...(plan ? { plans: { hayou: plan.json } } : {}),
             },
             () =>
               [
+                ...(plan ? [plan.text] : []),
                 `wrote ${summary.figures.map((f) => f.id).join(", ")} to ${out} (scale ${scale.name}, seed ${seed})`,
                 `simulation jobs: ${summary.jobs.ran} run, ${summary.jobs.cached} reused from cache; ${seconds.toFixed(1)} s`,
                 `report: ${summary.index}`,

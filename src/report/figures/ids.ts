@@ -13,4 +13,6 @@ export const FIGURE_IDS: readonly string[] = [
   "shaping",
   "hayou-rates",
   "draws",
+  "hayou",
+  "isometry",
 ];

@@ -9,7 +9,9 @@ import { fig4 } from "./fig4.js";
 import { fig5 } from "./fig5.js";
 import { fig6 } from "./fig6.js";
 import { drawsFigure } from "./draws.js";
+import { hayou } from "./hayou.js";
 import { hayouRates } from "./hayouRates.js";
+import { isometry } from "./isometry.js";
 import { nngp } from "./nngp.js";
 import { shaping } from "./shaping.js";
 
@@ -23,6 +25,8 @@ export const FIGURES: readonly Figure[] = [
   shaping,
   hayouRates,
   drawsFigure,
+  hayou,
+  isometry,
 ];
 
 /** Look a figure up by id (undefined when not registered). */
