@@ -13,10 +13,13 @@
  */
 import { numpy as np, type Array as JArray } from "@jax-js/jax";
 type Array = JArray;
+import { looksLinearInit } from "../engine/looksLinear.js";
 import { layerStream } from "../engine/network.js";
 import { tensorActivation } from "../engine/tensor.js";
 import { sampleBias, sampleWeights, type WeightLaw } from "../engine/weights.js";
 import type { Activation } from "../theory/activations.js";
+import { InputError } from "../theory/errors.js";
+import { looksLinearProblem, looksLinearSlopeSum } from "./arch.js";
 import type { Noise } from "../theory/noise.js";
 
 export interface Layer {
@@ -41,6 +44,45 @@ export type WeightVariance = number | ((layer: number, fanIn: number, fanOut: nu
 /** How the initial weights are drawn: the engine's law (weights.ts; orthogonal: Haar, rectangular layers as a scaled isometry). */
 export interface InitOptions {
   law?: WeightLaw;
+  /**
+   * The parameter-sharing ("looks-linear") construction of Burkholz & Dubatovka (2019), engine/looksLinear.ts:
+   * hidden width 2N built from N-wide blocks W0 of the given law with variance scale σ_w² (a number), all
+   * biases 0, so that the ReLU / leaky-ReLU network computes exactly the linear map W0^{L+1} ⋯ W0^1 x at
+   * initialisation. Needs an even width and σ_b² = 0 (`looksLinearProblem`).
+   */
+  looksLinear?: boolean;
+}
+
+/** The looks-linear network's layers as training parameters (fan_in × fan_out, float32, zero biases). */
+function looksLinearHost(
+  spec: MlpSpec,
+  sigmaW2: WeightVariance,
+  sigmaB2: number,
+  seed: number,
+  law: WeightLaw,
+): { w: Float32Array; b: Float32Array; fanIn: number; fanOut: number }[] {
+  const problem = looksLinearProblem(spec, law);
+  if (problem !== null) throw problem;
+  if (typeof sigmaW2 !== "number")
+    throw new InputError("sigmaW2", "a per-layer rule", "one number (the blocks' σ²) for looks-linear");
+  if (sigmaB2 !== 0) throw new InputError("sigmaB2", String(sigmaB2), "0 (looks-linear has zero biases)");
+  if (spec.depth < 1)
+    throw new InputError("--depth", String(spec.depth), "≥ 1 hidden layer for looks-linear");
+  const net = looksLinearInit({
+    inputDim: spec.inputDim,
+    width: spec.width / 2,
+    outputDim: spec.outputDim,
+    depth: spec.depth + 1,
+    weights: law,
+    sigma2: sigmaW2,
+    seed,
+    slopeSum: looksLinearSlopeSum(spec.activation),
+  });
+  return net.layers.map(({ rows, cols, w }) => {
+    const t = new Float32Array(rows * cols);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = w[i * cols + j];
+    return { w: t, b: new Float32Array(rows), fanIn: cols, fanOut: rows };
+  });
 }
 
 /** Layer sizes [d₀, N, …, N, d_out]. */
@@ -73,8 +115,9 @@ export function sampleParamsHost(
   sigmaW2: WeightVariance,
   sigmaB2: number,
   seed: number,
-  { law = "gaussian" }: InitOptions = {},
+  { law = "gaussian", looksLinear = false }: InitOptions = {},
 ): { w: Float32Array; b: Float32Array; fanIn: number; fanOut: number }[] {
+  if (looksLinear) return looksLinearHost(spec, sigmaW2, sigmaB2, seed, law);
   const sizes = layerSizes(spec);
   const out = [];
   for (let l = 1; l < sizes.length; l++) {
@@ -98,8 +141,13 @@ export function initParams(
   sigmaW2: WeightVariance,
   sigmaB2: number,
   seed: number,
-  { law = "gaussian" }: InitOptions = {},
+  { law = "gaussian", looksLinear = false }: InitOptions = {},
 ): Params {
+  if (looksLinear)
+    return looksLinearHost(spec, sigmaW2, sigmaB2, seed, law).map(({ w, b, fanIn, fanOut }) => ({
+      w: np.array(w, { shape: [fanIn, fanOut] }),
+      b: np.array(b, { shape: [1, fanOut] }),
+    }));
   const sizes = layerSizes(spec);
   let wbuf = new Float32Array(0);
   const out: Params = [];

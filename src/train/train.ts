@@ -62,6 +62,12 @@ export interface TrainConfig {
   sigmaB2: number;
   /** weight law (default gaussian); orthogonal: Haar, rectangular layers as a scaled isometry (engine/weights.ts) */
   weights?: WeightLaw;
+  /**
+   * "looks-linear": the parameter-sharing initialisation (mlp.ts `InitOptions.looksLinear`, σ_w² is the
+   * blocks' σ², σ_b² must be 0); absent: W, b drawn i.i.d. with sigmaW2, sigmaB2 (the other named inits
+   * only choose those numbers, so they are not part of the config)
+   */
+  init?: "looks-linear";
   optimizer: OptimizerName;
   lr: number;
   batch: number;
@@ -249,7 +255,10 @@ export async function trainRun(
     return { loss: sum / idx.length, acc: cfg.task === "classification" ? correct / idx.length : null };
   };
 
-  let params = initParams(spec, cfg.sigmaW2, cfg.sigmaB2, cfg.seed, { law: cfg.weights ?? "gaussian" });
+  let params = initParams(spec, cfg.sigmaW2, cfg.sigmaB2, cfg.seed, {
+    law: cfg.weights ?? "gaussian",
+    looksLinear: cfg.init === "looks-linear",
+  });
   let state = initOptState(cfg.optimizer, params);
   const evalTrainIdx = split.train.subarray(0, Math.min(nTrain, cfg.evalLimit ?? 10000));
   const testIdx = new Uint32Array(Math.min(ds.test.n, cfg.testLimit ?? ds.test.n));

@@ -12,6 +12,7 @@ import { checkWritableOutput } from "../../io/outputPath.js";
 import { InputError } from "../../theory/errors.js";
 import { SNIPPET_FORMATS, type SnippetFormat } from "../../theory/snippets.js";
 import { DEFAULT_TRAINABLE_THRESHOLD } from "../../train/defaults.js";
+import { looksLinearProblem } from "../../train/arch.js";
 import { INIT_KINDS, initSnippetFor, resolveInit, type InitKind } from "../../train/initChoice.js";
 import type { TrainConfig } from "../../train/train.js";
 import {
@@ -41,7 +42,7 @@ export function addTrainOptions(cmd: Command, { grid = false } = {}): Command {
     .option("--width <n>", "hidden layer width", "256")
     .option(
       "--init <kind>",
-      `weight init: ${INIT_KINDS.join(" | ")} (eoc: σ_w² on the edge of chaos at --sigma-b2, default 0; ordered: (σ_b², σ_w²) = (1, 1/μ2), checked to be ordered; custom needs --sigma-w2)`,
+      `weight init: ${INIT_KINDS.join(" | ")} (eoc: σ_w² on the edge of chaos at --sigma-b2, default 0; ordered: (σ_b², σ_w²) = (1, 1/μ2), checked to be ordered; custom needs --sigma-w2; looks-linear: Burkholz & Dubatovka's [g; −g] construction for relu / leaky_relu, even --width, zero biases)`,
       "critical",
     )
     .option("--sigma-w2 <x>", "σ_w² for --init custom")
@@ -117,6 +118,8 @@ export function baseConfigFrom(
     initKind,
     // gaussian is left out of the config (and so of checkpoints and sweep hashes made before --weights)
     weights: weights === "gaussian" ? undefined : weights,
+    // likewise the architecture options at their defaults (plain network, i.i.d. init)
+    init: initKind === "looks-linear" ? "looks-linear" : undefined,
     width: int("--width", opts.width, 1, 65536),
     activation: activationFrom({ activation: String(opts.activation) }),
     lr,
@@ -142,6 +145,14 @@ export function checkTrainSize(
   depth: number,
   opts: Opts,
 ) {
+  if (base.init === "looks-linear") {
+    const problem = looksLinearProblem(
+      { activation: base.activation, width: base.width, inputDim: ds.dim },
+      base.weights,
+    );
+    if (problem !== null) throw problem;
+    if (depth < 1) throw new InputError("--depth", String(opts.depth), "≥ 1 with --init looks-linear");
+  }
   if (ds.train.n < 2)
     throw new InputError(
       "--dataset",
