@@ -13,7 +13,7 @@
  * run); the figure shows the mean ± sd over seeds of the test accuracy per epoch, against epochs and
  * against wall seconds, and the final accuracies as Hayou's table with the published numbers beside.
  *
- * Scales: `quick` is sized for ≤ 10 minutes on two idle cores (depth 20, width 64, SGD, 3 epochs of a
+ * Scales: `quick` is sized for ≤ 10 minutes on two idle cores (depth 20, width 64, SGD, 4 epochs of a
  * 3,000-digit subset, 2 seeds); `paper` (depth 200, width 300, SGD, 100 epochs) is a `sigprop sweep` plan:
  * `reproduce hayou --scale paper` prints the commands (one sweep per activation × arm × data set, sharded
  * for Slurm arrays / Kubernetes indexed Jobs) and `--sweeps DIR` renders the finished sweep folders
@@ -154,7 +154,7 @@ export const HAYOU_SETTINGS: Record<"quick" | "paper" | "tiny", HayouSettings> =
     optimizer: "sgd",
     lr: 0.05,
     batch: 64,
-    epochs: 3,
+    epochs: 4,
     limit: 3000,
     evalLimit: 500,
     testLimit: 1000,

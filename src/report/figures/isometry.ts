@@ -36,7 +36,7 @@ import { rows, short, slug } from "./common.js";
  * Whether training supports the looks-linear initialisation in this build (`TrainConfig.init`, issue 11's
  * `trainarch` branch). Without it the looks-linear model is left out and the caption says so.
  */
-export const LOOKS_LINEAR_AVAILABLE = false;
+export const LOOKS_LINEAR_AVAILABLE = true;
 
 export interface IsometrySettings {
   depth: number;
@@ -282,7 +282,7 @@ function trainJob(s: IsometrySettings, m: IsoModel): Job {
         sigmaW2: m.looksLinear ? m.sigmaW2 : (l) => (l === 1 ? first : m.sigmaW2),
         sigmaB2: m.sigmaB2,
         weights: m.weights,
-        ...(m.looksLinear ? ({ init: "looks-linear" } as unknown as Partial<TrainConfig>) : {}),
+        ...(m.looksLinear ? ({ init: "looks-linear" } as const) : {}),
         optimizer: s.optimizer,
         lr: s.lr,
         batch: s.batch,
@@ -328,7 +328,9 @@ export function predictedWidth(s: IsometrySettings, m: IsoModel): number {
         weights: m.weights,
         q: m.q,
       });
-  return r.variance / r.mean ** 2;
+  const w = r.variance / r.mean ** 2;
+  // an exactly isometric product gives 0 up to rounding (looks-linear orthogonal: −1e-14)
+  return Math.abs(w) < 1e-12 ? 0 : w;
 }
 
 /** The first evaluated step at which the training loss is ≤ threshold (null: not reached). */
@@ -519,6 +521,7 @@ function isometryCaption(scale: Scale, s: IsometrySettings, sm: ModelSummary[]):
   say(to, ro);
   const ll = by("ReLU looks-linear");
   say(ll, rg);
+  say(ll, ro);
   const held = verdicts.filter((v) => v.includes("learned faster than") && !v.includes("NOT")).length;
   return (
     `Prediction (Pennington et al. 2017): the narrower the Jacobian spectrum at initialisation, the faster a deep network learns; tanh at criticality with small q* and orthogonal weights is dynamically isometric, Gaussian weights and ReLU (He) are not` +
