@@ -88,7 +88,7 @@ describe("reproduce hayou (tiny)", () => {
         const sd = Math.sqrt(accs.reduce((x, y) => x + (y - m) ** 2, 0) / (accs.length - 1));
         const pub = HAYOU_PUBLISHED.mnist[a.name][arm.id]!;
         expect(caption).toContain(
-          `${arm.name} ${m.toFixed(1)} ± ${sd.toFixed(1)} (paper ${pub.mean.toFixed(1)} ± ${pub.sd.toFixed(1)})`,
+          `${arm.name} ${m.toFixed(1)} ± ${sd.toFixed(1)} (paper ${pub.mean} ± ${pub.sd})`,
         );
       }
     }
@@ -243,7 +243,7 @@ describe("reproduce hayou --scale paper --sweeps (rendering finished sweep folde
     // seeds 0..n−1: mean 90 + (n−1)/2, sd = √(n(n+1)/12) percentage points
     const m = 90 + (n - 1) / 2;
     const sd = Math.sqrt((n * (n + 1)) / 12);
-    expect(out.caption).toContain(`ReLU: EOC ${m.toFixed(1)} ± ${sd.toFixed(1)} (paper 93.6 ± 0.2)`);
+    expect(out.caption).toContain(`ReLU: EOC ${m.toFixed(1)} ± ${sd.toFixed(1)} (paper 93.57 ± 0.18)`);
     expect(out.caption).toContain("Ord Phase 10.0 ± 0.0");
     expect(out.caption).toContain("1 runs were missing");
     // a sweep of another setting is refused, naming --sweeps

@@ -123,7 +123,7 @@ export interface IsoModel {
 export function isometryModels(s: IsometrySettings): IsoModel[] {
   const c = criticalFromQStar(parseActivation("tanh"), s.qStar);
   const tanh = (weights: WeightLaw): IsoModel => ({
-    name: `tanh ${weights} (q* = ${short(s.qStar, 3)})`,
+    name: `tanh ${weights}`,
     activation: "tanh",
     weights,
     sigmaW2: c.sigma_w2,
@@ -156,6 +156,9 @@ export function isometryModels(s: IsometrySettings): IsoModel[] {
     });
   return models;
 }
+
+/** The smallest singular value drawn in panel (b). */
+const S_MIN = 1e-4;
 
 /** Mean square of the pixels (in [0, 1]) over the first `limit` training images. */
 function pixelMeanSquare(ds: Dataset, limit: number): number {
@@ -393,8 +396,9 @@ export const isometry: Figure = {
       const losses = tr.history.map((h) => h.train ?? NaN);
       lossSim.push({ series: m.name, x: steps, mean: losses, std: losses.map(() => 0) });
       lossLine.push({ series: m.name, x: steps, y: losses });
-      // the CDF of the pooled singular values, thinned to ≤ 200 points
-      const sv = sp.singular.filter((x) => x > 0);
+      // the CDF of the pooled singular values, thinned to ≤ 200 points; values below S_MIN (ReLU's
+      // rank-deficient products reach 1e-100) are drawn at S_MIN
+      const sv = sp.singular.map((x) => Math.max(x, S_MIN));
       const stride = Math.max(1, Math.floor(sv.length / 200));
       const xs: number[] = [];
       const ys: number[] = [];
@@ -448,7 +452,7 @@ export const isometry: Figure = {
     }
     tables.push({ name: "summary", rows: summaries.map((x) => ({ ...x })) });
     const panelA = lineDotBandPanel({
-      title: `(a) training loss (MNIST ${s.limit} digits, ${s.optimizer.toUpperCase()} lr ${s.lr}, depth ${s.depth}, width ${s.width})`,
+      title: `(a) training loss (MNIST, ${s.optimizer.toUpperCase()} lr ${s.lr})`,
       xLabel: "optimisation step",
       yLabel: "training cross-entropy",
       theory: lossLine,
@@ -464,8 +468,9 @@ export const isometry: Figure = {
       ],
     });
     const panelB = lineDotBandPanel({
-      title: `(b) Jacobian singular values at init (CDF, ${s.spectrumNetworks} networks)`,
-      xLabel: "singular value s of J",
+      title: `(b) Jacobian singular values at init (CDF)`,
+      xLabel: `singular value s of J (< ${S_MIN} drawn at ${S_MIN})`,
+      xDomain: [S_MIN, 100],
       yLabel: "fraction ≤ s",
       xScale: "log",
       theory: cdf,
@@ -476,7 +481,7 @@ export const isometry: Figure = {
       spec: figureSpec(
         isometry.title,
         [panelA, panelB],
-        `scale ${scale.name}: depth ${s.depth}, width ${s.width}, tanh at q* = ${short(s.qStar, 3)}; one seeded run per model`,
+        `scale ${scale.name}: depth ${s.depth}, width ${s.width}, ${s.limit} MNIST digits, tanh at q* = ${short(s.qStar, 3)}; spectra of ${s.spectrumNetworks} networks; one seeded run per model`,
       ),
       caption: isometryCaption(scale, s, summaries),
       tables,
