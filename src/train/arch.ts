@@ -48,3 +48,33 @@ export function looksLinearProblem(
 export function looksLinearSlopeSum(act: Activation): number {
   return act.phi(1) - act.phi(-1);
 }
+
+/**
+ * Why this combination of architecture options cannot be trained, or null (an InputError naming the
+ * flag): batch normalisation together with a residual connection is not implemented (where BN would sit
+ * in a residual block is a choice of its own; the papers' arms use one or the other); looks-linear as
+ * `looksLinearProblem` says; σ_v², σ_a² only with the full residual variant.
+ */
+export function architectureProblem(
+  spec: { activation: Activation; width: number; inputDim: number; batchnorm?: boolean; residual?: string },
+  cfg: { init?: string; weights?: WeightLaw; sigmaV2?: number; sigmaA2?: number } = {},
+): InputError | null {
+  const res = spec.residual ?? "none";
+  if (res !== "none" && res !== "reduced" && res !== "full")
+    return new InputError("--residual", res, "none | reduced | full");
+  if (spec.batchnorm && res !== "none")
+    return new InputError(
+      "--batchnorm",
+      "true",
+      "a plain network (not with --residual)",
+      "batch normalisation inside residual blocks is not implemented",
+    );
+  if (res !== "full") {
+    if (cfg.sigmaV2 !== undefined)
+      return new InputError("--sigma-v2", String(cfg.sigmaV2), "only with --residual full");
+    if (cfg.sigmaA2 !== undefined)
+      return new InputError("--sigma-a2", String(cfg.sigmaA2), "only with --residual full");
+  }
+  if (cfg.init === "looks-linear") return looksLinearProblem(spec, cfg.weights ?? "gaussian");
+  return null;
+}

@@ -33,15 +33,18 @@ import { checkpointConfig, loadCheckpoint, saveCheckpoint, type CheckpointOption
 import {
   forward,
   initParams,
+  layerRoles,
   layerSizes,
   taskLoss,
+  type ResidualKind,
   type MlpSpec,
   type Params,
   type Task,
   type WeightVariance,
 } from "./mlp.js";
 import { initOptState, stepSize, update, type OptimizerName, type OptState } from "./optim.js";
-import { makeFastStep, sampleStepNoise } from "./step.js";
+import { disposeBnStats, makeFastStep, sampleStepNoise, type BnStats } from "./step.js";
+import { architectureProblem } from "./arch.js";
 
 export type { CheckpointOptions } from "./checkpoint.js";
 
@@ -68,6 +71,14 @@ export interface TrainConfig {
    * only choose those numbers, so they are not part of the config)
    */
   init?: "looks-linear";
+  /** batch normalisation of the hidden layers (mlp.ts `batchStandardize`; absent = off) */
+  batchnorm?: boolean;
+  /** residual connections (mlp.ts `layerRoles`; absent = "none") */
+  residual?: ResidualKind;
+  /** `residual: "full"`: σ_v² of the blocks' second matrix V (default 1) */
+  sigmaV2?: number;
+  /** `residual: "full"`: σ_a² of the blocks' second bias a (default 0) */
+  sigmaA2?: number;
   optimizer: OptimizerName;
   lr: number;
   batch: number;
@@ -222,8 +233,13 @@ export async function trainRun(
     outputDim: outDim,
     activation: cfg.activation,
     noise: cfg.noise,
+    batchnorm: cfg.batchnorm,
+    residual: cfg.residual,
   };
+  const problem = architectureProblem(spec, cfg);
+  if (problem !== null) throw problem;
   const sizes = layerSizes(spec);
+  const roles = layerRoles(spec);
   const target = (idx: ArrayLike<number>, x: Float32Array, part: Split = ds.train): Array =>
     cfg.task === "reconstruction"
       ? np.array(x, { shape: [idx.length, ds.dim] })
@@ -232,7 +248,21 @@ export async function trainRun(
   const fast = makeFastStep(spec, cfg.task, cfg.optimizer);
 
   // Clean evaluation: loss (sum over examples) and, for classification, the number correct.
+  // Batch normalisation evaluates with population statistics ("precise BN"): the per-feature mean and
+  // variance over the training examples of the train-loss evaluation (`evalTrainIdx`, up to evalLimit),
+  // recomputed with the current parameters at every evaluation point and used for the train, validation
+  // and test losses and accuracies alike, so the three are comparable and none depends on how its
+  // examples are chunked; no running averages are kept (nothing extra to checkpoint).
   const evalBatch = 500;
+  const chunks = (idx: Uint32Array, split: Split = ds.train): Array[] => {
+    const out: Array[] = [];
+    for (let off = 0; off < idx.length; off += evalBatch) {
+      const part = idx.subarray(off, Math.min(idx.length, off + evalBatch));
+      out.push(np.array(toFloat(split.images, ds.dim, part), { shape: [part.length, ds.dim] }));
+    }
+    return out;
+  };
+  let bnStats: BnStats | undefined;
   const evaluate = async (
     params: Params,
     idx: Uint32Array,
@@ -244,7 +274,7 @@ export async function trainRun(
     for (let off = 0; off < idx.length; off += evalBatch) {
       const part = idx.subarray(off, Math.min(idx.length, off + evalBatch));
       const xs = toFloat(split.images, ds.dim, part);
-      const out = await fast.evaluate(params, np.array(xs, { shape: [part.length, ds.dim] }));
+      const out = await fast.evaluate(params, np.array(xs, { shape: [part.length, ds.dim] }), bnStats);
       if (cfg.task === "classification") {
         const pred = (await np.argmax(out.ref, 1).data()) as Int32Array;
         for (let r = 0; r < part.length; r++) if (pred[r] === split.labels[part[r]]) correct++;
@@ -258,6 +288,8 @@ export async function trainRun(
   let params = initParams(spec, cfg.sigmaW2, cfg.sigmaB2, cfg.seed, {
     law: cfg.weights ?? "gaussian",
     looksLinear: cfg.init === "looks-linear",
+    sigmaV2: cfg.sigmaV2,
+    sigmaA2: cfg.sigmaA2,
   });
   let state = initOptState(cfg.optimizer, params);
   const evalTrainIdx = split.train.subarray(0, Math.min(nTrain, cfg.evalLimit ?? 10000));
@@ -289,9 +321,12 @@ export async function trainRun(
   let unread: { t: number; loss: Array }[] = [];
   let trained = 0;
   const record = async (epoch: number, batchLoss: number | null) => {
+    if (cfg.batchnorm) bnStats = await fast.bnStatistics(params, chunks(evalTrainIdx));
     const tr = await evaluate(params, evalTrainIdx);
     const va = await evaluate(params, split.val);
     const te = await evaluate(params, testIdx, ds.test);
+    if (bnStats) disposeBnStats(bnStats);
+    bnStats = undefined;
     const rec: EpochRecord = {
       epoch,
       batchLoss,
@@ -344,7 +379,9 @@ export async function trainRun(
         const y = target(idx, xs);
         const noise = sizes
           .slice(0, -1)
-          .map((fanIn, l) => sampleStepNoise(spec, cfg.seed, t, l + 1, cfg.batch, fanIn));
+          .map((fanIn, l) =>
+            roles[l].noisy ? sampleStepNoise(spec, cfg.seed, t, l + 1, cfg.batch, fanIn) : null,
+          );
         const r = await fast.step(params, state, x, y, noise, stepSize(cfg.optimizer, cfg.lr, t));
         params = r.params;
         state = r.state;
