@@ -33,8 +33,8 @@ import { figureSpec, lineDotBandPanel, type SimPoints, type TheoryCurve } from "
 import { rows, short, slug } from "./common.js";
 
 /**
- * Whether training supports the looks-linear initialisation in this build (`TrainConfig.init`, issue 11's
- * `trainarch` branch). Without it the looks-linear model is left out and the caption says so.
+ * Whether training supports the looks-linear initialisation (`TrainConfig.init`, since issue 11). Set to
+ * false, the looks-linear model is left out and the caption says so.
  */
 export const LOOKS_LINEAR_AVAILABLE = true;
 
