@@ -103,7 +103,7 @@ describe("reproduce hayou (tiny)", () => {
     expect(s2.jobs).toEqual({ total, cached: total, ran: 0 });
   }, 240_000);
 
-  it("with CIFAR-10 the caption states where the seed contradicts itself (ELU 45.76 vs 47.76)", () => {
+  it("with CIFAR-10 the caption states where the seed contradicts itself (ELU 45.76 vs 47.76); CIFAR-10 runs train", async () => {
     // data are loaded lazily by the jobs: building from synthetic results needs no CIFAR-10 files
     const fig = makeHayou({ cifar10: "/no/such/folder" });
     const results = new Map(
@@ -129,6 +129,28 @@ describe("reproduce hayou (tiny)", () => {
     // every EOC run at 50 %, every ordered one at 10 %: the verdict follows the numbers
     expect(out.caption).toContain("on the EOC 4 of 4 activations reached ≥ 20 %");
     expect(out.caption).toContain("in the ordered phase 4 of 4 stayed below 20 %");
+    // the CIFAR-10 data path (3,072 inputs) trains for real on a synthetic folder of binary batches
+    const dir = tmp();
+    const batch = (n: number, seed: number) => {
+      const b = Buffer.alloc(n * 3073);
+      for (let i = 0; i < b.length; i++) b[i] = (i * 2654435761 + seed) % 251;
+      for (let r = 0; r < n; r++) b[r * 3073] = (r + seed) % 10;
+      return b;
+    };
+    for (let k = 1; k <= 5; k++) writeFileSync(join(dir, `data_batch_${k}.bin`), batch(40, k));
+    writeFileSync(join(dir, "test_batch.bin"), batch(64, 9));
+    const real = makeHayou({ cifar10: dir })
+      .jobs(TINY)
+      .find((j) => j.id === "cifar10/Tanh/eoc/s0")!;
+    const r = (await real.run({ sim: {} as never, seed: 1, onProgress: () => {} })) as {
+      status: string;
+      test_acc: number;
+      history: unknown[];
+    };
+    expect(r.status).toBe("ok");
+    expect(r.test_acc).toBeGreaterThanOrEqual(0);
+    expect(r.test_acc).toBeLessThanOrEqual(1);
+    expect(r.history).toHaveLength(HAYOU_SETTINGS.tiny.epochs + 1);
     // without CIFAR-10 the note is absent
     expect(
       hayou.build(TINY, new Map([...results].filter(([k]) => k.startsWith("mnist/")))).caption,
@@ -158,6 +180,9 @@ describe("reproduce hayou (tiny)", () => {
     const bad = await sigprop("reproduce", "hayou", "--out", out, "--cifar10", join(out, "nope"));
     expect(bad.code).toBe(2);
     expect(bad.err).toContain("--cifar10");
+    const quick = await sigprop("reproduce", "hayou", "--out", out, "--sweeps", out);
+    expect(quick.code).toBe(2);
+    expect(quick.err).toContain("--sweeps");
   }, 120_000);
 });
 

@@ -145,6 +145,12 @@ export function register(program: Command) {
           // hayou: --cifar10 adds its CIFAR-10 arms; at paper scale it is a sweep plan, printed unless
           // --sweeps names the finished sweep folders to render
           const hayouOpts = hayouOptions(opts);
+          if (hayouOpts.sweeps && scale.name !== "paper")
+            throw new InputError(
+              "--sweeps",
+              String(opts.sweeps),
+              "only with --scale paper (quick scale trains its own runs)",
+            );
           let plan: { text: string; json: unknown } | null = null;
           if (ids.includes("hayou") && scale.name === "paper" && !hayouOpts.sweeps) {
             const { hayouPlan, hayouPlanText } = await import("../../report/figures/hayou.js");

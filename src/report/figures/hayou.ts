@@ -367,9 +367,9 @@ export function hayouPlanText(p: HayouPlan): string {
   ].join("\n");
 }
 
-/** A sweep record as the figure's job result. */
-function fromRecord(r: RunRecord): HayouRun {
-  return slimRun(r.result, r.sigma_w2, r.base.sigma_b2 ?? 0);
+/** A sweep record as the figure's job result (σ_b² of the arm's init: a plan omits it at its default). */
+function fromRecord(r: RunRecord, sigmaB2: number): HayouRun {
+  return slimRun(r.result, r.sigma_w2, r.base.sigma_b2 ?? sigmaB2);
 }
 
 /** Jobs that read finished sweep records instead of training (paper scale with `--sweeps`). */
@@ -378,6 +378,7 @@ function sweepJobs(s: HayouSettings, data: DataChoice, roots: string[]): Job[] {
   for (const a of HAYOU_ACTIVATIONS) {
     for (const arm of hayouArms()) {
       const name = sweepName(data.tag, a.name, arm.id);
+      const sb2 = armInit(a.spec, a.eocSigmaB2, arm).sigmaB2;
       const dirs = roots.map((r) => join(r, name)).filter((d) => existsSync(join(d, "sweep.json")));
       const merged = dirs.length ? mergeSweeps(dirs) : null;
       if (merged) checkSweepPlan(merged.plan, s, a, arm, name);
@@ -393,7 +394,7 @@ function sweepJobs(s: HayouSettings, data: DataChoice, roots: string[]): Job[] {
           },
           cost: 1,
           async run() {
-            return rec ? (fromRecord(rec) as unknown as Json) : null;
+            return rec ? (fromRecord(rec, sb2) as unknown as Json) : null;
           },
         });
       }
