@@ -8,6 +8,9 @@ export {
   initParams,
   sampleParamsHost,
   layerSizes,
+  layerRoles,
+  batchStandardize,
+  BN_EPS,
   mse,
   crossEntropy,
   taskLoss,
@@ -16,7 +19,12 @@ export {
   type Layer,
   type Task,
   type WeightVariance,
+  type InitOptions,
+  type LayerRole,
+  type ResidualKind,
 } from "./mlp.js";
+export { architectureProblem, looksLinearProblem } from "./arch.js";
+export { evaluationPoint, taskTarget, EVAL_BATCH, type EvalResult } from "./evaluate.js";
 export {
   ADAM,
   initOptState,
@@ -26,7 +34,7 @@ export {
   type OptState,
   type AdamState,
 } from "./optim.js";
-export { makeFastStep, sampleStepNoise, type FastStep } from "./step.js";
+export { makeFastStep, sampleStepNoise, disposeBnStats, type FastStep, type BnStats } from "./step.js";
 export {
   trainRun,
   makeTrainStep,

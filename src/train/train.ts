@@ -24,7 +24,7 @@
  */
 import { jit, numpy as np, valueAndGrad, type Array, type JsTree } from "@jax-js/jax";
 import { permutation, toFloat, trainValSplit } from "../data/index.js";
-import type { Dataset, Split } from "../data/dataset.js";
+import type { Dataset } from "../data/dataset.js";
 import type { WeightLaw } from "../engine/weights.js";
 import { initJax } from "../sim/jax.js";
 import type { Activation } from "../theory/activations.js";
@@ -43,14 +43,15 @@ import {
   type WeightVariance,
 } from "./mlp.js";
 import { initOptState, stepSize, update, type OptimizerName, type OptState } from "./optim.js";
-import { disposeBnStats, makeFastStep, sampleStepNoise, type BnStats } from "./step.js";
+import { baselineLoss, evaluationPoint, taskTarget } from "./evaluate.js";
+import { makeFastStep, sampleStepNoise } from "./step.js";
 import { architectureProblem } from "./arch.js";
 
 export type { CheckpointOptions } from "./checkpoint.js";
 
 import { DEFAULT_TRAINABLE_THRESHOLD } from "./defaults.js";
 
-export { DEFAULT_TRAINABLE_THRESHOLD };
+export { DEFAULT_TRAINABLE_THRESHOLD, baselineLoss };
 /** Mini-batch losses are read from the device this many steps at a time. */
 const LOSS_READ_EVERY = 16;
 
@@ -144,30 +145,6 @@ function finite(x: number): number | null {
   return Number.isFinite(x) ? x : null;
 }
 
-/** Best-constant-predictor validation loss (float64, host). */
-export function baselineLoss(task: Task, ds: Dataset, train: Uint32Array, val: Uint32Array): number {
-  const d = ds.dim;
-  if (task === "reconstruction") {
-    const mean = new Float64Array(d);
-    for (const i of train) for (let j = 0; j < d; j++) mean[j] += ds.train.images[i * d + j] / 255;
-    for (let j = 0; j < d; j++) mean[j] /= train.length;
-    let s = 0;
-    for (const i of val) for (let j = 0; j < d; j++) s += (ds.train.images[i * d + j] / 255 - mean[j]) ** 2;
-    return s / (val.length * d);
-  }
-  const freq = new Float64Array(ds.classes);
-  for (const i of train) freq[ds.train.labels[i]] += 1;
-  let s = 0;
-  for (const i of val) s -= Math.log(Math.max(freq[ds.train.labels[i]], 0.5) / train.length);
-  return s / val.length;
-}
-
-function oneHot(labels: Uint8Array, idx: ArrayLike<number>, classes: number): Float32Array {
-  const out = new Float32Array(idx.length * classes);
-  for (let r = 0; r < idx.length; r++) out[r * classes + labels[idx[r]]] = 1;
-  return out;
-}
-
 /** Dispose every array in a params list / optimizer state. */
 export function disposeTree(t: Params | OptState): void {
   if (globalThis.Array.isArray(t)) {
@@ -220,7 +197,6 @@ export async function trainRun(
 ): Promise<TrainResult> {
   await initJax();
   const t0 = performance.now();
-  const threshold = cfg.threshold ?? DEFAULT_TRAINABLE_THRESHOLD;
   const split = trainValSplit(ds.train.n, { valFraction: cfg.valFraction, seed: cfg.seed, limit: cfg.limit });
   const nTrain = split.train.length;
   if (nTrain < cfg.batch)
@@ -240,50 +216,7 @@ export async function trainRun(
   if (problem !== null) throw problem;
   const sizes = layerSizes(spec);
   const roles = layerRoles(spec);
-  const target = (idx: ArrayLike<number>, x: Float32Array, part: Split = ds.train): Array =>
-    cfg.task === "reconstruction"
-      ? np.array(x, { shape: [idx.length, ds.dim] })
-      : np.array(oneHot(part.labels, idx, ds.classes), { shape: [idx.length, ds.classes] });
-
   const fast = makeFastStep(spec, cfg.task, cfg.optimizer);
-
-  // Clean evaluation: loss (sum over examples) and, for classification, the number correct.
-  // Batch normalisation evaluates with population statistics ("precise BN"): the per-feature mean and
-  // variance over the training examples of the train-loss evaluation (`evalTrainIdx`, up to evalLimit),
-  // recomputed with the current parameters at every evaluation point and used for the train, validation
-  // and test losses and accuracies alike, so the three are comparable and none depends on how its
-  // examples are chunked; no running averages are kept (nothing extra to checkpoint).
-  const evalBatch = 500;
-  const chunks = (idx: Uint32Array, split: Split = ds.train): Array[] => {
-    const out: Array[] = [];
-    for (let off = 0; off < idx.length; off += evalBatch) {
-      const part = idx.subarray(off, Math.min(idx.length, off + evalBatch));
-      out.push(np.array(toFloat(split.images, ds.dim, part), { shape: [part.length, ds.dim] }));
-    }
-    return out;
-  };
-  let bnStats: BnStats | undefined;
-  const evaluate = async (
-    params: Params,
-    idx: Uint32Array,
-    split: Split = ds.train,
-  ): Promise<{ loss: number; acc: number | null }> => {
-    if (idx.length === 0) return { loss: NaN, acc: null };
-    let sum = 0;
-    let correct = 0;
-    for (let off = 0; off < idx.length; off += evalBatch) {
-      const part = idx.subarray(off, Math.min(idx.length, off + evalBatch));
-      const xs = toFloat(split.images, ds.dim, part);
-      const out = await fast.evaluate(params, np.array(xs, { shape: [part.length, ds.dim] }), bnStats);
-      if (cfg.task === "classification") {
-        const pred = (await np.argmax(out.ref, 1).data()) as Int32Array;
-        for (let r = 0; r < part.length; r++) if (pred[r] === split.labels[part[r]]) correct++;
-      }
-      const l = (await taskLoss(cfg.task, out, target(part, xs, split)).data())[0];
-      sum += l * part.length;
-    }
-    return { loss: sum / idx.length, acc: cfg.task === "classification" ? correct / idx.length : null };
-  };
 
   let params = initParams(spec, cfg.sigmaW2, cfg.sigmaB2, cfg.seed, {
     law: cfg.weights ?? "gaussian",
@@ -308,12 +241,8 @@ export async function trainRun(
   if (resumed) {
     disposeTree(params);
     disposeTree(state);
-    ({ params, state, history, t } = resumed);
+    ({ params, state, history, t, secondsBefore, trainSeconds } = resumed);
     startEpoch = resumed.epoch + 1;
-    const last = history[history.length - 1];
-    // wall time carries over from the interrupted run (a checkpoint of sigprop ≤ 0.2 has none)
-    secondsBefore = Number.isFinite(last?.seconds) ? last.seconds : 0;
-    trainSeconds = Number.isFinite(last?.trainSeconds) ? last.trainSeconds : 0;
   }
   let diverged: { epoch: number; step: number } | undefined;
   // Mini-batch losses stay on the device and are read LOSS_READ_EVERY steps at a time (no host sync per
@@ -321,12 +250,18 @@ export async function trainRun(
   let unread: { t: number; loss: Array }[] = [];
   let trained = 0;
   const record = async (epoch: number, batchLoss: number | null) => {
-    if (cfg.batchnorm) bnStats = await fast.bnStatistics(params, chunks(evalTrainIdx));
-    const tr = await evaluate(params, evalTrainIdx);
-    const va = await evaluate(params, split.val);
-    const te = await evaluate(params, testIdx, ds.test);
-    if (bnStats) disposeBnStats(bnStats);
-    bnStats = undefined;
+    const {
+      train: tr,
+      val: va,
+      test: te,
+    } = await evaluationPoint(
+      ds,
+      cfg.task,
+      fast,
+      params,
+      { train: evalTrainIdx, val: split.val, test: testIdx },
+      cfg.batchnorm === true,
+    );
     const rec: EpochRecord = {
       epoch,
       batchLoss,
@@ -376,7 +311,7 @@ export async function trainRun(
         for (let r = 0; r < cfg.batch; r++) idx[r] = split.train[order[s * cfg.batch + r]];
         const xs = toFloat(ds.train.images, ds.dim, idx);
         const x = np.array(xs, { shape: [cfg.batch, ds.dim] });
-        const y = target(idx, xs);
+        const y = taskTarget(cfg.task, ds, idx, xs);
         const noise = sizes
           .slice(0, -1)
           .map((fanIn, l) =>
@@ -404,7 +339,24 @@ export async function trainRun(
     fast.dispose();
   }
   if (diverged) t = diverged.step;
-  const seconds = (performance.now() - t0) / 1000;
+  return summarise(ds, cfg, split, history, diverged, {
+    steps: t,
+    nTest: testIdx.length,
+    seconds: (performance.now() - t0) / 1000,
+    trained,
+  });
+}
+
+/** The run's result from its history: final losses, the trainability criterion, counts and speed. */
+function summarise(
+  ds: Dataset,
+  cfg: TrainConfig,
+  split: { train: Uint32Array; val: Uint32Array },
+  history: EpochRecord[],
+  diverged: { epoch: number; step: number } | undefined,
+  run: { steps: number; nTest: number; seconds: number; trained: number },
+): TrainResult {
+  const threshold = cfg.threshold ?? DEFAULT_TRAINABLE_THRESHOLD;
   const baseline = baselineLoss(cfg.task, ds, split.train, split.val);
   const last = history[history.length - 1];
   const valLoss = diverged ? null : last.valLoss;
@@ -419,12 +371,12 @@ export async function trainRun(
     lossRatio: ratio,
     threshold,
     history,
-    steps: t,
-    nTrain,
+    steps: run.steps,
+    nTrain: split.train.length,
     nVal: split.val.length,
-    nTest: testIdx.length,
-    seconds,
-    samplesPerSecond: trained / Math.max(seconds, 1e-9),
+    nTest: run.nTest,
+    seconds: run.seconds,
+    samplesPerSecond: run.trained / Math.max(run.seconds, 1e-9),
   };
   if (cfg.task === "classification") {
     result.valAcc = diverged ? null : (last.valAcc ?? null);
