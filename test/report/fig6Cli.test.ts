@@ -104,11 +104,18 @@ describe("sigprop reproduce fig6 --scale paper", () => {
     const cifar = writeCifar(1);
     const r = await sigprop("reproduce", "fig6", "--scale", "paper", "--cifar10", cifar, "--json");
     expect(r.code).toBe(0);
-    const plan = JSON.parse(r.out) as {
-      planned_not_run: boolean;
-      datasets: { tag: string; sweep_run: string; slurm: string; kubernetes: string; runs: number }[];
-      render: string;
-    };
+    // one JSON object for every plan printed (fig6, hayou) under `plans`
+    const plan = (
+      JSON.parse(r.out) as {
+        plans: {
+          fig6: {
+            planned_not_run: boolean;
+            datasets: { tag: string; sweep_run: string; slurm: string; kubernetes: string; runs: number }[];
+            render: string;
+          };
+        };
+      }
+    ).plans.fig6;
     expect(plan.planned_not_run).toBe(true);
     expect(plan.datasets.map((d) => d.tag)).toEqual(["mnist", "cifar10"]);
     expect(plan.render).toContain("--from-sweep");

@@ -34,10 +34,11 @@ const jobCount = (ids: string[]) =>
  * (test/report/fig6.test.ts, test/report/shaping.test.ts); the NNGP figure runs GP regressions
  * (test/report/nngp.test.ts); hayou-rates and draws do not call the simulator (theory and plain-TS float64
  * draws) and are tested in test/report/hayouFigures.test.ts; after-init trains small networks
- * (test/report/afterInit.test.ts).
+ * (test/report/afterInit.test.ts); hayou and isometry train real networks (test/report/seedRepro.test.ts).
  */
 const SIM_FIGURES = FIGURES.filter(
-  (f) => !["fig6", "nngp", "shaping", "hayou-rates", "draws", "after-init"].includes(f.id),
+  (f) =>
+    !["fig6", "nngp", "shaping", "hayou-rates", "draws", "after-init", "hayou", "isometry"].includes(f.id),
 );
 
 describe("reproduce", () => {

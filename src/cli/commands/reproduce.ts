@@ -4,7 +4,7 @@
  * agreement). Finished simulation jobs are cached under DIR/.cache, so a rerun (or a rerun after an
  * interrupted run) reuses them. Figure names come from the figure registry (src/report/figures/index.ts).
  */
-import { statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { checkWritableOutput } from "../../io/outputPath.js";
@@ -31,6 +31,28 @@ async function simulatorWithThreads(threads: number, explicit: boolean): Promise
     simulateCorrelationMap: (c, q0, c0s, p) =>
       sim.simulateCorrelationMap({ ...c, threads: t(c) }, q0, c0s, p),
   };
+}
+
+/** `--sweeps a,b` for hayou at paper scale (each must be a folder); `--cifar10` is checked by checkCifarFolder. */
+export function hayouOptions(opts: { cifar10?: string; sweeps?: string }): {
+  cifar10?: string;
+  sweeps?: string[];
+} {
+  const out: { cifar10?: string; sweeps?: string[] } = {};
+  if (opts.cifar10 !== undefined) out.cifar10 = opts.cifar10;
+  if (opts.sweeps !== undefined) {
+    const dirs = String(opts.sweeps)
+      .split(",")
+      .map((d) => d.trim())
+      .filter(Boolean);
+    if (!dirs.length)
+      throw new InputError("--sweeps", String(opts.sweeps), "one or more sweep roots, comma-separated");
+    for (const d of dirs)
+      if (!existsSync(d) || !statSync(d).isDirectory())
+        throw new InputError("--sweeps", d, "an existing folder");
+    out.sweeps = dirs;
+  }
+  return out;
 }
 
 /** Validate figure names: registered ids or `all` (default). */
@@ -172,11 +194,18 @@ export function register(program: Command) {
     .option("--scale <s>", "quick (minutes on a laptop) or paper (width 1000, 50 networks)", "quick")
     .option("--seed <n>", "random seed (integer ≥ 0)", "0")
     .option("--fresh", "ignore cached simulation results and recompute them")
-    .option("--cifar10 <dir>", "fig6: add the CIFAR-10 panels (d–f) from this cifar-10-batches-bin folder")
+    .option(
+      "--cifar10 <dir>",
+      "fig6: add the CIFAR-10 panels (d–f); hayou: add the CIFAR-10 arms (a cifar-10-batches-bin folder)",
+    )
     .option(
       "--from-sweep <dir>",
       "fig6: heat maps from a `sigprop sweep` folder or a `sweep merge` folder (repeat for shards or CIFAR-10); with --scale paper this renders the paper's figure",
       (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option(
+      "--sweeps <dirs>",
+      "hayou --scale paper: render these finished sweep folders (comma-separated roots; without it the plan is printed)",
     )
     .option("--json", "print a JSON summary on stdout")
     .action(
@@ -188,36 +217,70 @@ export function register(program: Command) {
             threads?: string;
             cifar10?: string;
             fromSweep?: string[];
+            sweeps?: string;
           },
         ) => {
           const allIds = parseFigures(figures);
           const scale = parseScale(opts.scale);
           const seed = int("--seed", opts.seed, 0, 2 ** 31 - 1);
           const fromSweep = opts.fromSweep ?? [];
-          const fig6Flag =
-            opts.cifar10 !== undefined ? "--cifar10" : fromSweep.length ? "--from-sweep" : null;
-          if (fig6Flag && !allIds.includes("fig6"))
+          if (opts.cifar10 !== undefined && !allIds.includes("fig6") && !allIds.includes("hayou"))
             throw new InputError(
-              fig6Flag,
-              String(opts.cifar10 ?? fromSweep[0]),
+              "--cifar10",
+              String(opts.cifar10),
+              "a flag of fig6 and hayou (sigprop reproduce fig6|hayou … or all)",
+            );
+          if (fromSweep.length && !allIds.includes("fig6"))
+            throw new InputError(
+              "--from-sweep",
+              fromSweep[0],
               "a flag of fig6 (sigprop reproduce fig6 … or all)",
             );
+          if (opts.sweeps !== undefined && !allIds.includes("hayou"))
+            throw new InputError(
+              "--sweeps",
+              String(opts.sweeps),
+              "a flag of hayou (sigprop reproduce hayou … or all)",
+            );
           const cifar10 = opts.cifar10 === undefined ? undefined : checkCifarFolder(String(opts.cifar10));
-          // Fig 6 at paper scale is days of training: without a finished sweep it is planned, not run
+          const hayouOpts = hayouOptions({ cifar10, sweeps: opts.sweeps });
+          if (hayouOpts.sweeps && scale.name !== "paper")
+            throw new InputError(
+              "--sweeps",
+              String(opts.sweeps),
+              "only with --scale paper (quick scale trains its own runs)",
+            );
+          // at paper scale Fig 6 and hayou are days of training: without finished sweeps they are planned,
+          // not run (the plans are printed; the other figures run)
           const planFig6 = scale.name === "paper" && allIds.includes("fig6") && fromSweep.length === 0;
-          const ids = planFig6 ? allIds.filter((id) => id !== "fig6") : allIds;
-          const plan = planFig6
-            ? (await import("../../report/figures/fig6/plan.js")).fig6PaperPlan({
-                cifar10,
-                out: opts.out === undefined ? undefined : String(opts.out),
-              })
+          const planHayou = scale.name === "paper" && allIds.includes("hayou") && !hayouOpts.sweeps;
+          const ids = allIds.filter((id) => !(id === "fig6" && planFig6) && !(id === "hayou" && planHayou));
+          const outText = opts.out === undefined ? undefined : String(opts.out);
+          const fig6Plan = planFig6
+            ? (await import("../../report/figures/fig6/plan.js")).fig6PaperPlan({ cifar10, out: outText })
             : null;
-          if (plan && ids.length === 0) {
-            emit(!!opts.json, planJson(plan), () => planText(plan));
+          let hayouPlan: { text: string; json: unknown } | null = null;
+          if (planHayou) {
+            const h = await import("../../report/figures/hayou.js");
+            const p = h.hayouPlan(join(outText ?? ".", "hayou-sweeps"), { cifar10 });
+            hayouPlan = { text: h.hayouPlanText(p), json: p };
+          }
+          const plans = {
+            ...(fig6Plan ? { fig6: planJson(fig6Plan) } : {}),
+            ...(hayouPlan ? { hayou: hayouPlan.json } : {}),
+          };
+          const planTexts = [
+            ...(fig6Plan ? [planText(fig6Plan)] : []),
+            ...(hayouPlan ? [hayouPlan.text] : []),
+          ];
+          if ((fig6Plan || hayouPlan) && ids.length === 0) {
+            emit(!!opts.json, { out: outText ?? null, scale: scale.name, seed, figures: [], plans }, () =>
+              planTexts.join("\n\n"),
+            );
             return;
           }
           const { reproduce } = await import("../../report/reproduce.js");
-          if (opts.out === undefined || String(opts.out).trim() === "") {
+          if (outText === undefined || outText.trim() === "") {
             throw new InputError(
               "--out",
               String(opts.out ?? "(missing)"),
@@ -225,18 +288,21 @@ export function register(program: Command) {
             );
           }
           // before any simulation: a file, /proc or a read-only place is exit 2 now, not after the work
-          const out = checkWritableOutput("--out", String(opts.out), "dir");
+          const out = checkWritableOutput("--out", outText, "dir");
           const device = await deviceFrom(opts);
           const command =
             `sigprop reproduce ${ids.length === FIGURE_IDS.length ? "all" : ids.join(" ")} --out ${opts.out} --scale ${scale.name} --seed ${seed}` +
             (cifar10 !== undefined ? ` --cifar10 ${cifar10}` : "") +
-            fromSweep.map((d) => ` --from-sweep ${d}`).join("");
+            fromSweep.map((d) => ` --from-sweep ${d}`).join("") +
+            (opts.sweeps ? ` --sweeps ${opts.sweeps}` : "");
           let registry: Figure[] | undefined;
-          if (cifar10 !== undefined || fromSweep.length) {
+          if (cifar10 !== undefined || fromSweep.length || hayouOpts.sweeps) {
             const { FIGURES } = await import("../../report/figures/index.js");
             const { loadFig6Sweeps, makeFig6 } = await import("../../report/figures/fig6/figure.js");
+            const { makeHayou } = await import("../../report/figures/hayou.js");
             const fig6 = makeFig6({ cifar10, sweeps: loadFig6Sweeps(fromSweep) });
-            registry = FIGURES.map((f) => (f.id === "fig6" ? fig6 : f));
+            const hayou = makeHayou(hayouOpts);
+            registry = FIGURES.map((f) => (f.id === "fig6" ? fig6 : f.id === "hayou" ? hayou : f));
           }
           const t0 = performance.now();
           const summary = await reproduce({
@@ -263,14 +329,14 @@ export function register(program: Command) {
               jobs: summary.jobs,
               seconds,
               figures: summary.figures.map((f) => ({ id: f.id, files: f.files })),
-              ...(plan ? { fig6_plan: planJson(plan) } : {}),
+              ...(fig6Plan || hayouPlan ? { plans } : {}),
             },
             () =>
               [
                 `wrote ${summary.figures.map((f) => f.id).join(", ")} to ${out} (scale ${scale.name}, seed ${seed})`,
                 `simulation jobs: ${summary.jobs.ran} run, ${summary.jobs.cached} reused from cache; ${seconds.toFixed(1)} s`,
                 `report: ${summary.index}`,
-                ...(plan ? ["", planText(plan)] : []),
+                ...planTexts.flatMap((t) => ["", t]),
               ].join("\n"),
           );
         },

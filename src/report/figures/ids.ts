@@ -14,4 +14,6 @@ export const FIGURE_IDS: readonly string[] = [
   "hayou-rates",
   "draws",
   "after-init",
+  "hayou",
+  "isometry",
 ];

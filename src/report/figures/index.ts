@@ -9,7 +9,9 @@ import { fig4 } from "./fig4.js";
 import { fig5 } from "./fig5.js";
 import { fig6 } from "./fig6/figure.js";
 import { drawsFigure } from "./draws.js";
+import { hayou } from "./hayou.js";
 import { hayouRates } from "./hayouRates.js";
+import { isometry } from "./isometry.js";
 import { nngp } from "./nngp.js";
 import { shaping } from "./shaping.js";
 import { afterInit } from "./afterInit.js";
@@ -25,6 +27,8 @@ export const FIGURES: readonly Figure[] = [
   hayouRates,
   drawsFigure,
   afterInit,
+  hayou,
+  isometry,
 ];
 
 /** Look a figure up by id (undefined when not registered). */
