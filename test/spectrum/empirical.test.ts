@@ -128,6 +128,16 @@ describe("ReLU zero atom at finite width (exact Binomial-min law, O(1/√N) bias
       expect(reluZeroFraction(N, 2)).toBeCloseTo(0.5 + c / 2, 12);
     }
   });
+  it("L = 4: √N·(zero fraction − ½) → E[max of 4 normals]/2 — the bias at the atom is O(1/√N), not O(1/N)", () => {
+    // K_l = N/2 + (√N/2) Z_l + O(1) (continuity correction), so √N·(1 − E[min K]/N − ½) = E[max Z]/2 + O(1/√N);
+    // E[max of 4 standard normals] = (3/(2√π))(1 + (2/π) arcsin(1/3)) = 1.02937537 (closed form for n = 4,
+    // checked against quadrature of ∫ x·4φΦ³). Measured deviation 0.005/√N; tolerance 0.1/√N.
+    const eMax4 = (3 / (2 * Math.sqrt(Math.PI))) * (1 + (2 / Math.PI) * Math.asin(1 / 3));
+    for (const N of [256, 1024, 4096]) {
+      const scaled = Math.sqrt(N) * (reluZeroFraction(N, 4) - 0.5);
+      expect(Math.abs(scaled - eMax4 / 2)).toBeLessThan(0.1 / Math.sqrt(N));
+    }
+  });
   it("gaussian, N = 64, L = 4: zeros = N − min K_l per network; the counting function at t ≈ 0 needs the exact allowance", () => {
     const L = 4;
     const N = 64;
