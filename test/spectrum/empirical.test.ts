@@ -5,8 +5,10 @@
  * - E[(1/N) tr JJᵀ] = (σ_w²/2)^L exactly at any width for bias-free ReLU (flip the sign of row i of
  *   W^l: h^l_i changes sign, D^l_i ↔ 1 − D^l_i, everything else in the trace is unchanged), so the mean
  *   is tested at 4 SE with no allowance;
- * - the eigenvalue counting function at finite N has an O(1/N) bias (measured ≤ 0.7/N at N = 64 and
- *   256 in development): tolerance 4 SE + 2/N;
+ * - the eigenvalue counting function at finite N: inside the bulk (t > 0) an O(1/N) bias, bounded by
+ *   COUNTING_BIAS_C/N (derived and measured in counting.ts): tolerance 4 SE + COUNTING_BIAS_C/N; at t = 0
+ *   (ReLU's zero atom) an exact O(1/√N) bias from the Binomial min of the layers' active counts, which the
+ *   zero-atom test below shows is needed (half of it, or the former 2/N, fails) and sufficient;
  * - second moments carry O(L²/N) corrections: Richardson extrapolation from N and 4N
  *   (m(∞) ≈ (4 m(4N) − m(N))/3) is compared at 4 SE of the extrapolant;
  * - the top atom of hard-tanh with orthogonal weights is an exact rank statement: the multiplicity of
@@ -30,7 +32,13 @@ import { spectrumHistogram } from "../../src/spectra/histogram.js";
 import { pwlDensity, pwlSpectrum } from "../../src/theory/spectrum/density.js";
 import { spectrumMoments } from "../../src/theory/spectrum/moments.js";
 import { criticalFromQStar } from "../../src/theory/critical.js";
-import { expectCountingFunction, orthogonalAtCritical, perNetwork } from "./counting.js";
+import {
+  countingFunction,
+  expectCountingFunction,
+  orthogonalAtCritical,
+  perNetwork,
+  reluZeroFraction,
+} from "./counting.js";
 
 const relu = makeActivation("relu");
 
@@ -107,6 +115,64 @@ describe("ReLU Jacobian spectra vs theory", () => {
       );
     });
   }
+});
+
+describe("ReLU zero atom at finite width (exact Binomial-min law, O(1/√N) bias)", () => {
+  it("reluZeroFraction: L = 1 gives ½; L = 2 gives ½ + C(2N, N)/2^{2N+1} (mean absolute deviation of Bin(2N, ½))", () => {
+    // E[min(K₁, K₂)] = N/2 − E|K₁ − K₂|/2 and K₁ − K₂ + N ~ Bin(2N, ½), whose mean absolute deviation
+    // about N is N·C(2N, N)/2^{2N} (de Moivre); the code sums P(K ≥ k)^L instead.
+    for (const N of [1, 5, 64, 256]) {
+      expect(reluZeroFraction(N, 1)).toBeCloseTo(0.5, 13);
+      let c = 1; // C(2N, N)/2^{2N} as a product, no overflow
+      for (let k = 1; k <= N; k++) c *= (N + k) / (4 * k);
+      expect(reluZeroFraction(N, 2)).toBeCloseTo(0.5 + c / 2, 12);
+    }
+  });
+  it("L = 4: √N·(zero fraction − ½) → E[max of 4 normals]/2 — the bias at the atom is O(1/√N), not O(1/N)", () => {
+    // K_l = N/2 + (√N/2) Z_l + O(1) (continuity correction), so √N·(1 − E[min K]/N − ½) = E[max Z]/2 + O(1/√N);
+    // E[max of 4 standard normals] = (3/(2√π))(1 + (2/π) arcsin(1/3)) = 1.02937537 (closed form for n = 4,
+    // checked against quadrature of ∫ x·4φΦ³). Measured deviation 0.005/√N; tolerance 0.1/√N.
+    const eMax4 = (3 / (2 * Math.sqrt(Math.PI))) * (1 + (2 / Math.PI) * Math.asin(1 / 3));
+    for (const N of [256, 1024, 4096]) {
+      const scaled = Math.sqrt(N) * (reluZeroFraction(N, 4) - 0.5);
+      expect(Math.abs(scaled - eMax4 / 2)).toBeLessThan(0.1 / Math.sqrt(N));
+    }
+  });
+  it("gaussian, N = 64, L = 4: zeros = N − min K_l per network; the counting function at t ≈ 0 needs the exact allowance", () => {
+    const L = 4;
+    const N = 64;
+    const nets = 120;
+    const spec = {
+      activation: relu,
+      sigmaW2: 2,
+      sigmaB2: 0,
+      width: N,
+      depth: L,
+      weights: "gaussian" as const,
+      q0: 1,
+    };
+    const inp = { p: 0.5, sigmaW2: 2, depth: L, weights: "gaussian" as const };
+    const tau = 1e-12 * (pwlSpectrum(inp).edge as number);
+    // The rank statement behind the law, per network: zero eigenvalues are ~1e-31 and the smallest nonzero
+    // one ≥ 1e-6 (measured), so τ separates them; K_l = #{h^l_i > 0}, l = 0..L−1, the active units of D^l.
+    for (let r = 0; r < 4; r++) {
+      const net = sampleNetwork(spec, { seed: 23, net: r });
+      const ev = jjtEigenvalues(jacobian(net), N);
+      const minK = Math.min(...net.h.slice(0, L).map((h) => h.filter((x) => x > 0).length));
+      expect(ev.filter((x) => x <= tau).length).toBe(N - minK);
+    }
+    const limit = 0.5 + integrateDensity(inp, tau); // atom 1 − p plus ∫₀^τ ρ (≈ 1e-4)
+    const exact = reluZeroFraction(N, L); // 0.5642: 4.1/N above the limit
+    const bias = Math.abs(exact - limit);
+    const [{ mean, se }] = countingFunction(spec, nets, 23, [tau]);
+    // the exact finite-N law, no allowance
+    expect(Math.abs(mean - exact)).toBeLessThan(4 * se);
+    // sufficient: the derived allowance passes
+    expect(Math.abs(mean - limit)).toBeLessThan(4 * se + bias);
+    // needed: half of it fails, and so does the former blanket 2/N (0.031 < bias = 0.064)
+    expect(Math.abs(mean - limit)).toBeGreaterThan(4 * se + bias / 2);
+    expect(Math.abs(mean - limit)).toBeGreaterThan(4 * se + 2 / N);
+  });
 });
 
 describe("hard-tanh at small q* with orthogonal weights (near-isometry)", () => {
