@@ -1,9 +1,10 @@
 /** The reproduce pipeline with a fake simulator: files, report, cache reuse, interrupted runs. */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { cacheFiles, killAfterCached, listAll } from "../support/cacheKill.js";
 import { toCsv } from "../../src/report/csv.js";
 import type { Scale } from "../../src/report/figure.js";
 import { FIGURES } from "../../src/report/figures/index.js";
@@ -21,11 +22,6 @@ function tmp() {
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /** All files under dir (relative paths), including hidden ones. */
-function listAll(dir: string, prefix = ""): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? listAll(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
-  );
-}
 const jobCount = (ids: string[]) =>
   FIGURES.filter((f) => ids.includes(f.id)).reduce((a, f) => a + f.jobs(TINY).length, 0);
 
@@ -139,26 +135,8 @@ describe("reproduce", () => {
         stdio: "ignore",
       },
     );
-    const cacheFiles = () =>
-      existsSync(join(out, ".cache")) ? listAll(join(out, ".cache")).filter((f) => f.endsWith(".json")) : [];
-    await new Promise<void>((resolve, reject) => {
-      const timer = setInterval(() => {
-        if (cacheFiles().length >= 3) {
-          clearInterval(timer);
-          child.kill("SIGKILL");
-          resolve();
-        }
-      }, 20);
-      child.on("exit", () => {
-        clearInterval(timer);
-        resolve();
-      });
-      child.on("error", reject);
-    });
-    await new Promise((r) =>
-      child.exitCode === null && child.signalCode === null ? child.on("exit", r) : r(null),
-    );
-    const done = cacheFiles();
+    await killAfterCached(child, out, 3);
+    const done = cacheFiles(out);
     expect(done.length).toBeGreaterThanOrEqual(3);
     for (const f of done)
       expect(() => JSON.parse(readFileSync(join(out, ".cache", f), "utf8"))).not.toThrow();
@@ -172,7 +150,7 @@ describe("reproduce", () => {
     expect(done.length).toBeLessThan(total); // the run really was interrupted
     expect(s.jobs.cached).toBe(done.length);
     expect(sim.calls).toHaveLength(total - done.length);
-    expect(cacheFiles()).toHaveLength(total);
+    expect(cacheFiles(out)).toHaveLength(total);
     expect(listAll(out).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 

@@ -5,18 +5,11 @@
  * of hayou as `--json`.
  */
 import { spawn } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { cacheFiles, killAfterCached, listAll } from "../support/cacheKill.js";
 import { SCALES, type Json, type Scale } from "../../src/report/figure.js";
 import {
   HAYOU_ACTIVATIONS,
@@ -43,12 +36,6 @@ function tmp() {
   return d;
 }
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function listAll(dir: string, prefix = ""): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? listAll(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
-  );
-}
 
 /** Raw job results from the cache folder, by job id. */
 function cachedResults(out: string, fig: string): Map<string, Record<string, unknown>> {
@@ -291,32 +278,14 @@ describe("reproduce isometry (tiny)", () => {
       ["--import", "tsx", join(import.meta.dirname, "seedReproChild.ts"), out],
       { stdio: "ignore" },
     );
-    const cacheFiles = () =>
-      existsSync(join(out, ".cache")) ? listAll(join(out, ".cache")).filter((f) => f.endsWith(".json")) : [];
-    await new Promise<void>((resolve, reject) => {
-      const timer = setInterval(() => {
-        if (cacheFiles().length >= 3) {
-          clearInterval(timer);
-          child.kill("SIGKILL");
-          resolve();
-        }
-      }, 50);
-      child.on("exit", () => {
-        clearInterval(timer);
-        resolve();
-      });
-      child.on("error", reject);
-    });
-    await new Promise((r) =>
-      child.exitCode === null && child.signalCode === null ? child.on("exit", r) : r(null),
-    );
-    const done = cacheFiles();
+    await killAfterCached(child, out, 3, 50);
+    const done = cacheFiles(out);
     const total = isometry.jobs(TINY).length;
     expect(done.length).toBeGreaterThanOrEqual(3);
     expect(done.length).toBeLessThan(total); // really interrupted
     const s = await reproduce({ out, figures: ["isometry"], scale: TINY, seed: 4, simulator: noSim });
     expect(s.jobs).toEqual({ total, cached: done.length, ran: total - done.length });
-    expect(cacheFiles()).toHaveLength(total); // nothing duplicated
+    expect(cacheFiles(out)).toHaveLength(total); // nothing duplicated
     expect(listAll(out).filter((f) => f.endsWith(".tmp"))).toEqual([]);
 
     const data = JSON.parse(readFileSync(join(out, "isometry", "data.json"), "utf8"));
