@@ -314,6 +314,8 @@ interface PanelTiming {
   first?: number;
   final?: number;
   parts: number;
+  /** streamed panels: when the first and the last result for this change came from the workers */
+  results?: [number, number];
 }
 interface UpdateTiming {
   id: number;
@@ -351,6 +353,15 @@ function mark(id: number, p: Panel, kind: "busy" | "part" | "final") {
     rec.done = t;
     setStatus("ready");
   }
+}
+
+/** Record that a worker result for panel `p` arrived (streamed panels). */
+function arrived(p: Panel) {
+  const rec = timings.find((t) => t.id === reqId);
+  const t0 = startOf.get(reqId);
+  if (!rec || t0 === undefined || rec.panels[p].final !== undefined) return;
+  const t = performance.now() - t0;
+  rec.panels[p].results = [rec.panels[p].results?.[0] ?? t, t];
 }
 
 /** What the next drawing of each chart shows: the request and whether it is partial. */
@@ -470,7 +481,10 @@ const scalesLane = new Lane((d) => {
     p.sigma_w2.forEach((w, k) =>
       points.set(w, { xi_q: p.xi_q[k], xi_c: p.xi_c[k], trainable_depth: p.trainable_depth[k] }),
     );
-    if (d.key === scalesKey) drawScales();
+    if (d.key === scalesKey) {
+      arrived("scales");
+      drawScales();
+    }
   } else if (d.kind === "done" || d.kind === "error") {
     if (d.key === scalesKey) scalesLane.busy = false;
   }
@@ -559,7 +573,10 @@ const onPhase = (lane: () => Lane) => (d: Record<string, unknown>) => {
   if (!e) return;
   if (d.kind === "row") e.rows[d.i as number] = d.row as (number | null)[];
   else if (d.kind === "eoc") e.eoc = d.eoc as PhaseEntry["eoc"];
-  if (d.key === phaseKey) showPhase();
+  if (d.key === phaseKey) {
+    arrived("phaseplot");
+    showPhase();
+  }
 };
 const phaseLanes: Lane[] = [];
 for (let k = 0; k < PHASE_LANES; k++) phaseLanes.push(new Lane(onPhase(() => phaseLanes[k])));

@@ -326,10 +326,18 @@ describe.skipIf(!HAVE)("web explorer (chromium)", () => {
     "every panel shows a change within 100 ms for every catalogue activation; slow parts stream",
     { timeout: 900_000 },
     async () => {
-      type PanelTiming = { busy?: number; first?: number; final?: number; parts: number };
+      type PanelTiming = {
+        busy?: number;
+        first?: number;
+        final?: number;
+        parts: number;
+        results?: [number, number];
+      };
       type Timing = { id: number; panels: Record<string, PanelTiming>; done?: number; error?: string };
       const { page, errors } = await open();
       await waitAllDone(page);
+      // gelu's grid is the slow one (≈ 3 s unloaded): it must stream
+      expect(ACTIVATION_CATALOGUE.some((a) => a.name === "gelu")).toBe(true);
       /** Select activation `name` and wait until every panel is final; the page's own timings. */
       const visit = async (name: string) => {
         const before = await page.evaluate(
@@ -370,16 +378,6 @@ describe.skipIf(!HAVE)("web explorer (chromium)", () => {
           tries++;
         }
         report[a.name] = { first, best, tries };
-        for (const [panel, p] of Object.entries(first.panels)) {
-          expect(p.busy, `${a.name} ${panel}`).toBeDefined();
-          expect(p.first! <= p.final!, `${a.name} ${panel}`).toBe(true);
-        }
-        // a panel that took long to finish showed partial results on the way (the phase diagram by
-        // rows, coarse to fine; the depth scales by points), with a progress bar
-        for (const panel of ["phaseplot", "scales"]) {
-          const p = first.panels[panel];
-          if (p.final! - p.busy! > 1000) expect(p.parts, `${a.name} ${panel} streams`).toBeGreaterThan(0);
-        }
       }
       const ms = (x: number | undefined) => (x === undefined ? "-" : String(Math.round(x)));
       const lines = Object.entries(report).map(
@@ -391,7 +389,22 @@ describe.skipIf(!HAVE)("web explorer (chromium)", () => {
       );
       console.log(`update times in ms after the change (CPU load: see uptime)\n${lines.join("\n")}`);
       writeFileSync(path.join(OUT, "update-timings.json"), JSON.stringify(report, null, 2));
+      expect(report.gelu.first.panels.phaseplot.parts).toBeGreaterThanOrEqual(3);
+      expect(report.gelu.first.panels.scales.parts).toBeGreaterThanOrEqual(3);
       for (const [name, r] of Object.entries(report)) {
+        for (const [panel, p] of Object.entries(r.first.panels)) {
+          expect(p.busy, `${name} ${panel}`).toBeDefined();
+          expect(p.first! <= p.final!, `${name} ${panel}`).toBe(true);
+        }
+        // a panel whose results took long to come showed partial results on the way (the phase
+        // diagram by rows, coarse to fine; the depth scales by points), with a progress bar. Over
+        // shorter spans a busy main thread (Vega drawing other panels) may coalesce them into one
+        // drawing; 2 s is far longer than one drawing takes even on the loaded 2-core VM.
+        for (const panel of ["phaseplot", "scales"]) {
+          const p = r.first.panels[panel];
+          if (p.results && p.results[1] - p.results[0] > 2000)
+            expect(p.parts, `${name} ${panel} streams: ${JSON.stringify(p)}`).toBeGreaterThan(0);
+        }
         // the change shows at once in every panel (progress indication), and the first numbers
         // (q*, χ1, ξ_q, phase: `analyze` without c*) within 100 ms
         expect(r.best.busy, `${name}: progress indication`).toBeLessThanOrEqual(100);
