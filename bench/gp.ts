@@ -8,11 +8,10 @@
  * at n = 1,000 (the reason src/numerics/cholesky.ts is kept), and the predictions' agreement with scipy's.
  * SIGPROP_BENCH_GP_N / _M change the sizes.
  */
-import { spawnSync } from "node:child_process";
+import { pythonBaseline } from "./python.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { CholeskyDecomposition, Matrix as MlMatrix } from "ml-matrix";
 import { gpSubset } from "../src/analysis/gpExperiment.js";
 import { loadMnist } from "../src/data/index.js";
@@ -106,8 +105,6 @@ export async function run(): Promise<Record<string, unknown>> {
   };
 
   function scipyBaseline(s: typeof sub, yy: Float64Array): Record<string, unknown> {
-    const probe = spawnSync("python3", ["-c", "import numpy, scipy"], { encoding: "utf8" });
-    if (probe.status !== 0) return { available: false, reason: "python3 with numpy and scipy not found" };
     const dir = mkdtempSync(join(tmpdir(), "sigprop-gp-bench-"));
     try {
       const bytes = (a: Float64Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
@@ -127,22 +124,9 @@ export async function run(): Promise<Record<string, unknown>> {
         sigma_b2: SB2,
         repeats: REPEATS,
       };
-      const r = spawnSync(
-        "python3",
-        [fileURLToPath(new URL("./gp_scipy.py", import.meta.url)), JSON.stringify(cfg)],
-        {
-          encoding: "utf8",
-          env: {
-            ...process.env,
-            OPENBLAS_NUM_THREADS: threads,
-            OMP_NUM_THREADS: threads,
-            MKL_NUM_THREADS: threads,
-          },
-          maxBuffer: 1 << 20,
-        },
-      );
-      if (r.status !== 0) return { available: false, reason: r.stderr.slice(-500) };
-      const res = JSON.parse(r.stdout) as Record<string, number>;
+      const r = pythonBaseline("gp_scipy.py", cfg, threads, "numpy, scipy");
+      if (!r.available) return r;
+      const res = r as Record<string, number>;
       return {
         available: true,
         blas_threads: threads,

@@ -7,7 +7,18 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import { writeFileAtomic } from "../src/io/atomic.js";
 
-const MODULES = ["theory", "sim", "spectrum", "train", "reproduce", "threads", "atomic", "gp", "startup"];
+const MODULES = [
+  "theory",
+  "sim",
+  "spectrum",
+  "train",
+  "reproduce",
+  "threads",
+  "atomic",
+  "gp",
+  "startup",
+  "landscape",
+];
 
 const only = process.env.SIGPROP_BENCH?.split(",").map((s) => s.trim());
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));

@@ -18,8 +18,7 @@
  * the computation numpy does). Peak RSS: ours from process.resourceUsage().maxRSS after the timed runs
  * (the whole bench process), numpy's from getrusage in its own process.
  */
-import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { pythonBaseline } from "./python.js";
 import { numpy as np, random } from "@jax-js/jax";
 import { initJax, jaxVersion, simulateDynamics, type SimConfig } from "../src/sim/index.js";
 import { haarOrthogonal } from "../src/engine/haar.js";
@@ -46,9 +45,6 @@ const C0S = [0, 0.5, 0.9];
 const KEEP = 0.6;
 
 function numpyBaseline(s: Scale): Record<string, unknown> {
-  const probe = spawnSync("python3", ["-c", "import numpy"], { encoding: "utf8" });
-  if (probe.status !== 0) return { available: false, reason: "python3 with numpy not found" };
-  const script = fileURLToPath(new URL("./sim_numpy.py", import.meta.url));
   const cfg = {
     width: s.width,
     depth: s.depth,
@@ -60,19 +56,7 @@ function numpyBaseline(s: Scale): Record<string, unknown> {
     sigma_w2: 2 * KEEP,
     repeats: s.repeats,
   };
-  const threads = process.env.SIGPROP_BENCH_NUMPY_THREADS ?? "1";
-  const r = spawnSync("python3", [script, JSON.stringify(cfg)], {
-    encoding: "utf8",
-    env: {
-      ...process.env,
-      OPENBLAS_NUM_THREADS: threads,
-      OMP_NUM_THREADS: threads,
-      MKL_NUM_THREADS: threads,
-    },
-    maxBuffer: 1 << 20,
-  });
-  if (r.status !== 0) return { available: false, reason: r.stderr.slice(-500) };
-  return { available: true, blas_threads: threads, ...JSON.parse(r.stdout) };
+  return pythonBaseline("sim_numpy.py", cfg, process.env.SIGPROP_BENCH_NUMPY_THREADS ?? "1");
 }
 
 /** Component timings at width n with b inputs. */

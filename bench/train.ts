@@ -15,6 +15,10 @@
  * - `components`: float32 matmul GFLOP/s (1024², and the three products of a width-512 layer at batch
  *   128) vs numpy at 1 thread; random numbers per second: jax-js `random.normal`/`bernoulli` vs the
  *   project's ziggurat and the host dropout mask.
+ * - `arch`: the architecture options of training (issue 11): a depth-20, width-256, batch-128 step (dropout
+ *   keep 0.9, SGD) of the plain network, with `batchnorm` and with `residual: "reduced"`, timed in turns in
+ *   this one process (repeats interleaved, so a change of machine load hits all three alike); ratios
+ *   variant/plain of the median step time.
  * - `rss`: resident memory over 2000 steps of a small network (depth 20, width 128, dropout, Adam):
  *   RSS and wasm memory every 250 steps; "no growth" means flat after the first few hundred steps.
  *
@@ -24,16 +28,22 @@
  * SIGPROP_BENCH_TRAIN_SKIP=hayou,rss,reference,components skips sections; SIGPROP_BENCH_TRAIN_ONLY=step,…
  * runs only those.
  */
-import { spawnSync } from "node:child_process";
+import { pythonBaseline } from "./python.js";
 import os from "node:os";
-import { fileURLToPath } from "node:url";
 import { jit, numpy as np, random, type Array } from "@jax-js/jax";
 import { initJax, jaxVersion } from "../src/sim/jax.js";
 import { fillNoise } from "../src/engine/noise.js";
 import { Stream } from "../src/engine/rng.js";
 import { parseActivation } from "../src/theory/activations.js";
 import { parseNoise } from "../src/theory/noise.js";
-import { initParams, layerSizes, type MlpSpec, type Params } from "../src/train/mlp.js";
+import {
+  initParams,
+  layerRoles,
+  layerSizes,
+  type MlpSpec,
+  type Params,
+  type ResidualKind,
+} from "../src/train/mlp.js";
 import { initOptState, stepSize, type OptimizerName, type OptState } from "../src/train/optim.js";
 import { makeFastStep, sampleStepNoise } from "../src/train/step.js";
 import { disposeTree, makeTrainStep } from "../src/train/train.js";
@@ -54,6 +64,8 @@ export interface NetCfg {
   sigma_w2: number;
   activation: "relu" | "elu";
   optimizer: OptimizerName;
+  batchnorm?: boolean;
+  residual?: ResidualKind;
   steps: number;
   warmup: number;
   repeats: number;
@@ -105,21 +117,10 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
 };
 
+/** numpy doing the same training step (bench/train_numpy.py) with `threads` BLAS threads. */
 function python(args: Record<string, unknown>, threads: number | "default"): Record<string, unknown> {
-  const probe = spawnSync("python3", ["-c", "import numpy"], { encoding: "utf8" });
-  if (probe.status !== 0) return { available: false, reason: "python3 with numpy not found" };
-  const env = { ...process.env };
-  for (const k of ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"]) {
-    if (threads === "default") delete env[k];
-    else env[k] = String(threads);
-  }
-  const r = spawnSync(
-    "python3",
-    [fileURLToPath(new URL("./train_numpy.py", import.meta.url)), JSON.stringify(args)],
-    { encoding: "utf8", env },
-  );
-  if (r.status !== 0) return { available: false, reason: r.stderr.slice(-500) };
-  return { ...(JSON.parse(r.stdout) as Record<string, unknown>), threads };
+  const r = pythonBaseline("train_numpy.py", args, threads);
+  return r.available ? { ...r, threads } : r;
 }
 
 function specOf(c: NetCfg): MlpSpec {
@@ -130,6 +131,8 @@ function specOf(c: NetCfg): MlpSpec {
     outputDim: c.classes,
     activation: parseActivation(c.activation),
     noise: parseNoise(c.keep < 1 ? `dropout:keep=${c.keep}` : "none"),
+    batchnorm: c.batchnorm,
+    residual: c.residual,
   };
 }
 
@@ -155,11 +158,14 @@ export function fastRunner(c: NetCfg): Runner {
   let state: OptState = initOptState(c.optimizer, params);
   const { x, y } = batchData(c);
   const sizes = layerSizes(spec);
+  const roles = layerRoles(spec);
   let t = 0;
   return {
     async step() {
       t++;
-      const noise = sizes.slice(0, -1).map((n, l) => sampleStepNoise(spec, 1, t, l + 1, c.batch, n));
+      const noise = sizes
+        .slice(0, -1)
+        .map((n, l) => (roles[l].noisy ? sampleStepNoise(spec, 1, t, l + 1, c.batch, n) : null));
       const r = await fast.step(
         params,
         state,
@@ -274,6 +280,52 @@ async function stepSection(): Promise<Record<string, unknown>> {
     ratio_vs_numpy_1_thread_cpu_time: ratio(np1.cpu_step_ms as number, fast.cpu_step_ms),
     speedup_vs_reference: reference ? fast.samples_per_s / reference.samples_per_s : null,
     goal: "ratio_vs_numpy_1_thread ≥ 0.4 (stretch 0.5)",
+  };
+}
+
+const ARCH: NetCfg = { ...STEP, width: 256 };
+
+async function archSection(): Promise<Record<string, unknown>> {
+  const variants: [string, NetCfg][] = [
+    ["plain", ARCH],
+    ["batchnorm", { ...ARCH, batchnorm: true }],
+    ["residual_reduced", { ...ARCH, residual: "reduced" }],
+  ];
+  const runners = variants.map(([name, c]) => ({
+    name,
+    c,
+    r: fastRunner(c),
+    walls: [] as number[],
+    cpus: [] as number[],
+  }));
+  for (const v of runners) for (let i = 0; i <= ARCH.warmup; i++) await v.r.step(); // compile + warm up
+  for (let k = 0; k < ARCH.repeats; k++) {
+    for (const v of runners) {
+      const w = performance.now();
+      const cp = cpuMs();
+      for (let i = 0; i < ARCH.steps; i++) await v.r.step();
+      v.walls.push((performance.now() - w) / ARCH.steps);
+      v.cpus.push((cpuMs() - cp) / ARCH.steps);
+    }
+  }
+  for (const v of runners) v.r.dispose();
+  const res = Object.fromEntries(
+    runners.map((v) => [
+      v.name,
+      {
+        step_ms: median(v.walls),
+        cpu_step_ms: median(v.cpus),
+        samples_per_s: (ARCH.batch * 1000) / median(v.walls),
+      },
+    ]),
+  );
+  const plain = res.plain;
+  return {
+    config: ARCH,
+    ...res,
+    batchnorm_over_plain_step_time: res.batchnorm.step_ms / plain.step_ms,
+    batchnorm_over_plain_cpu_time: res.batchnorm.cpu_step_ms / plain.cpu_step_ms,
+    residual_reduced_over_plain_step_time: res.residual_reduced.step_ms / plain.step_ms,
   };
 }
 
@@ -419,6 +471,7 @@ export async function run(): Promise<Record<string, unknown>> {
     note: "timings on a shared machine vary with its load; compare the ratios (same run), and cpu_* times",
   };
   if (want("step")) out.step = await stepSection();
+  if (want("arch")) out.arch = await archSection();
   if (want("hayou")) out.hayou = await hayouSection();
   if (want("components")) out.components = await componentsSection();
   if (want("rss")) out.rss = await rssSection();

@@ -13,7 +13,7 @@
  */
 import type { Activation } from "../theory/activations.js";
 import { makeActivation } from "../theory/activations.js";
-import { criticalFromQStar } from "../theory/spectrum/critical.js";
+import { criticalFromQStar } from "../theory/critical.js";
 import type { WeightLaw } from "../theory/spectrum/moments.js";
 import { forward64 } from "../engine/forward64.js";
 import { layerStream, type NetworkKey } from "../engine/network.js";

@@ -16,6 +16,8 @@ export interface TheoryCurve {
   group?: string;
   x: number[];
   y: number[];
+  /** drawn dashed and thinner (e.g. a finite-width prediction next to the mean-field line) */
+  dashed?: boolean;
 }
 
 /** Simulated points of one series: mean over networks and the std over networks at each x. */
@@ -26,6 +28,25 @@ export interface SimPoints {
   x: number[];
   mean: number[];
   std: number[];
+  /**
+   * Band edges to draw instead of mean ± std (e.g. quantiles over networks, or a geometric-sd band on a
+   * log axis); the dots stay at `mean`.
+   */
+  lo?: number[];
+  hi?: number[];
+  /** how the dots are drawn (default: filled circles), e.g. hollow triangles offset beside another series */
+  marker?: DotStyle;
+}
+
+/** The look of one series' dots. */
+export interface DotStyle {
+  /** a Vega point shape: "circle", "square", "triangle-up", "diamond", "cross", … */
+  shape?: string;
+  filled?: boolean;
+  /** horizontal offset in pixels (so coinciding series stay visible side by side) */
+  xOffset?: number;
+  opacity?: number;
+  size?: number;
 }
 
 /** A dashed reference line (drawn in grey, not in the legend). */
@@ -136,6 +157,60 @@ function positive(v: number, log: boolean): number | null {
   return v;
 }
 
+/**
+ * Split a curve into the pieces that lie inside [lo, hi] in y, ending each piece exactly where it leaves
+ * the range (linear interpolation, in log space on a log axis), so a line that leaves the axis stops at
+ * its edge instead of running along it.
+ */
+export function clipCurve(
+  x: number[],
+  y: number[],
+  domain: [number, number] | undefined,
+  log: boolean,
+): { x: number[]; y: number[] }[] {
+  const pieces: { x: number[]; y: number[] }[] = [];
+  let cur: { x: number[]; y: number[] } | null = null;
+  const f = (v: number) => (log ? Math.log(v) : v);
+  const inv = (v: number) => (log ? Math.exp(v) : v);
+  const ok = (v: number) => Number.isFinite(v) && (!log || v > 0);
+  const inside = (v: number) => ok(v) && (!domain || (v >= domain[0] && v <= domain[1]));
+  const edgeBetween = (a: number, b: number): number | null => {
+    // the domain edge crossed going from a to b (one inside, one outside but drawable), or null
+    if (!domain || !ok(a) || !ok(b)) return null;
+    const edge = Math.min(a, b) < domain[0] ? domain[0] : domain[1];
+    const t = (f(edge) - f(a)) / (f(b) - f(a));
+    return t >= 0 && t <= 1 ? t : null;
+  };
+  for (let i = 0; i < x.length; i++) {
+    const yi = y[i];
+    if (inside(yi)) {
+      if (!cur) {
+        cur = { x: [], y: [] };
+        pieces.push(cur);
+        if (i > 0) {
+          const t = edgeBetween(y[i - 1], yi);
+          if (t !== null) {
+            cur.x.push(x[i - 1] + t * (x[i] - x[i - 1]));
+            cur.y.push(inv(f(y[i - 1]) + t * (f(yi) - f(y[i - 1]))));
+          }
+        }
+      }
+      cur.x.push(x[i]);
+      cur.y.push(yi);
+    } else {
+      if (cur && i > 0) {
+        const t = edgeBetween(y[i - 1], yi);
+        if (t !== null) {
+          cur.x.push(x[i - 1] + t * (x[i] - x[i - 1]));
+          cur.y.push(inv(f(y[i - 1]) + t * (f(yi) - f(y[i - 1]))));
+        }
+      }
+      cur = null;
+    }
+  }
+  return pieces.filter((p) => p.x.length > 0);
+}
+
 function scaleOf(kind: AxisScale | undefined, domain?: [number, number]): Record<string, unknown> {
   const s: Record<string, unknown> = kind === "log" ? { type: "log" } : { type: "linear", zero: false };
   if (domain) {
@@ -171,24 +246,37 @@ export function lineDotBandPanel(p: LinePanelInput): PanelSpec {
   const yLog = p.yScale === "log";
   const theoryRows: Record<string, unknown>[] = [];
   for (const t of p.theory ?? []) {
-    t.x.forEach((x, i) => {
-      const xx = positive(x, xLog);
-      const yy = positive(t.y[i], yLog);
-      if (xx !== null && yy !== null)
-        theoryRows.push({ series: t.series, group: t.group ?? t.series, x: xx, y: yy });
+    // a curve leaving an explicit y domain stops at its edge (pieces are drawn as separate lines)
+    clipCurve(t.x, t.y, p.yDomain, yLog).forEach((piece, k) => {
+      piece.x.forEach((x, i) => {
+        const xx = positive(x, xLog);
+        if (xx !== null)
+          theoryRows.push({
+            series: t.series,
+            group: `${t.group ?? t.series}#${k}`,
+            dashed: !!t.dashed,
+            x: xx,
+            y: piece.y[i],
+          });
+      });
     });
   }
   const simRows: Record<string, unknown>[] = [];
-  for (const s of p.sim ?? []) {
+  const inY = (v: number) => !p.yDomain || (v >= p.yDomain[0] && v <= p.yDomain[1]);
+  for (const [k, s] of (p.sim ?? []).entries()) {
     s.x.forEach((x, i) => {
       const xx = positive(x, xLog);
       const m = positive(s.mean[i], yLog);
-      if (xx === null || m === null) return;
+      // dots outside an explicit y domain are left out rather than pinned to its edge
+      if (xx === null || m === null || !inY(m)) return;
       const sd = Number.isFinite(s.std[i]) ? s.std[i] : 0;
       // on a log axis a band reaching zero is drawn symmetric in log space (lo = m²/(m + sd))
-      let lo = m - sd;
-      if (yLog && lo <= 0) lo = (m * m) / (m + sd);
-      simRows.push({ series: s.series, group: s.group ?? s.series, x: xx, mean: m, lo, hi: m + sd });
+      let lo = s.lo?.[i] ?? m - sd;
+      let hi = s.hi?.[i] ?? m + sd;
+      if (!Number.isFinite(lo)) lo = m;
+      if (!Number.isFinite(hi)) hi = m;
+      if (yLog && lo <= 0) lo = (m * m) / (m + Math.max(sd, hi - m));
+      simRows.push({ series: s.series, group: s.group ?? s.series, style: k, x: xx, mean: m, lo, hi });
     });
   }
   const order =
@@ -236,13 +324,39 @@ export function lineDotBandPanel(p: LinePanelInput): PanelSpec {
     const enc = { ...band(), color, detail: { field: "group" } };
     layers.push(layerOf(simRows, { type: "area", opacity: 0.18 }, enc));
   }
-  if (theoryRows.length) {
+  const solid = theoryRows.filter((r) => !r.dashed);
+  const dashed = theoryRows.filter((r) => r.dashed);
+  if (solid.length) {
     const enc = { ...line(), color, detail: { field: "group" } };
-    layers.push(layerOf(theoryRows, { type: "line", strokeWidth: 2, clip: true }, enc));
+    layers.push(layerOf(solid, { type: "line", strokeWidth: 2, clip: true }, enc));
   }
-  if (simRows.length) {
-    const mark = { type: "point", filled: true, size: 28, opacity: 0.95, clip: true };
-    layers.push(layerOf(simRows, mark, { x, y: y("mean", true), color, shape: { value: "circle" } }));
+  if (dashed.length) {
+    const enc = { ...line(), color, detail: { field: "group" } };
+    const mark = { type: "line", strokeWidth: 1.5, strokeDash: [5, 3], clip: true };
+    layers.push(layerOf(dashed, mark, enc));
+  }
+  // one dot layer per distinct style (series with the default look share one layer)
+  const styleKey = (d: DotStyle | undefined) => JSON.stringify(d ?? {});
+  const styles = uniq((p.sim ?? []).map((s) => styleKey(s.marker)));
+  for (const key of styles) {
+    const members = new Set(
+      (p.sim ?? []).map((s, k) => (styleKey(s.marker) === key ? k : -1)).filter((k) => k >= 0),
+    );
+    const rowsOf = simRows.filter((r) => members.has(r.style as number));
+    if (!rowsOf.length) continue;
+    const d = JSON.parse(key) as DotStyle;
+    const filled = d.filled ?? true;
+    const mark = {
+      type: "point",
+      shape: d.shape ?? "circle",
+      filled,
+      size: d.size ?? 28,
+      opacity: d.opacity ?? 0.95,
+      ...(filled ? {} : { strokeWidth: 1.6 }),
+      ...(d.xOffset ? { xOffset: d.xOffset } : {}),
+      clip: true,
+    };
+    layers.push(layerOf(rowsOf, mark, { x, y: y("mean", true), color }));
   }
   if (p.markers?.length) {
     const vals = p.markers.map((m) => ({ series: m.series, x: m.x, y: m.y, label: m.label ?? "" }));
@@ -255,7 +369,7 @@ export function lineDotBandPanel(p: LinePanelInput): PanelSpec {
       strokeWidth: 1,
     };
     layers.push(layerOf(vals, diamond, { x, y: y("y"), color }));
-    const text = { type: "text", dx: 8, dy: -8, align: "left", fontSize: 10 };
+    const text = { type: "text", dx: 8, dy: -8, align: "left", fontSize: MIN_FONT_PX };
     layers.push(layerOf(vals, text, { x, y: y("y"), text: { field: "label" } }));
   }
   return {
@@ -390,24 +504,122 @@ export function interpolateIndex(v: number, grid: number[]): number | null {
   return f < -0.5 || f > n - 0.5 ? null : f;
 }
 
-/** Panels side by side under one title, with each panel's scales independent. */
+/** The smallest font size (px) in any chart: with page scaling ≥ 10/11 no text renders below 10 px. */
+export const MIN_FONT_PX = 11;
+
+/** The widest a whole figure may be (px at 1×) before its panels wrap into further rows. */
+export const MAX_FIGURE_WIDTH = 1360;
+
+/** Estimated outer width of a panel: its plot width plus axes, titles and a side legend. */
+function panelOuterWidth(p: PanelSpec): number {
+  return (typeof p.width === "number" ? p.width : 300) + 140;
+}
+
+/**
+ * Panels under one title, side by side as long as the figure stays within MAX_FIGURE_WIDTH (then wrapped
+ * into rows: Vega-Lite `concat` with `columns`), with each panel's scales independent. The panels are kept
+ * as `concat` so the report can also render each on its own (`panelSpecs`).
+ */
 export function figureSpec(title: string, panels: PanelSpec[], subtitle?: string): TopLevelSpec {
+  const spacing = 30;
+  const widest = Math.max(0, ...panels.map(panelOuterWidth));
+  const columns = Math.max(
+    1,
+    Math.min(panels.length, Math.floor((MAX_FIGURE_WIDTH + spacing) / (widest + spacing))),
+  );
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: title, subtitle: subtitle ?? "", anchor: "start", fontSize: 15 },
+    title: {
+      text: title,
+      subtitle: wrapText(subtitle ?? "", Math.max(60, Math.floor((columns * (widest + spacing)) / 7))),
+      anchor: "start",
+      fontSize: 15,
+    },
     background: "white",
     padding: 10,
-    hconcat: panels,
-    spacing: 30,
+    concat: panels,
+    columns,
+    spacing,
     resolve: { scale: { color: "independent", x: "independent", y: "independent", shape: "independent" } },
     config: CHART_CONFIG,
   } as unknown as TopLevelSpec;
+}
+
+/**
+ * Rows of panels under one title: rows stacked, the panels of a row side by side, every scale independent.
+ * Keeps a many-panel figure narrow enough that its text is not shrunk on a page (Fig 6: issue 16).
+ */
+export function figureRows(
+  title: string,
+  rows: PanelSpec[][],
+  subtitle: string | string[] = "",
+): TopLevelSpec {
+  const resolve = {
+    scale: { color: "independent", x: "independent", y: "independent", shape: "independent" },
+  };
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: { text: title, subtitle, anchor: "start", fontSize: 15, subtitleFontSize: 11 },
+    background: "white",
+    padding: 10,
+    vconcat: rows.map((r) => ({ hconcat: r, spacing: 30, resolve })),
+    spacing: 28,
+    resolve,
+    config: CHART_CONFIG,
+  } as unknown as TopLevelSpec;
+}
+
+/** One panel as a chart of its own (e.g. written as its own PNG). */
+export function panelFigure(panel: PanelSpec): TopLevelSpec {
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    background: "white",
+    padding: 10,
+    ...panel,
+    config: CHART_CONFIG,
+  } as unknown as TopLevelSpec;
+}
+
+/**
+ * Break text into lines of at most `width` characters at spaces (a long subtitle would otherwise widen
+ * the whole figure); one line is returned as a string.
+ */
+export function wrapText(text: string, width: number): string | string[] {
+  const lines: string[] = [];
+  let cur = "";
+  for (const word of text.split(" ")) {
+    if (cur && cur.length + 1 + word.length > width) {
+      lines.push(cur);
+      cur = word;
+    } else cur = cur ? `${cur} ${word}` : word;
+  }
+  if (cur) lines.push(cur);
+  return lines.length <= 1 ? (lines[0] ?? "") : lines;
+}
+
+/**
+ * Each panel of a figure built by `figureSpec` as a chart of its own (same look, no figure title), for a
+ * page that lays panels out to fit its width; a spec without panels gives [].
+ */
+export function panelSpecs(spec: TopLevelSpec): TopLevelSpec[] {
+  const s = spec as unknown as { concat?: PanelSpec[]; hconcat?: PanelSpec[]; config?: unknown };
+  const panels = s.concat ?? s.hconcat ?? [];
+  return panels.map(
+    (p) =>
+      ({
+        $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+        background: "white",
+        padding: 10,
+        ...p,
+        config: s.config ?? CHART_CONFIG,
+      }) as unknown as TopLevelSpec,
+  );
 }
 
 /** The look shared by the report's figures and the explorer's panels: font, frame, grid, legend sizes. */
 export const CHART_CONFIG = {
   font: FONT,
   view: { stroke: "#ccc" },
-  axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: "#eee" },
-  legend: { labelFontSize: 11, titleFontSize: 11, symbolSize: 60 },
+  axis: { labelFontSize: MIN_FONT_PX, titleFontSize: 12, grid: true, gridColor: "#eee" },
+  legend: { labelFontSize: MIN_FONT_PX, titleFontSize: MIN_FONT_PX, symbolSize: 60 },
 };

@@ -35,15 +35,19 @@ export interface JobContext {
   onProgress: (done: number, total: number) => void;
 }
 
-/** One unit of work whose result is cached under a hash of (figure, id, config, seed, version). */
-export interface Job {
+/**
+ * One unit of work whose result is cached under a hash of (figure, id, config, seed, version). `Config` and
+ * `Result` are the JSON shapes of this kind of job (a figure reads its results back typed with
+ * `resultOf` in jobs.ts); `Job` alone is any job.
+ */
+export interface Job<Config extends Json = Json, Result extends Json = Json> {
   /** unique within its figure, e.g. "a/tanh+noise" */
   id: string;
   /** everything that determines the result (besides the seed and the package version) */
-  config: Json;
+  config: Config;
   /** relative cost used for the ETA (e.g. networks × depth × width²) */
   cost: number;
-  run(ctx: JobContext): Promise<Json>;
+  run(ctx: JobContext): Promise<Result>;
 }
 
 /** A row of the theory-vs-simulation agreement table. */
@@ -58,6 +62,16 @@ export interface Agreement {
   maxDevOverStd: number;
   /** max |z| with z = (sim − theory)/(std/√networks), the standard error of the mean */
   maxAbsZ: number;
+  /** max |sim − theory|/|theory| over the points whose theory is not near zero (see agreement.ts) */
+  maxRelErr?: number;
+  /**
+   * degrees of freedom of the z-scores: networks − 1 when the std is a sample std over networks (Student
+   * t); absent when z uses a known or fitted standard error (normal)
+   */
+  dof?: number;
+  /** set by `judgeAgreement`: the |z| threshold of this row and whether it passes */
+  threshold?: number;
+  verdict?: "pass" | "flag" | "n/a";
   note?: string;
 }
 
@@ -76,6 +90,13 @@ export interface FigureOutput {
   agreement: Agreement[];
   /** everything else worth recording in data.json (theory values, fits, settings) */
   data: Record<string, Json>;
+  /**
+   * What this figure actually ran (widths, networks, protocol), shown after the caption in the report;
+   * default: the scale's generic width and networks (right for the simulation figures only).
+   */
+  footer?: string;
+  /** panels also written on their own as DIR/<fig>/<name>.svg and .png (readable at full size) */
+  panels?: { name: string; spec: TopLevelSpec }[];
 }
 
 export interface Figure {

@@ -8,6 +8,20 @@ import { parseNoise } from "../theory/noise.js";
 import type { Job, Json, Scale } from "./figure.js";
 import type { DynamicsResult, LayerStats, Progress, SimConfig, Simulator } from "./simulator.js";
 
+export type { Job } from "./figure.js";
+
+/**
+ * The result of a typed job, as its figure's `build` receives it (keyed by job id): what `job.run`
+ * returned, or its cached JSON, which is the same value (the cache key holds the figure, job id, config,
+ * seed and package version, so a cached result was made by this very job). Undefined when absent.
+ */
+export function resultOf<C extends Json, R extends Json>(
+  job: Job<C, R>,
+  results: ReadonlyMap<string, Json>,
+): R | undefined {
+  return results.get(job.id) as R | undefined;
+}
+
 /** A model as text: what a job config records. */
 export interface ModelSpec {
   activation: string;
@@ -57,10 +71,17 @@ export function dynamicsJob(
   q0: number,
   c0s: number[],
   maxPairs = Infinity,
+  opts: { varianceQuantiles?: boolean } = {},
 ): Job {
   // input pairs average correlation noise within a network; variance-only runs need one input
   const pairs = c0s.length ? Math.min(scale.pairs, maxPairs) : 1;
-  const config = { ...baseConfig("dynamics", model, scale, pairs), depth, q0, c0s };
+  const config = {
+    ...baseConfig("dynamics", model, scale, pairs),
+    depth,
+    q0,
+    c0s,
+    ...(opts.varianceQuantiles ? { variance_quantiles: VARIANCE_QUANTILES } : {}),
+  };
   return {
     id,
     config,
@@ -72,9 +93,41 @@ export function dynamicsJob(
         c0s,
         onProgress,
       );
-      return toJson({ variance: stats(r.variance), correlation: r.correlation.map(stats) });
+      const out: Record<string, unknown> = {
+        variance: stats(r.variance),
+        correlation: r.correlation.map(stats),
+      };
+      const perNet = (r as { samples?: { variance?: number[][] } }).samples?.variance;
+      if (opts.varianceQuantiles && perNet?.length)
+        out.variance_quantiles = VARIANCE_QUANTILES.map((p) =>
+          Array.from({ length: depth + 1 }, (_, l) =>
+            quantile(
+              perNet.map((net) => net[l]),
+              p,
+            ),
+          ),
+        );
+      return toJson(out);
     },
   };
+}
+
+/** The quantiles over networks kept per layer when asked (± 1 sd of a normal law, and the median). */
+export const VARIANCE_QUANTILES = [0.16, 0.5, 0.84];
+
+/** The p-quantile of xs (linear interpolation between order statistics, type 7); NaN when empty. */
+export function quantile(xs: number[], p: number): number {
+  const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (!v.length) return NaN;
+  const h = (v.length - 1) * p;
+  const i = Math.floor(h);
+  return i + 1 < v.length ? v[i] + (h - i) * (v[i + 1] - v[i]) : v[i];
+}
+
+/** The per-layer quantiles over networks of a dynamics result that kept them (VARIANCE_QUANTILES order). */
+export function asVarianceQuantiles(j: Json | undefined): number[][] | null {
+  const o = j as unknown as { variance_quantiles?: (number | null)[][] } | null;
+  return o?.variance_quantiles ? o.variance_quantiles.map((r) => r.map((x) => x ?? NaN)) : null;
 }
 
 /** One application of the variance map at each q⁰ (`simulateVarianceMap`). */

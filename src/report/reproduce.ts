@@ -11,13 +11,20 @@ import * as vega from "vega";
 import * as vegaLite from "vega-lite";
 import { writeFileAtomic } from "../io/atomic.js";
 import { InputError } from "../theory/errors.js";
+import { judgeAgreement } from "./agreement.js";
 import { JobCache, hashKey, jobSeed, removeStaleTemps, type CacheKey } from "./cache.js";
 import { toCsv } from "./csv.js";
 import type { Agreement, Figure, Json, Scale } from "./figure.js";
 import { FIGURES } from "./figures/index.js";
 import { renderHtml, type HtmlFigure } from "./html.js";
-import { renderPng, renderSvg } from "./plot.js";
-import { silentProgress, type ProgressReporter } from "./progress.js";
+import { panelSpecs, renderPng, renderSvg } from "./plot.js";
+import {
+  EtaModel,
+  formatSeconds,
+  silentProgress,
+  type ProgressReporter,
+  type ProgressState,
+} from "./progress.js";
 import { loadSimulator, type Simulator } from "./simulator.js";
 
 export interface ReproduceOptions {
@@ -85,30 +92,55 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceSummar
   const pending = all.filter((p) => !p.entry);
   const totalCost = pending.reduce((a, p) => a + p.job.cost, 0);
 
-  // 2. Run pending jobs (the engine is loaded only if there are any).
+  // 2. Run pending jobs (the engine is loaded only if there are any), with one overall progress
+  //    report: the ETA learns each figure's seconds per cost unit (cached jobs' recorded times count too).
   let simulationSeconds = 0;
   if (pending.length) {
     const sim = await (opts.simulator ?? loadSimulator)();
     const engine = sim.version?.() ?? "unknown";
+    const etaJobs = pending.map((p) => ({ figure: p.fig.id, cost: p.job.cost }));
+    const eta = new EtaModel(
+      etaJobs,
+      all
+        .filter((p) => p.entry)
+        .map((p) => ({ figure: p.fig.id, cost: p.job.cost, seconds: p.entry!.seconds })),
+    );
     progress.start(totalCost, pending.length);
-    let doneCost = 0;
+    const tStart = performance.now();
+    const state = (i: number, fraction: number, jobElapsed: number, label: string): ProgressState => {
+      const left = eta.remaining(i, fraction, jobElapsed);
+      const elapsed = (performance.now() - tStart) / 1000;
+      const byJobs = (i + Math.min(Math.max(fraction, 0), 1)) / pending.length;
+      return {
+        fraction: left === null || elapsed + left <= 0 ? byJobs : elapsed / (elapsed + left),
+        jobsDone: i,
+        jobs: pending.length,
+        eta: left,
+        elapsed,
+        label,
+      };
+    };
     try {
-      for (const p of pending) {
+      for (const [i, p] of pending.entries()) {
         const label = `${p.fig.id} ${p.job.id}`;
         const t0 = performance.now();
+        progress.update(state(i, 0, 0, label));
         const result = await p.job.run({
           sim,
           seed: p.seed,
           onProgress: (done, total) =>
-            progress.update(doneCost + (p.job.cost * done) / Math.max(total, 1), label),
+            progress.update(state(i, done / Math.max(total, 1), (performance.now() - t0) / 1000, label)),
         });
         const seconds = (performance.now() - t0) / 1000;
         simulationSeconds += seconds;
         p.entry = { key: p.key, engine, seconds, result };
         cache.put(p.entry);
-        doneCost += p.job.cost;
-        progress.update(doneCost, label);
-        progress.log(`  ${label}: ${seconds.toFixed(1)} s`);
+        eta.record(etaJobs[i], seconds);
+        const after = state(i + 1, 0, 0, label);
+        progress.update(after);
+        progress.log(
+          `  [${i + 1}/${pending.length}] ${label}: ${seconds.toFixed(1)} s; ETA ${formatSeconds(after.eta)}`,
+        );
       }
     } finally {
       progress.stop();
@@ -120,21 +152,37 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceSummar
   for (const [i, fig] of figures.entries()) {
     const results = new Map<string, Json>(plan[i].map((p) => [p.job.id, p.entry!.result]));
     const output = fig.build(opts.scale, results);
+    const judged = judgeAgreement(output.agreement);
     const dir = join(opts.out, fig.id);
     const svg = await renderSvg(output.spec);
     const png = renderPng(svg, opts.pngScale ?? 2);
     const csvFiles: string[] = [];
     const files: [string, string | Uint8Array][] = [];
+    // each panel on its own too: the report lays panels out to fit the page's width
+    const panelFiles: string[] = [];
+    const panels = panelSpecs(output.spec);
+    if (panels.length >= 1)
+      for (const [k, p] of panels.entries()) {
+        panelFiles.push(`${fig.id}_panel${k + 1}.svg`);
+        files.push([`${fig.id}_panel${k + 1}.svg`, await renderSvg(p)]);
+      }
     for (const t of output.tables) {
       csvFiles.push(`${t.name}.csv`);
       files.push([`${t.name}.csv`, toCsv(t.rows)]);
     }
+    // panels a figure names itself (Fig 6: fig6a.svg/png …), each also as a PNG of its own
+    for (const pnl of output.panels ?? []) {
+      const psvg = await renderSvg(pnl.spec);
+      panelFiles.push(`${pnl.name}.svg`, `${pnl.name}.png`);
+      files.push([`${pnl.name}.svg`, psvg], [`${pnl.name}.png`, renderPng(psvg, opts.pngScale ?? 2)]);
+    }
     csvFiles.push("agreement.csv");
-    files.push(["agreement.csv", toCsv(output.agreement.map(agreementRow))]);
+    files.push(["agreement.csv", toCsv(judged.rows.map(agreementRow))]);
     const record = {
       figure: fig.id,
       title: fig.title,
       caption: output.caption,
+      footer: output.footer ?? null,
       scale: opts.scale as unknown as Json,
       seed: opts.seed,
       command: opts.command ?? null,
@@ -151,14 +199,15 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceSummar
         cache_key: hashKey(p.key),
         config: p.job.config,
       })),
-      agreement: output.agreement.map(agreementRow),
-      files: [`${fig.id}.svg`, `${fig.id}.png`, ...csvFiles],
+      agreement: judged.rows.map(agreementRow),
+      agreement_criterion: judged.criterion?.text ?? null,
+      files: [`${fig.id}.svg`, `${fig.id}.png`, ...panelFiles, ...csvFiles],
       data: output.data,
     };
     files.push([`${fig.id}.svg`, svg], [`${fig.id}.png`, png], ["data.json", jsonText(record)]);
     for (const [name, content] of files)
       writeFileAtomic(join(dir, name), content, { what: `a ${fig.id} file` });
-    written.push({ id: fig.id, files: files.map(([n]) => join(dir, n)), agreement: output.agreement });
+    written.push({ id: fig.id, files: files.map(([n]) => join(dir, n)), agreement: judged.rows });
   }
 
   // 4. The report lists every registered figure that has been written to this folder.
@@ -190,6 +239,10 @@ function agreementRow(a: Agreement): Record<string, number | string | null> {
     mean_abs_dev: f(a.meanAbsDev),
     max_dev_over_std: f(a.maxDevOverStd),
     max_abs_z: f(a.maxAbsZ),
+    max_rel_err: a.maxRelErr === undefined ? null : f(a.maxRelErr),
+    dof: a.dof ?? null,
+    z_threshold: a.threshold === undefined ? null : f(a.threshold),
+    verdict: a.verdict ?? null,
     note: a.note ?? null,
   };
 }
@@ -213,9 +266,12 @@ interface StoredRecord {
   figure: string;
   title: string;
   caption: string;
+  /** what the figure actually ran (absent or null: the scale's width and networks) */
+  footer?: string | null;
   seed: number;
   scale: Scale;
   agreement: Record<string, number | string | null>[];
+  agreement_criterion?: string | null;
   files: string[];
 }
 
@@ -249,6 +305,12 @@ function readStoredRecord(out: string, p: string): StoredRecord {
   return r as StoredRecord;
 }
 
+/** The width attribute of an SVG file's root element (px), NaN if absent. */
+function svgWidth(path: string): number {
+  const m = /<svg[^>]*?\swidth="([0-9.]+)"/.exec(readFileSync(path, "utf8").slice(0, 2000));
+  return m ? Number(m[1]) : NaN;
+}
+
 /** Read back every registered figure's data.json present under `out`, in registry order. */
 function htmlFigures(out: string, registry: readonly Figure[]): HtmlFigure[] {
   const figs: HtmlFigure[] = [];
@@ -260,7 +322,7 @@ function htmlFigures(out: string, registry: readonly Figure[]): HtmlFigure[] {
     figs.push({
       id: f.id,
       title: f.title,
-      caption: `${r.caption} [scale ${r.scale.name}: width ${r.scale.width}, ${r.scale.networks} networks; seed ${r.seed}]`,
+      caption: `${r.caption} [scale ${r.scale.name}: ${typeof r.footer === "string" ? r.footer : `width ${r.scale.width}, ${r.scale.networks} networks`}; seed ${r.seed}]`,
       svg: `${f.id}/${f.id}.svg`,
       png: `${f.id}/${f.id}.png`,
       data: `${f.id}/data.json`,
@@ -272,8 +334,18 @@ function htmlFigures(out: string, registry: readonly Figure[]): HtmlFigure[] {
         meanAbsDev: num(a.mean_abs_dev),
         maxDevOverStd: num(a.max_dev_over_std),
         maxAbsZ: num(a.max_abs_z),
+        ...(a.max_rel_err === undefined || a.max_rel_err === null ? {} : { maxRelErr: num(a.max_rel_err) }),
+        ...(typeof a.dof === "number" ? { dof: a.dof } : {}),
+        ...(a.z_threshold === undefined || a.z_threshold === null ? {} : { threshold: num(a.z_threshold) }),
+        ...(a.verdict === "pass" || a.verdict === "flag" || a.verdict === "n/a"
+          ? { verdict: a.verdict }
+          : {}),
         ...(a.note ? { note: String(a.note) } : {}),
       })),
+      criterion: r.agreement_criterion ?? null,
+      panels: r.files
+        .filter((n) => /_panel\d+\.svg$/.test(n) && existsSync(join(out, f.id, n)))
+        .map((n) => ({ src: `${f.id}/${n}`, width: svgWidth(join(out, f.id, n)) })),
     });
   }
   return figs;

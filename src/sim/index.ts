@@ -75,6 +75,13 @@ export interface DynamicsResult {
 export type Progress = (done: number, total: number) => void;
 
 export { simulateDynamics, simulateVarianceMap, simulateCorrelationMap } from "./simulate.js";
-export { fitDepthScale, type DepthScaleFit, type FitOptions } from "./fit.js";
+export {
+  asymptoticStart,
+  decayWindow,
+  fitDepthScale,
+  type DecayWindow,
+  type DepthScaleFit,
+  type DepthScaleFitOptions,
+} from "./fit.js";
 export { initJax, jaxVersion } from "./jax.js";
 export { zScores, maxAbsZ, nonFiniteEntries } from "./compare.js";

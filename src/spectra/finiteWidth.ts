@@ -108,3 +108,15 @@ export function kurtosisEstimate(h2: Float64Array, h4: Float64Array): { kurtosis
   const varK = (g2 * g2 * v22 + g4 * g4 * v44 + 2 * g2 * g4 * v24) / n;
   return { kurtosis: k, se: Math.sqrt(Math.max(0, varK)) };
 }
+
+// Public entry `sigprop/finite-width` (example: examples/finite-width.ts): the exact law (theory) beside its
+// Monte Carlo.
+export {
+  finiteWidthLaw,
+  outputDensity,
+  scaleDensity,
+  scaleMoments,
+  type FiniteWidthLaw,
+  type ScaleDensity,
+  type ScaleLawInput,
+} from "../theory/finiteWidth.js";

@@ -1,13 +1,15 @@
 /**
  * One-stop analysis of a model (THEORY.md §2): q* and its status, c*, the slopes χ1, χ_grad, χ_q, χ_c,
- * depth scales ξ_q, ξ_c, the trainable-depth prediction 6ξ_c (Schoenholz et al. 2017) and the phase.
+ * depth scales ξ_q, ξ_c, the trainable-depth prediction 6ξ_c (Schoenholz et al. 2017) and the phase
+ * (critical.ts `classifyPhase`: the one phase rule, with the slope that decided it).
  */
-import { chi1 as chi1Of, chiC as chiCOf, chiGrad as chiGradOf, depthScale } from "./maps.js";
+import { classifyPhase, phaseSlopes, type Phase, type PhaseDecidedBy } from "./critical.js";
+import { chiC as chiCOf, depthScale } from "./maps.js";
 import { findCStar, findQStar, type CStatus, type QStatus } from "./fixedPoints.js";
 import { checkModel, type Model } from "./model.js";
 import { checkRange } from "./errors.js";
 
-export type Phase = "ordered" | "chaotic" | "edge_of_chaos";
+export type { Phase, PhaseDecidedBy } from "./critical.js";
 
 export interface Analysis {
   activation: string;
@@ -27,16 +29,14 @@ export interface Analysis {
   xi_q: number | null;
   xi_c: number | null;
   trainable_depth: number | null;
-  phase: Phase | null;
+  /** critical.ts `classifyPhase`: by χ_grad with multiplicative noise, by χ1 otherwise; `unbounded` /
+   * `vanishing` where q^l → ∞ / 0 */
+  phase: Phase;
+  /** what decided the phase: "chi1", "chi_grad", or "q_star" (no positive fixed point q*) */
+  decided_by: PhaseDecidedBy;
+  /** one sentence: why this phase */
+  phase_reason: string;
   notes: string[];
-}
-
-/** Tolerance for calling χ1 = 1 the edge of chaos (rounding in χ1 is ~1e-15). */
-export const EOC_TOL = 1e-9;
-
-export function phaseOf(chi1: number): Phase {
-  if (Math.abs(chi1 - 1) <= EOC_TOL) return "edge_of_chaos";
-  return chi1 < 1 ? "ordered" : "chaotic";
 }
 
 export interface AnalyzeOptions {
@@ -64,16 +64,13 @@ export function analyze(model: Model, q0 = 1, c0 = 0.5, options: AnalyzeOptions 
       "φ is positively homogeneous and σ_b² = 0: the correlation map does not depend on q, evaluated at q⁰",
     );
   }
-  let chi1: number | null = null;
-  let chiGrad: number | null = null;
+  const { chi1, chiGrad } = phaseSlopes(model, q, qr.status);
   let cStar: number | null = null;
   let cStatus: CStatus = "undefined";
   let chiC: number | null = null;
   if (q !== null) {
-    chi1 = chi1Of(model, q);
-    chiGrad = chiGradOf(model, q);
     if (withCorrelation) {
-      const cr = findCStar(model, q, c0, chi1);
+      const cr = findCStar(model, q, c0, chi1 ?? undefined);
       cStar = cr.cStar;
       cStatus = cr.status;
       if (cr.note) notes.push(cr.note);
@@ -81,10 +78,8 @@ export function analyze(model: Model, q0 = 1, c0 = 0.5, options: AnalyzeOptions 
     } else {
       notes.push("c*, χ_c and ξ_c not computed (correlation: false)");
     }
-  } else if (qr.status === "vanishes" && model.activation.phi(0) === 0) {
-    // q^l → 0: the network becomes linear around 0; the slopes take their q → 0 limits.
-    chi1 = chi1Of(model, 0);
-    chiGrad = chiGradOf(model, 0);
+  } else if (chi1 !== null) {
+    // q^l → 0 with φ(0) = 0: the network becomes linear around 0; the slopes take their q → 0 limits.
     notes.push("q^l → 0: χ1 and χ_grad are the q → 0 limits; c* is undefined");
   } else {
     notes.push("no finite variance fixed point: c*, χ1 and χ_c are undefined");
@@ -95,6 +90,7 @@ export function analyze(model: Model, q0 = 1, c0 = 0.5, options: AnalyzeOptions 
   const chiQ = qr.slope;
   const xiC = chiC === null ? null : depthScale(chiC);
   const n = model.noise;
+  const ph = classifyPhase({ noise: n, qStatus: qr.status, chi1, chiGrad });
   return {
     activation: model.activation.spec,
     noise: {
@@ -119,7 +115,9 @@ export function analyze(model: Model, q0 = 1, c0 = 0.5, options: AnalyzeOptions 
     xi_q: chiQ === null ? null : depthScale(chiQ),
     xi_c: xiC,
     trainable_depth: xiC === null ? null : 6 * xiC,
-    phase: chi1 === null ? null : phaseOf(chi1),
+    phase: ph.phase,
+    decided_by: ph.decidedBy,
+    phase_reason: ph.reason,
     notes,
   };
 }

@@ -1,6 +1,7 @@
 /**
- * Phase diagrams: χ1 and ξ_c (and q*, c*, phase) over a σ_w² × σ_b² grid, each point an independent
- * `analyze` (THEORY.md §2). Points where the theory has no answer (q* diverges for a non-homogeneous φ,
+ * Phase diagrams: χ1, χ_grad and ξ_c (and q*, c*, phase) over a σ_w² × σ_b² grid, each point an independent
+ * `analyze` (THEORY.md §2); the phase is critical.ts's `classifyPhase` (by χ_grad with multiplicative noise,
+ * by χ1 otherwise; `unbounded` / `vanishing` where there is no positive q*). Points where the theory has no answer (q* diverges for a non-homogeneous φ,
  * say) are null with the reason kept per point. `fields` picks the outputs: χ1, q* and the phase need
  * only q* (about half the work for smooth φ); ξ_c, χ_c and c* also solve for c*.
  */
@@ -13,6 +14,7 @@ export interface PhaseGrid {
   sigma_b2: number[];
   /** [i][j] ↔ (sigma_b2[i], sigma_w2[j]) */
   chi1: (number | null)[][];
+  chi_grad: (number | null)[][];
   xi_c: (number | null)[][];
   chi_c: (number | null)[][];
   q_star: (number | null)[][];
@@ -20,9 +22,17 @@ export interface PhaseGrid {
   phase: (Phase | null)[][];
 }
 
-export type PhaseField = "chi1" | "xi_c" | "chi_c" | "q_star" | "c_star" | "phase";
+export type PhaseField = "chi1" | "chi_grad" | "xi_c" | "chi_c" | "q_star" | "c_star" | "phase";
 
-export const PHASE_FIELDS: readonly PhaseField[] = ["chi1", "xi_c", "chi_c", "q_star", "c_star", "phase"];
+export const PHASE_FIELDS: readonly PhaseField[] = [
+  "chi1",
+  "chi_grad",
+  "xi_c",
+  "chi_c",
+  "q_star",
+  "c_star",
+  "phase",
+];
 
 /** The fields that need the correlation fixed point c*. */
 const NEEDS_C_STAR: ReadonlySet<PhaseField> = new Set(["xi_c", "chi_c", "c_star"]);
@@ -50,6 +60,7 @@ export function phaseGrid<F extends PhaseField = PhaseField>(
   const correlation = fields.some((f) => NEEDS_C_STAR.has(f));
   const values: Record<PhaseField, (a: Analysis) => number | Phase | null> = {
     chi1: (a) => a.chi1,
+    chi_grad: (a) => a.chi_grad,
     xi_c: (a) => a.xi_c,
     chi_c: (a) => a.chi_c,
     q_star: (a) => a.q_star,

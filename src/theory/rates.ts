@@ -1,7 +1,15 @@
 /**
- * Convergence of the correlation on the edge of chaos (Hayou et al. 2019, Props. 1 and 3):
- * ReLU-like φ: 1 − c^l ~ 9π²/(2 l²); smooth φ (φ″ without deltas): 1 − c^l ~ β_q/l with
- * β_q = 2 E[φ′(√q z)²] / (q E[φ″(√q z)²]) at the EOC variance q.
+ * Convergence of the correlation on the edge of chaos (Hayou, Doucet & Rousseau 2019, Props. 1 and 3;
+ * THEORY.md §2): with χ1 = 1 the correlation c^l → 1 only polynomially. The one home of Hayou's constants
+ * (`eocRate`); the EOC point itself comes from critical.ts (`criticalInit` / `eocModel`).
+ *   ReLU (φ′ jumps):         1 − c^l ~ 9π²/(2 l²)   (leaky ReLU with slope α: × ((1+α²)/(1−α)²)²)
+ *     (from C(1−δ) = 1 − δ + (2√2/(3π)) δ^{3/2} + O(δ²) for the arc-cosine kernel: δ_{l+1} = δ_l − k δ_l^{3/2}
+ *      gives δ_l ~ 4/(k² l²) = 9π²/(2l²));
+ *   smooth φ (class A):      1 − c^l ~ β_q/l,  β_q = 2E[φ′(√q z)²]/(q E[φ″(√q z)²])
+ *     (from C(1−δ) = 1 − δ + (σ_w² q E[φ″²]/2) δ² + …, using σ_w² E[φ′²] = 1: δ_{l+1} = δ_l − a δ_l² gives
+ *      δ_l ~ 1/(a l) with a = σ_w² q E[φ″²]/2, i.e. β_q = 2/(σ_w² q E[φ″²]) = 2E[φ′²]/(q E[φ″²])).
+ * The exact mean-field iteration c^{l+1} = C(c^l) at q* (maps.ts) is compared with these by
+ * `eocCorrelationDecay` (`sigprop rates`, the hayou-rates figure) and `hayouComparison` (spectra figures).
  */
 import type { Activation } from "./activations.js";
 import { criticalInit } from "./critical.js";
@@ -134,4 +142,61 @@ export function eocCorrelationDecay(act: Activation, sigmaB2: number, opts: EocD
     ...out,
     notes,
   };
+}
+
+export interface HayouComparison {
+  kind: "inverse_square" | "inverse";
+  /** 9π²/2 (× the leaky factor) or β_q: `eocRate`'s constant */
+  constant: number;
+  l: number[];
+  /** 1 − c^l from the mean-field iteration */
+  one_minus_c: number[];
+  /** the asymptotic prediction constant/l² or constant/l */
+  predicted: number[];
+  /** l²(1 − c^l) or l(1 − c^l): tends to the constant */
+  scaled: number[];
+}
+
+/**
+ * Iterate c^{l+1} = C(c^l) at q* for `depth` layers from c⁰ (every `every`-th layer and the last kept) and
+ * compare with Hayou's rate (`eocRate` at q*). InputError naming `--activation` where the rate is undefined
+ * (φ′ jumps outside the ReLU family, e.g. hard-tanh; or E[φ″²] = 0).
+ */
+export function hayouComparison(
+  m: Model,
+  qStar: number,
+  depth: number,
+  c0 = 0.5,
+  every = 1,
+): HayouComparison {
+  const rate = eocRate(m.activation, qStar);
+  if (rate.kind === "undefined") {
+    throw new InputError(
+      "--activation",
+      m.activation.spec,
+      "ReLU / leaky ReLU or a non-linear φ with continuous φ′ (tanh, erf, ELU α=1, …)",
+      rate.formula,
+    );
+  }
+  const power = rate.kind === "inverse_square" ? 2 : 1;
+  const out: HayouComparison = {
+    kind: rate.kind,
+    constant: rate.constant,
+    l: [],
+    one_minus_c: [],
+    predicted: [],
+    scaled: [],
+  };
+  let c = c0;
+  for (let i = 1; i <= depth; i++) {
+    c = correlationMap(m, qStar, c);
+    if (i % every === 0 || i === depth) {
+      const d = 1 - c;
+      out.l.push(i);
+      out.one_minus_c.push(d);
+      out.predicted.push(rate.constant / Math.pow(i, power));
+      out.scaled.push(d * Math.pow(i, power));
+    }
+  }
+  return out;
 }

@@ -238,14 +238,15 @@ export function decodeCheckpoint(
 
 /**
  * Load the checkpoint of this run: null when the file does not exist (or `fresh`), the state when it is
- * a valid checkpoint of `config`, a CheckpointError otherwise.
+ * a valid checkpoint of `config` (with the wall and training seconds the interrupted run had spent, from
+ * its last history entry), a CheckpointError otherwise.
  */
 export function loadCheckpoint(
   opts: CheckpointOptions,
   config: Record<string, unknown>,
   spec: MlpSpec,
   optimizer: OptimizerName,
-): CheckpointState | null {
+): (CheckpointState & { secondsBefore: number; trainSeconds: number }) | null {
   if (opts.fresh) return null;
   const flag = opts.flag ?? "--checkpoint";
   let raw: Buffer;
@@ -292,11 +293,15 @@ export function loadCheckpoint(
       w: arrays[g * per + 2 * l],
       b: arrays[g * per + 2 * l + 1],
     }));
+  const last = header.history[header.history.length - 1];
   return {
     epoch: header.epoch,
     t: header.t,
     history: header.history,
     params: group(0),
     state: optimizer === "adam" ? { m: group(1), v: group(2) } : { m: [], v: [] },
+    // wall time carries over from the interrupted run (a checkpoint of sigprop ≤ 0.2 has none)
+    secondsBefore: Number.isFinite(last?.seconds) ? last.seconds : 0,
+    trainSeconds: Number.isFinite(last?.trainSeconds) ? last.trainSeconds : 0,
   };
 }

@@ -1,13 +1,17 @@
 /**
  * Training noisy networks on real data (issue 4): the MLP with noise layers, losses, SGD/Adam, the
  * training loop with its trainability criterion, sweeps (shard/resume/merge), the variance-depth
- * experiment and initialisers for users' own jax-js networks.
+ * experiment, initialisers for users' own jax-js networks, and MSE training on tasks with a known
+ * solution (regression.ts, tasks/).
  */
 export {
   forward,
   initParams,
   sampleParamsHost,
   layerSizes,
+  layerRoles,
+  batchStandardize,
+  BN_EPS,
   mse,
   crossEntropy,
   taskLoss,
@@ -16,7 +20,12 @@ export {
   type Layer,
   type Task,
   type WeightVariance,
+  type InitOptions,
+  type LayerRole,
+  type ResidualKind,
 } from "./mlp.js";
+export { architectureProblem, looksLinearProblem } from "./arch.js";
+export { evaluationPoint, taskTarget, EVAL_BATCH, type EvalResult } from "./evaluate.js";
 export {
   ADAM,
   initOptState,
@@ -26,7 +35,7 @@ export {
   type OptState,
   type AdamState,
 } from "./optim.js";
-export { makeFastStep, sampleStepNoise, type FastStep } from "./step.js";
+export { makeFastStep, sampleStepNoise, disposeBnStats, type FastStep, type BnStats } from "./step.js";
 export {
   trainRun,
   makeTrainStep,
@@ -79,3 +88,36 @@ export {
   type VarianceDepthConfig,
   type VarianceDepthResult,
 } from "./varianceDepth.js";
+export {
+  loadLandscapeModel,
+  initialParams,
+  filterNormalizedDirection,
+  filterNorms,
+  lossLine,
+  lossPlane,
+  trainedLoss,
+  gridPoints,
+  type LandscapeModel,
+  type LoadModelOptions,
+  type HostParams,
+  type HostLayer,
+  type Direction,
+  type LossPoint,
+  type LossLine,
+  type LossPlane,
+  type LandscapeOptions,
+  type LineOptions,
+  type PlaneOptions,
+} from "./landscape.js";
+export {
+  trainRegression,
+  specOf,
+  uploadNet,
+  downloadNet,
+  disposeRegressionSteps,
+  type RegressionBatch,
+  type RegressionConfig,
+  type RegressionResult,
+  type RegressionSnapshot,
+} from "./regression.js";
+export * as tasks from "./tasks/index.js";

@@ -21,7 +21,12 @@
  *   squared gradient and (noiseless) 1 − c shrink geometrically with depth; otherwise it is refused
  *   with the numbers (e.g. a φ with E[φ′²] ≥ 1 there).
  *
- * All draw W_ij ~ N(0, σ_w²/fan_in) and b_i ~ N(0, σ_b²).
+ * - `looks-linear`: the parameter-sharing construction of Burkholz & Dubatovka (2019)
+ *   (engine/looksLinear.ts; train/arch.ts says which networks admit it): N = width/2 blocks W0 with
+ *   σ² = 1 (norm-preserving; orthogonal with `--weights orthogonal`), every bias 0, for ReLU and leaky
+ *   ReLU only; the network then computes exactly a linear map at initialisation.
+ *
+ * All others draw W_ij ~ N(0, σ_w²/fan_in) and b_i ~ N(0, σ_b²).
  */
 import type { Activation } from "../theory/activations.js";
 import { analyze } from "../theory/analyze.js";
@@ -31,8 +36,16 @@ import { slopeFactor, type Noise } from "../theory/noise.js";
 import { initSnippet, type SnippetFormat } from "../theory/snippets.js";
 import type { WeightVariance } from "./mlp.js";
 
-export type InitKind = "critical" | "eoc" | "ordered" | "he" | "xavier" | "custom";
-export const INIT_KINDS: InitKind[] = ["critical", "eoc", "ordered", "he", "xavier", "custom"];
+export type InitKind = "critical" | "eoc" | "ordered" | "he" | "xavier" | "custom" | "looks-linear";
+export const INIT_KINDS: InitKind[] = [
+  "critical",
+  "eoc",
+  "ordered",
+  "he",
+  "xavier",
+  "custom",
+  "looks-linear",
+];
 
 /** σ_b² of the named ordered point (Hayou et al. 2019's σ_b = 1). */
 export const ORDERED_SIGMA_B2 = 1;
@@ -134,6 +147,24 @@ export function resolveInit(
         sigmaB2: sb2,
         label: "Xavier/Glorot normal Var W = 2/(fan_in + fan_out)",
       };
+    case "looks-linear": {
+      if (act.name !== "relu" && act.name !== "leaky_relu")
+        throw new InputError(
+          "--activation",
+          act.spec,
+          "relu | leaky_relu:alpha=A with --init looks-linear",
+          "the construction needs φ(g) − φ(−g) = c·g",
+        );
+      if (sb2 !== 0)
+        throw new InputError("--sigma-b2", String(sb2), "0 with --init looks-linear (its biases are zero)");
+      return {
+        kind,
+        sigmaW2: 1,
+        sigmaW2Value: 1,
+        sigmaB2: 0,
+        label: `looks-linear (Burkholz & Dubatovka 2019): blocks W0 with σ² = 1, zero biases (${act.spec})`,
+      };
+    }
     case "custom": {
       const s = opts.sigmaW2;
       if (s === undefined || !(s > 0) || !Number.isFinite(s))
@@ -145,6 +176,10 @@ export function resolveInit(
 
 /** The same choice as a PyTorch / tfjs / JAX snippet (xavier is a per-layer rule: not exportable as one σ_w²). */
 export function initSnippetFor(fw: SnippetFormat, choice: InitChoice, noise: Noise): string {
+  if (choice.kind === "looks-linear") {
+    const c = fw === "tfjs" ? "//" : "#";
+    return `${c} looks-linear (Burkholz & Dubatovka 2019) is a structured init, not one σ_w²: first layer [W0; −W0], hidden [[W0, −W0], [−W0, W0]], last [W0, −W0], zero biases`;
+  }
   if (choice.kind === "xavier") {
     const c = fw === "tfjs" ? "//" : "#";
     return `${c} Xavier/Glorot normal is built in: ${fw === "torch" ? "nn.init.xavier_normal_(layer.weight)" : fw === "tfjs" ? "kernelInitializer: 'glorotNormal'" : "jax.nn.initializers.glorot_normal()"}`;

@@ -35,12 +35,32 @@
  *
  * Math (THEORY.md §1, rows are examples): a¹ = ε¹ ⊙ x, hˡ = aˡ Wˡ + bˡ, aˡ⁺¹ = ε ⊙ φ(hˡ) (or φ(hˡ) + ε),
  * output h^{L+1}. With g = ∂loss/∂h^{l}: ∂Wˡ = aˡᵀ g, ∂bˡ = Σ_rows g, ∂h^{l−1} = (g Wˡᵀ) ⊙ dˡ.
+ *
+ * Other architectures (mlp.ts `layerRoles`) are the same blocks with a switch each, one jitted function
+ * per switch combination (a handful per network, still independent of depth):
+ * - batch normalisation (mlp.ts `batchStandardize`): hˡ = ẑ + bˡ with ẑ = (z − μ) s, z = aˡ Wˡ; the
+ *   forward block keeps ẑ and s, the backward block starts with ∂bˡ = Σ_rows g and
+ *   ∂z = s ⊙ (g − mean_rows g − ẑ ⊙ mean_rows(g ⊙ ẑ)) (Ioffe & Szegedy 2015, Alg. 1's backward with
+ *   γ = 1), then ∂Wˡ = aˡᵀ ∂z and ∂h^{l−1} = (∂z Wˡᵀ) ⊙ dˡ;
+ * - a residual skip from the previous layer (reduced: yˡ = y^{l−1} + …): ∂y^{l−1} gains + g;
+ * - a skip from two layers back (full: xˡ = x^{l−1} + φ(hˡ) Vˡ + aˡ after hˡ = x^{l−1} Wˡ + bˡ): the
+ *   forward block takes x^{l−1} as an argument, and the inner layer's backward block adds the outer
+ *   layer's g to its ∂x^{l−1} = g_h Wˡᵀ (its input is the stream itself: no φ′, no noise).
  */
 import { jit, jvp, numpy as np, valueAndGrad, type Array, type JsTree } from "@jax-js/jax";
 import { fillNoise, isActive } from "../engine/noise.js";
 import { Stream } from "../engine/rng.js";
 import { tensorActivation } from "../engine/tensor.js";
-import { taskLoss, type MlpSpec, type Params, type Task } from "./mlp.js";
+import {
+  BN_EPS,
+  batchStandardize,
+  layerRoles,
+  taskLoss,
+  type LayerRole,
+  type MlpSpec,
+  type Params,
+  type Task,
+} from "./mlp.js";
 import { update, type OptimizerName, type OptState } from "./optim.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -66,12 +86,23 @@ export function sampleStepNoise(
   return fillNoise(new Float32Array(rows * cols), spec.noise, new Stream(seed, NOISE_STREAM, step, layer));
 }
 
+/** Per-layer batch-norm statistics for evaluation (`bnStatistics`); null for a layer without BN. */
+export type BnStats = ({ mean: Array; invStd: Array } | null)[];
+
+/** Dispose the arrays of a BnStats. */
+export function disposeBnStats(stats: BnStats): void {
+  for (const s of stats) {
+    s?.mean.dispose();
+    s?.invStd.dispose();
+  }
+}
+
 /** A compiled training step for one network spec, task and optimiser (see the module doc). */
 export interface FastStep {
   /**
    * One step on the row batch x (B × d₀) with targets y; `noise[l]` is ε of layer l + 1 (B × fan_in, from
-   * `sampleStepNoise`) or null. Consumes params, state, x and y; returns the loss (a jax-js scalar,
-   * not yet read) and the updated params and state.
+   * `sampleStepNoise`) or null (always ignored for a layer whose role is not `noisy`). Consumes params,
+   * state, x and y; returns the loss (a jax-js scalar, not yet read) and the updated params and state.
    */
   step(
     params: Params,
@@ -83,18 +114,34 @@ export interface FastStep {
   ): Promise<{ loss: Array; params: Params; state: OptState }>;
   /**
    * Clean forward pass (noise off) of a row batch with the same per-layer blocks; does not consume the
-   * params, consumes x. Returns the network output (B × d_out).
+   * params, consumes x. Returns the network output (B × d_out). Batch normalisation uses `stats` when
+   * given (not consumed), else the statistics of x itself (as in training).
    */
-  evaluate(params: Params, x: Array): Promise<Array>;
+  evaluate(params: Params, x: Array, stats?: BnStats): Promise<Array>;
+  /**
+   * Population statistics of every batch-normalised layer over the row batches `xs` together (consumed),
+   * computed layer by layer with the clean network (each layer normalised by the statistics found for it,
+   * "precise BN"); all null without batch normalisation. Plain networks only (BN with a residual
+   * connection is refused by train/arch.ts).
+   */
+  bnStatistics(params: Params, xs: Array[]): Promise<BnStats>;
   dispose(): void;
 }
+
+type SkipMode = "none" | "prev" | "arg";
 
 /** Build the per-layer blocks for a network; nothing is compiled until the first step. */
 export function makeFastStep(spec: MlpSpec, task: Task, optimizer: OptimizerName): FastStep {
   // a custom φ without a tensor view cannot be differentiated: InputError naming --activation
   const phi = tensorActivation(spec.activation, { differentiable: true });
-  const noisy = isActive(spec.noise);
+  const noisyNet = isActive(spec.noise);
   const additive = spec.noise.type === "additive";
+  const roles = layerRoles(spec);
+  const skipMode = (l: number): SkipMode =>
+    roles[l].skip < 0 ? "none" : roles[l].skip === l - 1 ? "prev" : "arg";
+  /** layer l's backward block receives the g of a later layer whose skip reads out_{l−1} (full residual) */
+  const takesExtra = (l: number): boolean => roles.some((r, j) => skipMode(j) === "arg" && r.skip + 1 === l);
+  const layerNoisy = (r: LayerRole) => noisyNet && r.noisy;
 
   /** Input of a layer from the previous pre-activation h: a = φ(h) ⊙ ε (or + ε), d = ∂a/∂h. */
   const act = (h: Array, e: Array | null): [Array, Array] => {
@@ -106,22 +153,56 @@ export function makeFastStep(spec: MlpSpec, task: Task, optimizer: OptimizerName
   const noisyInput = (x: Array, e: Array | null): Array =>
     e === null ? x : additive ? np.add(x, e) : np.multiply(x, e);
 
-  // Forward blocks. Outputs are the kept activations and the next pre-activation.
-  // With the noise off, ε is not an argument (jit arguments are arrays).
-  const withNoise = (f: (e: Array | null, ...r: Array[]) => Array[]): Jitted =>
-    (noisy
-      ? jit(((x: Array, e: Array, w: Array, b: Array) => f(e, x, w, b)) as AnyFn)
-      : jit(((x: Array, w: Array, b: Array) => f(null, x, w, b)) as AnyFn)) as Jitted;
-  // The layer input a is kept transposed (fan_in × B, materialised): ∂W = aᵀ g is then a product of two
-  // operands that are contiguous along the contracted batch axis, jax-js' faster matmul form.
-  const fwdFirst = withNoise((e, x, w, b) => {
-    const a = noisyInput(x, e);
-    return [a.ref.transpose(), np.add(np.matmul(a, w), b)];
-  });
-  const fwdHidden = withNoise((e, h, w, b) => {
-    const [a, d] = act(h, e);
-    return [a.ref.transpose(), d, np.add(np.matmul(a, w), b)];
-  });
+  const blocks = new Map<string, Jitted>();
+  const memo = (key: string, make: () => AnyFn): Jitted => {
+    let f = blocks.get(key);
+    if (!f) {
+      f = jit(make()) as Jitted;
+      blocks.set(key, f);
+    }
+    return f;
+  };
+
+  /**
+   * Forward block of a role: (input, [ε,] W, b, [skip]) → [aᵀ, [d,] [ẑ, s,] h]. The layer input a is kept
+   * transposed (fan_in × B, materialised): ∂W = aᵀ g is then a product of two operands that are contiguous
+   * along the contracted batch axis, jax-js' faster matmul form. With the noise off, ε is not an argument
+   * (jit arguments are arrays).
+   */
+  const fwdBlock = (r: LayerRole, skip: SkipMode): Jitted => {
+    const noisy = layerNoisy(r);
+    return memo(`fwd:${r.input}:${noisy}:${r.bn}:${skip}`, () => (...args: Array[]) => {
+      let i = 0;
+      const inp = args[i++];
+      const e = noisy ? args[i++] : null;
+      const w = args[i++];
+      const b = args[i++];
+      const sk = skip === "arg" ? args[i++] : null;
+      const raw = skip === "prev" ? inp.ref : null;
+      const out: Array[] = [];
+      let a: Array;
+      if (r.input === "phi") {
+        const [ai, d] = act(inp, e);
+        a = ai;
+        out.push(a.ref.transpose(), d);
+      } else {
+        a = r.input === "data" ? noisyInput(inp, e) : inp;
+        out.push(a.ref.transpose());
+      }
+      let z = np.matmul(a, w);
+      if (r.bn) {
+        const [zHat, sInv] = batchStandardize(z);
+        out.push(zHat.ref, sInv);
+        z = zHat;
+      }
+      let h = np.add(z, b);
+      if (raw) h = np.add(h, raw);
+      if (sk) h = np.add(h, sk);
+      out.push(h);
+      return out;
+    });
+  };
+
   /** loss, g = ∂loss/∂out and gᵀ (materialised) */
   const lossGrad = jit(((out: Array, y: Array) => {
     const [loss, g] = valueAndGrad((o: Array) => taskLoss(task, o, y))(out);
@@ -140,36 +221,86 @@ export function makeFastStep(spec: MlpSpec, task: Task, optimizer: OptimizerName
     const [p1, s1] = update(optimizer, [{ w, b }], st, [{ w: gw, b: gb }], lrT);
     return [p1[0].w, p1[0].b, s1];
   };
-  /** ∂W = aᵀ g from aT (fan_in × B) and gT (fan_out × B), ∂b = Σ_rows g */
-  const weightGrads = (aT: Array, gT: Array, g: Array): [Array, Array] => [
-    np.matmul(aT, gT.transpose()),
-    np.sum(g, 0, { keepdims: true }),
-  ];
-  const bwdHidden = jit(((
-    g: Array,
-    gT: Array,
-    aT: Array,
-    d: Array,
-    w: Array,
-    b: Array,
-    st: OptState,
-    lrT: Array,
-  ) => {
-    const gPrev = np.multiply(np.matmul(g.ref, w.ref.transpose()), d);
-    const [gw, gb] = weightGrads(aT, gT, g);
-    const [w1, b1, s1] = updateLayer(w, b, gw, gb, st, lrT);
-    return [gPrev.ref, gPrev.transpose(), w1, b1, s1];
-  }) as AnyFn) as Jitted;
-  const bwdFirst = jit(((g: Array, gT: Array, aT: Array, w: Array, b: Array, st: OptState, lrT: Array) => {
-    const [gw, gb] = weightGrads(aT, gT, g);
-    const [w1, b1, s1] = updateLayer(w, b, gw, gb, st, lrT);
-    return [w1, b1, s1];
-  }) as AnyFn) as Jitted;
 
-  // Clean forward blocks (evaluation).
-  const evalFirst = jit(((x: Array, w: Array, b: Array) => np.add(np.matmul(x, w), b)) as AnyFn) as Jitted;
-  const evalHidden = jit(((h: Array, w: Array, b: Array) =>
-    np.add(np.matmul(phi(h), w), b)) as AnyFn) as Jitted;
+  /**
+   * Backward block of a role: (g, gᵀ, aᵀ, [d,] [ẑ, s,] W, b, state, lr, [extra]) → [[∂in, ∂inᵀ,] W′, b′,
+   * state′] (no ∂in for the first layer). ∂W = aᵀ g from aᵀ (fan_in × B) and gᵀ (fan_out × B).
+   */
+  const bwdBlock = (r: LayerRole, addOwn: boolean, extra: boolean): Jitted =>
+    memo(`bwd:${r.input}:${r.bn}:${addOwn}:${extra}`, () => (...args: Array[]) => {
+      let i = 0;
+      const g = args[i++];
+      const gT = args[i++];
+      const aT = args[i++];
+      const d = r.input === "phi" ? args[i++] : null;
+      const zHat = r.bn ? args[i++] : null;
+      const sInv = r.bn ? args[i++] : null;
+      const w = args[i++];
+      const b = args[i++];
+      const st = args[i++] as unknown as OptState;
+      const lrT = args[i++];
+      const gx = extra ? args[i++] : null;
+      const first = r.input === "data";
+      // ∂ of this layer's output, which a skip from the previous layer passes straight to its input
+      const own = addOwn ? g.ref : null;
+      let gz: Array | null;
+      let gw: Array;
+      let gb: Array;
+      if (zHat && sInv) {
+        gT.dispose();
+        gb = np.sum(g.ref, 0, { keepdims: true });
+        const gMean = np.mean(g.ref, 0, { keepdims: true });
+        const gzMean = np.mean(np.multiply(g.ref, zHat.ref), 0, { keepdims: true });
+        const centred = np.subtract(np.subtract(g, gMean), np.multiply(zHat, gzMean));
+        const gzFull = np.multiply(centred, sInv);
+        gw = np.matmul(aT, gzFull.ref);
+        gz = first ? (gzFull.dispose(), null) : gzFull;
+      } else {
+        gw = np.matmul(aT, gT.transpose());
+        gb = np.sum(first ? g : g.ref, 0, { keepdims: true });
+        gz = first ? null : g;
+      }
+      const out: Array[] = [];
+      if (gz) {
+        let gPrev = np.matmul(gz, w.ref.transpose());
+        if (d) gPrev = np.multiply(gPrev, d);
+        if (own) gPrev = np.add(gPrev, own);
+        if (gx) gPrev = np.add(gPrev, gx);
+        out.push(gPrev.ref, gPrev.transpose());
+      }
+      const [w1, b1, s1] = updateLayer(w, b, gw, gb, st, lrT);
+      return [...out, w1, b1, s1] as unknown as JsTree<Array>;
+    });
+
+  /** Clean forward block: (input, W, b, [μ, s,] [skip]) → h; BN by the batch's statistics or by given ones. */
+  const evalBlock = (r: LayerRole, skip: SkipMode, bn: "none" | "batch" | "stats"): Jitted =>
+    memo(`eval:${r.input}:${bn}:${skip}`, () => (...args: Array[]) => {
+      let i = 0;
+      const inp = args[i++];
+      const w = args[i++];
+      const b = args[i++];
+      const mu = bn === "stats" ? args[i++] : null;
+      const sInv = bn === "stats" ? args[i++] : null;
+      const sk = skip === "arg" ? args[i++] : null;
+      const raw = skip === "prev" ? inp.ref : null;
+      const a = r.input === "phi" ? phi(inp) : inp;
+      let z = np.matmul(a, w);
+      if (bn === "batch") {
+        const [zHat, s1] = batchStandardize(z);
+        s1.dispose();
+        z = zHat;
+      } else if (mu && sInv) z = np.multiply(np.subtract(z, mu), sInv);
+      let h = np.add(z, b);
+      if (raw) h = np.add(h, raw);
+      if (sk) h = np.add(h, sk);
+      return h;
+    });
+  /** the product z = a W of a layer (for the BN statistics) */
+  const preBlock = (r: LayerRole): Jitted =>
+    memo(`pre:${r.input}`, () => (inp: Array, w: Array) => np.matmul(r.input === "phi" ? phi(inp) : inp, w));
+
+  /** outputs read by a later layer's skip as an argument (full residual): kept until then */
+  const savedFor = new Set(roles.flatMap((r, l) => (skipMode(l) === "arg" ? [r.skip] : [])));
 
   const layerState = (state: OptState, l: number): OptState =>
     optimizer === "sgd" ? { m: [], v: [] } : { m: [state.m[l]], v: [state.v[l]] };
@@ -178,77 +309,144 @@ export function makeFastStep(spec: MlpSpec, task: Task, optimizer: OptimizerName
     async step(params, state, x, y, noise, lrT) {
       const L = params.length;
       const batch = x.shape[0];
-      /** arguments of a forward block: input, [ε,] W, b */
-      const args = (l: number, inp: Array): Array[] => {
-        const w = params[l].w.ref;
-        const b = params[l].b.ref;
-        if (!noisy) return [inp, w, b];
-        const e = noise[l];
-        if (!e) throw new RangeError(`noise sample for layer ${l + 1} missing`);
-        return [inp, np.array(e, { shape: [batch, inp.shape[1]] }), w, b];
-      };
-      const kept: { a: Array; d: Array | null }[] = [];
-      const [a0, h0] = fwdFirst(...args(0, x)) as Array[];
-      kept.push({ a: a0, d: null });
-      let h = h0;
-      for (let l = 1; l < L; l++) {
-        const [al, dl, hl] = fwdHidden(...args(l, h)) as Array[];
-        kept.push({ a: al, d: dl });
-        h = await hl.blockUntilReady();
+      const kept: { aT: Array; d: Array | null; zHat: Array | null; sInv: Array | null }[] = [];
+      const saved = new Map<number, Array>();
+      let cur = x;
+      for (let l = 0; l < L; l++) {
+        const r = roles[l];
+        const mode = skipMode(l);
+        let inp = cur;
+        if (l > 0 && savedFor.has(l - 1)) {
+          saved.set(l - 1, cur);
+          inp = cur.ref;
+        }
+        const args: Array[] = [inp];
+        if (layerNoisy(r)) {
+          const e = noise[l];
+          if (!e) throw new RangeError(`noise sample for layer ${l + 1} missing`);
+          args.push(np.array(e, { shape: [batch, inp.shape[1]] }));
+        }
+        args.push(params[l].w.ref, params[l].b.ref);
+        if (mode === "arg") {
+          args.push(saved.get(r.skip) as Array);
+          saved.delete(r.skip);
+        }
+        const outs = fwdBlock(r, mode)(...args) as Array[];
+        let k = 0;
+        const aT = outs[k++];
+        const d = r.input === "phi" ? outs[k++] : null;
+        const zHat = r.bn ? outs[k++] : null;
+        const sInv = r.bn ? outs[k++] : null;
+        kept.push({ aT, d, zHat, sInv });
+        cur = await outs[k].blockUntilReady();
       }
-      const [loss, g0, gT0] = lossGrad(h, y) as Array[];
+      const [loss, g0, gT0] = lossGrad(cur, y) as Array[];
       let g = g0;
       let gT = gT0;
       const lr = np.array(lrT);
       const newParams: Params = new globalThis.Array(L);
       const newM: Params = [];
       const newV: Params = [];
-      for (let l = L - 1; l >= 1; l--) {
-        const { a: al, d } = kept[l];
-        const [gPrev, gPrevT, w1, b1, s1] = bwdHidden(
-          g,
-          gT,
-          al,
-          d,
-          params[l].w,
-          params[l].b,
-          layerState(state, l),
-          lr.ref,
-        ) as unknown as [Array, Array, Array, Array, OptState];
+      const extras = new Map<number, Array>();
+      for (let l = L - 1; l >= 0; l--) {
+        const r = roles[l];
+        const mode = skipMode(l);
+        if (mode === "arg") extras.set(r.skip + 1, g.ref);
+        const { aT, d, zHat, sInv } = kept[l];
+        const args: unknown[] = [g, gT, aT];
+        if (d) args.push(d);
+        if (zHat && sInv) args.push(zHat, sInv);
+        args.push(params[l].w, params[l].b, layerState(state, l), l === 0 ? lr : lr.ref);
+        if (takesExtra(l)) {
+          args.push(extras.get(l) as Array);
+          extras.delete(l);
+        }
+        const outs = bwdBlock(r, mode === "prev", takesExtra(l))(...args) as unknown as unknown[];
+        const [w1, b1, s1] = outs.slice(-3) as [Array, Array, OptState];
         newParams[l] = { w: w1, b: b1 };
         if (optimizer !== "sgd") {
           newM[l] = s1.m[0];
           newV[l] = s1.v[0];
         }
-        g = gPrev;
-        gT = await gPrevT.blockUntilReady();
-      }
-      const [w1, b1, s1] = bwdFirst(
-        g,
-        gT,
-        kept[0].a,
-        params[0].w,
-        params[0].b,
-        layerState(state, 0),
-        lr,
-      ) as unknown as [Array, Array, OptState];
-      newParams[0] = { w: w1, b: b1 };
-      if (optimizer !== "sgd") {
-        newM[0] = s1.m[0];
-        newV[0] = s1.v[0];
+        if (l > 0) {
+          g = outs[0] as Array;
+          gT = await (outs[1] as Array).blockUntilReady();
+        }
       }
       return { loss, params: newParams, state: optimizer === "sgd" ? state : { m: newM, v: newV } };
     },
-    async evaluate(params, x) {
-      let h = evalFirst(x, params[0].w.ref, params[0].b.ref) as unknown as Array;
-      for (let l = 1; l < params.length; l++) {
-        h = await (evalHidden(h, params[l].w.ref, params[l].b.ref) as unknown as Array).blockUntilReady();
+    async evaluate(params, x, stats) {
+      const saved = new Map<number, Array>();
+      let cur = x;
+      for (let l = 0; l < params.length; l++) {
+        const r = roles[l];
+        const mode = skipMode(l);
+        let inp = cur;
+        if (l > 0 && savedFor.has(l - 1)) {
+          saved.set(l - 1, cur);
+          inp = cur.ref;
+        }
+        const st = stats?.[l] ?? null;
+        const args: Array[] = [inp, params[l].w.ref, params[l].b.ref];
+        if (r.bn && st) args.push(st.mean.ref, st.invStd.ref);
+        if (mode === "arg") {
+          args.push(saved.get(r.skip) as Array);
+          saved.delete(r.skip);
+        }
+        const bn = !r.bn ? "none" : st ? "stats" : "batch";
+        cur = await (evalBlock(r, mode, bn)(...args) as unknown as Array).blockUntilReady();
       }
-      return h;
+      return cur;
+    },
+    async bnStatistics(params, xs) {
+      const stats: BnStats = roles.map(() => null);
+      if (!roles.some((r) => r.bn)) {
+        for (const x of xs) x.dispose();
+        return stats;
+      }
+      if (roles.some((r) => r.skip >= 0)) throw new RangeError("bnStatistics: plain networks only");
+      const n = xs.reduce((a, x) => a + x.shape[0], 0);
+      let cur = xs;
+      for (let l = 0; l < params.length; l++) {
+        const r = roles[l];
+        if (!r.bn) {
+          const next: Array[] = [];
+          for (const c of cur)
+            next.push(
+              await (
+                evalBlock(r, "none", "none")(c, params[l].w.ref, params[l].b.ref) as unknown as Array
+              ).blockUntilReady(),
+            );
+          cur = next;
+          continue;
+        }
+        const zs: Array[] = [];
+        for (const c of cur)
+          zs.push(await (preBlock(r)(c, params[l].w.ref) as unknown as Array).blockUntilReady());
+        // two passes (mean, then the centred second moment) over the chunks: no E[z²] − μ² cancellation
+        let sum = np.sum(zs[0].ref, 0, { keepdims: true });
+        for (const z of zs.slice(1)) sum = np.add(sum, np.sum(z.ref, 0, { keepdims: true }));
+        const mean = np.divide(sum, n);
+        let sq = np.sum(np.square(np.subtract(zs[0].ref, mean.ref)), 0, { keepdims: true });
+        for (const z of zs.slice(1))
+          sq = np.add(sq, np.sum(np.square(np.subtract(z.ref, mean.ref)), 0, { keepdims: true }));
+        const invStd = np.reciprocal(np.sqrt(np.add(np.divide(sq, n), BN_EPS)));
+        stats[l] = { mean, invStd };
+        cur = [];
+        for (const z of zs)
+          cur.push(
+            await np
+              .add(np.multiply(np.subtract(z, mean.ref), invStd.ref), params[l].b.ref)
+              .blockUntilReady(),
+          );
+      }
+      for (const c of cur) c.dispose();
+      return stats;
     },
     dispose() {
-      for (const f of [fwdFirst, fwdHidden, lossGrad, bwdHidden, bwdFirst, evalFirst, evalHidden])
-        f.dispose();
+      lossGrad.dispose();
+      for (const f of blocks.values()) f.dispose();
+      blocks.clear();
     },
   };
 }

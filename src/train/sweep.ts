@@ -49,6 +49,13 @@ export interface SweepBase {
   threshold: number;
   /** --device when not the default wasm (auto | webgpu), so that shards agree */
   device?: string;
+  /** --batchnorm (absent when off) */
+  batchnorm?: true;
+  /** --residual (absent for the plain network) */
+  residual?: "reduced" | "full";
+  /** --residual full: σ_v² and σ_a² of the blocks' second layer */
+  sigma_v2?: number;
+  sigma_a2?: number;
 }
 
 export interface SweepPlan {
@@ -198,6 +205,9 @@ export function planProblem(v: unknown): string | null {
   for (const k of ["width", "batch"]) if (!isInt(b[k], 1)) return `base.${k} is not a whole number ≥ 1`;
   if (!isInt(b.epochs)) return "base.epochs is not a whole number ≥ 0";
   for (const k of ["lr", "val_fraction", "threshold"]) if (!isNum(b[k])) return `base.${k} is not a number`;
+  if (b.batchnorm !== undefined && b.batchnorm !== true) return "base.batchnorm is not true (or absent)";
+  if (b.residual !== undefined && b.residual !== "reduced" && b.residual !== "full")
+    return "base.residual is not 'reduced' or 'full' (or absent)";
   for (const k of ["noises", "depths", "seeds"]) {
     const a = v[k];
     if (!Array.isArray(a) || a.length === 0) return `'${k}' is missing or not a non-empty list`;
@@ -339,6 +349,9 @@ export async function runSweep(
   removeStaleTemps(dir, mine);
   // every existing record of the shard is validated before any run starts
   const todo = mine.filter((r) => readRecord(dir, r, "--out") === null);
+  // a kill between writing a record and removing its checkpoint leaves a stale checkpoint of a finished run
+  const pending = new Set(todo.map((r) => r.id));
+  for (const r of mine) if (!pending.has(r.id)) rmSync(checkpointFile(dir, r.id), { force: true });
   const ranIds: string[] = [];
   for (const [k, run] of todo.entries()) {
     progress.onRun?.(run, k, todo.length);

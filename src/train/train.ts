@@ -24,7 +24,7 @@
  */
 import { jit, numpy as np, valueAndGrad, type Array, type JsTree } from "@jax-js/jax";
 import { permutation, toFloat, trainValSplit } from "../data/index.js";
-import type { Dataset, Split } from "../data/dataset.js";
+import type { Dataset } from "../data/dataset.js";
 import type { WeightLaw } from "../engine/weights.js";
 import { initJax } from "../sim/jax.js";
 import type { Activation } from "../theory/activations.js";
@@ -33,21 +33,25 @@ import { checkpointConfig, loadCheckpoint, saveCheckpoint, type CheckpointOption
 import {
   forward,
   initParams,
+  layerRoles,
   layerSizes,
   taskLoss,
+  type ResidualKind,
   type MlpSpec,
   type Params,
   type Task,
   type WeightVariance,
 } from "./mlp.js";
 import { initOptState, stepSize, update, type OptimizerName, type OptState } from "./optim.js";
+import { baselineLoss, evaluationPoint, taskTarget } from "./evaluate.js";
 import { makeFastStep, sampleStepNoise } from "./step.js";
+import { architectureProblem } from "./arch.js";
 
 export type { CheckpointOptions } from "./checkpoint.js";
 
 import { DEFAULT_TRAINABLE_THRESHOLD } from "./defaults.js";
 
-export { DEFAULT_TRAINABLE_THRESHOLD };
+export { DEFAULT_TRAINABLE_THRESHOLD, baselineLoss };
 /** Mini-batch losses are read from the device this many steps at a time. */
 const LOSS_READ_EVERY = 16;
 
@@ -62,6 +66,20 @@ export interface TrainConfig {
   sigmaB2: number;
   /** weight law (default gaussian); orthogonal: Haar, rectangular layers as a scaled isometry (engine/weights.ts) */
   weights?: WeightLaw;
+  /**
+   * "looks-linear": the parameter-sharing initialisation (mlp.ts `InitOptions.looksLinear`, σ_w² is the
+   * blocks' σ², σ_b² must be 0); absent: W, b drawn i.i.d. with sigmaW2, sigmaB2 (the other named inits
+   * only choose those numbers, so they are not part of the config)
+   */
+  init?: "looks-linear";
+  /** batch normalisation of the hidden layers (mlp.ts `batchStandardize`; absent = off) */
+  batchnorm?: boolean;
+  /** residual connections (mlp.ts `layerRoles`; absent = "none") */
+  residual?: ResidualKind;
+  /** `residual: "full"`: σ_v² of the blocks' second matrix V (default 1) */
+  sigmaV2?: number;
+  /** `residual: "full"`: σ_a² of the blocks' second bias a (default 0) */
+  sigmaA2?: number;
   optimizer: OptimizerName;
   lr: number;
   batch: number;
@@ -127,30 +145,6 @@ function finite(x: number): number | null {
   return Number.isFinite(x) ? x : null;
 }
 
-/** Best-constant-predictor validation loss (float64, host). */
-export function baselineLoss(task: Task, ds: Dataset, train: Uint32Array, val: Uint32Array): number {
-  const d = ds.dim;
-  if (task === "reconstruction") {
-    const mean = new Float64Array(d);
-    for (const i of train) for (let j = 0; j < d; j++) mean[j] += ds.train.images[i * d + j] / 255;
-    for (let j = 0; j < d; j++) mean[j] /= train.length;
-    let s = 0;
-    for (const i of val) for (let j = 0; j < d; j++) s += (ds.train.images[i * d + j] / 255 - mean[j]) ** 2;
-    return s / (val.length * d);
-  }
-  const freq = new Float64Array(ds.classes);
-  for (const i of train) freq[ds.train.labels[i]] += 1;
-  let s = 0;
-  for (const i of val) s -= Math.log(Math.max(freq[ds.train.labels[i]], 0.5) / train.length);
-  return s / val.length;
-}
-
-function oneHot(labels: Uint8Array, idx: ArrayLike<number>, classes: number): Float32Array {
-  const out = new Float32Array(idx.length * classes);
-  for (let r = 0; r < idx.length; r++) out[r * classes + labels[idx[r]]] = 1;
-  return out;
-}
-
 /** Dispose every array in a params list / optimizer state. */
 export function disposeTree(t: Params | OptState): void {
   if (globalThis.Array.isArray(t)) {
@@ -203,7 +197,6 @@ export async function trainRun(
 ): Promise<TrainResult> {
   await initJax();
   const t0 = performance.now();
-  const threshold = cfg.threshold ?? DEFAULT_TRAINABLE_THRESHOLD;
   const split = trainValSplit(ds.train.n, { valFraction: cfg.valFraction, seed: cfg.seed, limit: cfg.limit });
   const nTrain = split.train.length;
   if (nTrain < cfg.batch)
@@ -216,40 +209,21 @@ export async function trainRun(
     outputDim: outDim,
     activation: cfg.activation,
     noise: cfg.noise,
+    batchnorm: cfg.batchnorm,
+    residual: cfg.residual,
   };
+  const problem = architectureProblem(spec, cfg);
+  if (problem !== null) throw problem;
   const sizes = layerSizes(spec);
-  const target = (idx: ArrayLike<number>, x: Float32Array, part: Split = ds.train): Array =>
-    cfg.task === "reconstruction"
-      ? np.array(x, { shape: [idx.length, ds.dim] })
-      : np.array(oneHot(part.labels, idx, ds.classes), { shape: [idx.length, ds.classes] });
-
+  const roles = layerRoles(spec);
   const fast = makeFastStep(spec, cfg.task, cfg.optimizer);
 
-  // Clean evaluation: loss (sum over examples) and, for classification, the number correct.
-  const evalBatch = 500;
-  const evaluate = async (
-    params: Params,
-    idx: Uint32Array,
-    split: Split = ds.train,
-  ): Promise<{ loss: number; acc: number | null }> => {
-    if (idx.length === 0) return { loss: NaN, acc: null };
-    let sum = 0;
-    let correct = 0;
-    for (let off = 0; off < idx.length; off += evalBatch) {
-      const part = idx.subarray(off, Math.min(idx.length, off + evalBatch));
-      const xs = toFloat(split.images, ds.dim, part);
-      const out = await fast.evaluate(params, np.array(xs, { shape: [part.length, ds.dim] }));
-      if (cfg.task === "classification") {
-        const pred = (await np.argmax(out.ref, 1).data()) as Int32Array;
-        for (let r = 0; r < part.length; r++) if (pred[r] === split.labels[part[r]]) correct++;
-      }
-      const l = (await taskLoss(cfg.task, out, target(part, xs, split)).data())[0];
-      sum += l * part.length;
-    }
-    return { loss: sum / idx.length, acc: cfg.task === "classification" ? correct / idx.length : null };
-  };
-
-  let params = initParams(spec, cfg.sigmaW2, cfg.sigmaB2, cfg.seed, { law: cfg.weights ?? "gaussian" });
+  let params = initParams(spec, cfg.sigmaW2, cfg.sigmaB2, cfg.seed, {
+    law: cfg.weights ?? "gaussian",
+    looksLinear: cfg.init === "looks-linear",
+    sigmaV2: cfg.sigmaV2,
+    sigmaA2: cfg.sigmaA2,
+  });
   let state = initOptState(cfg.optimizer, params);
   const evalTrainIdx = split.train.subarray(0, Math.min(nTrain, cfg.evalLimit ?? 10000));
   const testIdx = new Uint32Array(Math.min(ds.test.n, cfg.testLimit ?? ds.test.n));
@@ -267,12 +241,8 @@ export async function trainRun(
   if (resumed) {
     disposeTree(params);
     disposeTree(state);
-    ({ params, state, history, t } = resumed);
+    ({ params, state, history, t, secondsBefore, trainSeconds } = resumed);
     startEpoch = resumed.epoch + 1;
-    const last = history[history.length - 1];
-    // wall time carries over from the interrupted run (a checkpoint of sigprop ≤ 0.2 has none)
-    secondsBefore = Number.isFinite(last?.seconds) ? last.seconds : 0;
-    trainSeconds = Number.isFinite(last?.trainSeconds) ? last.trainSeconds : 0;
   }
   let diverged: { epoch: number; step: number } | undefined;
   // Mini-batch losses stay on the device and are read LOSS_READ_EVERY steps at a time (no host sync per
@@ -280,9 +250,18 @@ export async function trainRun(
   let unread: { t: number; loss: Array }[] = [];
   let trained = 0;
   const record = async (epoch: number, batchLoss: number | null) => {
-    const tr = await evaluate(params, evalTrainIdx);
-    const va = await evaluate(params, split.val);
-    const te = await evaluate(params, testIdx, ds.test);
+    const {
+      train: tr,
+      val: va,
+      test: te,
+    } = await evaluationPoint(
+      ds,
+      cfg.task,
+      fast,
+      params,
+      { train: evalTrainIdx, val: split.val, test: testIdx },
+      cfg.batchnorm === true,
+    );
     const rec: EpochRecord = {
       epoch,
       batchLoss,
@@ -332,10 +311,12 @@ export async function trainRun(
         for (let r = 0; r < cfg.batch; r++) idx[r] = split.train[order[s * cfg.batch + r]];
         const xs = toFloat(ds.train.images, ds.dim, idx);
         const x = np.array(xs, { shape: [cfg.batch, ds.dim] });
-        const y = target(idx, xs);
+        const y = taskTarget(cfg.task, ds, idx, xs);
         const noise = sizes
           .slice(0, -1)
-          .map((fanIn, l) => sampleStepNoise(spec, cfg.seed, t, l + 1, cfg.batch, fanIn));
+          .map((fanIn, l) =>
+            roles[l].noisy ? sampleStepNoise(spec, cfg.seed, t, l + 1, cfg.batch, fanIn) : null,
+          );
         const r = await fast.step(params, state, x, y, noise, stepSize(cfg.optimizer, cfg.lr, t));
         params = r.params;
         state = r.state;
@@ -358,7 +339,24 @@ export async function trainRun(
     fast.dispose();
   }
   if (diverged) t = diverged.step;
-  const seconds = (performance.now() - t0) / 1000;
+  return summarise(ds, cfg, split, history, diverged, {
+    steps: t,
+    nTest: testIdx.length,
+    seconds: (performance.now() - t0) / 1000,
+    trained,
+  });
+}
+
+/** The run's result from its history: final losses, the trainability criterion, counts and speed. */
+function summarise(
+  ds: Dataset,
+  cfg: TrainConfig,
+  split: { train: Uint32Array; val: Uint32Array },
+  history: EpochRecord[],
+  diverged: { epoch: number; step: number } | undefined,
+  run: { steps: number; nTest: number; seconds: number; trained: number },
+): TrainResult {
+  const threshold = cfg.threshold ?? DEFAULT_TRAINABLE_THRESHOLD;
   const baseline = baselineLoss(cfg.task, ds, split.train, split.val);
   const last = history[history.length - 1];
   const valLoss = diverged ? null : last.valLoss;
@@ -373,12 +371,12 @@ export async function trainRun(
     lossRatio: ratio,
     threshold,
     history,
-    steps: t,
-    nTrain,
+    steps: run.steps,
+    nTrain: split.train.length,
     nVal: split.val.length,
-    nTest: testIdx.length,
-    seconds,
-    samplesPerSecond: trained / Math.max(seconds, 1e-9),
+    nTest: run.nTest,
+    seconds: run.seconds,
+    samplesPerSecond: run.trained / Math.max(run.seconds, 1e-9),
   };
   if (cfg.task === "classification") {
     result.valAcc = diverged ? null : (last.valAcc ?? null);

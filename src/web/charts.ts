@@ -122,8 +122,16 @@ export function dynamicsSpec(m: Main, mc: McResult | null): TopLevelSpec {
   );
 }
 
-/** χ1 over the σ_w² × σ_b² grid (blue ordered, orange chaotic), the EOC curve and the current point. */
-export function phaseSpec(grid: (number | null)[][], eocPts: EocCurvePoint[], s: State): TopLevelSpec {
+/**
+ * The deciding slope (χ1, or χ_grad with multiplicative noise: `slope`) over the σ_w² × σ_b² grid (blue
+ * ordered, orange chaotic, grey no positive q*), the EOC curve (that slope = 1) and the current point.
+ */
+export function phaseSpec(
+  grid: (number | null)[][],
+  eocPts: EocCurvePoint[],
+  s: State,
+  slope: "chi1" | "chi_grad" = "chi1",
+): TopLevelSpec {
   const cells = grid.flatMap((row, i) =>
     row.map((chi, j) => ({ x: PHASE_SW[j], y: PHASE_SB[i], value: chi })),
   );
@@ -132,7 +140,7 @@ export function phaseSpec(grid: (number | null)[][], eocPts: EocCurvePoint[], s:
       title: "",
       xLabel: "σ_w²",
       yLabel: "σ_b²",
-      colorLabel: "χ₁",
+      colorLabel: slope === "chi_grad" ? "χ_grad" : "χ₁",
       cells,
       colorScheme: "blueorange",
       colorScale: "log",

@@ -12,6 +12,7 @@ import {
   parseActivation,
   parseNoise,
   phaseGrid,
+  phaseSlope,
   varianceMap,
   type Analysis,
   type CriticalPoint,
@@ -42,6 +43,8 @@ export function simConfigOf(s: State, networks: number, seed: number): SimConfig
 
 export interface Main {
   analysis: Analysis;
+  /** the slope that colours the phase diagram and decides the phase (critical.ts `phaseSlope`) */
+  slope: "chi1" | "chi_grad";
   critical: CriticalPoint | { exists: false; reason: string };
   vmap: { q: number[]; v: number[] };
   cmap: { c: number[]; v: number[] };
@@ -67,18 +70,26 @@ export function computeMain(s: State): Main {
   const c = Array.from({ length: 41 }, (_, i) => -1 + (2 * i) / 40);
   const cmap = { c, v: c.map((x) => correlationMap(m, qs, x)) };
   const traj = dynamics(m, s.depth, Q0, C0);
-  return { analysis, critical, vmap, cmap, traj };
+  return { analysis, slope: phaseSlope(m.noise), critical, vmap, cmap, traj };
 }
 
 /** The phase-diagram grid: σ_w² = 0.16, 0.32, …, 4 and σ_b² = 0, 0.02, …, 0.48 (25 × 25). */
 export const PHASE_SW = Array.from({ length: 25 }, (_, i) => Number((0.16 * (i + 1)).toFixed(2)));
 export const PHASE_SB = Array.from({ length: 25 }, (_, i) => Number((0.02 * i).toFixed(2)));
 
-/** One row (σ_b² index i) of the phase grid: χ1 per σ_w². */
+/**
+ * One row (σ_b² index i) of the phase grid: per σ_w² the slope that decides the phase (χ1, or χ_grad with
+ * multiplicative noise: critical.ts `classifyPhase`, the rule `analyze` uses), null where the phase is
+ * `unbounded` or `vanishing` (no positive q*: drawn grey). So a cell's colour (< 1 blue, > 1 orange) is
+ * the phase `analyze` reports at that point, and the EOC curve (`eocCurve`: χ_grad = 1) is where it is 1.
+ */
 export function phaseRow(s: State, i: number): (number | null)[] {
   const m = modelOf(s);
-  return phaseGrid(m.activation, m.noise, PHASE_SW, [PHASE_SB[i]], Q0, C0, undefined, { fields: ["chi1"] })
-    .chi1[0];
+  const g = phaseGrid(m.activation, m.noise, PHASE_SW, [PHASE_SB[i]], Q0, C0, undefined, {
+    fields: ["chi1", "chi_grad", "phase"],
+  });
+  const slope = phaseSlope(m.noise) === "chi_grad" ? g.chi_grad[0] : g.chi1[0];
+  return slope.map((x, j) => (g.phase[0][j] === "unbounded" || g.phase[0][j] === "vanishing" ? null : x));
 }
 
 /** The edge-of-chaos curve σ_w²(σ_b²) over the phase grid's σ_b² (or why there is none). */

@@ -49,6 +49,9 @@ const NUMBER_IDS = ["sigmaW2", "sigmaB2", "width", "depth"] as const;
 /** The noise key the form showed before the latest change ("" when none was chosen). */
 let shownNoiseKey = "";
 
+/** How the phase names what decided it (analyze's `decided_by`). */
+const DECIDED_BY_TEXT = { chi1: "χ₁", chi_grad: "χ_grad", q_star: "q*: none exists" } as const;
+
 /** Show a number (6 significant digits; the exact value in data-value for tests and copy). */
 function show(id: string, v: number | string | null) {
   const el = $(id);
@@ -224,6 +227,16 @@ function renderNumbers(m: Main) {
   for (const k of ["q_star", "c_star", "chi1", "chi_c", "xi_q", "xi_c", "trainable_depth"] as const)
     show(k, a[k]);
   show("phase", a.phase);
+  // the same rule as `sigprop analyze` (critical.ts classifyPhase), naming the slope that decided it
+  $("phase").textContent = `${a.phase} (by ${DECIDED_BY_TEXT[a.decided_by]})`;
+  $("phase").title = a.phase_reason;
+  // as the CLI: ∞ where the slope exists but does not decay (|χ| ≥ 1), — where it is undefined
+  for (const [xi, chi] of [
+    ["xi_q", "chi_q"],
+    ["xi_c", "chi_c"],
+    ["trainable_depth", "chi_c"],
+  ] as const)
+    if (a[xi] === null && a[chi] !== null) $(xi).textContent = "∞";
   // Schoenholz et al. 2017: networks train when L ≲ 6ξ_c
   const td = a.trainable_depth;
   show(
@@ -253,7 +266,12 @@ function drawDynamics() {
 }
 
 function drawPhase() {
-  void draw($("phaseplot"), phaseSpec(grid, eocPts, state), "phase diagram of χ1 with the edge of chaos");
+  const slope = lastMain?.slope ?? "chi1";
+  void draw(
+    $("phaseplot"),
+    phaseSpec(grid, eocPts, state, slope),
+    `phase diagram of ${slope === "chi_grad" ? "χ_grad" : "χ1"} with the edge of chaos`,
+  );
   $("phaseplot").setAttribute(
     "aria-label",
     `phase diagram; current point σ_w² = ${state.sigmaW2}, σ_b² = ${state.sigmaB2}`,

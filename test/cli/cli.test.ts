@@ -41,6 +41,8 @@ describe("sigprop analyze", () => {
       "xi_c",
       "trainable_depth",
       "phase",
+      "decided_by",
+      "phase_reason",
     ]) {
       expect(j).toHaveProperty(k);
     }
@@ -55,6 +57,32 @@ describe("sigprop analyze", () => {
     expect(j.c_star).toBe(lib.c_star);
     expect(j.xi_c).toBe(lib.xi_c);
     expect(j.xi_q).toBeNull(); // χ_q = 1: infinite
+    // critical for dropout (σ_w² = 2p): χ_grad = 1.2·(1/0.6)·½ = 1 decides, although χ1 = 0.6
+    expect(j.phase).toBe("edge_of_chaos");
+    expect(j.decided_by).toBe("chi_grad");
+  });
+  it("He init with dropout is unbounded (q^l = 1.25^l), and text mode names what decided the phase", async () => {
+    const args = ["analyze", "--activation", "relu", "--noise", "dropout:keep=0.8", "--sigma-w2", "2"];
+    const j = JSON.parse((await sigprop(...args, "--json")).out);
+    expect(j.phase).toBe("unbounded");
+    expect(j.decided_by).toBe("q_star");
+    expect(j.chi_grad).toBe(1.25); // 2 · (1/0.8) · ½, exact in float64
+    const t = await sigprop(...args);
+    expect(t.code).toBe(0);
+    expect(t.out).toMatch(/^phase +unbounded, decided by q\*: q\^l grows without bound/m);
+    expect(t.out).toMatch(/ξ_q —/); // χ_q undefined (no q*): "—", not "∞"
+    const o = await sigprop(
+      "analyze",
+      "--activation",
+      "tanh",
+      "--noise",
+      "dropout:keep=0.8",
+      "--sigma-w2",
+      "1.2",
+      "--sigma-b2",
+      "0.1",
+    );
+    expect(o.out).toMatch(/^phase +ordered, decided by χ_grad: χ_grad = 0\.877\d* < 1/m);
   });
   it("bad input exits 2 and names parameter, value and valid range", async () => {
     const r1 = await sigprop("analyze", "--noise", "dropout:0.9", "--sigma-w2", "2");
@@ -137,7 +165,7 @@ describe("sigprop critical / eoc / dynamics / phase", () => {
     expect(d.q).toEqual([4, 6, 8, 10, 12, 14]);
     expect(d.c).toHaveLength(6);
   });
-  it("phase: a grid of χ1 and ξ_c", async () => {
+  it("phase: a grid of χ1, χ_grad, ξ_c and the phase by χ_grad (multiplicative noise)", async () => {
     const p = JSON.parse(
       (
         await sigprop(
@@ -157,5 +185,9 @@ describe("sigprop critical / eoc / dynamics / phase", () => {
     expect(p.chi1).toHaveLength(1);
     expect(p.chi1[0]).toHaveLength(3);
     expect(p.chi1[0][1]).toBeCloseTo(0.75, 14); // χ1 = σ_w²/2
+    expect(p.chi_grad[0][1]).toBeCloseTo(0.9375, 14); // χ_grad = σ_w² μ2/2 = 1.5·1.25/2
+    expect(p.decided_by).toBe("chi_grad");
+    // σ_b² = 0: V(q) = (σ_w² μ2/2) q vanishes below σ_w² = 1.6 and explodes above it
+    expect(p.phase[0]).toEqual(["vanishing", "vanishing", "unbounded"]);
   });
 });

@@ -203,6 +203,8 @@ function baseArgs(command: string, flag: string, fx: Record<string, string>): st
     return ["--no-open", ...(flag === "--dir" ? [] : ["--dir", flag === "--port" ? fx.site : fx.noIndex])];
   if (command === "spectrum" && flag === "--sigma-b2") return ["--sigma-w2", "2"];
   if (command === "sweep merge") return ["missing-dir", "--out", "merged"];
+  // landscape: flags are checked before the (missing) checkpoint is read
+  if (command === "landscape") return [fx.missing, "--out", "landscape-out"];
   // commands with required flags: valid values for every required flag but the one under test (small sizes, so
   // a case that slipped through would still end quickly)
   const required: Record<string, string[]> = {

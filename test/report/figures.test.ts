@@ -9,7 +9,6 @@ import { criticalBoundary, fig3, FIG3_MODELS } from "../../src/report/figures/fi
 import { fig4, phaseDiagram } from "../../src/report/figures/fig4.js";
 import { fig5, fig5Theory, fitFig5, FIG5_C0S } from "../../src/report/figures/fig5.js";
 import { criticalRelu } from "../../src/report/figures/common.js";
-import { decayWindow, fitDecay } from "../../src/report/depthFit.js";
 import { dynamics } from "../../src/theory/dynamics.js";
 import { modelOf } from "../../src/report/jobs.js";
 import { fakeSimulator } from "./fakeSim.js";
@@ -89,6 +88,12 @@ describe("Fig 4", () => {
     expect(fp["dropout p=0.6"].c_star).toBeCloseTo(0.2839086535, 9);
     expect(fp["dropout p=0.6"].xi_c).toBeCloseTo(0.9655330257, 9);
     expect(fp["no noise"].c_star).toBe(1);
+    // critical init: the phase (one rule) is the edge of chaos by χ_grad = 1, while χ_c < 1 (panel c)
+    const ph = out.data.fixed_points as Record<string, { phase: string; decided_by: string; chi_c: number }>;
+    expect(ph["dropout p=0.6"]).toMatchObject({ phase: "edge_of_chaos", decided_by: "chi_grad" });
+    expect(ph["dropout p=0.6"].chi_c).toBeLessThan(1);
+    expect(ph["no noise"]).toMatchObject({ phase: "edge_of_chaos", decided_by: "chi1" });
+    expect(out.caption).toMatch(/edge_of_chaos, decided by χ_grad/);
     const a = out.tables.find((t) => t.name === "a_gaussian_s_2")!.rows;
     expect(a[a.length - 1].theory_c1 as number).toBeCloseTo(1 / 5, 12);
     expect(out.agreement.length).toBe(5 * 4);
@@ -118,18 +123,6 @@ describe("Fig 5", () => {
       const tol = noise === "dropout:keep=0.5" ? 0.085 : 0.02;
       expect(Math.abs((f.combined.xi as number) - t.xi) / t.xi).toBeLessThan(tol);
     }
-  });
-
-  it("decayWindow stops at the sampling floor and fitDecay recovers a pure exponential", () => {
-    const xi = 3;
-    const dev = Array.from({ length: 20 }, (_, l) => 0.5 * Math.exp(-l / xi));
-    const sem = dev.map(() => 0.01);
-    const w = decayWindow(dev, sem, 1);
-    expect(w).toEqual({ from: 1, to: dev.findLastIndex((d) => d >= 0.02) });
-    const c = dev.map((d) => 0.3 + d);
-    const fit = fitDecay(c, 0.3, w, sem);
-    expect(fit.xi).toBeCloseTo(xi, 10);
-    expect(fitDecay(c, 0.3, null).xi).toBeNull();
   });
 
   it("builds with a fit per configuration and caption stating the exact-c* fit", async () => {

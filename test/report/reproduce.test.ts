@@ -31,12 +31,13 @@ const jobCount = (ids: string[]) =>
 
 /**
  * The simulation figures (Figs 2–5); Fig 6 and `shaping` train real networks and have their own tests
- * (test/train/fig6.test.ts, test/report/shaping.test.ts); the NNGP figure runs GP regressions
+ * (test/report/fig6.test.ts, test/report/shaping.test.ts); the NNGP figure runs GP regressions
  * (test/report/nngp.test.ts); hayou-rates and draws do not call the simulator (theory and plain-TS float64
- * draws) and are tested in test/report/hayouFigures.test.ts.
+ * draws) and are tested in test/report/hayouFigures.test.ts; after-init trains small networks
+ * (test/report/afterInit.test.ts).
  */
 const SIM_FIGURES = FIGURES.filter(
-  (f) => !["fig6", "nngp", "shaping", "hayou-rates", "draws"].includes(f.id),
+  (f) => !["fig6", "nngp", "shaping", "hayou-rates", "draws", "after-init"].includes(f.id),
 );
 
 describe("reproduce", () => {

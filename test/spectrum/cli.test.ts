@@ -1,15 +1,13 @@
 /**
  * CLI contract of `spectrum`, `finite-width`, `svcca`: --json prints one object with snake_case keys and
- * the library's values; bad input exits 2 naming the parameter. Runs through test/spectrum/cliMain.ts
- * (these commands are registered in src/cli/commands/index.ts by the lead).
+ * the library's values; bad input exits 2 naming the parameter. Runs through the real entry
+ * (src/cli/main.ts), so the exit codes are the ones users get.
  */
 import { describe, expect, it } from "vitest";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli } from "../support/cli.js";
-
-const sigprop = (...args: string[]) => runCli(args, { entry: "test/spectrum/cliMain.ts" });
+import { sigprop } from "../support/cli.js";
 
 function json(out: string) {
   const lines = out.trim().split("\n");

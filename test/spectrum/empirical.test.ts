@@ -29,7 +29,7 @@ import {
 import { spectrumHistogram } from "../../src/spectra/histogram.js";
 import { pwlDensity, pwlSpectrum } from "../../src/theory/spectrum/density.js";
 import { spectrumMoments } from "../../src/theory/spectrum/moments.js";
-import { criticalFromQStar } from "../../src/theory/spectrum/critical.js";
+import { criticalFromQStar } from "../../src/theory/critical.js";
 import { expectCountingFunction, orthogonalAtCritical, perNetwork } from "./counting.js";
 
 const relu = makeActivation("relu");

@@ -1,12 +1,13 @@
 /**
- * Hayou et al. rates on the edge of chaos (src/theory/hayou.ts): the mean-field iteration c^{l+1} = C(c^l)
+ * Hayou et al. rates on the edge of chaos (src/theory/rates.ts, EOC point from src/theory/critical.ts): the mean-field iteration c^{l+1} = C(c^l)
  * computed by src/theory against 9π²/(2l²) (ReLU) and β_q/l (smooth φ). The asymptotic forms have
  * O(log l / l) relative corrections, so the test is that the scaled gap l²(1 − c^l) (or l(1 − c^l))
  * approaches the constant, with the relative error at depth 10⁴ below 0.5 % and shrinking with l.
  */
 import { describe, expect, it } from "vitest";
 import { makeActivation } from "../../src/theory/activations.js";
-import { eocModel, hayouComparison } from "../../src/theory/hayou.js";
+import { eocModel } from "../../src/theory/critical.js";
+import { hayouComparison } from "../../src/theory/rates.js";
 import { chi1 } from "../../src/theory/maps.js";
 
 describe("correlation convergence on the EOC", () => {
@@ -41,7 +42,7 @@ describe("correlation convergence on the EOC", () => {
     const h = hayouComparison(model, qStar, 300, 0.5, 50);
     expect(Math.abs(h.scaled[h.scaled.length - 1] / h.constant - 1)).toBeLessThan(1e-2);
   });
-  it("leaky ReLU (α = 0.2): l²(1 − c^l) → 9π²/2 · ((1+α²)/(1−α)²)² (derived in src/theory/hayou.ts)", () => {
+  it("leaky ReLU (α = 0.2): l²(1 − c^l) → 9π²/2 · ((1+α²)/(1−α)²)² (derived in src/theory/rates.ts)", () => {
     const { model, qStar } = eocModel(makeActivation("leaky_relu", { alpha: 0.2 }), 0);
     const h = hayouComparison(model, qStar, 10000, 0.2, 100);
     expect(h.constant).toBeCloseTo(((9 * Math.PI ** 2) / 2) * (1.04 / 0.64) ** 2, 10);

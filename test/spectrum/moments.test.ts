@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { makeActivation } from "../../src/theory/activations.js";
 import { fussCatalan, spectrumMoments, derivativeMoments } from "../../src/theory/spectrum/moments.js";
 import { momentsFromS, sFromMoments, mulSeries } from "../../src/theory/spectrum/series.js";
-import { criticalFromQStar } from "../../src/theory/spectrum/critical.js";
+import { criticalFromQStar } from "../../src/theory/critical.js";
 import { erf, erfc } from "../../src/numerics/special.js";
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1e-300, Math.abs(b));

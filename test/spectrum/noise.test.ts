@@ -18,8 +18,7 @@
  *   2L/p (gaussian) and L(2/p − 1) (orthogonal); multiplicative Gaussian: μ2_D/μ1_D² = 2(1+6s²+3s⁴)/(1+s²)².
  */
 import { describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { sigprop } from "../support/cli.js";
 import { makeActivation } from "../../src/theory/activations.js";
 import { makeNoise, noiseEvenMoment, type Noise } from "../../src/theory/noise.js";
 import { criticalInit } from "../../src/theory/critical.js";
@@ -31,7 +30,7 @@ import { spectrumMoments } from "../../src/theory/spectrum/moments.js";
 import { spectrumTheory } from "../../src/theory/spectrum/index.js";
 import { pwlDensityMoment, pwlSpectrum, type PwlSpectrumInput } from "../../src/theory/spectrum/density.js";
 import { smoothDensity, type SmoothSpectrumInput } from "../../src/theory/spectrum/smoothDensity.js";
-import { criticalFromQStar } from "../../src/theory/spectrum/critical.js";
+import { criticalFromQStar } from "../../src/theory/critical.js";
 import { empiricalSpectrum } from "../../src/spectra/jacobian.js";
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
@@ -334,16 +333,8 @@ describe("simulated dropout networks vs the noisy moment series", () => {
 });
 
 describe("sigprop spectrum --noise", () => {
-  const root = fileURLToPath(new URL("../..", import.meta.url));
-  const sigprop = (...args: string[]) => {
-    const r = spawnSync(process.execPath, ["--import", "tsx", "test/spectrum/cliMain.ts", ...args], {
-      cwd: root,
-      encoding: "utf8",
-    });
-    return { code: r.status, out: r.stdout, err: r.stderr };
-  };
-  it("dropout:keep=0.8 echoes the spec and μ2, defaults to σ_w² = 2p, simulates with the noise", () => {
-    const r = sigprop(
+  it("dropout:keep=0.8 echoes the spec and μ2, defaults to σ_w² = 2p, simulates with the noise", async () => {
+    const r = await sigprop(
       "spectrum",
       "--noise",
       "dropout:rate=0.2",
@@ -370,8 +361,8 @@ describe("sigprop spectrum --noise", () => {
     expect(j.atoms[0].mass).toBeCloseTo(0.6, 14);
     expect(j.empirical.histogram.predicted).toHaveLength(5);
   });
-  it("ambiguous dropout:0.8 exits 2 naming --noise", () => {
-    const r = sigprop("spectrum", "--noise", "dropout:0.8");
+  it("ambiguous dropout:0.8 exits 2 naming --noise", async () => {
+    const r = await sigprop("spectrum", "--noise", "dropout:0.8");
     expect(r.code).toBe(2);
     expect(r.err).toContain("--noise");
   });

@@ -13,7 +13,7 @@ import { gradedRule } from "./gradedRule.js";
 import { smoothDensity } from "../../src/theory/spectrum/smoothDensity.js";
 import { pwlDensity } from "../../src/theory/spectrum/density.js";
 import { spectrumMoments } from "../../src/theory/spectrum/moments.js";
-import { criticalFromQStar } from "../../src/theory/spectrum/critical.js";
+import { criticalFromQStar } from "../../src/theory/critical.js";
 import { densityIntegral } from "../../src/spectra/histogram.js";
 import { expectCountingFunction, orthogonalAtCritical } from "./counting.js";
 

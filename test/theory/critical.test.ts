@@ -3,13 +3,17 @@ import { describe, expect, it } from "vitest";
 import { makeActivation, parseActivation } from "../../src/theory/activations.js";
 import { analyze } from "../../src/theory/analyze.js";
 import {
+  criticalFromQStar,
   criticalInit,
   eocCurve,
+  eocModel,
+  eocPoints,
   FLOAT32_MAX,
   FLOAT32_MIN_NORMAL,
   overflowDepth,
 } from "../../src/theory/critical.js";
 import { parseNoise } from "../../src/theory/noise.js";
+import { criticalRelu } from "../../src/report/figures/common.js";
 import { eocRate } from "../../src/theory/rates.js";
 import { dynamics } from "../../src/theory/dynamics.js";
 import { chi1, varianceMap } from "../../src/theory/maps.js";
@@ -185,5 +189,53 @@ describe("Hayou et al. rates on the EOC", () => {
     const est = l * l * (1 - (dynamics(m, l, 1, 0.5).c[l] as number));
     expect(rel(est, beta)).toBeLessThan(0.02);
     expect(rel(beta, (9 * Math.PI ** 2) / 2)).toBeLessThan(1e-12); // the published constant
+  });
+});
+
+describe("one criticality module: every caller gets criticalInit's numbers and root choice", () => {
+  it("eocModel (Hayou rates, spectra figures) is criticalInit without noise; no EOC or the q* → 0 limit is an InputError", () => {
+    for (const [name, sb2] of [
+      ["tanh", 0.05],
+      ["erf", 0.1],
+      ["swish", 0.1],
+    ] as const) {
+      const act = makeActivation(name);
+      const c = criticalInit(act, parseNoise("none"), sb2);
+      const e = eocModel(act, sb2);
+      expect(e.model.sigmaW2).toBe(c.sigma_w2);
+      expect(e.qStar).toBe(c.q_star);
+      // and independently: χ1 = 1 and V(q*) = q* at the returned point (Brent to 1e-15 relative)
+      expect(Math.abs(chi1(e.model, e.qStar) - 1)).toBeLessThan(1e-12);
+      expect(rel(varianceMap(e.model, e.qStar), e.qStar)).toBeLessThan(1e-12);
+    }
+    expect(eocModel(makeActivation("relu"), 0).model.sigmaW2).toBe(2);
+    expect(() => eocModel(makeActivation("relu"), 0.1)).toThrow(/--sigma-b2 '0.1'/);
+    expect(() => eocModel(makeActivation("softplus"), 0.1)).toThrow(/--sigma-b2.*no edge of chaos/);
+    expect(() => eocModel(makeActivation("tanh"), 0)).toThrow(/q\* → 0/);
+  });
+  it("the report's critical ReLU is criticalInit's: 2p exactly for dropout, 2/μ2 for Gaussian noise, none for additive", () => {
+    for (const p of [0.1, 0.3, 0.6, 0.7, 0.9]) expect(criticalRelu(`dropout:keep=${p}`).sigmaW2).toBe(2 * p);
+    // 1/(μ2·½) = 2/μ2 exactly: halving is exact, then one correctly rounded division either way
+    expect(criticalRelu("gauss_mult:std=0.25").sigmaW2).toBe(2 / 1.0625);
+    expect(criticalRelu("none", 0.9).sigmaW2).toBe(2 * 0.9 * 0.9);
+    expect(() => criticalRelu("gauss_add:std=1")).toThrow(/--noise 'gauss_add:std=1'.*no critical/);
+  });
+  it("criticalFromQStar is the EOC equation read backwards: criticalInit at its σ_b² returns the same q*", () => {
+    const tanh = makeActivation("tanh");
+    for (const noise of [parseNoise("none"), parseNoise("dropout:keep=0.8")]) {
+      const b = criticalFromQStar(tanh, 0.7, noise);
+      const c = criticalInit(tanh, noise, b.sigma_b2);
+      expect(rel(c.q_star as number, 0.7)).toBeLessThan(1e-12);
+      expect(rel(c.sigma_w2 as number, b.sigma_w2)).toBeLessThan(1e-12);
+    }
+  });
+  it("root choice: a σ_b² = 0 linear regime (hard-tanh, R(q) = q for small q) takes the smallest-q* root and says how many", () => {
+    const c = criticalInit(makeActivation("hard_tanh"), parseNoise("none"), 0);
+    const pts = eocPoints(makeActivation("hard_tanh"), parseNoise("none"), 0);
+    expect(pts.length).toBeGreaterThan(1);
+    expect(c.q_star).toBe(Math.min(...pts.map((p) => p.q_star as number)));
+    expect(c.note).toMatch(new RegExp(`${pts.length} EOC points.*first`));
+    // φ′ = 1 on (−1, 1) with P(|√q z| > 1) < 1e-20 at q ≤ 1e-2: σ_w² = 1/E[φ′²] = 1 to rounding
+    expect(c.sigma_w2).toBe(1);
   });
 });

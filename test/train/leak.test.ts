@@ -8,17 +8,9 @@
  * larger network is in bench/train.ts.
  */
 import { describe, expect, it } from "vitest";
+import { captureWasmMemory } from "../support/wasmMemory.js";
 
-const memories: WebAssembly.Memory[] = [];
-const Original = WebAssembly.Memory;
-(WebAssembly as { Memory: unknown }).Memory = new Proxy(Original, {
-  construct(target, args: [WebAssembly.MemoryDescriptor]) {
-    const m = new target(...args);
-    memories.push(m);
-    return m;
-  },
-});
-const wasmBytes = () => memories.reduce((s, m) => s + m.buffer.byteLength, 0);
+const wasmBytes = captureWasmMemory();
 
 describe("training memory", () => {
   it.each(["sgd", "adam"] as const)(

@@ -9,141 +9,15 @@ import { numpy as np } from "@jax-js/jax";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initJax } from "../../src/sim/jax.js";
 import { parseActivation } from "../../src/theory/activations.js";
-import { parseNoise } from "../../src/theory/noise.js";
-import {
-  forward,
-  initParams,
-  layerSizes,
-  sampleParamsHost,
-  type MlpSpec,
-  type Params,
-  type Task,
-} from "../../src/train/mlp.js";
-import { initOptState, stepSize, type OptimizerName } from "../../src/train/optim.js";
+import { forward, initParams, type Task } from "../../src/train/mlp.js";
 import { makeFastStep, sampleStepNoise } from "../../src/train/step.js";
 import { Stream } from "../../src/engine/rng.js";
-import { disposeTree, makeTrainStep } from "../../src/train/train.js";
+import { disposeTree } from "../../src/train/train.js";
+import { B, X, fastOnce, fdCheck, referenceOnce, spec } from "./stepHarness.js";
 
 beforeAll(async () => {
   await initJax();
 });
-
-const B = 4;
-const X = Array.from({ length: B * 5 }, (_, i) => Math.sin(1.3 * i + 0.2));
-const ONEHOT = Array.from({ length: B * 3 }, (_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0));
-const RECON = Array.from({ length: B * 3 }, (_, i) => 0.3 * Math.cos(i));
-
-function spec(act: string, noise: string, depth = 2): MlpSpec {
-  return {
-    inputDim: 5,
-    width: 6,
-    depth,
-    outputDim: 3,
-    activation: parseActivation(act),
-    noise: parseNoise(noise),
-  };
-}
-
-const noiseFor = (s: MlpSpec, step: number) =>
-  layerSizes(s)
-    .slice(0, -1)
-    .map((n, l) => sampleStepNoise(s, 9, step, l + 1, B, n));
-
-const read = async (p: Params) =>
-  Promise.all(p.map(async (l) => [...(await l.w.ref.data()), ...(await l.b.ref.data())]));
-
-/** One fast step from the seeded initial parameters; returns the new params (host) and the loss. */
-async function fastOnce(s: MlpSpec, task: Task, opt: OptimizerName, lr: number, steps = 1) {
-  const fast = makeFastStep(s, task, opt);
-  let params = initParams(s, 1.7, 0.2, 4);
-  let state = initOptState(opt, params);
-  const losses: number[] = [];
-  for (let t = 1; t <= steps; t++) {
-    const r = await fast.step(
-      params,
-      state,
-      np.array(X, { shape: [B, 5] }),
-      np.array(task === "classification" ? ONEHOT : RECON, { shape: [B, 3] }),
-      noiseFor(s, t),
-      stepSize(opt, lr, t),
-    );
-    params = r.params;
-    state = r.state;
-    losses.push((await r.loss.data())[0]);
-  }
-  const out = await read(params);
-  disposeTree(params);
-  disposeTree(state);
-  fast.dispose();
-  return { params: out, losses };
-}
-
-/** The same with the reference step (autodiff of the whole forward). */
-async function referenceOnce(s: MlpSpec, task: Task, opt: OptimizerName, lr: number, steps = 1) {
-  const step = makeTrainStep(s, task, opt);
-  let params = initParams(s, 1.7, 0.2, 4);
-  let state = initOptState(opt, params);
-  const losses: number[] = [];
-  for (let t = 1; t <= steps; t++) {
-    const sizes = layerSizes(s);
-    const eps = noiseFor(s, t).flatMap((e, l) => (e ? [np.array(e, { shape: [B, sizes[l]] })] : []));
-    const [loss, p1, s1] = step(
-      params,
-      state,
-      np.array(X, { shape: [B, 5] }),
-      np.array(task === "classification" ? ONEHOT : RECON, { shape: [B, 3] }),
-      eps,
-      np.array(stepSize(opt, lr, t)),
-    );
-    params = p1;
-    state = s1;
-    losses.push((await loss.data())[0]);
-  }
-  const out = await read(params);
-  disposeTree(params);
-  disposeTree(state);
-  step.dispose();
-  return { params: out, losses };
-}
-
-/** float64 loss of the network on the host, with the step's noise (for finite differences). */
-function hostLoss(
-  s: MlpSpec,
-  task: Task,
-  p: ReturnType<typeof sampleParamsHost>,
-  noise: (Float32Array | null)[],
-): number {
-  const phi = (v: number) => s.activation.phi(v);
-  const additive = s.noise.type === "additive";
-  let h: number[][] = Array.from({ length: B }, (_, r) => X.slice(r * 5, r * 5 + 5));
-  p.forEach((layer, l) => {
-    const e = noise[l];
-    const inp = h.map((row, r) =>
-      row.map((v, i) => {
-        const a = l === 0 ? v : phi(v);
-        if (!e) return a;
-        const ev = e[r * row.length + i];
-        return additive ? a + ev : a * ev;
-      }),
-    );
-    h = inp.map((row) =>
-      Array.from({ length: layer.fanOut }, (_, j) =>
-        row.reduce((acc, v, i) => acc + v * layer.w[i * layer.fanOut + j], layer.b[j]),
-      ),
-    );
-  });
-  let loss = 0;
-  for (let r = 0; r < B; r++) {
-    if (task === "reconstruction") {
-      for (let j = 0; j < 3; j++) loss += (h[r][j] - RECON[r * 3 + j]) ** 2 / (B * 3);
-    } else {
-      const m = Math.max(...h[r]);
-      const lse = m + Math.log(h[r].reduce((a, v) => a + Math.exp(v - m), 0));
-      for (let j = 0; j < 3; j++) loss -= (ONEHOT[r * 3 + j] * (h[r][j] - lse)) / B;
-    }
-  }
-  return loss;
-}
 
 const CASES: [string, string, Task][] = [
   ["relu", "dropout:keep=0.7", "classification"],
@@ -168,38 +42,14 @@ describe("per-layer training step", () => {
 
   it.each(CASES)("%s, %s, %s: gradient equals float64 finite differences", async (act, noise, task) => {
     const s = spec(act, noise, 2);
-    const lr = 1;
-    const fast = await fastOnce(s, task, "sgd", lr);
-    const host = sampleParamsHost(s, 1.7, 0.2, 4);
-    const eps = noiseFor(s, 1);
-    const fd = (arr: Float32Array, i: number) => {
-      const h = 1e-4;
-      const old = arr[i];
-      arr[i] = old + h;
-      const hi = arr[i];
-      const up = hostLoss(s, task, host, eps);
-      arr[i] = old - h;
-      const lo = arr[i];
-      const dn = hostLoss(s, task, host, eps);
-      arr[i] = old;
-      return (up - dn) / (hi - lo); // the float32-rounded step, not 2h (they differ by ~3e-4 relative)
-    };
-    for (let l = 0; l < host.length; l++) {
-      const { w, b } = host[l];
-      for (let i = 0; i < w.length; i++) {
-        // SGD with lr 1: W' = W − ∂W, so ∂W = W − W'; float32 cancellation in W − W' costs ≤ 2⁻²⁴|W|
-        // ≈ 1e-7, the float32 gradient itself ~1e-7 (O(1) values, sums of ≤ 24 terms), and the float64
-        // FD truncation error O(h²)·φ‴ ≈ 1e-8: 1e-5 leaves a margin of ~10×.
-        // Central differences across a kink of ReLU/leaky ReLU would be wrong; no pre-activation is
-        // within 1e-4 of 0 for this fixed input.
-        const got = w[i] - fast.params[l][i];
-        expect(Math.abs(got - fd(w, i))).toBeLessThan(1e-5);
-      }
-      for (let j = 0; j < b.length; j++) {
-        const gotB = b[j] - fast.params[l][w.length + j];
-        expect(Math.abs(gotB - fd(b, j))).toBeLessThan(1e-5);
-      }
-    }
+    const fast = await fastOnce(s, task, "sgd", 1);
+    // SGD with lr 1: W' = W − ∂W, so ∂W = W − W'; float32 cancellation in W − W' costs ≤ 2⁻²⁴|W|
+    // ≈ 1e-7, the float32 gradient itself ~1e-7 (O(1) values, sums of ≤ 24 terms), and the float64
+    // FD truncation error O(h²)·φ‴ ≈ 1e-8: 1e-5 leaves a margin of ~10×.
+    // Central differences across a kink of ReLU/leaky ReLU would be wrong; no pre-activation is
+    // within 1e-4 of 0 for this fixed input.
+    for (const { got, want, where } of fdCheck(s, task, fast.params))
+      expect(Math.abs(got - want), where).toBeLessThan(1e-5);
   });
 
   it("Adam over three steps equals the reference step", async () => {

@@ -18,9 +18,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { encodeIdx } from "../../src/data/index.js";
 import { InputError } from "../../src/theory/errors.js";
 import {
+  checkpointFile,
   mergeSweeps,
   parseShard,
   planRuns,
@@ -32,29 +32,11 @@ import {
 } from "../../src/train/sweep.js";
 import type { TrainResult } from "../../src/train/train.js";
 import { runCli } from "../support/cli.js";
+import { tinyIdx, tinyTrain } from "../io/cli.js";
+import { tinyPlan } from "./tinyPlan.js";
 
-const plan = (over: Partial<SweepPlan> = {}): SweepPlan => ({
-  version: 1,
-  base: {
-    dataset: "mnist",
-    task: "reconstruction",
-    width: 8,
-    activation: "relu",
-    init: "critical",
-    optimizer: "sgd",
-    lr: 0.001,
-    batch: 4,
-    epochs: 1,
-    val_fraction: 0.1,
-    limit: 100,
-    eval_limit: 100,
-    threshold: 0.5,
-  },
-  noises: ["dropout:keep=0.5", "dropout:keep=1"],
-  depths: [2, 6, 10],
-  seeds: [0, 1],
-  ...over,
-});
+const plan = (over: Partial<SweepPlan> = {}): SweepPlan =>
+  tinyPlan({ depths: [2, 6, 10], seeds: [0, 1], ...over });
 
 const fakeResult = (x: number): TrainResult => ({
   status: "ok",
@@ -128,11 +110,17 @@ describe("resume", () => {
         .sort(),
     );
     expect(readdirSync(join(dir, "runs")).filter((f) => f.endsWith(".tmp"))).toHaveLength(0);
+    // a kill between a run's record and the removal of its checkpoint leaves a stale checkpoint of a
+    // finished run: the next attempt removes it (fails without the clean-up in runSweep)
+    const finished = planRuns(p)[0];
+    mkdirSync(join(dir, "runs", ".ckpt"), { recursive: true });
+    writeFileSync(checkpointFile(dir, finished.id), "stale");
     // a third run has nothing to do
     const again = await runSweep(dir, p, { index: 0, count: 1 }, async () => {
       throw new Error("should not run");
     });
     expect(again.ran).toBe(0);
+    expect(existsSync(checkpointFile(dir, finished.id))).toBe(false);
     // a corrupt record (e.g. edited by hand) is neither trusted nor silently redone: exit 2 naming it,
     // before any run starts; deleting it reruns that run
     const f0 = recordFile(dir, planRuns(p)[0].id);
@@ -170,41 +158,21 @@ describe("resume", () => {
 
 describe("sigprop train / sweep CLI (tiny IDX data)", () => {
   const root = fileURLToPath(new URL("../..", import.meta.url));
-  // registers the two commands on a bare commander program (the lead wires them into main.ts)
-  const harness = join(root, "test/train/cliHarness.ts");
-  const run = (...args: string[]) => runCli(args, { entry: "test/train/cliHarness.ts" });
+  // the real entry (src/cli/main.ts), so exit codes and error output are the ones users get
+  const entry = join(root, "src/cli/main.ts");
+  const run = (...args: string[]) => runCli(args);
 
-  const data = mkdtempSync(join(tmpdir(), "sigprop-idxcli-"));
-  mkdirSync(data, { recursive: true });
-  const n = 120;
-  const img = Uint8Array.from({ length: n * 36 }, (_, i) => (i * 37) % 256);
-  const lab = Uint8Array.from({ length: n }, (_, i) => i % 10);
-  writeFileSync(join(data, "train-images-idx3-ubyte"), encodeIdx([n, 6, 6], img));
-  writeFileSync(join(data, "train-labels-idx1-ubyte"), encodeIdx([n], lab));
-  writeFileSync(join(data, "t10k-images-idx3-ubyte"), encodeIdx([10, 6, 6], img.subarray(0, 360)));
-  writeFileSync(join(data, "t10k-labels-idx1-ubyte"), encodeIdx([10], lab.subarray(0, 10)));
+  const data = tinyIdx();
 
   it("train: --json record; corrupt file → exit 2 with a message", async () => {
-    const r = await run(
-      "train",
-      "--dataset",
-      `idx:${data}`,
-      "--depth",
-      "2",
-      "--width",
-      "8",
-      "--epochs",
-      "1",
-      "--batch",
-      "16",
-      "--json",
-    );
+    const r = await run(...tinyTrain(data, 1));
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j).toMatchObject({ dataset: `idx:${data}`, depth: 2, sigma_w2: 2, status: "ok" });
     const bad = mkdtempSync(join(tmpdir(), "sigprop-idxbad-"));
     for (const f of readdirSync(data)) writeFileSync(join(bad, f), readFileSync(join(data, f)));
-    writeFileSync(join(bad, "train-images-idx3-ubyte"), encodeIdx([n, 6, 6], img).subarray(0, 1000));
+    const images = join(bad, "train-images-idx3-ubyte");
+    writeFileSync(images, readFileSync(images).subarray(0, 1000));
     const e = await run("train", "--dataset", `idx:${bad}`, "--depth", "1");
     expect(e.code).toBe(2);
     expect(e.err).toMatch(/--dataset.*truncated/);
@@ -270,7 +238,7 @@ describe("sigprop train / sweep CLI (tiny IDX data)", () => {
       out,
       "--json",
     ];
-    const child = spawn(process.execPath, ["--import", "tsx", harness, ...args], {
+    const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
       cwd: root,
       stdio: "ignore",
     });

@@ -20,28 +20,9 @@ import {
 } from "../../src/train/sweep.js";
 import type { TrainResult } from "../../src/train/train.js";
 import { oneLine, sigprop, tinyIdx } from "../io/cli.js";
+import { tinyPlan } from "./tinyPlan.js";
 
-const plan: SweepPlan = {
-  version: 1,
-  base: {
-    dataset: "mnist",
-    task: "reconstruction",
-    width: 8,
-    activation: "relu",
-    init: "critical",
-    optimizer: "sgd",
-    lr: 0.001,
-    batch: 4,
-    epochs: 1,
-    val_fraction: 0.1,
-    limit: 100,
-    eval_limit: 100,
-    threshold: 0.5,
-  },
-  noises: ["dropout:keep=0.5", "dropout:keep=1"],
-  depths: [2, 6],
-  seeds: [0],
-};
+const plan: SweepPlan = tinyPlan();
 
 const result: TrainResult = {
   status: "ok",

@@ -11,6 +11,9 @@ import { residualDynamics, residualLaw } from "../../theory/residual.js";
 import { action, addModelOptions, emit, fmt, int, modelFrom, num } from "../common.js";
 import { addResidualOptions, lawJson, lawText, residualFrom } from "../residualOptions.js";
 
+/** How the text mode names what decided the phase (the JSON has `decided_by`). */
+const DECIDED_BY_TEXT = { chi1: "χ1", chi_grad: "χ_grad", q_star: "q*" } as const;
+
 export function register(program: Command) {
   addResidualOptions(
     addModelOptions(
@@ -69,9 +72,10 @@ export function register(program: Command) {
             `activation ${r.activation}, noise ${r.noise.spec} (${r.noise.type}, μ2 = ${fmt(r.noise.mu2)}${r.noise.keep !== undefined ? `, keep p = ${fmt(r.noise.keep)} = drop rate ${fmt(r.noise.rate)}` : ""})`,
             `σ_w² = ${fmt(r.sigma_w2)}, σ_b² = ${fmt(r.sigma_b2)}, q⁰ = ${fmt(r.q0)}, c⁰ = ${fmt(r.c0)}`,
             `q*      ${fmt(r.q_star)}  (${r.q_status})`,
-            `χ_q     ${fmt(r.chi_q)}   ξ_q ${r.xi_q === null ? "∞" : fmt(r.xi_q)}`,
-            `χ1      ${fmt(r.chi1)}   phase ${r.phase ?? "—"}`,
+            `χ_q     ${fmt(r.chi_q)}   ξ_q ${r.xi_q === null ? (r.chi_q === null ? "—" : "∞") : fmt(r.xi_q)}`,
+            `χ1      ${fmt(r.chi1)}`,
             `χ_grad  ${fmt(r.chi_grad)}`,
+            `phase   ${r.phase}, decided by ${DECIDED_BY_TEXT[r.decided_by]}: ${r.phase_reason}`,
             `c*      ${fmt(r.c_star)}  (${r.c_status})`,
             `χ_c     ${fmt(r.chi_c)}   ξ_c ${r.xi_c === null ? (r.chi_c === null ? "—" : "∞") : fmt(r.xi_c)}`,
             `trainable depth ≈ 6ξ_c = ${r.trainable_depth === null ? (r.chi_c === null ? "—" : "∞") : fmt(r.trainable_depth, 4)}`,

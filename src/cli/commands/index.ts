@@ -3,6 +3,7 @@
  * add one import and one entry per command.
  */
 import type { Command } from "commander";
+import { register as afterInit } from "./afterInit.js";
 import { register as analyze } from "./analyze.js";
 import { register as critical } from "./critical.js";
 import { register as draws } from "./draws.js";
@@ -12,6 +13,7 @@ import { register as explore } from "./explore.js";
 import { register as finiteWidth } from "./finiteWidth.js";
 import { register as gp } from "./gp.js";
 import { register as kernel } from "./kernel.js";
+import { register as landscape } from "./landscape.js";
 import { register as phase } from "./phase.js";
 import { register as rates } from "./rates.js";
 import { register as reproduce } from "./reproduce.js";
@@ -43,4 +45,6 @@ export const COMMANDS: Registrar[] = [
   kernel,
   gp,
   explore,
+  landscape,
+  afterInit,
 ];

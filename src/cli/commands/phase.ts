@@ -1,5 +1,9 @@
-/** `sigprop phase`: χ1 and ξ_c over a σ_w² × σ_b² grid. */
+/**
+ * `sigprop phase`: the deciding slope (χ1, or χ_grad with multiplicative noise; critical.ts `phaseSlope`),
+ * ξ_c and the phase over a σ_w² × σ_b² grid.
+ */
 import type { Command } from "commander";
+import { phaseSlope } from "../../theory/critical.js";
 import { phaseGrid } from "../../theory/phase.js";
 import {
   action,
@@ -16,10 +20,22 @@ import {
 import { checkEstimate, JSON_CHARS_PER_NUMBER, PHASE_CELL_S } from "../limits.js";
 import { progressBar } from "../progress.js";
 
+/** Short phase names for the text table. */
+const PHASE_SHORT = {
+  ordered: "ord",
+  chaotic: "chaos",
+  edge_of_chaos: "EOC",
+  unbounded: "unbnd",
+  vanishing: "vanish",
+  none: "—",
+} as const;
+
 export function register(program: Command) {
   addNoiseOption(
     addActivationOption(
-      program.command("phase").description("phase diagram: χ1 and ξ_c over σ_w² × σ_b²"),
+      program
+        .command("phase")
+        .description("phase diagram: χ1 (χ_grad with multiplicative noise), ξ_c and phase over σ_w² × σ_b²"),
       CURVE_ACTIVATION,
     ),
   )
@@ -34,7 +50,7 @@ export function register(program: Command) {
         const noise = noiseFrom(opts);
         const sw = range("--sigma-w2-range", opts.sigmaW2Range, { lo: 0, loOpen: true });
         const sb = range("--sigma-b2-range", opts.sigmaB2Range, { lo: 0 });
-        // six fields per cell (χ1, ξ_c, χ_c, q*, c*, phase): arrays, the JSON text and the table
+        // seven fields per cell (χ1, χ_grad, ξ_c, χ_c, q*, c*, phase): arrays, the JSON text and the table
         const cells = sw.length * sb.length;
         const bigger = sw.length >= sb.length ? "--sigma-w2-range" : "--sigma-b2-range";
         checkEstimate({
@@ -42,29 +58,35 @@ export function register(program: Command) {
           value: String(bigger === "--sigma-w2-range" ? opts.sigmaW2Range : opts.sigmaB2Range),
           what: `a ${sw.length} × ${sb.length} phase grid (σ_w² × σ_b²)`,
           seconds: cells * PHASE_CELL_S,
-          heapBytes: cells * 6 * (16 + 2 * JSON_CHARS_PER_NUMBER),
-          jsonChars: cells * 6 * JSON_CHARS_PER_NUMBER,
+          heapBytes: cells * 7 * (16 + 2 * JSON_CHARS_PER_NUMBER),
+          jsonChars: cells * 7 * JSON_CHARS_PER_NUMBER,
         });
         const bar = progressBar("phase");
         const g = phaseGrid(act, noise, sw, sb, num("--q0", opts.q0), num("--c0", opts.c0), bar.update);
         bar.stop();
+        const slope = phaseSlope(noise);
         const out = {
           activation: act.spec,
           noise: { kind: noise.kind, mu2: noise.mu2, spec: noise.spec },
+          // the slope that decides each cell's phase; cells without a positive q* are "unbounded"/"vanishing"
+          decided_by: slope,
           ...g,
         };
         emit(!!opts.json, out, () => {
+          const name = slope === "chi_grad" ? "χ_grad" : "χ1";
+          const cellSlope = slope === "chi_grad" ? g.chi_grad : g.chi1;
           const lines = [
-            `phase diagram for ${act.spec} with ${noise.spec}: rows σ_b², columns σ_w²; each cell χ1 / ξ_c`,
+            `phase diagram for ${act.spec} with ${noise.spec}: rows σ_b², columns σ_w²; each cell ${name} / ξ_c / phase`,
+            `phase decided by ${name}${slope === "chi_grad" ? " (multiplicative noise)" : ""}; "unbounded"/"vanishing": q^l → ∞/0, no fixed point q*`,
           ];
-          lines.push("σ_b² \\ σ_w²".padEnd(12) + sw.map((x) => fmt(x, 4).padEnd(18)).join(""));
+          lines.push("σ_b² \\ σ_w²".padEnd(12) + sw.map((x) => fmt(x, 4).padEnd(22)).join(""));
           g.sigma_b2.forEach((b, i) => {
             lines.push(
               fmt(b, 4).padEnd(12) +
                 sw
                   .map((_, j) =>
-                    `${fmt(g.chi1[i][j], 4)}/${g.xi_c[i][j] === null ? "∞" : fmt(g.xi_c[i][j], 4)}`.padEnd(
-                      18,
+                    `${fmt(cellSlope[i][j], 4)}/${g.xi_c[i][j] === null ? (g.chi_c[i][j] === null ? "—" : "∞") : fmt(g.xi_c[i][j], 4)}/${PHASE_SHORT[g.phase[i][j] ?? "none"]}`.padEnd(
+                      22,
                     ),
                   )
                   .join(""),

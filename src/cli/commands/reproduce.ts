@@ -4,10 +4,13 @@
  * agreement). Finished simulation jobs are cached under DIR/.cache, so a rerun (or a rerun after an
  * interrupted run) reuses them. Figure names come from the figure registry (src/report/figures/index.ts).
  */
+import { statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { checkWritableOutput } from "../../io/outputPath.js";
 import { InputError } from "../../theory/errors.js";
-import { SCALES, type Scale } from "../../report/figure.js";
+import { SCALES, type Figure, type Scale } from "../../report/figure.js";
+import type { Fig6Plan } from "../../report/figures/fig6/plan.js";
 import { FIGURE_IDS } from "../../report/figures/ids.js";
 import { terminalProgress } from "../../report/progress.js";
 import { loadSimulator, type Simulator } from "../../report/simulator.js";
@@ -54,6 +57,103 @@ export function parseFigures(names: string[]): string[] {
   return ids.filter((id) => out.includes(id));
 }
 
+/**
+ * Check a `--cifar10` folder before any work: the six binary batches of the official cifar-10-batches-bin
+ * folder, each a whole number of 3073-byte records (the loader checks the contents when a job reads them).
+ */
+export function checkCifarFolder(dir: string): string {
+  const valid = "the cifar-10-batches-bin folder (data_batch_1..5.bin and test_batch.bin)";
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    throw new InputError("--cifar10", dir, valid, "no such folder");
+  }
+  if (!isDir) throw new InputError("--cifar10", dir, valid, "not a folder");
+  for (const f of [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`).concat("test_batch.bin")) {
+    let size: number;
+    try {
+      size = statSync(join(dir, f)).size;
+    } catch {
+      throw new InputError("--cifar10", dir, valid, `missing ${f}`);
+    }
+    if (size === 0 || size % 3073 !== 0)
+      throw new InputError(
+        "--cifar10",
+        dir,
+        valid,
+        `${f} is ${size} bytes, not a whole number of 3073-byte records`,
+      );
+  }
+  return resolve(dir);
+}
+
+/** The paper-scale Fig 6 plan as the command's JSON (snake_case). */
+function planJson(p: Fig6Plan) {
+  const t = p.training;
+  return {
+    figure: p.figure,
+    scale: p.scale,
+    planned_not_run: true,
+    shards: p.shards,
+    training: {
+      task: t.task,
+      width: t.width,
+      keeps: t.keeps,
+      depths: t.depths,
+      optimizer: t.optimizer,
+      lr: t.lr,
+      batch: t.batch,
+      epochs: t.epochs,
+      limit: t.limit,
+      eval_limit: t.evalLimit,
+      val_fraction: t.valFraction,
+      threshold: t.threshold,
+    },
+    datasets: p.datasets.map((d) => ({
+      tag: d.tag,
+      dataset: d.dataset,
+      sweep_dir: d.sweepDir,
+      runs: d.runs,
+      sweep_run: d.sweepRun,
+      slurm: d.slurm,
+      kubernetes: d.kubernetes,
+    })),
+    render: p.render,
+    variance_jobs: p.varianceJobs,
+    notes: p.notes,
+  };
+}
+
+/** The paper-scale Fig 6 plan as readable text. */
+function planText(p: Fig6Plan): string {
+  const t = p.training;
+  const out = [
+    `Fig 6 at paper scale is not run here: its heat maps are ${p.datasets.map((d) => `${d.runs} ${d.tag}`).join(" + ")} trainings of width-${t.width} networks for ${t.epochs} epochs (days on one machine).`,
+    `Run them as a sharded sweep (${p.shards} shards per data set), then render the merged sweep:`,
+  ];
+  p.datasets.forEach((d, i) => {
+    out.push(
+      "",
+      `${i + 1}. ${d.tag}: ${d.runs} runs into ${d.sweepDir}`,
+      "   one shard ({SHARD} = i/N):",
+      `   ${d.sweepRun}`,
+      "   Slurm job array:",
+      ...d.slurm.split("\n").map((l) => `     ${l}`),
+      "   Kubernetes indexed Job:",
+      ...d.kubernetes.split("\n").map((l) => `     ${l}`),
+    );
+  });
+  out.push(
+    "",
+    `${p.datasets.length + 1}. render (the paper's Fig 6):`,
+    `   ${p.render}`,
+    "",
+    ...p.notes.map((n) => `note: ${n}`),
+  );
+  return out.join("\n");
+}
+
 /** Validate --scale. */
 export function parseScale(raw: unknown): Scale {
   const s = String(raw ?? "")
@@ -72,6 +172,12 @@ export function register(program: Command) {
     .option("--scale <s>", "quick (minutes on a laptop) or paper (width 1000, 50 networks)", "quick")
     .option("--seed <n>", "random seed (integer ≥ 0)", "0")
     .option("--fresh", "ignore cached simulation results and recompute them")
+    .option("--cifar10 <dir>", "fig6: add the CIFAR-10 panels (d–f) from this cifar-10-batches-bin folder")
+    .option(
+      "--from-sweep <dir>",
+      "fig6: heat maps from a `sigprop sweep` folder or a `sweep merge` folder (repeat for shards or CIFAR-10); with --scale paper this renders the paper's figure",
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option("--json", "print a JSON summary on stdout")
     .action(
       action(
@@ -80,12 +186,37 @@ export function register(program: Command) {
           opts: { out?: string; scale: string; seed: string; fresh?: boolean; json?: boolean } & {
             device?: string;
             threads?: string;
+            cifar10?: string;
+            fromSweep?: string[];
           },
         ) => {
-          const { reproduce } = await import("../../report/reproduce.js");
-          const ids = parseFigures(figures);
+          const allIds = parseFigures(figures);
           const scale = parseScale(opts.scale);
           const seed = int("--seed", opts.seed, 0, 2 ** 31 - 1);
+          const fromSweep = opts.fromSweep ?? [];
+          const fig6Flag =
+            opts.cifar10 !== undefined ? "--cifar10" : fromSweep.length ? "--from-sweep" : null;
+          if (fig6Flag && !allIds.includes("fig6"))
+            throw new InputError(
+              fig6Flag,
+              String(opts.cifar10 ?? fromSweep[0]),
+              "a flag of fig6 (sigprop reproduce fig6 … or all)",
+            );
+          const cifar10 = opts.cifar10 === undefined ? undefined : checkCifarFolder(String(opts.cifar10));
+          // Fig 6 at paper scale is days of training: without a finished sweep it is planned, not run
+          const planFig6 = scale.name === "paper" && allIds.includes("fig6") && fromSweep.length === 0;
+          const ids = planFig6 ? allIds.filter((id) => id !== "fig6") : allIds;
+          const plan = planFig6
+            ? (await import("../../report/figures/fig6/plan.js")).fig6PaperPlan({
+                cifar10,
+                out: opts.out === undefined ? undefined : String(opts.out),
+              })
+            : null;
+          if (plan && ids.length === 0) {
+            emit(!!opts.json, planJson(plan), () => planText(plan));
+            return;
+          }
+          const { reproduce } = await import("../../report/reproduce.js");
           if (opts.out === undefined || String(opts.out).trim() === "") {
             throw new InputError(
               "--out",
@@ -96,11 +227,22 @@ export function register(program: Command) {
           // before any simulation: a file, /proc or a read-only place is exit 2 now, not after the work
           const out = checkWritableOutput("--out", String(opts.out), "dir");
           const device = await deviceFrom(opts);
-          const command = `sigprop reproduce ${ids.length === FIGURE_IDS.length ? "all" : ids.join(" ")} --out ${opts.out} --scale ${scale.name} --seed ${seed}`;
+          const command =
+            `sigprop reproduce ${ids.length === FIGURE_IDS.length ? "all" : ids.join(" ")} --out ${opts.out} --scale ${scale.name} --seed ${seed}` +
+            (cifar10 !== undefined ? ` --cifar10 ${cifar10}` : "") +
+            fromSweep.map((d) => ` --from-sweep ${d}`).join("");
+          let registry: Figure[] | undefined;
+          if (cifar10 !== undefined || fromSweep.length) {
+            const { FIGURES } = await import("../../report/figures/index.js");
+            const { loadFig6Sweeps, makeFig6 } = await import("../../report/figures/fig6/figure.js");
+            const fig6 = makeFig6({ cifar10, sweeps: loadFig6Sweeps(fromSweep) });
+            registry = FIGURES.map((f) => (f.id === "fig6" ? fig6 : f));
+          }
           const t0 = performance.now();
           const summary = await reproduce({
             out,
             figures: ids,
+            registry,
             scale,
             seed,
             fresh: !!opts.fresh,
@@ -121,12 +263,14 @@ export function register(program: Command) {
               jobs: summary.jobs,
               seconds,
               figures: summary.figures.map((f) => ({ id: f.id, files: f.files })),
+              ...(plan ? { fig6_plan: planJson(plan) } : {}),
             },
             () =>
               [
                 `wrote ${summary.figures.map((f) => f.id).join(", ")} to ${out} (scale ${scale.name}, seed ${seed})`,
                 `simulation jobs: ${summary.jobs.ran} run, ${summary.jobs.cached} reused from cache; ${seconds.toFixed(1)} s`,
                 `report: ${summary.index}`,
+                ...(plan ? ["", planText(plan)] : []),
               ].join("\n"),
           );
         },

@@ -124,6 +124,219 @@ function failNonFinite(where: string): string {
 
 const pm = (s: LayerStats, i: number) => `${fmt(s.mean[i], 6)} ± ${fmt(s.std[i], 3)}`;
 
+/** The validated configuration of one `simulate` command line. */
+interface SimulateSetup {
+  experiment: Experiment;
+  model: Model;
+  cfg: SimConfig;
+  q0s: number[];
+  c0s: number[];
+}
+
+/** Parse and check the flags (exit 2 on bad input) and the size limits, before anything is loaded. */
+function simulateSetup(opts: SimulateOpts): SimulateSetup {
+  const experiment = opts.experiment as Experiment;
+  if (!EXPERIMENTS.includes(experiment))
+    throw new InputError("--experiment", opts.experiment, EXPERIMENTS.join(" | "));
+  const model = modelFrom(opts);
+  const weights = opts.weights;
+  if (weights !== "gaussian" && weights !== "orthogonal")
+    throw new InputError("--weights", weights, "gaussian | orthogonal");
+  const cfg: SimConfig = {
+    model,
+    width: int("--width", opts.width, 2, 16384),
+    depth: experiment === "dynamics" ? int("--depth", opts.depth, 1, 100000) : 1,
+    networks: int("--networks", opts.networks, 1, 1_000_000),
+    seed: int("--seed", opts.seed, 0, 2 ** 32 - 1),
+    weights,
+    pairs: int("--pairs", opts.pairs, 1, 100000),
+  };
+  const q0s = numbers("--q0", opts.q0, 0, Number.MAX_VALUE);
+  const c0s = numbers("--c0", opts.c0, -1, 1);
+  if (experiment !== "variance_map" && q0s.length !== 1) {
+    throw new InputError("--q0", opts.q0, "a single number ≥ 0 (lists are for --experiment variance_map)");
+  }
+  {
+    // per network and layer: N² weight draws and one N×N matmul per input; weights float32 (×3 in flight)
+    const inputs = (cfg.pairs ?? 1) * (experiment === "variance_map" ? q0s.length : 2 * c0s.length);
+    const n2 = cfg.width * cfg.width;
+    const layerSeconds = n2 / NORMALS_PER_S + (2 * n2 * inputs) / JAX_FLOPS;
+    const work = cfg.networks * cfg.depth;
+    const flag = cfg.width >= 4096 ? "--width" : cfg.networks >= cfg.depth ? "--networks" : "--depth";
+    checkEstimate({
+      flag,
+      value: String(flag === "--width" ? opts.width : flag === "--networks" ? opts.networks : opts.depth),
+      what: `${cfg.networks} networks × ${cfg.depth} layers of width ${cfg.width} with ${inputs} inputs`,
+      tensorBytes: 3 * 4 * (n2 + cfg.width * inputs),
+      seconds: work * layerSeconds,
+    });
+  }
+  return { experiment, model, cfg, q0s, c0s };
+}
+
+/** What every experiment's output shares, and how it reports progress. */
+interface RunContext extends SimulateSetup {
+  sim: typeof import("../../sim/index.js");
+  opts: SimulateOpts;
+  base: Record<string, unknown>;
+  onProgress: Progress | undefined;
+  t0: number;
+}
+
+/** --experiment dynamics: variance and correlation per layer, theory, z, ξ_c fitted against c*. */
+async function runDynamics(ctx: RunContext): Promise<void> {
+  const { sim, opts, base, onProgress, t0, model, cfg, q0s, c0s } = ctx;
+  const { fitDepthScale, maxAbsZ, nonFiniteEntries, simulateDynamics, zScores } = sim;
+  const res = await simulateDynamics(cfg, q0s[0], c0s, onProgress);
+  const q0 = q0s[0];
+  const theoryQ = dynamics(model, cfg.depth, q0, c0s[0]).q;
+  const theoryC = c0s.map((c) => dynamics(model, cfg.depth, q0, c).c);
+  const zV = zScores(res.variance, theoryQ, cfg.networks);
+  const zC = res.correlation.map((s, k) => zScores(s, theoryC[k], cfg.networks));
+  let cStar: number | null = null;
+  let xiTheory: number | null = null;
+  try {
+    const a = analyze(model, q0 > 0 ? q0 : 1, c0s[0]);
+    cStar = a.c_star;
+    xiTheory = a.xi_c;
+  } catch {
+    // theory without a correlation fixed point: no fit
+  }
+  const fits = res.correlation.map((s) =>
+    cStar === null
+      ? null
+      : fitDepthScale(s.mean, cStar, { sem: s.std.map((x) => x / Math.sqrt(cfg.networks)) }),
+  );
+  const badV = nonFiniteEntries(res.variance);
+  const badC = res.correlation.map(nonFiniteEntries);
+  const failed = badV.length > 0 || badC.some((b) => b.length > 0);
+  const out = {
+    ...base,
+    comparison: failed ? "non_finite" : "ok",
+    non_finite_layers: { variance: badV, correlation: badC },
+    layers: res.variance.mean.map((_, l) => l),
+    variance_mean: round(res.variance.mean),
+    variance_std: round(res.variance.std),
+    correlation_mean: res.correlation.map((s) => round(s.mean)),
+    correlation_std: res.correlation.map((s) => round(s.std)),
+    theory_variance: round(theoryQ),
+    theory_correlation: theoryC.map(round),
+    z_variance: round(zV),
+    z_correlation: zC.map(round),
+    max_abs_z: Math.max(maxAbsZ(zV), ...zC.map(maxAbsZ)),
+    c_star: cStar,
+    xi_c_theory: xiTheory,
+    xi_c_fit: fits.map((f) => f?.xi ?? null),
+    xi_c_fit_window: fits.map((f) => (f?.window ? [f.window.from, f.window.to] : null)),
+    elapsed_s: (performance.now() - t0) / 1000,
+  };
+  const failure = failed
+    ? failNonFinite(
+        [
+          badV.length ? `variance layers ${badV.join(",")}` : "",
+          ...badC.map((b, k) => (b.length ? `correlation c0=${c0s[k]} layers ${b.join(",")}` : "")),
+        ]
+          .filter(Boolean)
+          .join("; "),
+      )
+    : "";
+  emit(!!opts.json, out, () => {
+    const header = [
+      "layer",
+      "variance (sim)",
+      "theory",
+      ...c0s.flatMap((c) => [`corr c0=${c} (sim)`, "theory"]),
+    ];
+    const rows = out.layers.map((l) => [
+      l,
+      pm(res.variance, l),
+      fmt(theoryQ[l], 6),
+      ...res.correlation.flatMap((s, k) => [pm(s, l), fmt(theoryC[k][l], 6)]),
+    ]);
+    return [
+      `simulate: ${model.activation.spec}, noise ${model.noise.spec} (μ2 = ${fmt(model.noise.mu2)}), σ_w² = ${fmt(model.sigmaW2)}, σ_b² = ${fmt(model.sigmaB2)}; N = ${cfg.width}, ${cfg.networks} networks, ${cfg.weights} weights, seed ${cfg.seed}`,
+      table(header, rows),
+      failure || `largest |z| (sim vs theory): ${fmt(out.max_abs_z, 4)}`,
+      cStar === null
+        ? ""
+        : `c* = ${fmt(cStar)}, ξ_c theory = ${fmt(xiTheory)}, fitted: ${out.xi_c_fit.map((x) => fmt(x, 4)).join(", ")}`,
+    ].join("\n");
+  });
+}
+
+/** --experiment variance_map: one layer's variance at each q⁰ against V(q⁰). */
+async function runVarianceMap(ctx: RunContext): Promise<void> {
+  const { sim, opts, base, onProgress, t0, model, cfg, q0s } = ctx;
+  const { maxAbsZ, nonFiniteEntries, simulateVarianceMap, zScores } = sim;
+  const res = await simulateVarianceMap(cfg, q0s, onProgress);
+  const theory = q0s.map((q) => varianceMap(model, q));
+  const z = zScores(res, theory, cfg.networks);
+  const bad = nonFiniteEntries(res).map((i) => q0s[i]);
+  const failure = bad.length ? failNonFinite(`q0 = ${bad.join(",")}`) : "";
+  const out = {
+    ...base,
+    comparison: bad.length ? "non_finite" : "ok",
+    non_finite_q0: bad,
+    q0: q0s,
+    variance_mean: round(res.mean),
+    variance_std: round(res.std),
+    theory_variance: round(theory),
+    z_variance: round(z),
+    max_abs_z: maxAbsZ(z),
+    elapsed_s: (performance.now() - t0) / 1000,
+  };
+  emit(!!opts.json, out, () =>
+    [
+      `simulate variance_map: ${model.activation.spec}, noise ${model.noise.spec}, σ_w² = ${fmt(model.sigmaW2)}; N = ${cfg.width}, ${cfg.networks} networks`,
+      table(
+        ["q0", "V(q0) (sim)", "theory"],
+        q0s.map((q, i) => [fmt(q, 6), pm(res, i), fmt(theory[i], 6)]),
+      ),
+      failure || `largest |z|: ${fmt(out.max_abs_z, 4)}`,
+    ].join("\n"),
+  );
+}
+
+/** --experiment correlation_map: one layer's correlation at each c⁰ against C(c⁰) at q⁰. */
+async function runCorrelationMap(ctx: RunContext): Promise<void> {
+  const { sim, opts, base, onProgress, t0, model, cfg, q0s, c0s } = ctx;
+  const { maxAbsZ, nonFiniteEntries, simulateCorrelationMap, zScores } = sim;
+  const q0 = q0s[0];
+  const res = await simulateCorrelationMap(cfg, q0, c0s, onProgress);
+  const theory = c0s.map((c) => covarianceMap(model, q0, q0, c) / varianceMap(model, q0));
+  const z = zScores(res, theory, cfg.networks);
+  const bad = nonFiniteEntries(res).map((i) => c0s[i]);
+  const failure = bad.length ? failNonFinite(`c0 = ${bad.join(",")}`) : "";
+  const out = {
+    ...base,
+    comparison: bad.length ? "non_finite" : "ok",
+    non_finite_c0: bad,
+    c0: c0s,
+    correlation_mean: round(res.mean),
+    correlation_std: round(res.std),
+    theory_correlation: round(theory),
+    z_correlation: round(z),
+    max_abs_z: maxAbsZ(z),
+    elapsed_s: (performance.now() - t0) / 1000,
+  };
+  emit(!!opts.json, out, () =>
+    [
+      `simulate correlation_map at q0 = ${fmt(q0)}: ${model.activation.spec}, noise ${model.noise.spec}, σ_w² = ${fmt(model.sigmaW2)}; N = ${cfg.width}, ${cfg.networks} networks`,
+      table(
+        ["c0", "C(c0) (sim)", "theory"],
+        c0s.map((c, i) => [fmt(c, 6), pm(res, i), fmt(theory[i], 6)]),
+      ),
+      failure || `largest |z|: ${fmt(out.max_abs_z, 4)}`,
+    ].join("\n"),
+  );
+}
+
+const RUNNERS: Record<Experiment, (ctx: RunContext) => Promise<void>> = {
+  dynamics: runDynamics,
+  variance_map: runVarianceMap,
+  correlation_map: runCorrelationMap,
+};
+
 export function register(program: Command): void {
   const cmd = program
     .command("simulate")
@@ -143,56 +356,9 @@ export function register(program: Command): void {
   addDeviceOption(cmd, { threads: true });
   cmd.action(
     action(async (opts: SimulateOpts) => {
-      const {
-        fitDepthScale,
-        jaxVersion,
-        maxAbsZ,
-        nonFiniteEntries,
-        simulateCorrelationMap,
-        simulateDynamics,
-        simulateVarianceMap,
-        zScores,
-      } = await import("../../sim/index.js");
-      const experiment = opts.experiment as Experiment;
-      if (!EXPERIMENTS.includes(experiment))
-        throw new InputError("--experiment", opts.experiment, EXPERIMENTS.join(" | "));
-      const model = modelFrom(opts);
-      const weights = opts.weights;
-      if (weights !== "gaussian" && weights !== "orthogonal")
-        throw new InputError("--weights", weights, "gaussian | orthogonal");
-      const cfg: SimConfig = {
-        model,
-        width: int("--width", opts.width, 2, 16384),
-        depth: experiment === "dynamics" ? int("--depth", opts.depth, 1, 100000) : 1,
-        networks: int("--networks", opts.networks, 1, 1_000_000),
-        seed: int("--seed", opts.seed, 0, 2 ** 32 - 1),
-        weights,
-        pairs: int("--pairs", opts.pairs, 1, 100000),
-      };
-      const q0s = numbers("--q0", opts.q0, 0, Number.MAX_VALUE);
-      const c0s = numbers("--c0", opts.c0, -1, 1);
-      if (experiment !== "variance_map" && q0s.length !== 1) {
-        throw new InputError(
-          "--q0",
-          opts.q0,
-          "a single number ≥ 0 (lists are for --experiment variance_map)",
-        );
-      }
-      {
-        // per network and layer: N² weight draws and one N×N matmul per input; weights float32 (×3 in flight)
-        const inputs = (cfg.pairs ?? 1) * (experiment === "variance_map" ? q0s.length : 2 * c0s.length);
-        const n2 = cfg.width * cfg.width;
-        const layerSeconds = n2 / NORMALS_PER_S + (2 * n2 * inputs) / JAX_FLOPS;
-        const work = cfg.networks * cfg.depth;
-        const flag = cfg.width >= 4096 ? "--width" : cfg.networks >= cfg.depth ? "--networks" : "--depth";
-        checkEstimate({
-          flag,
-          value: String(flag === "--width" ? opts.width : flag === "--networks" ? opts.networks : opts.depth),
-          what: `${cfg.networks} networks × ${cfg.depth} layers of width ${cfg.width} with ${inputs} inputs`,
-          tensorBytes: 3 * 4 * (n2 + cfg.width * inputs),
-          seconds: work * layerSeconds,
-        });
-      }
+      const setup = simulateSetup(opts);
+      const { experiment, model, cfg, q0s, c0s } = setup;
+      const sim = await import("../../sim/index.js");
       const device = await deviceFrom(opts, { work: cfg.networks * cfg.depth * cfg.width ** 2 });
       cfg.threads = device.threads;
       const onProgress = progressBar(opts.progress !== false);
@@ -213,149 +379,11 @@ export function register(program: Command): void {
           input_normalisation: "exact: (1/N)|h0|² = q0 and raw correlation = c0 per input",
           statistic: "mean ± sample std (n−1) over networks; z = (mean − theory)/(std/√networks)",
         },
-        versions: { sigprop: sigpropVersion(), jax_js: await jaxVersion(), node: process.versions.node },
+        versions: { sigprop: sigpropVersion(), jax_js: await sim.jaxVersion(), node: process.versions.node },
         device: device.record,
         threads: cfg.threads,
       };
-
-      if (experiment === "dynamics") {
-        const res = await simulateDynamics(cfg, q0s[0], c0s, onProgress);
-        const q0 = q0s[0];
-        const theoryQ = dynamics(model, cfg.depth, q0, c0s[0]).q;
-        const theoryC = c0s.map((c) => dynamics(model, cfg.depth, q0, c).c);
-        const zV = zScores(res.variance, theoryQ, cfg.networks);
-        const zC = res.correlation.map((s, k) => zScores(s, theoryC[k], cfg.networks));
-        let cStar: number | null = null;
-        let xiTheory: number | null = null;
-        try {
-          const a = analyze(model, q0 > 0 ? q0 : 1, c0s[0]);
-          cStar = a.c_star;
-          xiTheory = a.xi_c;
-        } catch {
-          // theory without a correlation fixed point: no fit
-        }
-        const fits = res.correlation.map((s) =>
-          cStar === null
-            ? null
-            : fitDepthScale(s.mean, cStar, undefined, { sem: s.std.map((x) => x / Math.sqrt(cfg.networks)) }),
-        );
-        const badV = nonFiniteEntries(res.variance);
-        const badC = res.correlation.map(nonFiniteEntries);
-        const failed = badV.length > 0 || badC.some((b) => b.length > 0);
-        const out = {
-          ...base,
-          comparison: failed ? "non_finite" : "ok",
-          non_finite_layers: { variance: badV, correlation: badC },
-          layers: res.variance.mean.map((_, l) => l),
-          variance_mean: round(res.variance.mean),
-          variance_std: round(res.variance.std),
-          correlation_mean: res.correlation.map((s) => round(s.mean)),
-          correlation_std: res.correlation.map((s) => round(s.std)),
-          theory_variance: round(theoryQ),
-          theory_correlation: theoryC.map(round),
-          z_variance: round(zV),
-          z_correlation: zC.map(round),
-          max_abs_z: Math.max(maxAbsZ(zV), ...zC.map(maxAbsZ)),
-          c_star: cStar,
-          xi_c_theory: xiTheory,
-          xi_c_fit: fits.map((f) => (f === null || !Number.isFinite(f.xi) ? null : f.xi)),
-          xi_c_fit_window: fits.map((f) => (f === null ? null : [f.from, f.to])),
-          elapsed_s: (performance.now() - t0) / 1000,
-        };
-        const failure = failed
-          ? failNonFinite(
-              [
-                badV.length ? `variance layers ${badV.join(",")}` : "",
-                ...badC.map((b, k) => (b.length ? `correlation c0=${c0s[k]} layers ${b.join(",")}` : "")),
-              ]
-                .filter(Boolean)
-                .join("; "),
-            )
-          : "";
-        emit(!!opts.json, out, () => {
-          const header = [
-            "layer",
-            "variance (sim)",
-            "theory",
-            ...c0s.flatMap((c) => [`corr c0=${c} (sim)`, "theory"]),
-          ];
-          const rows = out.layers.map((l) => [
-            l,
-            pm(res.variance, l),
-            fmt(theoryQ[l], 6),
-            ...res.correlation.flatMap((s, k) => [pm(s, l), fmt(theoryC[k][l], 6)]),
-          ]);
-          return [
-            `simulate: ${model.activation.spec}, noise ${model.noise.spec} (μ2 = ${fmt(model.noise.mu2)}), σ_w² = ${fmt(model.sigmaW2)}, σ_b² = ${fmt(model.sigmaB2)}; N = ${cfg.width}, ${cfg.networks} networks, ${cfg.weights} weights, seed ${cfg.seed}`,
-            table(header, rows),
-            failure || `largest |z| (sim vs theory): ${fmt(out.max_abs_z, 4)}`,
-            cStar === null
-              ? ""
-              : `c* = ${fmt(cStar)}, ξ_c theory = ${fmt(xiTheory)}, fitted: ${out.xi_c_fit.map((x) => fmt(x, 4)).join(", ")}`,
-          ].join("\n");
-        });
-        return;
-      }
-
-      if (experiment === "variance_map") {
-        const res = await simulateVarianceMap(cfg, q0s, onProgress);
-        const theory = q0s.map((q) => varianceMap(model, q));
-        const z = zScores(res, theory, cfg.networks);
-        const bad = nonFiniteEntries(res).map((i) => q0s[i]);
-        const failure = bad.length ? failNonFinite(`q0 = ${bad.join(",")}`) : "";
-        const out = {
-          ...base,
-          comparison: bad.length ? "non_finite" : "ok",
-          non_finite_q0: bad,
-          q0: q0s,
-          variance_mean: round(res.mean),
-          variance_std: round(res.std),
-          theory_variance: round(theory),
-          z_variance: round(z),
-          max_abs_z: maxAbsZ(z),
-          elapsed_s: (performance.now() - t0) / 1000,
-        };
-        emit(!!opts.json, out, () =>
-          [
-            `simulate variance_map: ${model.activation.spec}, noise ${model.noise.spec}, σ_w² = ${fmt(model.sigmaW2)}; N = ${cfg.width}, ${cfg.networks} networks`,
-            table(
-              ["q0", "V(q0) (sim)", "theory"],
-              q0s.map((q, i) => [fmt(q, 6), pm(res, i), fmt(theory[i], 6)]),
-            ),
-            failure || `largest |z|: ${fmt(out.max_abs_z, 4)}`,
-          ].join("\n"),
-        );
-        return;
-      }
-
-      const q0 = q0s[0];
-      const res = await simulateCorrelationMap(cfg, q0, c0s, onProgress);
-      const theory = c0s.map((c) => covarianceMap(model, q0, q0, c) / varianceMap(model, q0));
-      const z = zScores(res, theory, cfg.networks);
-      const bad = nonFiniteEntries(res).map((i) => c0s[i]);
-      const failure = bad.length ? failNonFinite(`c0 = ${bad.join(",")}`) : "";
-      const out = {
-        ...base,
-        comparison: bad.length ? "non_finite" : "ok",
-        non_finite_c0: bad,
-        c0: c0s,
-        correlation_mean: round(res.mean),
-        correlation_std: round(res.std),
-        theory_correlation: round(theory),
-        z_correlation: round(z),
-        max_abs_z: maxAbsZ(z),
-        elapsed_s: (performance.now() - t0) / 1000,
-      };
-      emit(!!opts.json, out, () =>
-        [
-          `simulate correlation_map at q0 = ${fmt(q0)}: ${model.activation.spec}, noise ${model.noise.spec}, σ_w² = ${fmt(model.sigmaW2)}; N = ${cfg.width}, ${cfg.networks} networks`,
-          table(
-            ["c0", "C(c0) (sim)", "theory"],
-            c0s.map((c, i) => [fmt(c, 6), pm(res, i), fmt(theory[i], 6)]),
-          ),
-          failure || `largest |z|: ${fmt(out.max_abs_z, 4)}`,
-        ].join("\n"),
-      );
+      await RUNNERS[setup.experiment]({ ...setup, sim, opts, base, onProgress, t0 });
     }),
   );
 }

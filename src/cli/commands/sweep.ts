@@ -101,6 +101,10 @@ export function planFrom(opts: Opts): SweepPlan {
       // likewise absent at their defaults (gaussian weights, the whole test split)
       ...(base.weights !== undefined ? { weights: base.weights } : {}),
       ...(base.testLimit !== undefined ? { test_limit: base.testLimit } : {}),
+      // the architecture, also absent at its defaults (plain network)
+      ...(base.batchnorm ? { batchnorm: true } : {}),
+      ...(base.residual !== undefined && base.residual !== "none" ? { residual: base.residual } : {}),
+      ...(base.residual === "full" ? { sigma_v2: base.sigmaV2, sigma_a2: base.sigmaA2 } : {}),
     },
     // the grid has no duplicates: `--keep 0.5,0.5` (or two specs of one noise) is one run
     noises: [...new Set(noises)],
@@ -112,7 +116,7 @@ export function planFrom(opts: Opts): SweepPlan {
 /** Write results.json, results.csv and the heat-map figure of a merged sweep into `out`. */
 export async function writeMerged(dirs: string[], out: string) {
   const { renderPng, renderSvg } = await import("../../report/plot.js");
-  const { sweepFigure } = await import("../../report/figures/fig6.js");
+  const { sweepFigure } = await import("../../report/figures/fig6/figure.js");
   const m = mergeSweeps(dirs);
   const rows = m.records.map(recordRow);
   const fig = sweepFigure(m);

@@ -12,6 +12,8 @@ import { checkWritableOutput } from "../../io/outputPath.js";
 import { InputError } from "../../theory/errors.js";
 import { SNIPPET_FORMATS, type SnippetFormat } from "../../theory/snippets.js";
 import { DEFAULT_TRAINABLE_THRESHOLD } from "../../train/defaults.js";
+import { architectureProblem } from "../../train/arch.js";
+import { addResidualOptions, residualFrom } from "../residualOptions.js";
 import { INIT_KINDS, initSnippetFor, resolveInit, type InitKind } from "../../train/initChoice.js";
 import type { TrainConfig } from "../../train/train.js";
 import {
@@ -41,7 +43,7 @@ export function addTrainOptions(cmd: Command, { grid = false } = {}): Command {
     .option("--width <n>", "hidden layer width", "256")
     .option(
       "--init <kind>",
-      `weight init: ${INIT_KINDS.join(" | ")} (eoc: σ_w² on the edge of chaos at --sigma-b2, default 0; ordered: (σ_b², σ_w²) = (1, 1/μ2), checked to be ordered; custom needs --sigma-w2)`,
+      `weight init: ${INIT_KINDS.join(" | ")} (eoc: σ_w² on the edge of chaos at --sigma-b2, default 0; ordered: (σ_b², σ_w²) = (1, 1/μ2), checked to be ordered; custom needs --sigma-w2; looks-linear: Burkholz & Dubatovka's [g; −g] construction for relu / leaky_relu, even --width, zero biases)`,
       "critical",
     )
     .option("--sigma-w2 <x>", "σ_w² for --init custom")
@@ -51,6 +53,12 @@ export function addTrainOptions(cmd: Command, { grid = false } = {}): Command {
       "gaussian",
     )
     .option("--sigma-b2 <y>", "bias variance σ_b² (default 0)")
+    .option(
+      "--batchnorm",
+      "batch-normalise every hidden layer's product a·W before its bias and φ (no learned scale; the bias is the learned shift); evaluation uses the training examples' population statistics",
+    );
+  addResidualOptions(cmd);
+  cmd
     .option("--optimizer <name>", "sgd | adam", "adam")
     .option("--lr <x>", "learning rate", "0.001")
     .option("--batch <n>", "mini-batch size", "128")
@@ -93,6 +101,18 @@ export function snakeKeys(v: unknown): unknown {
 export function baseConfigFrom(
   opts: Opts,
 ): Omit<TrainConfig, "noise" | "depth" | "sigmaW2" | "sigmaB2"> & { initKind: InitKind } {
+  // --residual none is the plain network (the theory commands know reduced | full only)
+  const res =
+    opts.residual === undefined || String(opts.residual).trim().toLowerCase() === "none"
+      ? residualFrom({
+          sigmaV2: opts.sigmaV2 as string | undefined,
+          sigmaA2: opts.sigmaA2 as string | undefined,
+        })
+      : residualFrom({
+          residual: String(opts.residual),
+          sigmaV2: opts.sigmaV2 as string | undefined,
+          sigmaA2: opts.sigmaA2 as string | undefined,
+        });
   const task = String(opts.task);
   if (task !== "reconstruction" && task !== "classification")
     throw new InputError("--task", task, "reconstruction | classification");
@@ -117,6 +137,12 @@ export function baseConfigFrom(
     initKind,
     // gaussian is left out of the config (and so of checkpoints and sweep hashes made before --weights)
     weights: weights === "gaussian" ? undefined : weights,
+    // likewise the architecture options at their defaults (plain network, i.i.d. init)
+    init: initKind === "looks-linear" ? "looks-linear" : undefined,
+    batchnorm: opts.batchnorm ? true : undefined,
+    residual: res?.variant,
+    sigmaV2: res?.variant === "full" ? res.sigmaV2 : undefined,
+    sigmaA2: res?.variant === "full" ? res.sigmaA2 : undefined,
     width: int("--width", opts.width, 1, 65536),
     activation: activationFrom({ activation: String(opts.activation) }),
     lr,
@@ -142,6 +168,10 @@ export function checkTrainSize(
   depth: number,
   opts: Opts,
 ) {
+  const problem = architectureProblem({ ...base, inputDim: ds.dim }, base);
+  if (problem !== null) throw problem;
+  if (base.init === "looks-linear" && depth < 1)
+    throw new InputError("--depth", String(opts.depth), "≥ 1 with --init looks-linear");
   if (ds.train.n < 2)
     throw new InputError(
       "--dataset",
@@ -155,7 +185,8 @@ export function checkTrainSize(
     throw new InputError("--batch", String(opts.batch), `an integer ≤ ${nTrain} (the training examples)`);
   const e = trainEstimate({
     width: base.width,
-    depth,
+    // a full residual block has two N × N matrices
+    depth: base.residual === "full" ? Math.max(1, 2 * depth - 1) : depth,
     inputDim: ds.dim,
     outputDim: base.task === "classification" ? ds.classes : ds.dim,
     batch: base.batch,
@@ -238,6 +269,9 @@ export function register(program: Command) {
           sigma_w2: init.sigmaW2Value,
           sigma_b2: init.sigmaB2,
           weights: base.weights ?? "gaussian",
+          batchnorm: base.batchnorm === true,
+          residual: base.residual ?? "none",
+          ...(base.residual === "full" ? { sigma_v2: base.sigmaV2, sigma_a2: base.sigmaA2 } : {}),
           optimizer: base.optimizer,
           lr: base.lr,
           batch: base.batch,

@@ -1,4 +1,7 @@
 /** Shared helpers of the figure modules: grids, the paper's critical initialisation, number formatting. */
+import { parseActivation } from "../../theory/activations.js";
+import { criticalInit } from "../../theory/critical.js";
+import { InputError } from "../../theory/errors.js";
 import { parseNoise } from "../../theory/noise.js";
 import type { ModelSpec } from "../jobs.js";
 
@@ -13,9 +16,15 @@ export function mu2Of(noise: string): number {
   return parseNoise(noise).mu2;
 }
 
-/** The critical ReLU initialisation σ_w² = 2/μ2 (σ_b² = 0) for multiplicative noise (THEORY.md §1). */
+/**
+ * The critical ReLU initialisation σ_w² = 2/μ2 (σ_b² = 0) for multiplicative noise (THEORY.md §1), from the
+ * one criticality module (theory/critical.ts `criticalInit`: 2p exactly for dropout keep p), with σ_w
+ * scaled by `scaleSigmaW`. InputError for noise without a critical point (additive).
+ */
 export function criticalRelu(noise: string, scaleSigmaW = 1): ModelSpec {
-  return { activation: "relu", noise, sigmaW2: (2 / mu2Of(noise)) * scaleSigmaW * scaleSigmaW, sigmaB2: 0 };
+  const c = criticalInit(parseActivation("relu"), parseNoise(noise));
+  if (c.sigma_w2 === null) throw new InputError("--noise", noise, "multiplicative noise or none", c.reason);
+  return { activation: "relu", noise, sigmaW2: c.sigma_w2 * scaleSigmaW * scaleSigmaW, sigmaB2: 0 };
 }
 
 /** A number rounded for labels (at most `digits` significant digits, no trailing zeros). */

@@ -9,7 +9,7 @@ import type { Figure, Json, Scale } from "../figure.js";
 import { dynamicsJob, modelOf, varianceMapJob, type ModelSpec } from "../jobs.js";
 import { figureSpec, lineDotBandPanel } from "../plot.js";
 import { finiteOrNull, linspace, short } from "./common.js";
-import { varianceMapAndDynamics, varianceMapPanel } from "./panels.js";
+import { finiteWidthNote, varianceMapAndDynamics, varianceMapPanel } from "./panels.js";
 
 export const FIG2_MODELS: { name: string; spec: ModelSpec }[] = [
   { name: "tanh", spec: { activation: "tanh", noise: "none", sigmaW2: 1, sigmaB2: 0 } },
@@ -29,7 +29,9 @@ export const fig2: Figure = {
   jobs(scale: Scale) {
     return FIG2_MODELS.flatMap((m) => [
       varianceMapJob(`a/${m.name}`, m.spec, scale, FIG2_Q0S),
-      dynamicsJob(`b/${m.name}`, m.spec, scale, FIG2_DEPTH, FIG2_Q0, []),
+      dynamicsJob(`b/${m.name}`, m.spec, scale, FIG2_DEPTH, FIG2_Q0, [], Infinity, {
+        varianceQuantiles: true,
+      }),
     ]);
   },
   build(scale: Scale, results: Map<string, Json>) {
@@ -69,7 +71,9 @@ export const fig2: Figure = {
       "Additive noise (Gaussian, std 1) changes the variance map of tanh (σ_w² = 1) and of ReLU at He init (σ_w² = 2). " +
       `(a) One layer of the variance map (lines: theory; dots and bands: simulation mean ± 1 std over ${scale.networks} networks of width ${scale.width}). ` +
       `(b) ${FIG2_DEPTH} layers from q⁰ = ${FIG2_Q0}: noisy tanh settles at q* = ${tanhNoise.q_star === null ? "—" : short(tanhNoise.q_star, 10)}, ` +
-      "while noisy ReLU grows by 2μ2 = 2 per layer without bound: with additive noise no critical initialisation exists.";
+      "while noisy ReLU grows by 2μ2 = 2 per layer without bound: with additive noise no critical initialisation exists. " +
+      "In (b) dots are the mean over networks and bands the 16–84 % quantiles over networks. " +
+      finiteWidthNote(FIG2_MODELS, scale, results, FIG2_DEPTH, FIG2_Q0);
     return {
       spec: figureSpec(
         fig2.title,

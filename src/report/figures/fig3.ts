@@ -9,7 +9,7 @@ import type { Figure, Json, Scale } from "../figure.js";
 import { dynamicsJob, varianceMapJob, type ModelSpec } from "../jobs.js";
 import { figureSpec, lineDotBandPanel, type Marker } from "../plot.js";
 import { criticalRelu, linspace, mu2Of, rows, short } from "./common.js";
-import { varianceMapAndDynamics, varianceMapPanel } from "./panels.js";
+import { finiteWidthNote, varianceMapAndDynamics, varianceMapPanel } from "./panels.js";
 
 interface Fig3Model {
   name: string;
@@ -49,7 +49,9 @@ export const fig3: Figure = {
   jobs(scale: Scale) {
     return FIG3_MODELS.flatMap((m) => [
       varianceMapJob(`a/${m.name}`, m.spec, scale, FIG3_Q0S),
-      dynamicsJob(`b/${m.name}`, m.spec, scale, FIG3_DEPTH, FIG3_Q0, []),
+      dynamicsJob(`b/${m.name}`, m.spec, scale, FIG3_DEPTH, FIG3_Q0, [], Infinity, {
+        varianceQuantiles: true,
+      }),
     ]);
   },
   build(scale: Scale, results: Map<string, Json>) {
@@ -114,8 +116,15 @@ export const fig3: Figure = {
       `ReLU with dropout (keep p = 0.6, μ2 = ${short(mu2Of("dropout:keep=0.6"))}) and multiplicative Gaussian noise (s = 0.25, μ2 = 1.0625) ` +
       `at the critical σ_w² = 2/μ2 and with σ_w scaled below (underflow) or above (overflow) it (e.g. σ_w² = ${short(d.sigmaW2)} for dropout × 0.85). ` +
       `(a) One layer of the variance map (lines: theory; dots and bands: simulation mean ± 1 std over ${scale.networks} networks of width ${scale.width}); ` +
-      `(b) ${FIG3_DEPTH} layers from q⁰ = ${FIG3_Q0}: only the critical initialisation preserves the variance; ` +
-      "(c) the boundary σ_w² = 2/μ2 separating underflow from overflow, with the six initialisations of (a, b) marked.";
+      `(b) ${FIG3_DEPTH} layers from q⁰ = ${FIG3_Q0} (log scale; dots: mean over networks, bands: 16–84 % quantiles over networks, which stay positive on a log axis unlike ± 1 std): only the critical initialisation preserves the variance; ` +
+      "(c) the boundary σ_w² = 2/μ2 separating underflow from overflow, with the six initialisations of (a, b) marked. " +
+      finiteWidthNote(
+        FIG3_MODELS.filter((m) => m.sigmaWScale === 1),
+        scale,
+        results,
+        FIG3_DEPTH,
+        FIG3_Q0,
+      );
     return {
       spec: figureSpec(
         fig3.title,

@@ -2,8 +2,9 @@
  * Fig 4 — correlation information (FIGURES.md). Critical ReLU (σ_w² = 2/μ2) without noise, with dropout
  * (keep 0.6, 0.8) and multiplicative Gaussian noise (s = 0.25, 2). (a) one step of the correlation map
  * with c* marked; (b) 30 layers of correlation dynamics from c⁰ ∈ {0, 0.5, 0.9}; (c) the phase diagram
- * χ_c(c*) against μ2 for dropout keep p ∈ [0.1, 1]: noisy critical networks are ordered (χ_c < 1); only
- * μ2 = 1 sits at the edge of chaos.
+ * χ_c(c*) against μ2 for dropout keep p ∈ [0.1, 1]: the correlations of noisy critical networks are ordered
+ * (χ_c < 1); only μ2 = 1 has χ_c = 1. Their phase (theory/critical.ts `classifyPhase`, the one rule) is the
+ * edge of chaos by χ_grad = 1 — variance and gradients are critical; the data records both.
  */
 import { analyze } from "../../theory/analyze.js";
 import { dynamics } from "../../theory/dynamics.js";
@@ -72,6 +73,9 @@ export const fig4: Figure = {
         c_star: finiteOrNull(an.c_star),
         chi_c: finiteOrNull(an.chi_c),
         xi_c: finiteOrNull(an.xi_c),
+        chi_grad: finiteOrNull(an.chi_grad),
+        phase: an.phase,
+        decided_by: an.decided_by,
       };
       if (an.c_star !== null)
         markers.push({ series: m.name, x: an.c_star, y: an.c_star, label: `c*=${short(an.c_star, 3)}` });
@@ -136,7 +140,7 @@ export const fig4: Figure = {
       return { series: "χ_c(c*), dropout", x: f.mu2, y: f.chi_c ?? NaN, label: m.name };
     });
     const panelC = lineDotBandPanel({
-      title: "(c) phase diagram: χ_c at c* (dropout, critical init)",
+      title: "(c) correlation phase: χ_c at c* (dropout, critical init)",
       xLabel: "μ2 = 1/p",
       yLabel: "χ_c(c*)",
       theory: [{ series: "χ_c(c*), dropout", x: phase.mu2, y: phase.chiC }],
@@ -169,7 +173,8 @@ export const fig4: Figure = {
       `(a) One layer of the correlation map with its fixed point c* (◆; lines: theory, dots and bands: simulation mean ± 1 std over ${scale.networks} networks of width ${scale.width}): ` +
       "noise maps identical inputs to C(1) = 1/μ2 < 1, so c* < 1. " +
       `(b) ${FIG4_DEPTH} layers from c⁰ ∈ {${FIG4_C0S_DYN.join(", ")}}: with noise every pair converges to the same c*, so deep noisy networks lose the input's correlation information. ` +
-      "(c) χ_c(c*) = (asin(c*)/π + 1/2)/μ2 for dropout keep p ∈ [0.1, 1]: every noisy critical network is in the ordered phase (χ_c < 1); only μ2 = 1 is at the edge of chaos.";
+      "(c) χ_c(c*) = (asin(c*)/π + 1/2)/μ2 for dropout keep p ∈ [0.1, 1]: the correlations of every noisy critical network are ordered (χ_c < 1); only μ2 = 1 has χ_c = 1. " +
+      "Their variance and gradients are critical (χ_grad = σ_w² μ2/2 = 1), so `sigprop analyze` reports the phase edge_of_chaos, decided by χ_grad.";
     return {
       spec: figureSpec(
         fig4.title,

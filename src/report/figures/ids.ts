@@ -13,4 +13,5 @@ export const FIGURE_IDS: readonly string[] = [
   "shaping",
   "hayou-rates",
   "draws",
+  "after-init",
 ];

@@ -7,11 +7,12 @@ import { fig2 } from "./fig2.js";
 import { fig3 } from "./fig3.js";
 import { fig4 } from "./fig4.js";
 import { fig5 } from "./fig5.js";
-import { fig6 } from "./fig6.js";
+import { fig6 } from "./fig6/figure.js";
 import { drawsFigure } from "./draws.js";
 import { hayouRates } from "./hayouRates.js";
 import { nngp } from "./nngp.js";
 import { shaping } from "./shaping.js";
+import { afterInit } from "./afterInit.js";
 
 export const FIGURES: readonly Figure[] = [
   fig2,
@@ -23,6 +24,7 @@ export const FIGURES: readonly Figure[] = [
   shaping,
   hayouRates,
   drawsFigure,
+  afterInit,
 ];
 
 /** Look a figure up by id (undefined when not registered). */

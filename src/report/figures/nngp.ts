@@ -23,7 +23,7 @@ import { parseNoise } from "../../theory/noise.js";
 import { checkModel } from "../../theory/model.js";
 import type { Figure, FigureOutput, Job, Json, Scale, Table } from "../figure.js";
 import { figureSpec, heatmapPanel } from "../plot.js";
-import { linspace } from "./common.js";
+import { criticalRelu, linspace } from "./common.js";
 
 export interface NngpSettings {
   train: number;
@@ -133,13 +133,14 @@ export const nngp: Figure = {
       const markers: { label: string; x: number; y: number; color?: string }[] = [];
       for (const keep of s.keeps) {
         const r = results.get(`depth${depth}/keep${keep}`) as unknown as { cells: Cell[] };
+        // critical σ_w² = 2p from the criticality module (theory/critical.ts criticalInit)
+        const crit = criticalRelu(`dropout:keep=${keep}`).sigmaW2;
         let best = r.cells[0];
         for (const c of r.cells) {
           cells.push({ x: c.sigma_w2, y: keep, value: c.accuracy });
-          rows.push({ depth, keep, mu2: 1 / keep, critical_sigma_w2: 2 * keep, ...c });
+          rows.push({ depth, keep, mu2: 1 / keep, critical_sigma_w2: crit, ...c });
           if (c.accuracy > best.accuracy) best = c;
         }
-        const crit = 2 * keep;
         const near = r.cells.reduce((a, c) =>
           Math.abs(c.sigma_w2 - crit) < Math.abs(a.sigma_w2 - crit) ? c : a,
         );
@@ -172,7 +173,11 @@ export const nngp: Figure = {
         yLabel: "dropout keep probability p",
         colorLabel: "test accuracy",
         cells,
-        curve: { label: "critical σ_w² = 2p", x: s.keeps.map((p) => 2 * p), y: s.keeps },
+        curve: {
+          label: "critical σ_w² = 2p",
+          x: s.keeps.map((p) => criticalRelu(`dropout:keep=${p}`).sigmaW2),
+          y: s.keeps,
+        },
         curveColor: "red",
         markers,
         axisFormat: ".2~f",

@@ -6,10 +6,11 @@ import { varianceDynamics } from "../../theory/dynamics.js";
 import { varianceMap } from "../../theory/maps.js";
 import { agreement } from "../agreement.js";
 import type { Agreement, Json, Scale, Table } from "../figure.js";
-import { asDynamics, asStats, modelOf, type ModelSpec } from "../jobs.js";
+import { asDynamics, asStats, asVarianceQuantiles, modelOf, type ModelSpec } from "../jobs.js";
+import { noiseFourthMoment, reluVarianceLaw, type VarianceLaw } from "../../theory/finiteWidthNoise.js";
 import { lineDotBandPanel, type PanelSpec, type SimPoints, type TheoryCurve } from "../plot.js";
 import type { LayerStats } from "../simulator.js";
-import { linspace, rows, slug } from "./common.js";
+import { linspace, rows, short, slug } from "./common.js";
 
 /** The theory curves and simulation points of one panel. */
 export interface PanelSeries {
@@ -95,6 +96,7 @@ export function varianceMapAndDynamics(
       theoryCol: "theory_q1",
     });
     const qTheory = varianceDynamics(model, setup.depth, setup.q0);
+    const nb = b.sim.length;
     compareSeries(b, out, scale.networks, {
       panel: "(b)",
       series: m.name,
@@ -106,8 +108,82 @@ export function varianceMapAndDynamics(
       xCol: "layer",
       theoryCol: "theory_q",
     });
+    // bands: the 16–84 % quantiles over networks when the job kept them (the spread of a skewed law;
+    // on a log axis a ± 1 sd band would reach below zero)
+    const qs = asVarianceQuantiles(results.get(`b/${m.name}`));
+    if (qs) {
+      b.sim[nb].lo = qs[0];
+      b.sim[nb].hi = qs[2];
+      const t = out.tables[out.tables.length - 1];
+      t.rows.forEach((r, l) => {
+        r.sim_q16 = qs[0][l] ?? null;
+        r.sim_median = qs[1][l] ?? null;
+        r.sim_q84 = qs[2][l] ?? null;
+      });
+    }
+    const law = finiteWidthVarianceLaw(m.spec, scale, setup.depth, setup.q0);
+    if (law) {
+      b.theory.push({ series: m.name, group: `${m.name} median`, x: layers, y: law.median, dashed: true });
+      const t = out.tables[out.tables.length - 1];
+      t.rows.forEach((r, l) => {
+        r.finite_width_median = law.median[l];
+        r.finite_width_rel_var = law.relVar[l];
+      });
+    }
   }
   return { a, b, ...out };
+}
+
+/**
+ * The finite-width law of the per-network variance (theory/finiteWidthNoise.ts) where it applies: ReLU,
+ * σ_b² = 0, Gaussian weights, no noise or multiplicative noise with a known fourth moment; else null.
+ */
+export function finiteWidthVarianceLaw(
+  spec: ModelSpec,
+  scale: Scale,
+  depth: number,
+  q0: number,
+): VarianceLaw | null {
+  const model = modelOf(spec);
+  if (spec.activation !== "relu" || spec.sigmaB2 !== 0 || scale.weights !== "gaussian") return null;
+  if (model.noise.type === "additive") return null;
+  const mu4 = noiseFourthMoment(model.noise);
+  if (mu4 === null) return null;
+  const mu2 = model.noise.type === "none" ? 1 : model.noise.mu2;
+  return reluVarianceLaw({ width: scale.width, depth, q0, sigmaW2: spec.sigmaW2, mu2, mu4 });
+}
+
+/**
+ * One caption sentence on panel (b)'s last layer for the models where the finite-width law applies: the
+ * exact mean (= mean field), the median and 16–84 % range of one network's variance, the standard error
+ * of the mean over the networks, and where this run's mean lies in units of it.
+ */
+export function finiteWidthNote(
+  models: { name: string; spec: ModelSpec }[],
+  scale: Scale,
+  results: Map<string, Json>,
+  depth: number,
+  q0: number,
+): string {
+  const parts: string[] = [];
+  for (const m of models) {
+    const law = finiteWidthVarianceLaw(m.spec, scale, depth, q0);
+    if (!law) continue;
+    const sim = asDynamics(results.get(`b/${m.name}`)).variance;
+    const mean = law.mean[depth];
+    const se = mean * Math.sqrt(law.relVar[depth] / scale.networks);
+    const got = sim.mean[depth];
+    parts.push(
+      `${m.name}: mean ${short(mean, 3)}, median ${short(law.median[depth], 3)}, 16–84 % ${short(law.lo[depth], 3)}–${short(law.hi[depth], 3)}; ` +
+        `the mean of ${scale.networks} networks has standard error ${short(se, 2)} and this run gives ${short(got, 3)} (${short((got - mean) / se, 2)} standard errors)`,
+    );
+  }
+  if (!parts.length) return "";
+  return (
+    `Why dots can sit below a flat line: one network's variance at layer ${depth} follows a right-skewed finite-width law (a product of ${depth} independent layer gains; theory/finiteWidthNoise.ts), whose mean equals the mean-field q exactly but whose median is lower. ` +
+    `The dots are the unbiased statistic (the mean over all units and networks pooled); with ${scale.networks} networks its standard error is large and, the law being skewed and all layers sharing the same networks, a whole trajectory tends to sit low together. ` +
+    `Dashed: the finite-width median of one network's variance; bands: 16–84 % quantiles over networks. At layer ${depth} (width ${scale.width}) — ${parts.join("; ")}.`
+  );
 }
 
 /** Panel (a) of Fig 2 and Fig 3: one layer of the variance map with the identity line. */

@@ -15,7 +15,7 @@ import { findQStar } from "../fixedPoints.js";
 import { varianceDynamics } from "../dynamics.js";
 import { eDphi2 } from "../expectations.js";
 import { makeNoise, type Noise } from "../noise.js";
-import { criticalFromQStar } from "./critical.js";
+import { criticalFromQStar } from "../critical.js";
 import { pwlDensity, type Atom, type PwlSpectrumInput } from "./density.js";
 import { spectrumMoments, type WeightLaw } from "./moments.js";
 import { smoothDensity, type SmoothSpectrumInput } from "./smoothDensity.js";
