@@ -8,6 +8,7 @@ import {
   NOISE_KEYS,
   parseActivation,
   parseNoise,
+  phaseSlope,
   type EocCurvePoint,
   type NoiseKind,
 } from "../theory/index.js";
@@ -266,7 +267,8 @@ function drawDynamics() {
 }
 
 function drawPhase() {
-  const slope = lastMain?.slope ?? "chi1";
+  // the state's own slope: with streaming, rows of a new noise are drawn before its main panels arrive
+  const slope = phaseSlope(parseNoise(state.noise));
   void draw(
     $("phaseplot"),
     phaseSpec(grid, eocPts, state, slope),
@@ -546,6 +548,7 @@ function coarseToFine(n: number): number[] {
 }
 
 function drawScales() {
+  if (stateError(state)) return; // as in showPhase
   const points = scaleCache.get(scalesKey);
   const ws = depthScaleGrid(state);
   const have = ws.filter((w) => points?.has(w));
@@ -620,7 +623,7 @@ const phaseComplete = () => {
  */
 function showPhase() {
   const e = phaseCache.get(phaseKey);
-  if (!e) return;
+  if (!e || stateError(state)) return; // results of the last valid model wait while the input is bad
   const done = e.rows.flatMap((r, i) => (r ? [i] : []));
   const prog = $<HTMLProgressElement>("phaseProgress");
   prog.max = PHASE_SB.length + 1;
