@@ -65,9 +65,7 @@ export function computeMain(s: State): Main {
   } catch (e) {
     critical = { exists: false, reason: e instanceof Error ? e.message : String(e) };
   }
-  const qMax = Math.max(2, 2 * (analysis.q_star ?? 1));
-  const q = Array.from({ length: 41 }, (_, i) => (qMax * i) / 40);
-  const vmap = { q, v: q.map((x) => varianceMap(m, x)) };
+  const vmap = varianceMapCurve(m, analysis);
   const qs = analysis.q_star !== null && Number.isFinite(analysis.q_star) ? analysis.q_star : 1;
   const c = Array.from({ length: 41 }, (_, i) => -1 + (2 * i) / 40);
   const cmap = { c, v: c.map((x) => correlationMap(m, qs, x)) };
@@ -116,8 +114,12 @@ export function depthScaleGrid(s: State): number[] {
 
 /** ξ_q, ξ_c and the trainable depth 6ξ_c (THEORY.md §3) along σ_w² at the current σ_b² and noise. */
 export function depthScales(s: State): DepthScales {
+  return depthScalesAt(s, depthScaleGrid(s));
+}
+
+/** depthScales at the σ_w² values `sw` only (the worker streams the panel's grid in parts with this). */
+export function depthScalesAt(s: State, sw: number[]): DepthScales {
   const m = modelOf(s);
-  const sw = depthScaleGrid(s);
   const out: DepthScales = { sigma_w2: sw, xi_q: [], xi_c: [], trainable_depth: [] };
   for (const w of sw) {
     const a = analyze({ ...m, sigmaW2: w }, Q0, C0);
@@ -154,4 +156,22 @@ export function spectrum(s: State): Spectrum {
   } catch (e) {
     return { ok: false, reason: e instanceof Error ? e.message : String(e) };
   }
+}
+
+/**
+ * What needs only q*: the numbers q*, χ1, ξ_q and the phase (`analyze` with `correlation: false`, which
+ * leaves them unchanged) and the variance map, shown first while c*, the correlation map, the dynamics
+ * and the critical point are computed.
+ */
+export function quickMain(s: State): Pick<Main, "analysis" | "vmap"> {
+  const m = modelOf(s);
+  const analysis = analyze(m, Q0, C0, { correlation: false });
+  return { analysis, vmap: varianceMapCurve(m, analysis) };
+}
+
+/** V(q) on 41 points of [0, max(2, 2q*)] (q* from `analysis`; c* is not needed). */
+function varianceMapCurve(m: Model, analysis: Analysis): Main["vmap"] {
+  const qMax = Math.max(2, 2 * (analysis.q_star ?? 1));
+  const q = Array.from({ length: 41 }, (_, i) => (qMax * i) / 40);
+  return { q, v: q.map((x) => varianceMap(m, x)) };
 }

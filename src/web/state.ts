@@ -7,12 +7,15 @@
 import {
   ACTIVATION_ALIASES,
   ACTIVATION_CATALOGUE,
+  criticalInit,
   NOISE_ALIASES,
   NOISE_KEYS,
+  parseActivation,
+  parseNoise,
   type NoiseKind,
 } from "../theory/index.js";
 import { InputError } from "../theory/errors.js";
-import { formatSpec, parseSpec } from "../theory/spec.js";
+import { formatSpec, parseDecimal, parseSpec } from "../theory/spec.js";
 import type { WeightLaw } from "../theory/spectrum/moments.js";
 
 export interface State {
@@ -24,17 +27,54 @@ export interface State {
   depth: number;
   /** weight law of the Jacobian spectrum panel and of the Monte Carlo */
   weights: WeightLaw;
+  /**
+   * The text of each number that is not a decimal number (`?sigmaW2=abc`, an empty field), as the user
+   * wrote it: the error message, the URL and the command line repeat it instead of `NaN`. Absent when
+   * every number parsed.
+   */
+  raw?: Partial<Record<NumberKey, string>>;
+}
+
+/** The numeric state keys (their URL values and form fields are decimal numbers). */
+export const NUMBER_KEYS = ["sigmaW2", "sigmaB2", "width", "depth"] as const;
+export type NumberKey = (typeof NUMBER_KEYS)[number];
+
+/** The start: the case the toolkit is about, ReLU with dropout (keep p = 0.8) at its critical point. */
+const START_ACTIVATION = "relu";
+const START_NOISE = "dropout:keep=0.8";
+const START_SIGMA_B2 = 0;
+
+/**
+ * σ_w² of the start state: the library's critical initialisation for START_ACTIVATION and START_NOISE
+ * (`criticalInit`, Pretorius et al. 2018: σ_w² = 1/(μ2 E[φ(z)²]) = p/E[relu(z)²] = 2p for ReLU with
+ * dropout keep p), not a constant copied here.
+ */
+function startSigmaW2(): number {
+  const c = criticalInit(parseActivation(START_ACTIVATION), parseNoise(START_NOISE), START_SIGMA_B2);
+  if (!c.exists || c.sigma_w2 === null) throw new Error(`no critical point for the start state: ${c.reason}`);
+  return c.sigma_w2;
 }
 
 export const DEFAULT_STATE: State = {
-  activation: "tanh",
-  noise: "none",
-  sigmaW2: 1.5,
-  sigmaB2: 0.05,
+  activation: START_ACTIVATION,
+  noise: START_NOISE,
+  sigmaW2: startSigmaW2(),
+  sigmaB2: START_SIGMA_B2,
   width: 500,
   depth: 30,
   weights: "gaussian",
 };
+
+/** A number field's text: the value, or the text as written when it is not a number. */
+export function numberText(s: State, k: NumberKey): string {
+  return s.raw?.[k] ?? String(s[k]);
+}
+
+/** Read a decimal number as the CLI does (`parseDecimal`: no hex, no `Infinity`); NaN and the text if not one. */
+export function readNumber(text: string): { value: number; raw?: string } {
+  const d = parseDecimal(text);
+  return "value" in d ? { value: d.value } : { value: NaN, raw: text };
+}
 
 /** URL parameter order (also the form's control ids). */
 export const STATE_KEYS = ["activation", "noise", "sigmaW2", "sigmaB2", "width", "depth", "weights"] as const;
@@ -46,7 +86,8 @@ export const MAX_DEPTH = 500;
 /** `?activation=…&noise=…&sigmaW2=…` in STATE_KEYS order. */
 export function stateToQuery(s: State): string {
   const p = new URLSearchParams();
-  for (const k of STATE_KEYS) p.set(k, String(s[k]));
+  for (const k of STATE_KEYS)
+    p.set(k, (NUMBER_KEYS as readonly string[]).includes(k) ? numberText(s, k as NumberKey) : String(s[k]));
   return `?${p.toString()}`;
 }
 
@@ -63,7 +104,11 @@ export function stateFromQuery(search: string): State {
     if (v === null) continue;
     if (k === "activation" || k === "noise") s[k] = v;
     else if (k === "weights") s.weights = v as WeightLaw;
-    else s[k] = v.trim() === "" ? NaN : Number(v);
+    else {
+      const n = readNumber(v);
+      s[k] = n.value;
+      if (n.raw !== undefined) s.raw = { ...s.raw, [k]: n.raw };
+    }
   }
   return s;
 }
@@ -71,15 +116,16 @@ export function stateFromQuery(search: string): State {
 /** Throw an InputError naming the parameter, the value and the valid range for the first bad number. */
 export function checkState(s: State): void {
   if (!(s.sigmaW2 > 0 && Number.isFinite(s.sigmaW2)))
-    throw new InputError("σ_w²", String(s.sigmaW2), "a finite number > 0");
+    throw new InputError("σ_w²", numberText(s, "sigmaW2"), "a finite number > 0");
   if (!(s.sigmaB2 >= 0 && Number.isFinite(s.sigmaB2)))
-    throw new InputError("σ_b²", String(s.sigmaB2), "a finite number ≥ 0");
-  for (const [name, v, hi] of [
-    ["width", s.width, MAX_WIDTH],
-    ["depth", s.depth, MAX_DEPTH],
+    throw new InputError("σ_b²", numberText(s, "sigmaB2"), "a finite number ≥ 0");
+  for (const [name, k, hi] of [
+    ["width", "width", MAX_WIDTH],
+    ["depth", "depth", MAX_DEPTH],
   ] as const) {
+    const v = s[k];
     if (!Number.isInteger(v) || v < 1 || v > hi)
-      throw new InputError(name, String(v), `an integer in [1, ${hi}]`);
+      throw new InputError(name, numberText(s, k), `an integer in [1, ${hi}]`);
   }
   if (s.weights !== "gaussian" && s.weights !== "orthogonal")
     throw new InputError("weights", String(s.weights), "gaussian | orthogonal");
@@ -138,4 +184,20 @@ export function noiseSpec(parts: NoiseParts): string {
     parts.kind,
     parts.key === null || parts.value === null ? {} : { [parts.key]: parts.value },
   );
+}
+
+/**
+ * The first problem of a state — a number (checkState), then the activation and noise specs, parsed by
+ * the library's own parsers — or null when the library accepts it. Cheap: the page calls it on every
+ * change and reports the error at once, before any theory runs.
+ */
+export function stateError(s: State): Error | null {
+  try {
+    checkState(s);
+    parseActivation(s.activation);
+    parseNoise(s.noise);
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
 }

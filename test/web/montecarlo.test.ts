@@ -16,7 +16,18 @@ import { worst, Z_MAX } from "../sim/helpers.js";
 const NETS = 24;
 
 describe("explorer Monte Carlo with the chosen weight law", () => {
-  const state: State = { ...DEFAULT_STATE, width: 400, depth: 10, weights: "orthogonal" };
+  // noiseless tanh off criticality (the page's start is ReLU with dropout; noise would blur the layer-1
+  // spread that shows the weight law)
+  const state: State = {
+    ...DEFAULT_STATE,
+    activation: "tanh",
+    noise: "none",
+    sigmaW2: 1.5,
+    sigmaB2: 0.05,
+    width: 400,
+    depth: 10,
+    weights: "orthogonal",
+  };
 
   it("passes the state's weight law to the simulation", () => {
     expect(simConfigOf(state, 4, 1).weights).toBe("orthogonal");

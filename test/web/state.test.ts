@@ -20,6 +20,7 @@ import {
   noiseSpec,
   NOISE_DEFAULTS,
   NOISE_KEY_LABELS,
+  stateError,
   stateFromQuery,
   stateToQuery,
   type State,
@@ -75,10 +76,31 @@ describe("explorer state", () => {
     expect(() => parseNoise("dropout:0.9")).toThrow(/dropout:keep=0\.9.*dropout:rate=0\.9/);
   });
 
+  it("starts at the critical point of ReLU with dropout keep 0.8 (σ_w² = 2p, Pretorius et al. 2018)", () => {
+    // closed form: V(q) = σ_w² μ2 E[relu(z)²] q = σ_w² (1/p)(1/2) q has slope 1 at σ_w² = 2p = 1.6
+    expect(DEFAULT_STATE).toMatchObject({ activation: "relu", noise: "dropout:keep=0.8", sigmaB2: 0 });
+    expect(DEFAULT_STATE.sigmaW2).toBeCloseTo(2 * 0.8, 14);
+    expect(stateError(DEFAULT_STATE)).toBeNull();
+  });
+
+  it("a number that is not one keeps the text as written (error, URL), as the CLI reads numbers", () => {
+    const s = stateFromQuery("?sigmaW2=abc&depth=0x10");
+    expect(Number.isNaN(s.sigmaW2)).toBe(true);
+    expect(s.raw).toEqual({ sigmaW2: "abc", depth: "0x10" }); // hex is refused, as by the CLI
+    expect(stateError(s)?.message).toMatch(/^invalid σ_w² 'abc'.*a finite number > 0/);
+    expect(new URLSearchParams(stateToQuery(s)).get("sigmaW2")).toBe("abc");
+    expect(stateError({ ...s, raw: { depth: "0x10" }, sigmaW2: 1 })?.message).toMatch(/invalid depth '0x10'/);
+    expect(stateFromQuery("?sigmaW2=")).toMatchObject({ raw: { sigmaW2: "" } });
+    // a spec the library refuses is reported with the library's message
+    expect(stateError({ ...DEFAULT_STATE, noise: "dropout:0.9" })?.message).toMatch(/dropout:keep=0\.9/);
+    expect(stateError({ ...DEFAULT_STATE, activation: "relu6" })?.message).toMatch(/unknown activation/);
+  });
+
   it("bad numbers are named with the value and the valid range", () => {
     const bad: [Partial<State>, RegExp][] = [
       [{ sigmaW2: 0 }, /invalid σ_w² '0'.*a finite number > 0/],
       [{ sigmaW2: NaN }, /invalid σ_w² 'NaN'/],
+      [{ sigmaW2: NaN, raw: { sigmaW2: "1,5" } }, /invalid σ_w² '1,5'/],
       [{ sigmaB2: -0.1 }, /invalid σ_b² '-0.1'.*≥ 0/],
       [{ width: 2.5 }, /invalid width '2.5'.*an integer in \[1, 2048\]/],
       [{ depth: 0 }, /invalid depth '0'.*an integer in \[1, 500\]/],
