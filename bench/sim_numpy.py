@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""numpy baseline for bench/sim.ts: the SAME Monte Carlo computation as src/sim (THEORY.md §1, §4).
+"""numpy baseline for bench/sim.ts: the SAME Monte Carlo computation as src/sim (docs/THEORY.md §1, §4).
 
 For each of `networks` networks and each of `depth` layers: sample W (N×N, N(0, σ_w²/N), float32), apply
 ReLU and inverted dropout (keep p, fresh per unit/input/pass) to the B×N batch of inputs (rows), multiply,

@@ -23,7 +23,7 @@
  *   ≈ (1.446, 0.0…)); `orthogonal`: the same with orthogonal weights (dynamical isometry for linear nets);
  * - `ordered` / `chaotic`: σ_w² halved / doubled at the critical σ_b², i.e. a per-layer gradient gain
  *   χ = σ_w² E[φ′(√q z)²] of ½ / 2 at q = 1. For the ReLU family and linear networks these are the
- *   vanishing and exploding sides: they have no bounded chaotic phase (THEORY.md; q diverges when χ > 1);
+ *   vanishing and exploding sides: they have no bounded chaotic phase (docs/THEORY.md; q diverges when χ > 1);
  * - `he` (2, 0) and `xavier` (Glorot normal, 2/(fan_in + fan_out), σ_b² = 0): the usual random inits
  *   (for ReLU, He is the critical point);
  * - `solution`: the exact solution plus a random direction of relative size `distance` (Nye & Saxe).

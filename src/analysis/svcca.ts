@@ -1,5 +1,5 @@
 /**
- * SVCCA (Raghu, Gilmer, Yosinski & Sohl-Dickstein 2017; THEORY.md §6).
+ * SVCCA (Raghu, Gilmer, Yosinski & Sohl-Dickstein 2017; docs/THEORY.md §6).
  *
  * Representations are matrices with one row per input (n samples) and one column per neuron.
  * 1. Centre every neuron (column) over the samples.

@@ -5,7 +5,7 @@
  *
  * Inputs: n points on a d-dimensional random linear manifold in R^N (h⁰ = A z, z ~ N(0, I_d), scaled so
  * that the pre-activation variance is q0). For each configuration and seed a width-N network of the
- * model in THEORY.md §1 (Gaussian or orthogonal weights, noiseless) is sampled and the SVCCA similarity
+ * model in docs/THEORY.md §1 (Gaussian or orthogonal weights, noiseless) is sampled and the SVCCA similarity
  * between the pre-activation representation h^l (l ≥ 1) and the input h⁰ is recorded per layer.
  * Mean-field intuition: at criticality correlations between inputs decay polynomially and the geometry
  * of the input is kept for many layers; in the ordered phase inputs collapse onto one direction

@@ -1,5 +1,5 @@
 /**
- * The random network of THEORY.md §1, as every adapter samples it:
+ * The random network of docs/THEORY.md §1, as every adapter samples it:
  *   multiplicative noise: h^l = (ε^l ⊙ φ(h^{l−1})) W^l + b^l
  *   additive noise:       h^l = (φ(h^{l−1}) + ε^l) W^l + b^l,        l = 1..L,
  * for a row batch of B inputs h⁰ (B × N). W^l, b^l are sampled once per network and shared by all B

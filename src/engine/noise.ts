@@ -1,5 +1,5 @@
 /**
- * The sampling laws of the noise ε of THEORY.md §1, described once (`noiseLaw`) and drawn by two adapters
+ * The sampling laws of the noise ε of docs/THEORY.md §1, described once (`noiseLaw`) and drawn by two adapters
  * that follow the same description: `fillNoise` here (plain TypeScript, float32 or float64, from a seeded
  * `Stream`; used by the simulation and the float64 forward pass) and `applyNoiseKey` in tensor.ts (jax-js,
  * from a PRNG key inside `jit`; used by training). No tensor library here.

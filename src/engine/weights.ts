@@ -1,6 +1,6 @@
 /**
  * The one weight and bias sampler for every random network (simulation, spectra, finite-width checks,
- * SVCCA, training initialisation), for the model in THEORY.md §1:
+ * SVCCA, training initialisation), for the model in docs/THEORY.md §1:
  *   Gaussian:   W_ij ~ N(0, σ_w²/fan_in)   (E[WWᵀ] = σ_w² I for square layers)
  *   orthogonal: W = σ_w Q, Q Haar on O(N)  (square layers; WWᵀ = σ_w² I). A rectangular fan_in × fan_out
  *               layer takes the top-left fan_in × fan_out block of a Haar M × M matrix, M = max(fan_in,

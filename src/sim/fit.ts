@@ -1,5 +1,5 @@
 /**
- * The one ξ_c fitter (THEORY.md §2, FIGURES.md Fig 5): the correlation depth scale from a correlation
+ * The one ξ_c fitter (docs/THEORY.md §2, FIGURES.md Fig 5): the correlation depth scale from a correlation
  * trajectory c^l, |c^l − c*| ≈ A e^{−l/ξ_c}, by (weighted) least squares of ln|c^l − c*| against l over a
  * window of layers, against the exact (theory) c* — not against the last simulated layer (the authors'
  * notebook subtracted the simulated correlation at layer 30 as if it were c*, which biases ξ_c low whenever

@@ -1,7 +1,7 @@
 /**
- * Monte Carlo simulation of random noisy networks (THEORY.md §1, §4): public API.
+ * Monte Carlo simulation of random noisy networks (docs/THEORY.md §1, §4): public API.
  *
- * Every function samples `networks` independent networks of the model in THEORY.md §1 (weights
+ * Every function samples `networks` independent networks of the model in docs/THEORY.md §1 (weights
  * W_ij ~ N(0, σ_w²/N) or σ_w·Haar-orthogonal, biases b_i ~ N(0, σ_b²), noise ε resampled per unit, per
  * input and per pass), reuses each sampled network for all inputs (all inputs in one batch),
  * and reports per-layer statistics as mean and sample standard deviation (n − 1) over networks.

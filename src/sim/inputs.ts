@@ -1,5 +1,5 @@
 /**
- * Network inputs h⁰ (THEORY.md §1, §4), exactly normalised so that layer 0 carries no sampling error:
+ * Network inputs h⁰ (docs/THEORY.md §1, §4), exactly normalised so that layer 0 carries no sampling error:
  *   single input of variance q:  h = √(Nq) · z/|z|                          ⇒ (1/N)|h|² = q exactly;
  *   pair with correlation c:     e_a = z_a/|z_a|, e_b = Gram–Schmidt of z_b against e_a,
  *                                h_a = √(Nq) e_a,  h_b = √(Nq)(c e_a + √(1−c²) e_b)

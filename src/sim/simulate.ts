@@ -1,5 +1,5 @@
 /**
- * The three Monte Carlo experiments of THEORY.md §4 / FIGURES.md:
+ * The three Monte Carlo experiments of docs/THEORY.md §4 / FIGURES.md:
  *   - dynamics over `depth` layers from q⁰ and starting correlations c⁰ (Figs 2b, 3b, 4b, 5);
  *   - one application of the variance map at several q⁰ (Figs 2a, 3a);
  *   - one application of the correlation map at several c⁰ (Fig 4a).

@@ -1,5 +1,5 @@
 /**
- * Per-network statistics of a layer's pre-activations (THEORY.md §4), in float64 from float32 data:
+ * Per-network statistics of a layer's pre-activations (docs/THEORY.md §4), in float64 from float32 data:
  *   empirical variance  q̂ = (1/N) Σ_i h_i²
  *   raw correlation     ĉ = ⟨h_a, h_b⟩ / (|h_a| |h_b|)   (the theory's definition; not Pearson)
  * and mean ± sample standard deviation (denominator n − 1) over independent networks.

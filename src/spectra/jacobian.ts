@@ -1,12 +1,12 @@
 /**
- * Empirical input–output Jacobian spectra of simulated networks (THEORY.md §5), plain float64.
+ * Empirical input–output Jacobian spectra of simulated networks (docs/THEORY.md §5), plain float64.
  *
  * The networks are the engine's (src/engine/: keyed sampling, float64 forward pass); network r of seed s
  * is the same network the simulation samples for that key.
  * Network: h^l = W^l φ(h^{l−1}) + b^l, l = 1..L, width N, input h^0 ~ N(0, q0 I);
  * W_ij ~ N(0, σ_w²/N) (gaussian) or W = σ_w O with O Haar orthogonal; b_i ~ N(0, σ_b²).
  * J = ∂h^L/∂h^0 = W^L D^{L−1} ⋯ W^1 D^0 with D^l = diag φ′(h^l) — the same L (D, W) pairs as the theory.
- * With noise (THEORY.md §1) one draw ε^l per network and layer is fixed (from the key's noise stream of
+ * With noise (docs/THEORY.md §1) one draw ε^l per network and layer is fixed (from the key's noise stream of
  * layer l): multiplicative h^l = W^l(ε^l ⊙ φ(h^{l−1})) + b^l
  * and D^{l−1} = diag(ε^l φ′(h^{l−1})); additive h^l = W^l(φ(h^{l−1}) + ε^l) + b^l, D unchanged.
  * Eigenvalues of J Jᵀ = squared singular values of J, from the ml-matrix SVD (accurate to ~1e-6 relative

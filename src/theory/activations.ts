@@ -4,7 +4,7 @@
  * variances q1, q2 and correlation c). Everything else is computed by quadrature in `expectations.ts`.
  *
  * Closed forms:
- * - ReLU arc-cosine kernel (Cho & Saul 2009; THEORY.md §2): E[relu(u_a)relu(u_b)] = √(q1q2) g(c)/2,
+ * - ReLU arc-cosine kernel (Cho & Saul 2009; docs/THEORY.md §2): E[relu(u_a)relu(u_b)] = √(q1q2) g(c)/2,
  *   g(c) = [c·asin c + √(1−c²)]/π + c/2; E[relu′relu′] = 1/4 + asin(c)/(2π).
  * - leaky ReLU φ = αx + (1−α)relu(x): E[φφ] = √(q1q2)[αc + (1−α)² g(c)/2],
  *   E[φ′φ′] = α + (1−α)²(1/4 + asin(c)/(2π)).
@@ -375,7 +375,7 @@ function softplusAct(): Activation {
  * φ′(0) = ½; φ′ = σ, φ″ = σ(1 − σ) as for softplus. Evaluated as log1p(expm1(x)/2) (no cancellation near
  * 0, where φ(x) ≈ x/2), and as x − ln 2 + log1p(e^{−x}) for x > 30 where expm1 would lose nothing but
  * could overflow past 709. Moments and kernels by quadrature / the Mehler series (no closed forms).
- * Its edge-of-chaos fixed points are unstable (|V′(q*)| > 1; THEORY.md §2, Hayou et al. 2019).
+ * Its edge-of-chaos fixed points are unstable (|V′(q*)| > 1; docs/THEORY.md §2, Hayou et al. 2019).
  */
 function shiftedSoftplusAct(): Activation {
   return make(

@@ -1,5 +1,5 @@
 /**
- * One-stop analysis of a model (THEORY.md §2): q* and its status, c*, the slopes χ1, χ_grad, χ_q, χ_c,
+ * One-stop analysis of a model (docs/THEORY.md §2): q* and its status, c*, the slopes χ1, χ_grad, χ_q, χ_c,
  * depth scales ξ_q, ξ_c, the trainable-depth prediction 6ξ_c (Schoenholz et al. 2017) and the phase
  * (critical.ts `classifyPhase`: the one phase rule, with the slope that decided it).
  */

@@ -1,5 +1,5 @@
 /**
- * Criticality and the edge of chaos: the one module (THEORY.md §2, Pretorius et al. 2018; Schoenholz et al.
+ * Criticality and the edge of chaos: the one module (docs/THEORY.md §2, Pretorius et al. 2018; Schoenholz et al.
  * 2017; Pennington et al. 2017). Everything that asks "which σ_w² is critical", "where is the EOC" or "which
  * phase is this model in" calls this file:
  *
@@ -289,7 +289,7 @@ export const FLOAT32_MAX = 3.4028234663852886e38;
 export const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
 
 /**
- * Off-critical variance depth for ReLU with σ_b = 0 (THEORY.md §2): q^l = γ^l q⁰, γ = σ_w² μ2/2, and the
+ * Off-critical variance depth for ReLU with σ_b = 0 (docs/THEORY.md §2): q^l = γ^l q⁰, γ = σ_w² μ2/2, and the
  * float32 signal over/underflows at L* = (ln K − ln q⁰)/ln γ with K = float32 max (γ > 1) or the smallest
  * normal float32 (γ < 1). Infinite (null) at γ = 1.
  */
@@ -354,7 +354,7 @@ export function eocModel(act: Activation, sigmaB2: number): { model: Model; qSta
  * so the orthogonal-weight Jacobian variance L(1−p)/p → 0 as q* → 0 for hard-tanh and as α/√q* → ∞
  * for shifted ReLU: the knob that buys dynamical isometry.
  *
- * With noise (THEORY.md §2) the critical condition is χ_grad = σ_w² m E[φ′²] = 1, m = μ2 (multiplicative)
+ * With noise (docs/THEORY.md §2) the critical condition is χ_grad = σ_w² m E[φ′²] = 1, m = μ2 (multiplicative)
  * or 1 (additive), and the fixed point of the noisy variance map:
  *   multiplicative  σ_w² = 1/(μ2 E[φ′²]),  σ_b² = q* − E[φ²]/E[φ′²]            (σ_b² as without noise)
  *   additive        σ_w² = 1/E[φ′²],       σ_b² = q* − (E[φ²] + μ2)/E[φ′²]
@@ -418,7 +418,7 @@ export function activeFraction(act: Activation, q: number): number {
   return eDphi2(act, q);
 }
 
-// ---- the phase (THEORY.md §2 "Phase") ----
+// ---- the phase (docs/THEORY.md §2 "Phase") ----
 
 /**
  * The phase of an initialisation. `ordered` / `chaotic` / `edge_of_chaos` are decided by a slope (below,
@@ -466,7 +466,7 @@ export interface PhaseResult {
 const SLOPE_TEXT = { chi1: "χ1", chi_grad: "χ_grad" } as const;
 
 /**
- * The one phase rule (THEORY.md §2): no positive fixed point q* (the variance diverges or vanishes) →
+ * The one phase rule (docs/THEORY.md §2): no positive fixed point q* (the variance diverges or vanishes) →
  * `unbounded` / `vanishing`; otherwise the deciding slope (`phaseSlope`): < 1 ordered, > 1 chaotic, within
  * EOC_TOL of 1 edge of chaos.
  */

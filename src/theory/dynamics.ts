@@ -1,6 +1,6 @@
 /**
  * Layer-by-layer mean-field recursion for two inputs of equal variance q⁰ and correlation c⁰
- * (THEORY.md §2): q^{l+1} = V(q^l); q_ab^{l+1} = σ_w² E[φ(u_a)φ(u_b)] + σ_b² at (q^l, q^l, c^l);
+ * (docs/THEORY.md §2): q^{l+1} = V(q^l); q_ab^{l+1} = σ_w² E[φ(u_a)φ(u_b)] + σ_b² at (q^l, q^l, c^l);
  * c^{l+1} = q_ab^{l+1}/q^{l+1}. Entry l is the value at layer l (entry 0 = the input), so layer l matches
  * the maps applied l times, which is what a simulation with h⁰ ~ N(0, q⁰) measures.
  */

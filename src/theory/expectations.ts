@@ -1,5 +1,5 @@
 /**
- * Gaussian expectations of the activation (THEORY.md §2–3): closed forms when the activation has them,
+ * Gaussian expectations of the activation (docs/THEORY.md §2–3): closed forms when the activation has them,
  * otherwise adaptive Gauss–Legendre quadrature on z ∈ [−Z, Z] split at the kinks (u = √q z).
  * The 2-D correlation integrals use u_a = √q1 z1, u_b = √q2 (c z1 + √(1−c²) z2) and are computed as an
  * outer integral over z1 of an inner integral over z2, each split where φ's kinks fall.

@@ -1,6 +1,6 @@
 /**
  * The exact finite-width output law of ReLU networks with Gaussian weights (Burkholz & Dubatovka 2019;
- * THEORY.md §5), in plain float64.
+ * docs/THEORY.md §5), in plain float64.
  *
  * Given layer l−1, the N pre-activations of layer l are i.i.d. N(0, s_l) with the random scale
  * s_l = σ_b² + (σ_w²/N) Σ_j relu(h^{l−1}_j)². Given s_{l−1}, each relu(h_j)² is 0 with probability ½ and
@@ -13,7 +13,7 @@
  * Counting stages. A network with L weight layers and a fixed input x has a deterministic first scale
  * s_1 = σ_w² |x|²/N_0 + σ_b² and L−1 random stages: at He init (σ_w² = 2, σ_b² = 0)
  * E[s_{l+1}²] = (4/N²) E[(χ²_K)²] E[s_l²] = (1 + 5/N) E[s_l²] (E[(χ²_K)²] = E[K² + 2K] = N²/4 + 5N/4),
- * so the output kurtosis is 3 E[s_L²]/E[s_L]² = 3(1 + 5/N)^{L−1} (THEORY.md's statement). With the
+ * so the output kurtosis is 3 E[s_L²]/E[s_L]² = 3(1 + 5/N)^{L−1} (docs/THEORY.md's statement). With the
  * project's simulation convention (input pre-activation h^0 ~ N(0, q⁰ I), relu applied to it) there are
  * L random stages and the kurtosis is 3(1 + 5/N)^L. `stages` makes this explicit.
  *

@@ -3,7 +3,7 @@
  * with Gaussian weights, σ_b² = 0 and multiplicative noise (or none): its exact mean and relative variance
  * (to first order in 1/N for the first layer, exactly after it), and a log-normal approximation of its
  * median and quantiles. It extends the noiseless law of theory/finiteWidth.ts (Burkholz & Dubatovka 2019;
- * THEORY.md §5) to the noise of Pretorius et al. (NeurIPS 2018, eq. 3: h^l = W^l (ε^l ⊙ φ(h^{l−1})) + b^l,
+ * docs/THEORY.md §5) to the noise of Pretorius et al. (NeurIPS 2018, eq. 3: h^l = W^l (ε^l ⊙ φ(h^{l−1})) + b^l,
  * ε i.i.d. with E[ε] = 1, E[ε²] = μ2, E[ε⁴] = μ4), and is what the report uses to say where the simulated
  * variance of a few networks should lie (Figs 2b, 3b).
  *

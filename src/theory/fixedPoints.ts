@@ -1,5 +1,5 @@
 /**
- * Fixed points of the variance and correlation maps (THEORY.md §2–3): bracketed Brent root finding on
+ * Fixed points of the variance and correlation maps (docs/THEORY.md §2–3): bracketed Brent root finding on
  * V(q) − q and C(c) − c, brackets found by following the direction the iteration moves from q⁰ / c⁰.
  * Never a silent 0 or stale value: non-convergence throws.
  */

@@ -1,5 +1,5 @@
 /**
- * Mehler (Hermite) series of the Gaussian covariance kernel for smooth φ (THEORY.md §3):
+ * Mehler (Hermite) series of the Gaussian covariance kernel for smooth φ (docs/THEORY.md §3):
  *   E[φ(u_a)φ(u_b)] = Σ_k a_k² c^k,   E[φ′(u_a)φ′(u_b)] = (1/q) Σ_k k a_k² c^{k−1},
  * with u_a, u_b ~ N(0, q) of correlation c and a_k = E[φ(√q z) He_k(z)]/√k! (orthonormal Hermite
  * coefficients; the second identity is Price's theorem, d/dΣ_ab of the first).

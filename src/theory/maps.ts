@@ -1,5 +1,5 @@
 /**
- * The mean-field maps of THEORY.md §2.
+ * The mean-field maps of docs/THEORY.md §2.
  *   V(q) = σ_w² μ2 E[φ²] + σ_b² (multiplicative),  V(q) = σ_w² (E[φ²] + μ2) + σ_b² (additive);
  *   q_ab′ = σ_w² E[φ(u_a)φ(u_b)] + σ_b²  (noise does not enter the cross term);
  *   C(c) = q_ab′(c)/q* at the fixed point;  slopes χ1, χ_grad, χ_q = V′(q*), χ_c = σ_w² E[φ′(u_a)φ′(u_b)].
@@ -26,7 +26,7 @@ export function covarianceMap(m: Model, qa: number, qb: number, c: number): numb
   return m.sigmaW2 * kernel(m.activation, qa, qb, c) + m.sigmaB2;
 }
 
-/** Correlation map C(c) = q_ab′(c)/q at variance q (the fixed point q* in THEORY.md). */
+/** Correlation map C(c) = q_ab′(c)/q at variance q (the fixed point q* in docs/THEORY.md). */
 export function correlationMap(m: Model, q: number, c: number): number {
   return covarianceMap(m, q, q, c) / varianceMap(m, q);
 }

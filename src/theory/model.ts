@@ -1,4 +1,4 @@
-/** The network model of THEORY.md §1 as the theory sees it: activation, noise, σ_w², σ_b². */
+/** The network model of docs/THEORY.md §1 as the theory sees it: activation, noise, σ_w², σ_b². */
 import type { Activation } from "./activations.js";
 import { checkRange } from "./errors.js";
 import type { Noise } from "./noise.js";

@@ -1,5 +1,5 @@
 /**
- * Noise models of THEORY.md §1: multiplicative (E[ε] = 1) or additive (E[ε] = 0), each reporting
+ * Noise models of docs/THEORY.md §1: multiplicative (E[ε] = 1) or additive (E[ε] = 0), each reporting
  * μ2 = E[ε²] (for additive noise, the noise variance). Keep probability vs drop rate is never guessed.
  */
 import { InputError } from "./errors.js";
@@ -25,7 +25,7 @@ export interface Noise {
 export const NOISE_SPECS =
   "none | dropout:keep=P (keep probability, 0<P≤1) | dropout:rate=R (drop rate, 0≤R<1) | gauss_mult:std=S | gauss_add:std=S | laplace_mult:scale=B | laplace_add:scale=B | poisson_mult";
 
-/** Build a noise model from its parts; μ2 as in THEORY.md §1's table. */
+/** Build a noise model from its parts; μ2 as in docs/THEORY.md §1's table. */
 export function makeNoise(kind: NoiseKind, params: Record<string, number> = {}): Noise {
   const text = formatSpec(kind, params);
   const bad = (key: string, valid: string) =>
@@ -139,7 +139,7 @@ export function parseNoise(text: string): Noise {
   return makeNoise(kind, spec.params);
 }
 
-/** The factor m in χ_q and χ_grad: μ2 for multiplicative noise, 1 otherwise (THEORY.md §2). */
+/** The factor m in χ_q and χ_grad: μ2 for multiplicative noise, 1 otherwise (docs/THEORY.md §2). */
 export function slopeFactor(noise: Noise): number {
   return noise.type === "multiplicative" ? noise.mu2 : 1;
 }
@@ -154,7 +154,7 @@ export function slopeFactor(noise: Noise): number {
  * - laplace_add (ε = ℓ): (2k)! β^{2k}
  * - poisson_mult (ε ~ Poisson(1)): the Bell number B_{2k} (Touchard/Dobiński: E[N^n] = B_n for N ~ Poisson(1))
  * For multiplicative noise, D² = diag(ε² φ′(h)²) with ε independent of h, so the moments of D² in the
- * Jacobian spectrum are μ_k = E[ε^{2k}] E[φ′(√q z)^{2k}] (THEORY.md §5 with noise). k = 1 gives μ2.
+ * Jacobian spectrum are μ_k = E[ε^{2k}] E[φ′(√q z)^{2k}] (docs/THEORY.md §5 with noise). k = 1 gives μ2.
  */
 export function noiseEvenMoment(noise: Noise, k: number): number {
   if (!Number.isInteger(k) || k < 0)

@@ -1,6 +1,6 @@
 /**
  * Phase diagrams: χ1, χ_grad and ξ_c (and q*, c*, phase) over a σ_w² × σ_b² grid, each point an independent
- * `analyze` (THEORY.md §2); the phase is critical.ts's `classifyPhase` (by χ_grad with multiplicative noise,
+ * `analyze` (docs/THEORY.md §2); the phase is critical.ts's `classifyPhase` (by χ_grad with multiplicative noise,
  * by χ1 otherwise; `unbounded` / `vanishing` where there is no positive q*). Points where the theory has no answer (q* diverges for a non-homogeneous φ,
  * say) are null with the reason kept per point. `fields` picks the outputs: χ1, q* and the phase need
  * only q* (about half the work for smooth φ); ξ_c, χ_c and c* also solve for c*.

@@ -1,6 +1,6 @@
 /**
  * Convergence of the correlation on the edge of chaos (Hayou, Doucet & Rousseau 2019, Props. 1 and 3;
- * THEORY.md §2): with χ1 = 1 the correlation c^l → 1 only polynomially. The one home of Hayou's constants
+ * docs/THEORY.md §2): with χ1 = 1 the correlation c^l → 1 only polynomially. The one home of Hayou's constants
  * (`eocRate`); the EOC point itself comes from critical.ts (`criticalInit` / `eocModel`).
  *   ReLU (φ′ jumps):         1 − c^l ~ 9π²/(2 l²)   (leaky ReLU with slope α: × ((1+α²)/(1−α)²)²)
  *     (from C(1−δ) = 1 − δ + (2√2/(3π)) δ^{3/2} + O(δ²) for the arc-cosine kernel: δ_{l+1} = δ_l − k δ_l^{3/2}

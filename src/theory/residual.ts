@@ -11,7 +11,7 @@
  *     q_ab^l = q_ab^{l−1} + σ_w² E[φ(u_a)φ(u_b)] + σ_b²             = q_ab^{l−1} + q_ab′(q^{l−1}, c^{l−1}),
  *     c^l = q_ab^l / q^l,
  *   i.e. one plain layer's maps (theory/maps.ts) added to the identity; noise, when given, acts on the
- *   branch input φ(y^{l−1}) exactly as in a plain layer (THEORY.md §1).
+ *   branch input φ(y^{l−1}) exactly as in a plain layer (docs/THEORY.md §1).
  * - **full** (Yang & Schoenholz 2017, "full residual network", their eqs. for p, q, λ, γ):
  *     h^l = W^l x^{l−1} + b^l,   x^l = x^{l−1} + V^l φ(h^l) + a^l,
  *   with W ~ N(0, σ_w²/N), b ~ N(0, σ_b²), V ~ N(0, σ_v²/N), a ~ N(0, σ_a²):

@@ -11,10 +11,10 @@
  * theory command, the simulation and training accept it. Without loss of generality α > 0: x ↦ φ̂(−x) has
  * the same Gaussian kernels as φ̂.
  *
- * ## Local maps at q = 1 (THEORY.md §2 with σ_w² = 1, σ_b² = 0, no noise; z ~ N(0, 1))
+ * ## Local maps at q = 1 (docs/THEORY.md §2 with σ_w² = 1, σ_b² = 0, no noise; z ~ N(0, 1))
  *   Q(q) = E[φ̂(√q z)²],   Q′(1) = E[z φ̂(z) φ̂′(z)]  (d/dq under the integral; `dPhi2dq`),
  *   C(c) = E[φ̂(u_a) φ̂(u_b)]/Q(1), (u_a, u_b) unit variances, correlation c.
- * By the Mehler series C(c) = Σ_k a_k² c^k / Q(1) (a_k the Hermite coefficients of φ̂, THEORY.md §3) and
+ * By the Mehler series C(c) = Σ_k a_k² c^k / Q(1) (a_k the Hermite coefficients of φ̂, docs/THEORY.md §3) and
  * Price's theorem (d/dc E[f(u_a)g(u_b)] = E[f′(u_a)g′(u_b)]):
  *   C(0) = a_0²/Q(1) = E[φ̂]²/Q(1),   C′(1) = E[φ̂′²]/Q(1),   C″(1) = E[φ̂″²]/Q(1).
  * All five come from the engine's Gaussian expectations (`expectations.ts`), at its 1e-14 quadrature.

@@ -3,7 +3,7 @@
  * tensor library, so the CLI resolves them without loading jax-js; train/init.ts re-exports them next to
  * the jax-js initialisers):
  *
- * - `critical`: σ_w² of `criticalInit` (THEORY.md §1–2; ReLU with multiplicative noise: 2/μ2, e.g. 2p for
+ * - `critical`: σ_w² of `criticalInit` (docs/THEORY.md §1–2; ReLU with multiplicative noise: 2/μ2, e.g. 2p for
  *   dropout with keep p), σ_b² = 0 for the ReLU family; refused with the theory's reason where none exists
  *   (additive noise);
  * - `he`: σ_w² = 2 (He et al. 2015, fan-in, noise ignored);

@@ -1,10 +1,10 @@
 /**
- * A fully connected network with noise layers (THEORY.md §1) in jax-js, for training on real data.
+ * A fully connected network with noise layers (docs/THEORY.md §1) in jax-js, for training on real data.
  *
  * Layout: input (dim d₀) → `depth` hidden layers of `width` units → linear read-out (dim d_out).
  * Layer l = 1..depth+1 computes h^l = x^l W^l + b^l with x^1 = ε¹ ⊙ data and x^l = ε^l ⊙ φ(h^{l−1})
  * (multiplicative noise; additive: + ε^l), i.e. the noise acts on the input of **every** layer, the data
- * included, as in THEORY.md §1. The read-out is linear. Noise is sampled fresh per unit, example and step
+ * included, as in docs/THEORY.md §1. The read-out is linear. Noise is sampled fresh per unit, example and step
  * during training and switched off for evaluation (inverted dropout keeps E[ε] = 1, so no rescaling).
  *
  * Weights: W^l_ij ~ N(0, σ_w²(l)/fan_in) (or orthogonal, `law: "orthogonal"`: see engine/weights.ts) and b^l_i ~ N(0, σ_b²) with the project's seeded ziggurat stream
@@ -53,10 +53,10 @@ export type ResidualKind = "none" | "reduced" | "full";
  *   itself (the inner layer of a full residual block);
  * - `bn`: its product a·W is batch-normalised before its bias is added (`batchStandardize`);
  * - `skip`: the index of an earlier layer whose output is added to this layer's output, or −1;
- * - `noisy`: the noise ε acts on its input (THEORY.md §1: the data and every φ(h); not the residual
+ * - `noisy`: the noise ε acts on its input (docs/THEORY.md §1: the data and every φ(h); not the residual
  *   stream fed to a full block's inner layer — the theory's noise sits on φ(h^l) before V^l).
  *
- * Plain (THEORY.md §1): h¹ = ε ⊙ x W¹ + b¹, h^l = ε ⊙ φ(h^{l−1}) W^l + b^l, output φ(h^L) W^{L+1} + b^{L+1}.
+ * Plain (docs/THEORY.md §1): h¹ = ε ⊙ x W¹ + b¹, h^l = ε ⊙ φ(h^{l−1}) W^l + b^l, output φ(h^L) W^{L+1} + b^{L+1}.
  * `reduced` (Hayou et al. 2019; theory/residual.ts): the hidden layers 2..L become
  *   y^l = y^{l−1} + ε ⊙ φ(y^{l−1}) W^l + b^l,
  * the first layer embeds the data (y¹ = x W¹ + b¹, no skip: the widths differ) and the read-out is the
@@ -267,7 +267,7 @@ export function initParams(
  * Forward pass on a row batch x (B × d₀), op by op (the reference for the per-layer blocks of step.ts),
  * for every architecture of `layerRoles` (batch normalisation with the batch's own statistics, as in
  * training). `noise[l]` is ε of layer l + 1 (B × fan_in, as from step.ts' `sampleStepNoise`), applied to
- * that layer's input as THEORY.md §1 says (multiplicative ε ⊙ x or additive x + ε); `null` (or a null
+ * that layer's input as docs/THEORY.md §1 says (multiplicative ε ⊙ x or additive x + ε); `null` (or a null
  * entry, and always for a layer whose role is not `noisy`) means no noise there, as in evaluation.
  * Consumes params, x and the noise arrays.
  */

@@ -33,7 +33,7 @@
  * where the products are negligible, ≈ 20 ms CPU per 21-layer step: jit dispatch, a WebAssembly instance
  * per kernel call inside jax-js, uploads, GC) and the host noise.
  *
- * Math (THEORY.md §1, rows are examples): a¹ = ε¹ ⊙ x, hˡ = aˡ Wˡ + bˡ, aˡ⁺¹ = ε ⊙ φ(hˡ) (or φ(hˡ) + ε),
+ * Math (docs/THEORY.md §1, rows are examples): a¹ = ε¹ ⊙ x, hˡ = aˡ Wˡ + bˡ, aˡ⁺¹ = ε ⊙ φ(hˡ) (or φ(hˡ) + ε),
  * output h^{L+1}. With g = ∂loss/∂h^{l}: ∂Wˡ = aˡᵀ g, ∂bˡ = Σ_rows g, ∂h^{l−1} = (g Wˡᵀ) ⊙ dˡ.
  *
  * Other architectures (mlp.ts `layerRoles`) are the same blocks with a switch each, one jitted function

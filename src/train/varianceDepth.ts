@@ -9,7 +9,7 @@
  * predicts. We also record the first layer where the float32 forward pass itself breaks (an element of h
  * is ±∞/NaN, or every element is 0), which happens much later (|h| ≈ √q).
  *
- * Theory (THEORY.md §2, lead's `overflowDepth`): q^l = γ^l q⁰ with γ = σ_w² μ2/2. The data x (pixels in
+ * Theory (docs/THEORY.md §2, lead's `overflowDepth`): q^l = γ^l q⁰ with γ = σ_w² μ2/2. The data x (pixels in
  * [0, 1]) is the first layer's input, itself under noise, so q¹ = σ_w² μ2 ⟨x²⟩ = γ · 2⟨x²⟩: the
  * effective q⁰ is 2⟨x²⟩ (⟨x²⟩ = mean square pixel of the batch) and L* = (ln K − ln q⁰)/ln γ.
  */

@@ -1,6 +1,6 @@
 /**
  * The noise laws drawn from jax-js keys (tensor.ts `applyNoiseKey`, used by training) have the moments of
- * THEORY.md §1 — the same laws `fillNoise` draws on the host (test/sim/sampling.test.ts). Tolerance: the
+ * docs/THEORY.md §1 — the same laws `fillNoise` draws on the host (test/sim/sampling.test.ts). Tolerance: the
  * sample mean of M = 200 000 values is compared with its expectation in units of its standard error
  * (sample std/√M), |z| < Z_MAX as in the other sampler tests.
  */

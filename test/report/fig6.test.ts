@@ -72,7 +72,7 @@ function panelsOf(spec: unknown): Layered[] {
 }
 
 describe("fig6 theory", () => {
-  it("6ξ_c matches THEORY.md's check values (p = 0.6: ξ_c = 0.9655330257; p = 0.9: 2.274034322); ∞ at p = 1", () => {
+  it("6ξ_c matches docs/THEORY.md's check values (p = 0.6: ξ_c = 0.9655330257; p = 0.9: 2.274034322); ∞ at p = 1", () => {
     expect(trainableDepth(0.6) as number).toBeCloseTo(6 * 0.9655330257, 8);
     expect(trainableDepth(0.9) as number).toBeCloseTo(6 * 2.274034322, 7);
     expect(trainableDepth(1)).toBeNull();

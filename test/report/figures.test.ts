@@ -1,5 +1,5 @@
 /**
- * Figure data against the theory, computed another way: closed forms of THEORY.md §2 (noisy ReLU) and the
+ * Figure data against the theory, computed another way: closed forms of docs/THEORY.md §2 (noisy ReLU) and the
  * public check values, with a fake simulator standing in for src/sim.
  */
 import { describe, expect, it } from "vitest";
@@ -22,7 +22,7 @@ async function buildWithFake(fig: Figure, noise = 0.001) {
   return fig.build(TINY, results);
 }
 
-/** g(c) of THEORY.md §2 and c* from bisection on g(c)/μ2 = c in (1/(πμ2), 1/μ2). */
+/** g(c) of docs/THEORY.md §2 and c* from bisection on g(c)/μ2 = c in (1/(πμ2), 1/μ2). */
 function g(c: number) {
   return (c * Math.asin(c) + Math.sqrt(1 - c * c)) / Math.PI + c / 2;
 }

@@ -298,7 +298,7 @@ describe("reproduce isometry (tiny)", () => {
       singular_q95: number;
     }[];
     const by = (n: string) => models.find((m) => m.name.startsWith(n))!;
-    // closed forms of the JJᵀ spectrum variance at mean 1 (THEORY.md §5): ReLU He Gaussian 2L, orthogonal
+    // closed forms of the JJᵀ spectrum variance at mean 1 (docs/THEORY.md §5): ReLU He Gaussian 2L, orthogonal
     // L; the looks-linear network with orthogonal blocks is exactly linear and orthogonal: 0
     expect(by("ReLU He gaussian").predicted_width).toBeCloseTo(2 * L, 8);
     expect(by("ReLU He orthogonal").predicted_width).toBeCloseTo(L, 8);

@@ -10,7 +10,7 @@ import { fakeSimulator } from "./fakeSim.js";
 
 const TINY: Scale = { name: "tiny", width: 8, networks: 3, weights: "gaussian", pairs: 1 };
 
-/** ReLU's normalised arc-cosine map g(c) = [c·asin c + √(1−c²)]/π + c/2 (He init keeps q, THEORY.md §2). */
+/** ReLU's normalised arc-cosine map g(c) = [c·asin c + √(1−c²)]/π + c/2 (He init keeps q, docs/THEORY.md §2). */
 const g = (c: number) => (c * Math.asin(c) + Math.sqrt(1 - c * c)) / Math.PI + c / 2;
 
 async function build(losses: Record<string, number>) {

@@ -60,7 +60,7 @@ describe("ziggurat normal stream", () => {
   });
 });
 
-describe("noise samplers: E[ε] and μ2 = E[ε²] as in THEORY.md §1", () => {
+describe("noise samplers: E[ε] and μ2 = E[ε²] as in docs/THEORY.md §1", () => {
   it.each([
     "dropout:keep=0.6",
     "dropout:rate=0.2",

@@ -1,6 +1,6 @@
 /**
  * Moments of the Jacobian spectrum (src/theory/spectrum/moments.ts) against independent routes:
- * Fuss–Catalan numbers (products of Ginibre matrices), the closed-form variance of THEORY.md §5,
+ * Fuss–Catalan numbers (products of Ginibre matrices), the closed-form variance of docs/THEORY.md §5,
  * the exact L = 1 orthogonal spectrum σ²D², and the free multiplicative convolution formula for m2.
  * All are exact identities, so tolerances are float64 rounding (1e-12 relative; 1e-10 where μ_k come
  * from adaptive quadrature with rtol 1e-14).

@@ -1,5 +1,5 @@
 /**
- * Noise in the Jacobian spectrum (THEORY.md §1, §5): D² = diag(ε²φ′²) for multiplicative noise, the noisy
+ * Noise in the Jacobian spectrum (docs/THEORY.md §1, §5): D² = diag(ε²φ′²) for multiplicative noise, the noisy
  * variance map for additive noise.
  * - E[ε^{2k}] (`noiseEvenMoment`) against routes that do not use its formulas: composite Gauss–Legendre
  *   quadrature of the density (Gaussian, Laplace; polynomial × smooth weight on a truncated range, error

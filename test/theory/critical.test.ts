@@ -1,4 +1,4 @@
-/** Critical initialisation, EOC curves and the float32 overflow depth (THEORY.md §2). */
+/** Critical initialisation, EOC curves and the float32 overflow depth (docs/THEORY.md §2). */
 import { describe, expect, it } from "vitest";
 import { makeActivation, parseActivation } from "../../src/theory/activations.js";
 import { analyze } from "../../src/theory/analyze.js";
@@ -20,7 +20,7 @@ import { chi1, varianceMap } from "../../src/theory/maps.js";
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 
-describe("ReLU family (THEORY.md §1 table)", () => {
+describe("ReLU family (docs/THEORY.md §1 table)", () => {
   const table: [string, number][] = [
     ["none", 2],
     ["dropout:keep=0.6", 1.2],

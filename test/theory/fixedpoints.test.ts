@@ -1,5 +1,5 @@
 /**
- * Fixed points, slopes and depth scales against published values (THEORY.md §2, FIGURES.md) and
+ * Fixed points, slopes and depth scales against published values (docs/THEORY.md §2, FIGURES.md) and
  * against independent routes: the ReLU correlation fixed point solved by plain bisection on the
  * closed form g(c)/μ2, and q* by direct iteration of the variance map.
  */
@@ -26,7 +26,7 @@ function reluCStar(mu2: number): number {
   return 0.5 * (lo + hi);
 }
 
-describe("published check values (THEORY.md §2, 10 significant digits given)", () => {
+describe("published check values (docs/THEORY.md §2, 10 significant digits given)", () => {
   const cases: [string, string, number, number][] = [
     ["dropout keep 0.6", "dropout:keep=0.6", 0.2839086535, 0.9655330257],
     ["dropout keep 0.9", "dropout:keep=0.9", 0.6271458849, 2.274034322],

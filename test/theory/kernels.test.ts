@@ -45,7 +45,7 @@ const model = (a: string, n: string, sw: number, sb: number): Model => ({
 });
 
 /**
- * 1e-10 relative (THEORY.md's bar); entries near 0 (an off-diagonal of an odd φ) are compared against
+ * 1e-10 relative (docs/THEORY.md's bar); entries near 0 (an off-diagonal of an odd φ) are compared against
  * 1e-3 of the matrix's largest diagonal entry instead, as in reference.test.ts.
  */
 function expectMatrix(got: Matrix, want: number[][], scale: number, label: string) {
@@ -105,7 +105,7 @@ describe("noise enters the diagonal only", () => {
     expect(add.nngp.data[0]).toBeCloseTo(1.5 * (n2 + 0.25) + 0.2, 14);
     expect(add.nngp.data[1]).toBeCloseTo(1.5 * n2 + 0.2, 14);
   });
-  it("every layer follows THEORY.md's variance map on the diagonal and its covariance map off it", () => {
+  it("every layer follows docs/THEORY.md's variance map on the diagonal and its covariance map off it", () => {
     for (const [a, n] of [
       ["tanh", "dropout:keep=0.7"],
       ["relu", "gauss_add:std=0.4"],

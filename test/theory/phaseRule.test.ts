@@ -1,5 +1,5 @@
 /**
- * The one phase rule (src/theory/critical.ts `classifyPhase`, THEORY.md §2): with multiplicative noise the
+ * The one phase rule (src/theory/critical.ts `classifyPhase`, docs/THEORY.md §2): with multiplicative noise the
  * phase is decided by χ_grad = σ_w² μ2 E[φ′²], noiselessly (and with additive noise, where χ_grad = χ1) by
  * χ1, and where q^l → ∞ or 0 the phase says so. The reference values are closed forms for ReLU
  * (E[relu′²] = 1/2, V(q) = σ_w² μ2 q/2: exact in float64 for the dyadic σ_w² used here) or the

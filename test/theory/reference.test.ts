@@ -1,7 +1,7 @@
 /**
  * Every Gaussian expectation the theory uses, for every catalogue activation, against mpmath at 20
  * digits (test/reference/generate.py: an independent arbitrary-precision quadrature split at kinks).
- * The bar is THEORY.md's 1e-10 relative; where a value is 0 by symmetry (E[φ] for odd φ, kernels at
+ * The bar is docs/THEORY.md's 1e-10 relative; where a value is 0 by symmetry (E[φ] for odd φ, kernels at
  * c = 0) the comparison is absolute against the natural scale (√E[φ²] or E[φ′²]).
  */
 import { describe, expect, it } from "vitest";

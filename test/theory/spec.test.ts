@@ -5,7 +5,7 @@ import { InputError } from "../../src/theory/errors.js";
 import { parseNoise } from "../../src/theory/noise.js";
 
 describe("noise specs", () => {
-  it("report μ2 and type per THEORY.md §1", () => {
+  it("report μ2 and type per docs/THEORY.md §1", () => {
     const cases: [string, number, string][] = [
       ["none", 1, "none"],
       ["dropout:keep=0.8", 1.25, "multiplicative"],

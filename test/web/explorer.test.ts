@@ -607,7 +607,7 @@ describe.skipIf(!HAVE)("web explorer (chromium)", () => {
       );
     }
     // Theory: each layer's mean over networks within K standard errors plus the O(1/N) finite-width
-    // bias (bounded by 2/N relative; THEORY.md §6). With the sample std of 8 networks, (mean − theory)/se
+    // bias (bounded by 2/N relative; docs/THEORY.md §6). With the sample std of 8 networks, (mean − theory)/se
     // is Student-t with 7 degrees of freedom, heavier-tailed than a normal: P(|t₇| > 4) = 5.2e-3 per entry,
     // 8 % over the 16 entries (the old "4 SE" was a normal-theory habit). K = t₇ quantile at a 1 %
     // family-wise false-alarm rate, Bonferroni over 16 entries: scipy.stats.t.isf(0.01/32, 7) = 5.859.

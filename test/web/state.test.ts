@@ -53,7 +53,7 @@ describe("explorer state", () => {
         expect(noiseParts(spec)).toEqual({ kind, key, value });
       }
     }
-    // μ2 by THEORY.md §1's table, computed here by hand
+    // μ2 by docs/THEORY.md §1's table, computed here by hand
     expect(parseNoise(noiseSpec({ kind: "dropout", key: "rate", value: 0.1 })).mu2).toBeCloseTo(1 / 0.9, 15);
     expect(parseNoise(noiseSpec({ kind: "gauss_mult", key: "std", value: 0.25 })).mu2).toBe(1 + 0.0625);
     expect(noiseParts("dropout:rate=0.2")).toEqual({ kind: "dropout", key: "rate", value: 0.2 });

@@ -1,5 +1,5 @@
 /**
- * `sigprop analyze`: fixed points, slopes, depth scales and phase of one model (THEORY.md §2);
+ * `sigprop analyze`: fixed points, slopes, depth scales and phase of one model (docs/THEORY.md §2);
  * `--residual reduced|full` adds the residual network's recursion at `--depth` and its depth law
  * (theory/residual.ts); `--batchnorm` adds the large-batch gradient growth of a batch-normalised network
  * (theory/batchnorm.ts).

@@ -1,5 +1,5 @@
 /**
- * `sigprop simulate`: Monte Carlo over random noisy networks (THEORY.md §4) next to the mean-field theory.
+ * `sigprop simulate`: Monte Carlo over random noisy networks (docs/THEORY.md §4) next to the mean-field theory.
  *
  * Experiments (--experiment):
  *   dynamics         per-layer variance and correlation over --depth layers from --q0 and each --c0

@@ -1,8 +1,8 @@
 /**
- * `sigprop spectrum`: the spectrum of J Jᵀ for the input–output Jacobian at initialisation (THEORY.md §5):
+ * `sigprop spectrum`: the spectrum of J Jᵀ for the input–output Jacobian at initialisation (docs/THEORY.md §5):
  * moments (any φ, Gaussian or orthogonal weights), and for φ′ ∈ {0,1} (relu, hard_tanh, shifted_relu)
  * the free-probability density, atoms and right edge. --simulate adds exact Jacobian spectra of
- * simulated networks of width --width. --noise (THEORY.md §1) enters D² (multiplicative) or the layer
+ * simulated networks of width --width. --noise (docs/THEORY.md §1) enters D² (multiplicative) or the layer
  * variances (additive), in the theory and in the simulated networks alike.
  */
 import type { Command } from "commander";

@@ -1,5 +1,5 @@
 /**
- * `sigprop svcca`: SVCCA similarity (Raghu et al. 2017; THEORY.md §6) between two representations given
+ * `sigprop svcca`: SVCCA similarity (Raghu et al. 2017; docs/THEORY.md §6) between two representations given
  * as CSV files (rows = inputs, columns = neurons), or, without files, the seed's experiment: similarity of
  * each layer to the input for critical vs off-critical initialisation, ReLU vs shifted ReLU.
  */

@@ -17,7 +17,7 @@ export function mu2Of(noise: string): number {
 }
 
 /**
- * The critical ReLU initialisation σ_w² = 2/μ2 (σ_b² = 0) for multiplicative noise (THEORY.md §1), from the
+ * The critical ReLU initialisation σ_w² = 2/μ2 (σ_b² = 0) for multiplicative noise (docs/THEORY.md §1), from the
  * one criticality module (theory/critical.ts `criticalInit`: 2p exactly for dropout keep p), with σ_w
  * scaled by `scaleSigmaW`. InputError for noise without a critical point (additive).
  */

@@ -258,7 +258,7 @@ export const fig5: Figure = {
     }
     const xiPanel = (fam: "dropout" | "gaussian") => {
       // ξ_c of critical ReLU depends on the noise only through μ2 (the correlation map is
-      // c ↦ relu-kernel(c)/μ2; THEORY.md §3), so both families are drawn against μ2 as in the paper
+      // c ↦ relu-kernel(c)/μ2; docs/THEORY.md §3), so both families are drawn against μ2 as in the paper
       const [lo, hi] = fam === "dropout" ? [1 / 0.95, 10] : [1 + 0.1 ** 2, 1 + 1.9 ** 2];
       const grid = linspace(Math.log(lo), Math.log(hi), 90).map(Math.exp);
       const noiseAt = (m: number) =>

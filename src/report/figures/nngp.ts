@@ -2,7 +2,7 @@
  * `reproduce nngp` — noisy NNGPs on MNIST (Pretorius, Kamper & Kroon 2019/2020, "On the expected behaviour
  * of noise regularised deep neural networks as Gaussian processes"): GP regression test accuracy over a
  * σ_w² × dropout keep probability grid, per depth, with the critical initialisation σ_w² = 2/μ2 = 2p
- * (THEORY.md §1) drawn over it. The paper's finding: for ReLU the best-performing noisy NNGPs sit at the
+ * (docs/THEORY.md §1) drawn over it. The paper's finding: for ReLU the best-performing noisy NNGPs sit at the
  * critical initialisation. The figure says whether this run agrees, per (depth, keep) row: "flat" when
  * the row's best and worst accuracy are within two standard errors (√(a(1−a)/m), m test points: σ_w²
  * makes no measurable difference), else "agrees" when the accuracy at the grid point nearest 2p is within

@@ -1,8 +1,8 @@
 /**
- * NNGP and NTK kernels of deep fully connected networks with noise regularisation (THEORY.md §1–2),
+ * NNGP and NTK kernels of deep fully connected networks with noise regularisation (docs/THEORY.md §1–2),
  * computed layer by layer in float64.
  *
- * The network (THEORY.md §1 with data): inputs x ∈ R^d (one row each), L hidden layers and a read-out,
+ * The network (docs/THEORY.md §1 with data): inputs x ∈ R^d (one row each), L hidden layers and a read-out,
  *   h¹ = W¹(ε¹ ⊙ x) + b¹,   h^{l+1} = W^{l+1}(ε^{l+1} ⊙ φ(h^l)) + b^{l+1}   (multiplicative noise, E[ε] = 1),
  *   or with (· + ε) for additive noise (E[ε] = 0); W^l_ij ~ N(0, σ_w²/fan-in), b ~ N(0, σ_b²); the data is
  *   the first layer's input and is subject to the noise, as in training. The kernel is that of the
@@ -19,7 +19,7 @@
  * i.e. noise enters the diagonal (the same example in the same pass: E[ε²] = μ2) and not the off-diagonal,
  * layer by layer; the off-diagonal of every later layer still feels it through the noisy variances K^l_aa
  * of its inputs (so c_ab = K_ab/√(K_aa K_bb) is never 1 between distinct examples: noise decorrelates).
- * The diagonal recursion is THEORY.md's variance map V (`varianceMap`); the cross term is its covariance
+ * The diagonal recursion is docs/THEORY.md's variance map V (`varianceMap`); the cross term is its covariance
  * map with unequal variances. K(X, Y) between two sets has no diagonal: every entry is a cross term, with
  * each row's own noisy variance.
  *
@@ -40,7 +40,7 @@
  *      (σ_w²/N) Σ_j ε_aj ε_bj φ′(h_j(a)) φ′(h_j(b)) Θ^l_ab → σ_w² E[ε_a ε_b] E[φ′(u_a)φ′(u_b)] Θ^l_ab.
  *      For a ≠ b that is the noiseless term; for a = b it is σ_w² μ2 E[φ′²] Θ^l_aa (multiplicative) and
  *      σ_w² E[φ′²] Θ^l_aa (additive: the derivative of φ + ε is φ′). The diagonal factor is χ_grad
- *      (THEORY.md §2, `chiGrad`): Θ^{l+1}_aa = K^{l+1}_aa + χ_grad(K^l_aa) Θ^l_aa.
+ *      (docs/THEORY.md §2, `chiGrad`): Θ^{l+1}_aa = K^{l+1}_aa + χ_grad(K^l_aa) Θ^l_aa.
  * So the noisy NTK is the noiseless recursion with the noisy K and a χ_grad diagonal. What holds in
  * closed form is this kernel (the expected tangent kernel at initialisation), not a training law: with
  * noise resampled every step, the gradient of example a's loss multiplies ∂f(a; ε) by f(a; ε) − y_a of

@@ -1,7 +1,7 @@
 /**
  * Batched Gaussian pair expectations for kernel matrices: for every pair (a, b) of a row set A (variances
  * q_a) and a row set B (variances q_b) with covariance k_ab, the two quantities of one layer of the
- * NNGP/NTK recursion (THEORY.md §2's covariance map, now with unequal variances q_a ≠ q_b):
+ * NNGP/NTK recursion (docs/THEORY.md §2's covariance map, now with unequal variances q_a ≠ q_b):
  *
  *   E_ab = E[φ(u_a) φ(u_b)],   Ė_ab = E[φ′(u_a) φ′(u_b)],   (u_a, u_b) ~ N(0, [[q_a, k_ab], [k_ab, q_b]]).
  *
@@ -15,7 +15,7 @@
  *    variances. With u_a = √q_a z_a, u_b = √q_b z_b and (z_a, z_b) standard with correlation c,
  *      E[φ(√q_a z_a) φ(√q_b z_b)] = Σ_k a_k(q_a) a_k(q_b) c^k,    a_k(q) = E[φ(√q z) He_k(z)]/√k!
  *    (Mehler's formula: the bivariate normal density is Σ_k He_k(z_a)He_k(z_b) c^k/k! times the product of
- *    the marginals; THEORY.md §3). Differentiating in z: d/dz φ(√q z) = √q φ′(√q z) has coefficients
+ *    the marginals; docs/THEORY.md §3). Differentiating in z: d/dz φ(√q z) = √q φ′(√q z) has coefficients
  *    √(k+1) a_{k+1}(q), so
  *      E[φ′(u_a) φ′(u_b)] = (1/√(q_a q_b)) Σ_{k≥1} k a_k(q_a) a_k(q_b) c^{k−1}.
  *    The coefficients (signed, unlike `hermite.ts`, which keeps a_k² for equal variances) come from one

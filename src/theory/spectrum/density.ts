@@ -1,6 +1,6 @@
 /**
  * The limiting spectral density of J Jᵀ for piecewise-linear φ with φ′ ∈ {0, 1} (ReLU, hard-tanh,
- * shifted ReLU) by free probability (Pennington, Schoenholz & Ganguli 2017, §4; THEORY.md §5).
+ * shifted ReLU) by free probability (Pennington, Schoenholz & Ganguli 2017, §4; docs/THEORY.md §5).
  *
  * D² is Bernoulli(p), p = P(φ′(h) = 1): M_{D²}(z) = pz/(1−z), S_{D²}(z) = (1+z)/(p+z). With
  * S_{WWᵀ} = 1/(σ_w²(1+z)) (gaussian) or 1/σ_w² (orthogonal), S_{JJᵀ} = Π_l S_{D²}S_{WWᵀ} and

@@ -1,5 +1,5 @@
 /**
- * One-stop Jacobian spectrum theory for a model (THEORY.md §5): the layer variances, moments of J Jᵀ,
+ * One-stop Jacobian spectrum theory for a model (docs/THEORY.md §5): the layer variances, moments of J Jᵀ,
  * and for piecewise-linear φ the edge, atoms and density samples.
  *
  * Noise (optional, default none): multiplicative noise multiplies the moments of D² by E[ε^{2k}]; additive

@@ -1,7 +1,7 @@
 /**
  * Moments of the spectrum of J Jᵀ for the input–output Jacobian J = W^L D^{L−1} ⋯ W^1 D^0 of a deep
  * network at initialisation, in the large-width limit (Pennington, Schoenholz & Ganguli 2017, 2018;
- * THEORY.md §5). D^l = diag φ′(h^l) with h^l_i ~ N(0, q^l) i.i.d.; W^l is N×N with
+ * docs/THEORY.md §5). D^l = diag φ′(h^l) with h^l_i ~ N(0, q^l) i.i.d.; W^l is N×N with
  * - gaussian weights: W_ij ~ N(0, σ_w²/N): W Wᵀ is Marchenko–Pastur (ratio 1) scaled by σ_w²,
  *   moments σ_w^{2k} Catalan(k), S-transform S(z) = 1/(σ_w²(1+z));
  * - orthogonal weights: W = σ_w O with O Haar orthogonal: W Wᵀ = σ_w² I, S(z) = 1/σ_w².
@@ -11,9 +11,9 @@
  * Closed forms (derived from the first two S-coefficients, S(z)/S(0) = 1 + (1 − m2/m1²) z + …):
  *   mean  m1 = Π_l σ_w² μ1(q^l)                    (= χ1^L at a fixed point; 1 at criticality)
  *   var   m2 − m1² = m1² Σ_l (μ2/μ1² − 1 − s1)       s1 = −1 gaussian, 0 orthogonal
- * which at criticality is THEORY.md's L(μ2/μ1² − 1 − s1); ReLU: 2L (gaussian), L (orthogonal).
+ * which at criticality is docs/THEORY.md's L(μ2/μ1² − 1 − s1); ReLU: 2L (gaussian), L (orthogonal).
  *
- * Noise (THEORY.md §1, on the input of every layer): multiplicative h^l = W^l(ε^l ⊙ φ(h^{l−1})) + b^l gives,
+ * Noise (docs/THEORY.md §1, on the input of every layer): multiplicative h^l = W^l(ε^l ⊙ φ(h^{l−1})) + b^l gives,
  * for a fixed noise draw, J = Π W^l diag(ε^l φ′(h^{l−1})), so D² has entries ε²φ′(h)² with ε independent
  * of h and μ_k = E[ε^{2k}] E[φ′(√q z)^{2k}] (`noiseEvenMoment`). Additive noise leaves D = diag φ′(h);
  * it enters only through the layer variances q^l (the caller's noisy variance map). Dropout keep p with
@@ -78,7 +78,7 @@ export interface SpectrumMoments {
   variance_closed_form: number;
   /** μ_k of D² (noise included) at the first layer's q */
   mu: number[];
-  /** σ_w² E[φ′²] at the first layer's q (χ1 when q = q*; the noiseless definition of THEORY.md §2) */
+  /** σ_w² E[φ′²] at the first layer's q (χ1 when q = q*; the noiseless definition of docs/THEORY.md §2) */
   chi1: number;
   /** σ_w² μ1 at the first layer's q: the per-layer factor of the mean (χ_grad; = χ1 without multiplicative noise) */
   chi_grad: number;

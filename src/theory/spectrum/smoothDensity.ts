@@ -1,6 +1,6 @@
 /**
  * The limiting spectral density of J Jᵀ for a general φ (smooth or not) by Newton continuation
- * (Pennington, Schoenholz & Ganguli 2017/2018; THEORY.md §5).
+ * (Pennington, Schoenholz & Ganguli 2017/2018; docs/THEORY.md §5).
  *
  * D² has the law of d = φ′(√q z)², with moment generating function M_D(w) = E[d w/(1 − d w)]. Writing the
  * S-transforms through the inverse χ_D(m) = M_D^{-1}(m), S_D(m) = (1+m) χ_D(m)/m, and parametrising by

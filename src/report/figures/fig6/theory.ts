@@ -2,7 +2,7 @@
  * The theory Fig 6 draws, taken from src/theory (one source of truth per formula):
  *
  * - the critical initialisation of a ReLU network with dropout keep p, σ_w² = 2p (`criticalInit`;
- *   THEORY.md §2 and Pretorius et al. 2018: σ_w² = 2/μ2 with μ2 = 1/p for dropout);
+ *   docs/THEORY.md §2 and Pretorius et al. 2018: σ_w² = 2/μ2 with μ2 = 1/p for dropout);
  * - the theory's trainable depth 6ξ_c (Schoenholz et al. 2017; Pretorius et al. 2018 §4): ξ_c = −1/ln χ_c(c*)
  *   at that critical point (`analyze`), ∞ without noise (p = 1);
  * - the float32 over/underflow depth L*(σ_w²) = (ln K − ln q⁰)/ln γ, γ = σ_w² μ2/2 (`overflowDepth`).
