@@ -54,7 +54,7 @@ describe("sigprop train --checkpoint (real CLI, tiny IDX data)", () => {
   const data = tinyIdx();
   const dir = mkdtempSync(join(tmpdir(), "sigprop-ckcli-"));
   const file = join(dir, "run.ckpt");
-  // 2 epochs: the checkpoint after epoch 1 stays on disk
+  // 2 epochs: the finished run's checkpoint (epoch 2) stays on disk
   const args = [...tinyTrain(data, 2), "--checkpoint", file];
 
   it("makes a checkpoint; patched, garbage and other-config files are exit 2; --fresh replaces", async () => {

@@ -15,7 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), "sigprop-landscape-cli-"));
 const ckpt = join(dir, "run.ckpt");
 
 beforeAll(async () => {
-  // classification, 2 epochs: the checkpoint after epoch 1 stays
+  // classification, 2 epochs: the finished run's checkpoint (epoch 2, its final weights) stays
   const r = await sigprop([...tinyTrain(data, 2), "--task", "classification", "--checkpoint", ckpt]);
   expect(r.code, r.err).toBe(0);
 }, 180_000);
@@ -30,7 +30,8 @@ describe("sigprop landscape (real CLI)", () => {
     const lines = r.out.trim().split("\n");
     expect(lines).toHaveLength(1);
     const j = JSON.parse(lines[0]);
-    expect(j.checkpoint.epoch).toBe(1);
+    expect(j.checkpoint.epoch).toBe(2);
+    expect(j.checkpoint.finished).toBe(true);
     expect(j.examples).toBe(108); // all of the split's training examples (< --points 1000)
     expect(j.line.t[1]).toBe(0);
     expect(j.line.t[5]).toBe(1);
