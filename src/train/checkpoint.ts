@@ -1,7 +1,11 @@
 /**
  * Training checkpoints: the state of a run after an epoch (parameters, Adam's moments, step count,
  * history), so that a killed run resumes from its last finished epoch and ends bit-identical to an
- * uninterrupted one (training is deterministic in seed, epoch and step).
+ * uninterrupted one (training is deterministic in seed, epoch and step). The last epoch is saved too
+ * (a *finished* checkpoint, `epoch = epochs`): it holds the run's final weights (what `sigprop
+ * landscape` reads), and running the same configuration again with it trains nothing and reports the
+ * finished run's result from its history (train.ts). A run that diverges saves nothing at the epoch it
+ * diverged in (its state is not finite); its checkpoint, if any, stays at the last good epoch.
  *
  * Format 2 (little-endian), written atomically (io/atomic.ts):
  *
@@ -238,7 +242,7 @@ export function decodeCheckpoint(
 
 /**
  * Load the checkpoint of this run: null when the file does not exist (or `fresh`), the state when it is
- * a valid checkpoint of `config` (with the wall and training seconds the interrupted run had spent, from
+ * a valid checkpoint of `config` (finished when its epoch is the config's epochs) (with the wall and training seconds the interrupted run had spent, from
  * its last history entry), a CheckpointError otherwise.
  */
 export function loadCheckpoint(
@@ -272,11 +276,13 @@ export function loadCheckpoint(
   )
     throw new CheckpointError(flag, opts.file, "mismatch", "its tensor shapes do not fit this network");
   const epochs = Number(config.epochs);
-  if (
-    !(header.epoch >= 1 && header.epoch < epochs) ||
-    header.t < 1 ||
-    header.history.length !== header.epoch + 1
-  )
+  // an epoch in 1..epochs (epochs: finished) with at least one step per epoch; a 0-epoch run's
+  // finished checkpoint is epoch 0 with no step
+  const epochOk =
+    header.epoch === 0
+      ? epochs === 0 && header.t === 0
+      : header.epoch >= 1 && header.epoch <= epochs && header.t >= header.epoch;
+  if (!epochOk || header.history.length !== header.epoch + 1)
     throw new CheckpointError(
       flag,
       opts.file,

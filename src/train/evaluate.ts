@@ -63,6 +63,55 @@ export interface EvalResult {
 }
 
 /**
+ * Population batch-norm statistics ("precise BN", module doc) of `params` over the training examples
+ * `idx` (in EVAL_BATCH chunks); all null without batch normalisation. Dispose with `disposeBnStats`.
+ */
+export async function bnPopulationStats(
+  ds: Dataset,
+  fast: FastStep,
+  params: Params,
+  idx: Uint32Array,
+): Promise<BnStats> {
+  const xs: Array[] = [];
+  for (let off = 0; off < idx.length; off += EVAL_BATCH) {
+    const part = idx.subarray(off, Math.min(idx.length, off + EVAL_BATCH));
+    xs.push(np.array(toFloat(ds.train.images, ds.dim, part), { shape: [part.length, ds.dim] }));
+  }
+  return fast.bnStatistics(params, xs);
+}
+
+/**
+ * Mean clean loss and (classification) accuracy of `params` on examples `idx` of `split`, in EVAL_BATCH
+ * chunks (each chunk's mean loss weighted by its size, summed in float64), batch norm with `stats`.
+ * An empty set gives NaN and null. Does not consume `params` or `stats`.
+ */
+export async function evaluateExamples(
+  ds: Dataset,
+  task: Task,
+  fast: FastStep,
+  params: Params,
+  idx: Uint32Array,
+  split: Split,
+  stats?: BnStats,
+): Promise<EvalResult> {
+  if (idx.length === 0) return { loss: NaN, acc: null };
+  let sum = 0;
+  let correct = 0;
+  for (let off = 0; off < idx.length; off += EVAL_BATCH) {
+    const part = idx.subarray(off, Math.min(idx.length, off + EVAL_BATCH));
+    const xs = toFloat(split.images, ds.dim, part);
+    const out = await fast.evaluate(params, np.array(xs, { shape: [part.length, ds.dim] }), stats);
+    if (task === "classification") {
+      const pred = (await np.argmax(out.ref, 1).data()) as Int32Array;
+      for (let r = 0; r < part.length; r++) if (pred[r] === split.labels[part[r]]) correct++;
+    }
+    const l = (await taskLoss(task, out, taskTarget(task, ds, part, xs, split)).data())[0];
+    sum += l * part.length;
+  }
+  return { loss: sum / idx.length, acc: task === "classification" ? correct / idx.length : null };
+}
+
+/**
  * Evaluate the current parameters on the train-loss subset, the validation split and the test examples
  * (one evaluation point of train.ts' history), with the batch-norm statistics of the first when the
  * network has batch normalisation (module doc). An empty set gives NaN and null.
@@ -75,37 +124,12 @@ export async function evaluationPoint(
   sets: { train: Uint32Array; val: Uint32Array; test: Uint32Array },
   batchnorm: boolean,
 ): Promise<{ train: EvalResult; val: EvalResult; test: EvalResult }> {
-  let stats: BnStats | undefined;
-  if (batchnorm) {
-    const xs: Array[] = [];
-    for (let off = 0; off < sets.train.length; off += EVAL_BATCH) {
-      const part = sets.train.subarray(off, Math.min(sets.train.length, off + EVAL_BATCH));
-      xs.push(np.array(toFloat(ds.train.images, ds.dim, part), { shape: [part.length, ds.dim] }));
-    }
-    stats = await fast.bnStatistics(params, xs);
-  }
-  const one = async (idx: Uint32Array, split: Split): Promise<EvalResult> => {
-    if (idx.length === 0) return { loss: NaN, acc: null };
-    let sum = 0;
-    let correct = 0;
-    for (let off = 0; off < idx.length; off += EVAL_BATCH) {
-      const part = idx.subarray(off, Math.min(idx.length, off + EVAL_BATCH));
-      const xs = toFloat(split.images, ds.dim, part);
-      const out = await fast.evaluate(params, np.array(xs, { shape: [part.length, ds.dim] }), stats);
-      if (task === "classification") {
-        const pred = (await np.argmax(out.ref, 1).data()) as Int32Array;
-        for (let r = 0; r < part.length; r++) if (pred[r] === split.labels[part[r]]) correct++;
-      }
-      const l = (await taskLoss(task, out, taskTarget(task, ds, part, xs, split)).data())[0];
-      sum += l * part.length;
-    }
-    return { loss: sum / idx.length, acc: task === "classification" ? correct / idx.length : null };
-  };
+  const stats = batchnorm ? await bnPopulationStats(ds, fast, params, sets.train) : undefined;
   try {
     return {
-      train: await one(sets.train, ds.train),
-      val: await one(sets.val, ds.train),
-      test: await one(sets.test, ds.test),
+      train: await evaluateExamples(ds, task, fast, params, sets.train, ds.train, stats),
+      val: await evaluateExamples(ds, task, fast, params, sets.val, ds.train, stats),
+      test: await evaluateExamples(ds, task, fast, params, sets.test, ds.test, stats),
     };
   } finally {
     if (stats) disposeBnStats(stats);

@@ -8,7 +8,13 @@
  *   initialisation is a deterministic function of (seed, σ_w², σ_b², weight law, layer sizes) —
  *   `initParams` / `sampleParamsHost` (mlp.ts) draw each layer from its own seeded stream — and all of
  *   these are recorded in the checkpoint's config, so format 2 needs no change (tests check that the
- *   re-derived θ₀ gives the run's recorded epoch-0 loss).
+ *   re-derived θ₀ gives the run's recorded epoch-0 loss). The same holds for every architecture that
+ *   `train` builds: the looks-linear init (`init: "looks-linear"`, engine/looksLinear.ts through
+ *   `sampleParamsHost`'s `looksLinear`), the full residual variant's second matrices V and biases a
+ *   (σ_v², σ_a² from the config; 2·depth weight layers in `layerRoles` order), the reduced variant and
+ *   batch normalisation (plain i.i.d. draws for their layers).
+ * - The checkpoint is normally a finished run's (`train --checkpoint` saves the last epoch too), so θ₁
+ *   are the final weights; an interrupted run's checkpoint gives the weights of its last saved epoch.
  * - **2-D slices with filter normalisation** (Li et al. §4, eq. for d_{i,j}): f(α, β) = L(θ₁ + α·δ + β·η)
  *   with δ, η random Gaussian directions, each rescaled filter by filter so that
  *   ‖d_{i,j}‖ = ‖θ_{i,j}‖, where d_{i,j} is the j-th filter of layer i. For a dense layer a filter is
@@ -16,22 +22,36 @@
  *   fan_out here, h = x W + b), the row of the usual fan_out × fan_in layout. Li et al. leave biases and
  *   batch-norm parameters unperturbed ("we set the direction … to zero" for them), so the directions'
  *   bias entries are 0. Two random directions in ≥ 10⁴ dimensions are nearly orthogonal; like Li et al.
- *   we do not orthogonalise them.
+ *   we do not orthogonalise them. Every weight layer is normalised on its own: with a full residual
+ *   block that is W and V separately; with batch normalisation W of a BN layer, whose output is
+ *   invariant to rescaling a column (the scale invariance that motivates filter normalisation) — there
+ *   is no learned BN scale γ here, only the bias b added after the normalisation, which is a bias and
+ *   stays unperturbed. A looks-linear θ₁ is perturbed by unstructured directions (δ does not keep the
+ *   [W0; −W0] pattern), as any trained network is.
  *
  * Losses are clean (noise off, as the training code evaluates), on a fixed seeded subset: the first
  * `examples` of the run's own seeded training split (data/index.ts `trainValSplit` with the run's seed),
- * evaluated in the same batches of 500 by the same per-layer blocks (step.ts `evaluate`) as the
- * training loop's train loss — so with `examples` equal to the run's eval limit (or both at least
- * its training examples), f at the origin is the recorded train loss of the checkpoint's epoch and the line at t = 0 the recorded epoch-0 loss.
+ * evaluated by the training code's own evaluator (evaluate.ts `evaluateExamples`: the same batches of
+ * 500, the same per-layer blocks of step.ts) — so with `examples` equal to the run's eval limit (or both
+ * at least its training examples), f at the origin is the recorded train loss of the checkpoint's epoch
+ * and the line at t = 0 the recorded epoch-0 loss.
+ *
+ * **Batch normalisation** evaluates as training does (evaluate.ts, "precise BN"): with population
+ * statistics over the run's train-loss subset (the first min(training examples, eval limit) of its
+ * split, *not* the `examples` evaluated), recomputed **at every landscape point with that point's
+ * weights** (`bnPopulationStats`). So every point is the network training would evaluate with those
+ * weights, and the origin and t = 0 reproduce the recorded losses. The price: one more forward pass
+ * over that subset per point. (Statistics frozen at θ₁ would make the BN layers affine away from θ₁,
+ * a different network from the one trained.)
  * Weights at a grid point are formed on the host in float64 and rounded once to float32.
  *
  * Directions come from the project's seeded stream (engine/rng.ts), one per (seed, direction, layer):
  * the same seed gives the same landscape. Long evaluations report progress and, given a `partialFile`,
  * save the values done so far atomically and resume from them after a kill.
  */
-import { numpy as np, type Array as JArray } from "@jax-js/jax";
+import { numpy as np } from "@jax-js/jax";
 import { readFileSync, rmSync } from "node:fs";
-import { loadDataset, toFloat, trainValSplit } from "../data/index.js";
+import { loadDataset, trainValSplit } from "../data/index.js";
 import type { Dataset } from "../data/dataset.js";
 import { Stream } from "../engine/rng.js";
 import type { WeightLaw } from "../engine/weights.js";
@@ -40,15 +60,22 @@ import { initJax } from "../sim/jax.js";
 import { parseActivation } from "../theory/activations.js";
 import { InputError } from "../theory/errors.js";
 import { parseNoise } from "../theory/noise.js";
+import { architectureProblem } from "./arch.js";
 import { CheckpointError, decodeCheckpoint } from "./checkpoint.js";
-import { layerSizes, sampleParamsHost, taskLoss, type MlpSpec, type Task } from "./mlp.js";
-import { makeFastStep } from "./step.js";
+import { bnPopulationStats, evaluateExamples } from "./evaluate.js";
+import { layerSizes, sampleParamsHost, type MlpSpec, type ResidualKind, type Task } from "./mlp.js";
+import { disposeBnStats, makeFastStep, type FastStep } from "./step.js";
 import type { EpochRecord } from "./train.js";
 
 /** Stream id of the landscape directions: (seed, DIRECTION_STREAM, direction index, layer). */
 const DIRECTION_STREAM = 0x6c73;
-/** The config fields of a plain MLP run (train.ts `TrainConfig`, checkpoint.ts `checkpointConfig`). */
-const PLAIN_CONFIG_KEYS = new Set([
+/** The config fields of a `train` run (train.ts `TrainConfig`, checkpoint.ts `checkpointConfig`). */
+const KNOWN_CONFIG_KEYS = new Set([
+  "init",
+  "batchnorm",
+  "residual",
+  "sigmaV2",
+  "sigmaA2",
   "task",
   "width",
   "depth",
@@ -70,8 +97,6 @@ const PLAIN_CONFIG_KEYS = new Set([
   "initKind",
   "data",
 ]);
-/** Examples per evaluation batch: the training loop's (train.ts `evaluate`), so the sums agree. */
-const EVAL_BATCH = 500;
 
 /** One dense layer's parameters on the host: W (fan_in × fan_out, row-major) and b (fan_out). */
 export interface HostLayer {
@@ -101,12 +126,19 @@ export interface LandscapeModel {
   limit?: number;
   /** the run's eval limit for its recorded train loss (default 10,000) */
   evalLimit: number;
+  /** the run's training examples (its seeded split's training part; set by `loadLandscapeModel`) */
+  trainExamples?: number;
   sigmaW2: number;
   sigmaB2: number;
   weights: WeightLaw;
+  /** the looks-linear init (train.ts `TrainConfig.init`; default false) */
+  looksLinear?: boolean;
+  /** `residual: "full"`: σ_v², σ_a² of the blocks' V and a (as the run's config, defaults 1 and 0) */
+  sigmaV2?: number;
+  sigmaA2?: number;
   /** the trained weights θ₁ */
   trained: HostParams;
-  /** the checkpoint's epoch and the run's epochs */
+  /** the checkpoint's epoch and the run's epochs (equal for a finished run's checkpoint) */
   epoch: number;
   epochs: number;
   history: EpochRecord[];
@@ -125,7 +157,7 @@ export interface LoadModelOptions {
 }
 
 function need<T>(ok: boolean, v: T, flag: string, file: string, what: string): T {
-  if (!ok) throw new CheckpointError(flag, file, "format", `not a checkpoint of a plain MLP run (${what})`);
+  if (!ok) throw new CheckpointError(flag, file, "format", `not a checkpoint of a \`train\` run (${what})`);
   return v;
 }
 
@@ -151,21 +183,43 @@ export function loadLandscapeModel(file: string, opts: LoadModelOptions = {}): L
   }
   const { header, tensors } = decodeCheckpoint(raw, file, flag);
   const c = header.config;
-  // Only what a plain MLP's config holds is understood; anything else that is set (batch norm, residual
-  // connections, another init construction) changes the network or its init, so it is refused rather
-  // than evaluated as a plain MLP.
+  // Only what a `train` config holds is understood; anything else that is set would change the network
+  // or its init in a way this sigprop does not know, so it is refused rather than evaluated wrongly.
   const other = Object.keys(c).filter(
-    (k) =>
-      (!PLAIN_CONFIG_KEYS.has(k) && c[k] !== undefined && c[k] !== null && c[k] !== false) ||
-      (k === "initKind" && c[k] === "looks-linear"),
+    (k) => !KNOWN_CONFIG_KEYS.has(k) && c[k] !== undefined && c[k] !== null && c[k] !== false,
   );
   if (other.length)
     throw new CheckpointError(
       flag,
       file,
       "format",
-      `its run sets ${other.map((k) => `${k} = ${JSON.stringify(c[k])}`).join(", ")}; sigprop landscape handles plain MLPs only`,
+      `its run sets ${other.map((k) => `${k} = ${JSON.stringify(c[k])}`).join(", ")}, which this sigprop does not know`,
     );
+  need(c.init === undefined || c.init === "looks-linear", 0, flag, file, "config.init");
+  need(c.batchnorm === undefined || typeof c.batchnorm === "boolean", 0, flag, file, "config.batchnorm");
+  need(
+    c.residual === undefined || c.residual === "none" || c.residual === "reduced" || c.residual === "full",
+    0,
+    flag,
+    file,
+    "config.residual",
+  );
+  for (const k of ["sigmaV2", "sigmaA2"])
+    need(
+      c[k] === undefined || (typeof c[k] === "number" && Number.isFinite(c[k])),
+      0,
+      flag,
+      file,
+      `config.${k}`,
+    );
+  // a looks-linear run records its init twice (init and initKind): they must agree
+  need(
+    (c.init === "looks-linear") === (c.initKind === "looks-linear") || c.initKind === undefined,
+    0,
+    flag,
+    file,
+    "config.init and config.initKind disagree",
+  );
   const str = (k: string) => need(typeof c[k] === "string", String(c[k]), flag, file, `config.${k}`);
   const numb = (k: string) =>
     need(typeof c[k] === "number" && Number.isFinite(c[k]), c[k] as number, flag, file, `config.${k}`);
@@ -222,7 +276,22 @@ export function loadLandscapeModel(file: string, opts: LoadModelOptions = {}): L
     outputDim: task === "reconstruction" ? dataset.dim : dataset.classes,
     activation: parseActivation(str("activation")),
     noise: parseNoise(str("noise")),
+    batchnorm: c.batchnorm === true ? true : undefined,
+    residual: c.residual === undefined ? undefined : (c.residual as ResidualKind),
   };
+  const weights: WeightLaw = c.weights === "orthogonal" ? "orthogonal" : "gaussian";
+  const sigmaV2 = typeof c.sigmaV2 === "number" ? c.sigmaV2 : undefined;
+  const sigmaA2 = typeof c.sigmaA2 === "number" ? c.sigmaA2 : undefined;
+  const looksLinear = c.init === "looks-linear";
+  // the training code's own check of the combination (a checkpoint it could not have written)
+  const problem = architectureProblem(spec, {
+    init: looksLinear ? "looks-linear" : undefined,
+    weights,
+    sigmaV2,
+    sigmaA2,
+  });
+  if (problem !== null)
+    throw new CheckpointError(flag, file, "format", `its architecture cannot be built: ${problem.message}`);
   const sizes = layerSizes(spec);
   const L = sizes.length - 1;
   const shapesOk =
@@ -242,17 +311,24 @@ export function loadLandscapeModel(file: string, opts: LoadModelOptions = {}): L
   for (const [l, p] of trained.entries())
     if (!p.w.every(Number.isFinite) || !p.b.every(Number.isFinite))
       throw new CheckpointError(flag, file, "corrupt", `layer ${l + 1} holds NaN or ±Inf`);
+  const seed = numb("seed");
+  const valFraction = numb("valFraction");
+  const limit = typeof c.limit === "number" ? c.limit : undefined;
   return {
     spec,
     task: task as Task,
     dataset,
-    seed: numb("seed"),
-    valFraction: numb("valFraction"),
-    limit: typeof c.limit === "number" ? c.limit : undefined,
+    seed,
+    valFraction,
+    limit,
     evalLimit: typeof c.evalLimit === "number" ? c.evalLimit : 10000,
+    trainExamples: trainValSplit(dataset.train.n, { valFraction, seed, limit }).train.length,
     sigmaW2,
     sigmaB2: numb("sigmaB2"),
-    weights: c.weights === "orthogonal" ? "orthogonal" : "gaussian",
+    weights,
+    looksLinear,
+    sigmaV2,
+    sigmaA2,
     trained,
     epoch: header.epoch,
     epochs: numb("epochs"),
@@ -264,10 +340,16 @@ export function loadLandscapeModel(file: string, opts: LoadModelOptions = {}): L
 
 /**
  * The run's initial weights θ₀, re-derived from its seed and config with the training code's own
- * sampler (mlp.ts `sampleParamsHost`, the numbers `initParams` uploads at step 0).
+ * sampler (mlp.ts `sampleParamsHost`, the numbers `initParams` uploads at step 0, with the same init
+ * options as train.ts: weight law, looks-linear, σ_v², σ_a²).
  */
 export function initialParams(model: LandscapeModel): HostParams {
-  return sampleParamsHost(model.spec, model.sigmaW2, model.sigmaB2, model.seed, { law: model.weights });
+  return sampleParamsHost(model.spec, model.sigmaW2, model.sigmaB2, model.seed, {
+    law: model.weights,
+    looksLinear: model.looksLinear,
+    sigmaV2: model.sigmaV2,
+    sigmaA2: model.sigmaA2,
+  });
 }
 
 /** ‖column j‖ for each output unit j of a fan_in × fan_out row-major matrix (float64). */
@@ -347,69 +429,54 @@ export function gridPoints(a: number, b: number, n: number): number[] {
   return Array.from({ length: n }, (_, k) => ((n - 1 - k) * a + k * b) / (n - 1));
 }
 
-/** The fixed evaluation subset, batched as the training loop batches it, with a loss evaluator. */
+/**
+ * The fixed evaluation subset with the training code's evaluator (evaluate.ts): the loss on the first
+ * `examples` of the run's training split, batch norm with population statistics over the run's
+ * train-loss subset at the evaluated weights (module doc).
+ */
 class Evaluator {
-  private readonly fast;
-  private readonly batches: { xs: Float32Array; target: Float32Array; labels: Uint8Array; n: number }[] = [];
+  private readonly fast: FastStep;
+  private readonly idx: Uint32Array;
+  private readonly statsIdx: Uint32Array;
   readonly examples: number;
 
   constructor(
     private readonly model: LandscapeModel,
     examples: number,
   ) {
-    const { dataset: ds, task } = model;
-    const split = trainValSplit(ds.train.n, {
+    const split = trainValSplit(model.dataset.train.n, {
       valFraction: model.valFraction,
       seed: model.seed,
       limit: model.limit,
     });
-    const idx = split.train.subarray(0, Math.min(split.train.length, examples));
-    this.examples = idx.length;
-    for (let off = 0; off < idx.length; off += EVAL_BATCH) {
-      const part = idx.subarray(off, Math.min(idx.length, off + EVAL_BATCH));
-      const xs = toFloat(ds.train.images, ds.dim, part);
-      const labels = Uint8Array.from(part, (i) => ds.train.labels[i]);
-      let target = xs;
-      if (task === "classification") {
-        target = new Float32Array(part.length * ds.classes);
-        for (let r = 0; r < part.length; r++) target[r * ds.classes + labels[r]] = 1;
-      }
-      this.batches.push({ xs, target, labels, n: part.length });
-    }
-    this.fast = makeFastStep(model.spec, task, "sgd");
+    this.idx = split.train.subarray(0, Math.min(split.train.length, examples));
+    // train.ts `evalTrainIdx`: the examples of the recorded train loss, and of the BN statistics
+    this.statsIdx = split.train.subarray(0, Math.min(split.train.length, model.evalLimit));
+    this.examples = this.idx.length;
+    this.fast = makeFastStep(model.spec, model.task, "sgd");
   }
 
-  /** Clean loss and accuracy of one parameter point (host float32), as train.ts `evaluate` computes them. */
+  /** Clean loss and accuracy of one parameter point (host float32), as train.ts records them. */
   async evaluate(params: HostParams): Promise<LossPoint> {
     const { dataset: ds, task } = this.model;
     const dev = params.map((p) => ({
       w: np.array(p.w, { shape: [p.fanIn, p.fanOut] }),
       b: np.array(p.b, { shape: [1, p.fanOut] }),
     }));
-    let sum = 0;
-    let correct = 0;
+    const stats = this.model.spec.batchnorm
+      ? await bnPopulationStats(ds, this.fast, dev, this.statsIdx)
+      : undefined;
+    let r;
     try {
-      for (const bt of this.batches) {
-        const out: JArray = await this.fast.evaluate(dev, np.array(bt.xs, { shape: [bt.n, ds.dim] }));
-        if (task === "classification") {
-          const pred = (await np.argmax(out.ref, 1).data()) as Int32Array;
-          for (let r = 0; r < bt.n; r++) if (pred[r] === bt.labels[r]) correct++;
-        }
-        const cols = task === "classification" ? ds.classes : ds.dim;
-        const l = (await taskLoss(task, out, np.array(bt.target, { shape: [bt.n, cols] })).data())[0];
-        sum += l * bt.n;
-      }
+      r = await evaluateExamples(ds, task, this.fast, dev, this.idx, ds.train, stats);
     } finally {
+      if (stats) disposeBnStats(stats);
       for (const p of dev) {
         p.w.dispose();
         p.b.dispose();
       }
     }
-    const loss = sum / this.examples;
-    return {
-      loss: Number.isFinite(loss) ? loss : null,
-      accuracy: task === "classification" ? correct / this.examples : null,
-    };
+    return { loss: Number.isFinite(r.loss) ? r.loss : null, accuracy: r.acc };
   }
 
   dispose() {

@@ -13,7 +13,8 @@
  *   run in flight and a rerun never repeats a finished one. `DIR/sweep.json` records the plan; rerunning
  *   into a folder that holds a different plan is refused.
  * - Within a run, training state is checkpointed after every epoch (`DIR/runs/.ckpt/<id>.ckpt`, atomic),
- *   so a killed long run resumes from its last finished epoch, bit-identically.
+ *   so a killed long run resumes from its last finished epoch, bit-identically; the last epoch is saved
+ *   too, so a kill between a run's end and its record only replays the finished run's result.
  * - Merge: read the records of one or more sweep folders (e.g. one per machine), check the plans agree,
  *   list what is missing, and return one table.
  * - Every file read is validated (`readPlan`, `readRecord`): a cut, empty, `{}`/`null` or mistyped

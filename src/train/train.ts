@@ -139,6 +139,12 @@ export interface TrainResult {
   nTest: number;
   seconds: number;
   samplesPerSecond: number;
+  /**
+   * Present when the run started from a checkpoint: the epoch it held, and whether that was the finished
+   * run (`finished`: nothing was trained now; the result is the finished run's, from its history, with
+   * its wall seconds and speed).
+   */
+  fromCheckpoint?: { epoch: number; finished: boolean };
 }
 
 function finite(x: number): number | null {
@@ -328,10 +334,14 @@ export async function trainRun(
         if (!ok) break;
       }
       if (!diverged && !(await record(epoch, sum / stepsPerEpoch))) diverged = { epoch, step: t };
-      if (!diverged && checkpoint && epoch < cfg.epochs && epoch % (checkpoint.everyEpochs ?? 1) === 0) {
+      // every k-th epoch, and always the last (the finished run's final weights, checkpoint.ts)
+      if (!diverged && checkpoint && (epoch === cfg.epochs || epoch % (checkpoint.everyEpochs ?? 1) === 0)) {
         await saveCheckpoint(checkpoint.file, ckptConfig, { epoch, t, history, params, state });
       }
     }
+    // a 0-epoch run's finished checkpoint holds its initial weights
+    if (!resumed && !diverged && checkpoint && cfg.epochs === 0)
+      await saveCheckpoint(checkpoint.file, ckptConfig, { epoch: 0, t, history, params, state });
   } finally {
     for (const { loss } of unread) loss.dispose();
     disposeTree(params);
@@ -339,12 +349,16 @@ export async function trainRun(
     fast.dispose();
   }
   if (diverged) t = diverged.step;
-  return summarise(ds, cfg, split, history, diverged, {
+  const finished = resumed !== null && resumed.epoch === cfg.epochs;
+  const result = summarise(ds, cfg, split, history, diverged, {
     steps: t,
     nTest: testIdx.length,
-    seconds: (performance.now() - t0) / 1000,
-    trained,
+    // a finished checkpoint trained nothing now: report the finished run's own wall time and speed
+    seconds: finished ? secondsBefore : (performance.now() - t0) / 1000,
+    trained: finished ? t * cfg.batch : trained,
   });
+  if (resumed) result.fromCheckpoint = { epoch: resumed.epoch, finished };
+  return result;
 }
 
 /** The run's result from its history: final losses, the trainability criterion, counts and speed. */

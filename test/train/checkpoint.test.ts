@@ -1,7 +1,8 @@
 /**
  * Checkpoints are checked, not trusted: a patched, cut or garbage file, a file of the old format and a
  * checkpoint of another configuration each exit 2 with a message saying which (through the real CLI);
- * `--fresh` starts afresh explicitly and replaces the file. The format round-trips exactly.
+ * `--fresh` starts afresh explicitly and replaces the file. The format round-trips exactly. The last
+ * epoch is saved too: rerunning a finished run reports its result without training.
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -54,7 +55,7 @@ describe("sigprop train --checkpoint (real CLI, tiny IDX data)", () => {
   const data = tinyIdx();
   const dir = mkdtempSync(join(tmpdir(), "sigprop-ckcli-"));
   const file = join(dir, "run.ckpt");
-  // 2 epochs: the checkpoint after epoch 1 stays on disk
+  // 2 epochs: the finished run's checkpoint (epoch 2) stays on disk
   const args = [...tinyTrain(data, 2), "--checkpoint", file];
 
   it("makes a checkpoint; patched, garbage and other-config files are exit 2; --fresh replaces", async () => {
@@ -91,5 +92,55 @@ describe("sigprop train --checkpoint (real CLI, tiny IDX data)", () => {
     expect(JSON.parse(fresh.out).status).toBe("ok");
     expect(existsSync(file)).toBe(true);
     expect(new CheckpointError("--checkpoint", file, "corrupt", "x")).toBeInstanceOf(InputError);
+  }, 300_000);
+});
+
+describe("a finished run's checkpoint (real CLI, tiny IDX data)", () => {
+  const data = tinyIdx();
+  const dir = mkdtempSync(join(tmpdir(), "sigprop-ckfin-"));
+  const file = join(dir, "run.ckpt");
+  const args = [...tinyTrain(data, 1), "--task", "classification", "--checkpoint", file];
+
+  it("a 1-epoch run leaves one with its final weights; rerunning reports the result without training", async () => {
+    const first = await sigprop(args);
+    expect(first.code, first.err).toBe(0);
+    const a = JSON.parse(first.out);
+    expect(a.from_checkpoint).toBeUndefined();
+    const { header } = decodeCheckpoint(readFileSync(file), file);
+    expect(header.epoch).toBe(1);
+    expect(header.t).toBe(a.steps);
+    // the stored history is the run's, to the last bit (JSON round-trips doubles exactly)
+    expect(header.history.map((h) => h.trainLoss)).toEqual(
+      a.history.map((h: { train_loss: number }) => h.train_loss),
+    );
+    const bytes = readFileSync(file);
+    const again = await sigprop(args);
+    expect(again.code, again.err).toBe(0);
+    const b = JSON.parse(again.out);
+    expect(b.from_checkpoint).toEqual({ epoch: 1, finished: true });
+    for (const k of [
+      "train_loss",
+      "val_loss",
+      "val_acc",
+      "test_loss",
+      "test_acc",
+      "loss_ratio",
+      "steps",
+      "history",
+    ])
+      expect(b[k], k).toEqual(a[k]);
+    // nothing was trained or rewritten
+    expect(readFileSync(file).equals(bytes)).toBe(true);
+    // the readable output says so
+    const text = await sigprop(args.filter((x) => x !== "--json"));
+    expect(text.code, text.err).toBe(0);
+    expect(text.out).toMatch(
+      /already finished: the result of the finished run in .*run\.ckpt \(nothing trained now; --fresh retrains\)/,
+    );
+    // more epochs is another configuration: exit 2 naming the field (the finished file is kept)
+    const more = await sigprop([...tinyTrain(data, 2), "--task", "classification", "--checkpoint", file]);
+    expect(more.code, more.err).toBe(2);
+    expect(more.err).toMatch(/epochs 1 there, 2 now/);
+    expect(readFileSync(file).equals(bytes)).toBe(true);
   }, 300_000);
 });

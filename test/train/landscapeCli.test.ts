@@ -15,7 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), "sigprop-landscape-cli-"));
 const ckpt = join(dir, "run.ckpt");
 
 beforeAll(async () => {
-  // classification, 2 epochs: the checkpoint after epoch 1 stays
+  // classification, 2 epochs: the finished run's checkpoint (epoch 2, its final weights) stays
   const r = await sigprop([...tinyTrain(data, 2), "--task", "classification", "--checkpoint", ckpt]);
   expect(r.code, r.err).toBe(0);
 }, 180_000);
@@ -30,7 +30,8 @@ describe("sigprop landscape (real CLI)", () => {
     const lines = r.out.trim().split("\n");
     expect(lines).toHaveLength(1);
     const j = JSON.parse(lines[0]);
-    expect(j.checkpoint.epoch).toBe(1);
+    expect(j.checkpoint.epoch).toBe(2);
+    expect(j.checkpoint.finished).toBe(true);
     expect(j.examples).toBe(108); // all of the split's training examples (< --points 1000)
     expect(j.line.t[1]).toBe(0);
     expect(j.line.t[5]).toBe(1);
@@ -45,6 +46,42 @@ describe("sigprop landscape (real CLI)", () => {
     expect(JSON.parse(readFileSync(join(out, "landscape.json"), "utf8")).plane.loss).toEqual(j.plane.loss);
     expect(readFileSync(join(out, "plane.csv"), "utf8").trim().split("\n")).toHaveLength(1 + 9);
   }, 180_000);
+
+  it("any architecture `train` builds: a 1-epoch run's final weights give its recorded losses", async () => {
+    for (const [tag, extra] of [
+      ["bn", ["--batchnorm"]],
+      ["full", ["--residual", "full", "--sigma-v2", "0.5"]],
+      ["ll", ["--activation", "relu", "--init", "looks-linear"]],
+    ] as const) {
+      const file = join(dir, `${tag}.ckpt`);
+      const t = await sigprop([
+        ...tinyTrain(data, 1),
+        "--task",
+        "classification",
+        ...extra,
+        "--checkpoint",
+        file,
+      ]);
+      expect(t.code, `${tag}: ${t.err}`).toBe(0);
+      const out = join(dir, `out-${tag}`);
+      const r = await sigprop(["landscape", file, "--out", out, "--grid", "3", "--steps", "7", "--json"]);
+      expect(r.code, `${tag}: ${r.err}`).toBe(0);
+      const j = JSON.parse(r.out);
+      expect(j.checkpoint).toMatchObject({ epoch: 1, epochs: 1, finished: true });
+      expect(j.run.batchnorm, tag).toBe(tag === "bn");
+      expect(j.run.residual, tag).toBe(tag === "full" ? "full" : "none");
+      expect(j.run.init, tag).toBe(tag === "ll" ? "looks-linear" : "iid");
+      if (tag === "full") expect(j.run.sigma_v2).toBe(0.5);
+      if (tag === "bn") expect(j.plane.batchnorm_statistics).toMatch(/108 train-loss examples/);
+      // the recorded losses are the train command's own (its --json), and the landscape reproduces them
+      // (same float32 evaluation, see test/train/landscape.test.ts for the 1e-9 tolerance)
+      const rec = JSON.parse(t.out);
+      expect(j.recorded.train_loss).toBe(rec.train_loss);
+      expect(rel(j.line.loss[1], j.recorded.init_train_loss), tag).toBeLessThan(1e-9);
+      expect(rel(j.line.loss[5], j.recorded.train_loss), tag).toBeLessThan(1e-9);
+      expect(rel(j.plane.loss[1][1], j.recorded.train_loss), tag).toBeLessThan(1e-9);
+    }
+  }, 300_000);
 
   it("a missing or corrupt checkpoint is exit 2 with a --json error object, nothing written", async () => {
     const bad = join(dir, "bad.ckpt");

@@ -217,6 +217,48 @@ describe("sigprop train / sweep CLI (tiny IDX data)", () => {
         .split("\n"),
     ).toHaveLength(5);
   });
+  it("a kill after a run's final checkpoint, before its record: the rerun replays it, nothing retrained", async () => {
+    // the state that kill leaves: no record, a finished checkpoint (train saves the last epoch too). It is
+    // made here by `train --checkpoint` with the same configuration as the sweep's run.
+    const out = mkdtempSync(join(tmpdir(), "sigprop-sweepfin-"));
+    const sweep = ["sweep", "run", "--dataset", `idx:${data}`, "--keep", "1", "--depths", "1"];
+    const common = ["--width", "8", "--epochs", "1", "--batch", "16", "--json"];
+    const first = await run(...sweep, ...common, "--out", out);
+    expect(first.code, first.err).toBe(0);
+    const id = "dropout_keep=1__L1__s0";
+    const recFile = join(out, "runs", `${id}.json`);
+    const orig = JSON.parse(readFileSync(recFile, "utf8"));
+    rmSync(recFile);
+    const ck = join(out, "runs", ".ckpt", `${id}.ckpt`);
+    mkdirSync(join(out, "runs", ".ckpt"), { recursive: true });
+    const t = await run(
+      "train",
+      "--dataset",
+      `idx:${data}`,
+      "--noise",
+      "dropout:keep=1",
+      "--depth",
+      "1",
+      ...common,
+      "--checkpoint",
+      ck,
+    );
+    expect(t.code, t.err).toBe(0);
+    const again = await run(...sweep, ...common, "--out", out);
+    expect(again.code, again.err).toBe(0);
+    expect(JSON.parse(again.out)).toMatchObject({ ran: 1 });
+    const rec = JSON.parse(readFileSync(recFile, "utf8"));
+    expect(rec.result.fromCheckpoint).toEqual({ epoch: 1, finished: true });
+    expect(rec.result.history).toEqual(
+      orig.result.history.map((h: object, i: number) => ({
+        ...h,
+        seconds: rec.result.history[i].seconds,
+        trainSeconds: rec.result.history[i].trainSeconds,
+      })),
+    );
+    expect(rec.result.valLoss).toBe(orig.result.valLoss);
+    expect(existsSync(ck)).toBe(false);
+  });
   it("kill -9 during a sweep, rerun: finished records are kept untouched and only the rest run", async () => {
     const out = mkdtempSync(join(tmpdir(), "sigprop-sweepkill-"));
     const args = [

@@ -2,7 +2,9 @@
  * `sigprop landscape CHECKPOINT`: loss landscape of a trained network from a `sigprop train --checkpoint`
  * file (src/train/landscape.ts; Li et al. 2018): the loss along the line from the re-derived
  * initialisation to the trained weights (`--line`) and on a 2-D slice through the trained weights along
- * two filter-normalised random directions (`--plane`); both when neither is given. Writes
+ * two filter-normalised random directions (`--plane`); both when neither is given. Any architecture
+ * `train` builds (batch norm, residual reduced | full, looks-linear init); a finished run's checkpoint
+ * holds its final weights. Writes
  * landscape.json, line.csv / plane.csv and a figure (landscape.svg, landscape.png) atomically into
  * --out; the grid resumes after a kill from the partial files it keeps there.
  */
@@ -25,7 +27,10 @@ export function register(program: Command) {
     .description(
       "loss landscape of a trained network (a `train --checkpoint` file): the line from init to trained weights and a 2-D slice along filter-normalised directions (Li et al. 2018)",
     )
-    .argument("<checkpoint>", "a checkpoint written by `sigprop train --checkpoint FILE`")
+    .argument(
+      "<checkpoint>",
+      "a checkpoint written by `sigprop train --checkpoint FILE` (a finished run's: its final weights)",
+    )
     .requiredOption("--out <dir>", "folder for landscape.json, line.csv, plane.csv, landscape.svg/png")
     .option("--line", "the loss along θ(t) = (1 − t)·θ_init + t·θ_trained")
     .option("--plane", "the loss on θ_trained + α·δ + β·η (filter-normalised random directions δ, η)")
@@ -74,12 +79,16 @@ export function register(program: Command) {
       const params = model.trained.reduce((s, p) => s + p.w.length + p.b.length, 0);
       const examples = Math.min(points, model.dataset.train.n);
       const evals = (doLine ? steps : 0) + (doPlane ? grid * grid : 0);
+      // batch norm: each point also runs the run's train-loss subset for its population statistics
+      const bnExamples = model.spec.batchnorm
+        ? Math.min(model.evalLimit, model.trainExamples ?? model.dataset.train.n)
+        : 0;
       checkEstimate({
         flag: doPlane && grid * grid >= steps ? "--grid" : "--steps",
         value: String(doPlane && grid * grid >= steps ? opts.grid : opts.steps),
         what: `${evals} loss evaluations of ${examples} examples on ${params} parameters`,
-        seconds: evals * ((2 * params * examples) / JAX_FLOPS + (3 * params) / JS_FLOPS),
-        heapBytes: 8 * 6 * params + 4 * examples * model.dataset.dim,
+        seconds: evals * ((2 * params * (examples + bnExamples)) / JAX_FLOPS + (3 * params) / JS_FLOPS),
+        heapBytes: 8 * 6 * params + 4 * Math.max(Math.min(examples, 500), bnExamples) * model.dataset.dim,
       });
       const t0 = performance.now();
       let line = null;
@@ -121,11 +130,17 @@ export function register(program: Command) {
       const { packageVersion } = await import("../../report/reproduce.js");
       const { writeFileAtomic } = await import("../../io/atomic.js");
       const cfg = model.config;
+      const residual = model.spec.residual ?? "none";
+      const arch = [
+        model.spec.batchnorm ? ", batch norm" : "",
+        residual !== "none" ? `, residual ${residual}` : "",
+        model.looksLinear ? ", looks-linear init" : "",
+      ].join("");
       const fig = landscapeFigure({
         line,
         plane,
         title: "Loss landscape",
-        subtitle: `${String(cfg.task)}, depth ${model.spec.depth}, width ${model.spec.width}, ${model.spec.activation.spec}, noise ${model.spec.noise.spec}; checkpoint epoch ${model.epoch} of ${model.epochs}`,
+        subtitle: `${String(cfg.task)}, depth ${model.spec.depth}, width ${model.spec.width}, ${model.spec.activation.spec}, noise ${model.spec.noise.spec}${arch}; ${model.epoch === model.epochs ? `final weights (epoch ${model.epoch})` : `checkpoint epoch ${model.epoch} of ${model.epochs}`}`,
       });
       const files: string[] = [];
       const write = (name: string, data: string | Uint8Array) => {
@@ -140,7 +155,13 @@ export function register(program: Command) {
       const rec = model.history[model.epoch];
       const result = {
         version: packageVersion(),
-        checkpoint: { file, sha256: model.sha256, epoch: model.epoch, epochs: model.epochs },
+        checkpoint: {
+          file,
+          sha256: model.sha256,
+          epoch: model.epoch,
+          epochs: model.epochs,
+          finished: model.epoch === model.epochs,
+        },
         run: {
           dataset: model.dataset.name,
           task: model.task,
@@ -151,6 +172,10 @@ export function register(program: Command) {
           sigma_w2: model.sigmaW2,
           sigma_b2: model.sigmaB2,
           weights: model.weights,
+          init: model.looksLinear ? "looks-linear" : "iid",
+          batchnorm: model.spec.batchnorm === true,
+          residual,
+          ...(residual === "full" ? { sigma_v2: model.sigmaV2 ?? 1, sigma_a2: model.sigmaA2 ?? 0 } : {}),
           seed: model.seed,
         },
         examples: line?.examples ?? plane?.examples ?? examples,
@@ -172,7 +197,12 @@ export function register(program: Command) {
           seed: plane.seed,
           range,
           grid,
-          normalisation: "filter (per output neuron; bias entries 0), Li et al. 2018",
+          normalisation: "filter (per output neuron of every weight layer; bias entries 0), Li et al. 2018",
+          ...(model.spec.batchnorm
+            ? {
+                batchnorm_statistics: `population statistics over the run's ${Math.min(model.evalLimit, model.trainExamples ?? model.dataset.train.n)} train-loss examples, recomputed at each point's weights`,
+              }
+            : {}),
         },
         seconds: (performance.now() - t0) / 1000,
         files: [...files, join(out, "landscape.json")],
@@ -180,7 +210,7 @@ export function register(program: Command) {
       write("landscape.json", JSON.stringify(result, null, 1) + "\n");
       emit(!!opts.json, result, () => {
         const lines = [
-          `checkpoint ${file} (epoch ${model.epoch} of ${model.epochs}), ${result.examples} examples`,
+          `checkpoint ${file} (${model.epoch === model.epochs ? "finished run, final weights: " : ""}epoch ${model.epoch} of ${model.epochs}), ${result.examples} examples`,
           `recorded train loss: init ${fmt(result.recorded.init_train_loss, 6)}, epoch ${model.epoch} ${fmt(result.recorded.train_loss, 6)}`,
         ];
         if (line) {

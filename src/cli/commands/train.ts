@@ -214,7 +214,7 @@ export function register(program: Command) {
     .option("--out <file>", "write the result record (JSON) atomically to this file")
     .option(
       "--checkpoint <file>",
-      "save training state after every epoch here and resume from it if present (a corrupt one, or one of another configuration, is exit 2)",
+      "save training state after every epoch (the last included) here and resume from it if present; a finished run's checkpoint reports its result without training (a corrupt one, or one of another configuration, is exit 2)",
     )
     .option("--fresh", "with --checkpoint: ignore an existing checkpoint and start afresh (it is replaced)")
     .option("--json", "one JSON object on stdout")
@@ -297,6 +297,13 @@ export function register(program: Command) {
         emit(!!opts.json, record, () =>
           [
             `${base.task} on ${record.dataset}: depth ${depth}, width ${base.width}, ${noise.spec} (μ2 = ${fmt(noise.mu2, 6)}), ${init.label}, ${base.optimizer} lr ${base.lr}, ${base.epochs} epochs`,
+            ...(r.fromCheckpoint?.finished
+              ? [
+                  `already finished: the result of the finished run in ${ckptFile} (nothing trained now; --fresh retrains)`,
+                ]
+              : r.fromCheckpoint
+                ? [`resumed from ${ckptFile} after epoch ${r.fromCheckpoint.epoch}`]
+                : []),
             r.status === "diverged"
               ? `DIVERGED (NaN/Inf) at epoch ${r.divergedAt?.epoch}, step ${r.divergedAt?.step}`
               : `final train loss ${fmt(r.trainLoss, 6)}   val loss ${fmt(r.valLoss, 6)}${r.valAcc !== null && r.valAcc !== undefined ? `   val acc ${fmt(r.valAcc, 4)}` : ""}\n` +
