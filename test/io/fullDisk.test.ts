@@ -75,14 +75,16 @@ describe("full disk through the CLI: exit 1, one line, nothing partial", () => {
     expect(listFiles(d.dir)).toEqual([]);
   }, 300_000);
 
-  it("sweep run (the plan takes the last page; the record does not fit) and sweep merge", async () => {
+  it("sweep run (the plan takes the last page; the run's final checkpoint does not fit) and sweep merge", async () => {
     const d = disk();
     const sweepArgs = ["sweep", "run", ...small, "--epochs", "0", "--keep", "0.5", "--depths", "1"];
     const r = await sigprop([...sweepArgs, "--out", d.dir], { env: d.env, nodeArgs: d.nodeArgs });
     expect(r.code, r.err).toBe(1);
     // the sweep logs each finished run on stderr (not a TTY); the error is the last line, no stack
     expect(endsWithOneLineError(r.err), r.err).toBe(true);
-    expect(r.err).toMatch(/could not write the sweep record .*runs\/dropout_keep=0\.5__L1__s0\.json/);
+    // the first write after the plan is the run's final checkpoint (saved before its record, so that a kill
+    // between the two replays the finished run instead of retraining it)
+    expect(r.err).toMatch(/could not write the checkpoint .*runs\/\.ckpt\/dropout_keep=0\.5__L1__s0\.ckpt/);
     expect(listFiles(d.dir)).toEqual(["sweep.json"]);
     JSON.parse(readFileSync(join(d.dir, "sweep.json"), "utf8"));
     // merge a finished sweep (on a normal disk) onto the full one
