@@ -55,6 +55,7 @@ import {
   type HostNet,
 } from "../train/tasks/index.js";
 import { filterNormalizedDirection, gridPoints, type LossPlane } from "../train/landscape.js";
+import { meanSquare } from "../train/varianceDepth.js";
 import { svcca } from "./svcca.js";
 
 export type AfterInitTask = "parity" | "fft" | "teacher";
@@ -306,12 +307,6 @@ function similarity(a: Float64Array, b: Float64Array, rows: number, varianceKept
     if (e instanceof InputError) return 0;
     throw e;
   }
-}
-
-function meanSquare(v: Float64Array): number {
-  let s = 0;
-  for (const x of v) s += x * x;
-  return s / v.length;
 }
 
 /** Run one arm (see the module doc); `onProgress(step, steps)` after every training step. */

@@ -41,6 +41,19 @@ export function toFloat(images: Uint8Array, dim: number, idx: ArrayLike<number>)
   return out;
 }
 
+/** Mean square of the pixels (in [0, 1]) over the first `limit` training images. */
+export function pixelMeanSquare(ds: Dataset, limit: number): number {
+  const n = Math.min(limit, ds.train.n);
+  const x = toFloat(
+    ds.train.images,
+    ds.dim,
+    Array.from({ length: n }, (_, i) => i),
+  );
+  let s = 0;
+  for (const v of x) s += v * v;
+  return s / x.length;
+}
+
 /** A seeded permutation of 0..n−1 (Fisher–Yates on the project's xoshiro stream). */
 export function permutation(n: number, seed: number, ...ids: number[]): Uint32Array {
   const p = new Uint32Array(n);

@@ -47,7 +47,7 @@ export interface VarianceDepthResult {
 }
 
 /** Mean of x² over a batch (float64): the effective q⁰ is 2× this (see module doc). */
-export function meanSquare(x: Float32Array): number {
+export function meanSquare(x: Float32Array | Float64Array): number {
   let s = 0;
   for (const v of x) s += v * v;
   return s / x.length;

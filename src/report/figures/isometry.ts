@@ -19,7 +19,7 @@
  * steps each model needed to reach a training loss threshold and each spectrum's width, and whether the
  * ordering predicted by the spectra held.
  */
-import { loadMnist, toFloat, type Dataset } from "../../data/index.js";
+import { loadMnist, pixelMeanSquare } from "../../data/index.js";
 import { empiricalSpectrum } from "../../spectra/jacobian.js";
 import { looksLinearInit, reluJacobian } from "../../spectra/looksLinear.js";
 import { jjtEigenvalues } from "../../spectra/jacobian.js";
@@ -159,19 +159,6 @@ export function isometryModels(s: IsometrySettings): IsoModel[] {
 
 /** The smallest singular value drawn in panel (b). */
 const S_MIN = 1e-4;
-
-/** Mean square of the pixels (in [0, 1]) over the first `limit` training images. */
-function pixelMeanSquare(ds: Dataset, limit: number): number {
-  const n = Math.min(limit, ds.train.n);
-  const x = toFloat(
-    ds.train.images,
-    ds.dim,
-    Array.from({ length: n }, (_, i) => i),
-  );
-  let s = 0;
-  for (const v of x) s += v * v;
-  return s / x.length;
-}
 
 /**
  * Squared singular values of the looks-linear hidden stack (blocks N/2 wide, L layers, σ² = 1): the

@@ -8,7 +8,7 @@
  * (c) training loss against optimisation steps on an MNIST subset (one seeded run per model).
  * The caption states the prediction and what was measured, with numbers, whichever way it came out.
  */
-import { loadMnist, toFloat, type Dataset } from "../../data/index.js";
+import { loadMnist, pixelMeanSquare } from "../../data/index.js";
 import { parseActivation } from "../../theory/activations.js";
 import { criticalInit } from "../../theory/critical.js";
 import { dynamics } from "../../theory/dynamics.js";
@@ -103,19 +103,6 @@ export const SHAPING_C0S = [0, 0.2, 0.4, 0.6, 0.8, 0.9, 0.95, 0.99];
 const MAX_PAIRS = 4;
 /** input variance q⁰ = 1: DKS/TAT's normalised inputs */
 const Q0 = 1;
-
-/** Mean square of the pixels (in [0, 1]) over the first `limit` training images. */
-function pixelMeanSquare(ds: Dataset, limit: number): number {
-  const n = Math.min(limit, ds.train.n);
-  const x = toFloat(
-    ds.train.images,
-    ds.dim,
-    Array.from({ length: n }, (_, i) => i),
-  );
-  let s = 0;
-  for (const v of x) s += v * v;
-  return s / x.length;
-}
 
 function trainingJob(name: string, spec: ModelSpec, s: ShapingSettings) {
   const t = s.training;
