@@ -112,7 +112,7 @@ export function depthScaleGrid(s: State): number[] {
   return g.sort((a, b) => a - b);
 }
 
-/** ξ_q, ξ_c and the trainable depth 6ξ_c (docs/THEORY.md §3) along σ_w² at the current σ_b² and noise. */
+/** ξ_q, ξ_c and the trainable depth 6ξ_c (docs/THEORY.md §2) along σ_w² at the current σ_b² and noise. */
 export function depthScales(s: State): DepthScales {
   return depthScalesAt(s, depthScaleGrid(s));
 }

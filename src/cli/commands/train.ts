@@ -30,6 +30,7 @@ import {
 } from "../common.js";
 import { checkEstimate, trainEstimate } from "../limits.js";
 import { progressBar } from "../progress.js";
+import { snakeKeys } from "../snakeJson.js";
 
 /** Options shared by `train` and `sweep`. */
 export function addTrainOptions(cmd: Command, { grid = false } = {}): Command {
@@ -86,16 +87,6 @@ export function addTrainOptions(cmd: Command, { grid = false } = {}): Command {
 }
 
 type Opts = Record<string, string | boolean | undefined>;
-
-/** camelCase → snake_case keys, recursively (the library result → the command's JSON). */
-export function snakeKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(snakeKeys);
-  if (v && typeof v === "object")
-    return Object.fromEntries(
-      Object.entries(v).map(([k, x]) => [k.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase()), snakeKeys(x)]),
-    );
-  return v;
-}
 
 /** The base config (everything but noise and depth) from the shared options. */
 export function baseConfigFrom(
