@@ -129,6 +129,15 @@ export interface HeatmapInput {
 /** A Vega-Lite unit or layer spec for one panel (no top-level config). */
 export type PanelSpec = Record<string, unknown>;
 
+/**
+ * A chart built here as plain JSON, handed to vega-lite's types: the one place the report's untyped
+ * spec builders meet `TopLevelSpec` (vega-lite's own union of generic spec types, which a
+ * `Record<string, unknown>` cannot be narrowed to). Vega-Lite checks the spec when it compiles it.
+ */
+export function topLevelSpec(spec: PanelSpec): TopLevelSpec {
+  return spec as unknown as TopLevelSpec;
+}
+
 /** The categorical palette (Vega's tableau10), fixed so colours do not depend on data order. */
 export const PALETTE = [
   "#4c78a8",
@@ -521,6 +530,11 @@ function panelOuterWidth(p: PanelSpec): number {
  * as `concat` so the report can also render each on its own (`panelSpecs`).
  */
 export function figureSpec(title: string, panels: PanelSpec[], subtitle?: string): TopLevelSpec {
+  return topLevelSpec(figureObject(title, panels, subtitle));
+}
+
+/** What `figureSpec` returns, as plain JSON (for a figure that lays its panels out otherwise). */
+export function figureObject(title: string, panels: PanelSpec[], subtitle?: string): PanelSpec {
   const spacing = 30;
   const widest = Math.max(0, ...panels.map(panelOuterWidth));
   const columns = Math.max(
@@ -542,7 +556,7 @@ export function figureSpec(title: string, panels: PanelSpec[], subtitle?: string
     spacing,
     resolve: { scale: { color: "independent", x: "independent", y: "independent", shape: "independent" } },
     config: CHART_CONFIG,
-  } as unknown as TopLevelSpec;
+  };
 }
 
 /**
@@ -557,7 +571,7 @@ export function figureRows(
   const resolve = {
     scale: { color: "independent", x: "independent", y: "independent", shape: "independent" },
   };
-  return {
+  return topLevelSpec({
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: { text: title, subtitle, anchor: "start", fontSize: 15, subtitleFontSize: 11 },
     background: "white",
@@ -566,18 +580,18 @@ export function figureRows(
     spacing: 28,
     resolve,
     config: CHART_CONFIG,
-  } as unknown as TopLevelSpec;
+  });
 }
 
 /** One panel as a chart of its own (e.g. written as its own PNG). */
-export function panelFigure(panel: PanelSpec): TopLevelSpec {
-  return {
+export function panelFigure(panel: PanelSpec, config: unknown = CHART_CONFIG): TopLevelSpec {
+  return topLevelSpec({
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     background: "white",
     padding: 10,
     ...panel,
-    config: CHART_CONFIG,
-  } as unknown as TopLevelSpec;
+    config,
+  });
 }
 
 /**
@@ -602,18 +616,9 @@ export function wrapText(text: string, width: number): string | string[] {
  * page that lays panels out to fit its width; a spec without panels gives [].
  */
 export function panelSpecs(spec: TopLevelSpec): TopLevelSpec[] {
-  const s = spec as unknown as { concat?: PanelSpec[]; hconcat?: PanelSpec[]; config?: unknown };
+  const s: { concat?: unknown; hconcat?: unknown; config?: unknown } = spec;
   const panels = s.concat ?? s.hconcat ?? [];
-  return panels.map(
-    (p) =>
-      ({
-        $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-        background: "white",
-        padding: 10,
-        ...p,
-        config: s.config ?? CHART_CONFIG,
-      }) as unknown as TopLevelSpec,
-  );
+  return Array.isArray(panels) ? panels.map((p: PanelSpec) => panelFigure(p, s.config ?? CHART_CONFIG)) : [];
 }
 
 /** The look shared by the report's figures and the explorer's panels: font, frame, grid, legend sizes. */

@@ -10,6 +10,33 @@ import type { Simulator } from "./simulator.js";
 /** JSON-serialisable values (job configs and results are cached as JSON). */
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
+/**
+ * The JSON shape of a TypeScript type: a typed value whose every field is JSON (an `interface`, which has
+ * no index signature and so is not a `Json` itself, included) maps to an object type that is one.
+ * Functions, typed arrays, `undefined` and read-only arrays have no JSON shape (`never`), so that `json`
+ * below rejects them at compile time.
+ */
+export type JsonOf<T> = T extends null | boolean | number | string
+  ? T
+  : T extends ((...args: never[]) => unknown) | ArrayBufferView | undefined
+    ? never
+    : T extends readonly unknown[]
+      ? T extends unknown[]
+        ? JsonOf<T[number]>[]
+        : never
+      : T extends object
+        ? { [K in keyof T]: JsonOf<T[K]> }
+        : never;
+
+/**
+ * `v` itself, typed as JSON: the compiler checks that every field of `v` is JSON (see `JsonOf`), so a
+ * typed record (settings, a summary, an `interface`) goes into a job config, a job result or data.json
+ * without a cast. No run-time work.
+ */
+export function json<T>(v: T & JsonOf<T>): JsonOf<T> {
+  return v;
+}
+
 /** Scale of a reproduction: the paper's settings or a faster one that still shows the effects. */
 export interface Scale {
   name: string;

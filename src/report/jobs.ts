@@ -23,12 +23,48 @@ export function resultOf<C extends Json, R extends Json>(
 }
 
 /** A model as text: what a job config records. */
-export interface ModelSpec {
+export type ModelSpec = {
   activation: string;
   noise: string;
   sigmaW2: number;
   sigmaB2: number;
-}
+};
+
+/** What every simulation job's config records (then its own inputs). */
+export type SimJobBase = {
+  kind: string;
+  model: ModelSpec;
+  width: number;
+  networks: number;
+  weights: Scale["weights"];
+  pairs: number;
+};
+
+/** A dynamics job's config (`dynamicsJob`). */
+export type DynamicsJobConfig = SimJobBase & {
+  depth: number;
+  q0: number;
+  c0s: number[];
+  /** present when the job keeps per-layer quantiles over networks (VARIANCE_QUANTILES) */
+  variance_quantiles?: number[];
+};
+
+/** A one-layer map job's config (`varianceMapJob`: q0s; `correlationMapJob`: q0 and c0s). */
+export type MapJobConfig = SimJobBase & { q0s?: number[]; q0?: number; c0s?: number[] };
+
+/** Mean and std over networks as cached: a non-finite value is null (JSON has no NaN). */
+export type StatsJson = { mean: (number | null)[]; std: (number | null)[] };
+
+/** A dynamics job's result: variance and per-c⁰ correlation statistics, optionally quantiles per layer. */
+export type DynamicsJson = {
+  variance: StatsJson;
+  correlation: StatsJson[];
+  /** per VARIANCE_QUANTILES entry, the quantile over networks at each layer */
+  variance_quantiles?: (number | null)[][];
+};
+
+export type DynamicsJob = Job<DynamicsJobConfig, DynamicsJson>;
+export type MapJob = Job<MapJobConfig, StatsJson>;
 
 /** Build the theory model from its spec text. */
 export function modelOf(s: ModelSpec): Model {
@@ -40,7 +76,7 @@ export function modelOf(s: ModelSpec): Model {
   };
 }
 
-function baseConfig(kind: string, model: ModelSpec, scale: Scale, pairs: number): { [k: string]: Json } {
+function baseConfig(kind: string, model: ModelSpec, scale: Scale, pairs: number): SimJobBase {
   return {
     kind,
     model: { ...model },
@@ -72,10 +108,10 @@ export function dynamicsJob(
   c0s: number[],
   maxPairs = Infinity,
   opts: { varianceQuantiles?: boolean } = {},
-): Job {
+): DynamicsJob {
   // input pairs average correlation noise within a network; variance-only runs need one input
   const pairs = c0s.length ? Math.min(scale.pairs, maxPairs) : 1;
-  const config = {
+  const config: DynamicsJobConfig = {
     ...baseConfig("dynamics", model, scale, pairs),
     depth,
     q0,
@@ -93,21 +129,23 @@ export function dynamicsJob(
         c0s,
         onProgress,
       );
-      const out: Record<string, unknown> = {
+      const perNet = r.samples?.variance;
+      const quantiles =
+        opts.varianceQuantiles && perNet?.length
+          ? VARIANCE_QUANTILES.map((p) =>
+              Array.from({ length: depth + 1 }, (_, l) =>
+                quantile(
+                  perNet.map((net) => net[l]),
+                  p,
+                ),
+              ),
+            )
+          : undefined;
+      return roundTrip<DynamicsJson>({
         variance: stats(r.variance),
         correlation: r.correlation.map(stats),
-      };
-      const perNet = (r as { samples?: { variance?: number[][] } }).samples?.variance;
-      if (opts.varianceQuantiles && perNet?.length)
-        out.variance_quantiles = VARIANCE_QUANTILES.map((p) =>
-          Array.from({ length: depth + 1 }, (_, l) =>
-            quantile(
-              perNet.map((net) => net[l]),
-              p,
-            ),
-          ),
-        );
-      return toJson(out);
+        ...(quantiles ? { variance_quantiles: quantiles } : {}),
+      });
     },
   };
 }
@@ -125,13 +163,12 @@ export function quantile(xs: number[], p: number): number {
 }
 
 /** The per-layer quantiles over networks of a dynamics result that kept them (VARIANCE_QUANTILES order). */
-export function asVarianceQuantiles(j: Json | undefined): number[][] | null {
-  const o = j as unknown as { variance_quantiles?: (number | null)[][] } | null;
+export function asVarianceQuantiles(o: DynamicsJson | undefined): number[][] | null {
   return o?.variance_quantiles ? o.variance_quantiles.map((r) => r.map((x) => x ?? NaN)) : null;
 }
 
 /** One application of the variance map at each q⁰ (`simulateVarianceMap`). */
-export function varianceMapJob(id: string, model: ModelSpec, scale: Scale, q0s: number[]): Job {
+export function varianceMapJob(id: string, model: ModelSpec, scale: Scale, q0s: number[]): MapJob {
   return mapJob(id, model, scale, {
     kind: "variance_map",
     pairs: 1,
@@ -148,7 +185,7 @@ export function correlationMapJob(
   scale: Scale,
   q0: number,
   c0s: number[],
-): Job {
+): MapJob {
   const pairs = scale.pairs;
   return mapJob(id, model, scale, {
     kind: "correlation_map",
@@ -177,7 +214,7 @@ interface MapJobSpec {
   /** inputs (variance map) or input pairs (correlation map) per point and network */
   pairs: number;
   /** the job's inputs, recorded in its config after the base settings */
-  inputs: { [k: string]: Json };
+  inputs: { q0s: number[] } | { q0: number; c0s: number[] };
   /** input rows of the forward pass, for the cost */
   rows: number;
   /** the engine call */
@@ -185,39 +222,45 @@ interface MapJobSpec {
 }
 
 /** A one-layer map job (`simulateVarianceMap`, `simulateCorrelationMap`); the result keeps mean and std. */
-function mapJob(id: string, model: ModelSpec, scale: Scale, m: MapJobSpec): Job {
+function mapJob(id: string, model: ModelSpec, scale: Scale, m: MapJobSpec): MapJob {
   return {
     id,
     config: { ...baseConfig(m.kind, model, scale, m.pairs), ...m.inputs },
     cost: jobCost(scale, 1, m.rows),
     async run({ sim, seed, onProgress }) {
-      return toJson(stats(await m.simulate(sim, simConfig(model, scale, seed, m.pairs), onProgress)));
+      return roundTrip<StatsJson>(
+        stats(await m.simulate(sim, simConfig(model, scale, seed, m.pairs), onProgress)),
+      );
     },
   };
 }
 
-/** Keep only mean and std (the engine may return more) as plain arrays. */
-function stats(s: LayerStats): LayerStats {
-  return { mean: Array.from(s.mean, Number), std: Array.from(s.std, Number) };
+/** Keep only mean and std (the engine may return more) as plain arrays; non-finite → null. */
+function stats(s: LayerStats): StatsJson {
+  return { mean: Array.from(s.mean, finiteOrNull), std: Array.from(s.std, finiteOrNull) };
 }
 
-/** Non-finite numbers become null in JSON; keep that explicit. */
-function toJson(v: unknown): Json {
-  return JSON.parse(
-    JSON.stringify(v, (_k, x) => (typeof x === "number" && !Number.isFinite(x) ? null : x)),
-  ) as Json;
+/**
+ * A job result exactly as the cache will hold it (a JSON round trip: −0 → 0, as a cached rerun reads it),
+ * so that a fresh run and a cached one build the same figure.
+ */
+function roundTrip<T extends Json>(v: T): T {
+  return JSON.parse(JSON.stringify(v)) as T;
 }
 
 /** Read a cached LayerStats back (nulls → NaN). */
-export function asStats(j: Json | undefined): LayerStats {
-  const o = j as unknown as { mean: (number | null)[]; std: (number | null)[] };
+export function asStats(o: StatsJson | undefined): LayerStats {
   if (!o || !Array.isArray(o.mean)) throw new Error("missing simulation result");
   return { mean: o.mean.map((x) => x ?? NaN), std: o.std.map((x) => x ?? NaN) };
 }
 
 /** Read a cached DynamicsResult back. */
-export function asDynamics(j: Json | undefined): DynamicsResult {
-  const o = j as unknown as { variance: Json; correlation: Json[] };
+export function asDynamics(o: DynamicsJson | undefined): DynamicsResult {
   if (!o || !o.variance) throw new Error("missing simulation result");
   return { variance: asStats(o.variance), correlation: o.correlation.map(asStats) };
+}
+
+/** Non-finite → null (JSON has no NaN or ±Infinity). */
+function finiteOrNull(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
 }

@@ -14,7 +14,7 @@ import { InputError } from "../theory/errors.js";
 import { judgeAgreement } from "./agreement.js";
 import { JobCache, hashKey, jobSeed, removeStaleTemps, type CacheKey } from "./cache.js";
 import { toCsv } from "./csv.js";
-import type { Agreement, Figure, Json, Scale } from "./figure.js";
+import { json, type Agreement, type Figure, type Json, type Scale } from "./figure.js";
 import { FIGURES } from "./figures/index.js";
 import { renderHtml, type HtmlFigure } from "./html.js";
 import { panelSpecs, renderPng, renderSvg } from "./plot.js";
@@ -183,7 +183,7 @@ export async function reproduce(opts: ReproduceOptions): Promise<ReproduceSummar
       title: fig.title,
       caption: output.caption,
       footer: output.footer ?? null,
-      scale: opts.scale as unknown as Json,
+      scale: json(opts.scale),
       seed: opts.seed,
       command: opts.command ?? null,
       versions: {

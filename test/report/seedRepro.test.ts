@@ -5,7 +5,15 @@
  * of hayou as `--json`.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -26,6 +34,7 @@ import { ensurePlan, planRuns, type SweepPlan } from "../../src/train/sweep.js";
 import { isometry, isometrySettings } from "../../src/report/figures/isometry.js";
 import { reproduce } from "../../src/report/reproduce.js";
 import { sigprop } from "../support/cli.js";
+import { splitSweeps } from "../../src/cli/commands/reproduce.js";
 
 const TINY: Scale = { name: "tiny", width: 8, networks: 2, weights: "gaussian", pairs: 1 };
 const noSim = async () => ({}) as never;
@@ -157,7 +166,7 @@ describe("reproduce hayou (tiny)", () => {
       expect(w.command).toContain("--optimizer sgd");
       expect(w.command).toContain("--epochs 100");
     }
-    expect(plan.render).toContain("--sweeps");
+    expect(plan.render).toContain("--from-sweep");
     expect(existsSync(join(out, "hayou"))).toBe(false); // nothing trained, nothing written
     const text = await sigprop("reproduce", "hayou", "--scale", "paper", "--out", out);
     expect(text.code, text.err).toBe(0);
@@ -167,13 +176,19 @@ describe("reproduce hayou (tiny)", () => {
     const bad = await sigprop("reproduce", "hayou", "--out", out, "--cifar10", join(out, "nope"));
     expect(bad.code).toBe(2);
     expect(bad.err).toContain("--cifar10");
-    const quick = await sigprop("reproduce", "hayou", "--out", out, "--sweeps", out);
+    const quick = await sigprop("reproduce", "hayou", "--out", out, "--from-sweep", out);
     expect(quick.code).toBe(2);
-    expect(quick.err).toContain("--sweeps");
+    expect(quick.err).toContain("--from-sweep");
+    expect(quick.err).toContain("--scale paper");
+    // the deprecated alias still works: a one-line notice, and its own name in the error
+    const legacy = await sigprop("reproduce", "hayou", "--out", out, "--sweeps", out);
+    expect(legacy.code).toBe(2);
+    expect(legacy.err).toContain("note: --sweeps is deprecated; use --from-sweep DIR");
+    expect(legacy.err).toMatch(/--sweeps[^\n]*--scale paper/);
   }, 120_000);
 });
 
-describe("reproduce hayou --scale paper --sweeps (rendering finished sweep folders)", () => {
+describe("reproduce hayou --scale paper --from-sweep (rendering finished sweep folders)", () => {
   /** Sweep folders as `sigprop sweep run` leaves them, with synthetic results (accuracy per arm). */
   function fakeSweeps(root: string, acc: (act: string, arm: string, seed: number) => number, skip = "") {
     const p = HAYOU_SETTINGS.paper;
@@ -258,7 +273,21 @@ describe("reproduce hayou --scale paper --sweeps (rendering finished sweep folde
     expect(out.caption).toContain(`ReLU: EOC ${m.toFixed(1)} ± ${sd.toFixed(1)} (paper 93.57 ± 0.18)`);
     expect(out.caption).toContain("Ord Phase 10.0 ± 0.0");
     expect(out.caption).toContain("1 runs were missing");
-    // a sweep of another setting is refused, naming --sweeps
+    // the sweep folders themselves (e.g. each shard's copy) instead of their root: the same figure
+    const each = readdirSync(root).map((n) => join(root, n));
+    const figEach = makeHayou({ sweeps: each });
+    const resultsEach = new Map<string, Json>();
+    for (const j of figEach.jobs(SCALES.paper))
+      resultsEach.set(j.id, await j.run({ sim: {} as never, seed: 0, onProgress: () => {} }));
+    expect(figEach.build(SCALES.paper, resultsEach).caption).toBe(out.caption);
+    // with fig6 and hayou both selected, a folder holding (or being) a hayou sweep is hayou's, any other fig6's
+    const fig6Dir = tmp();
+    expect(await splitSweeps(["fig6", "hayou"], [root, fig6Dir, each[0]], [])).toEqual({
+      fig6: [fig6Dir],
+      hayou: [root, each[0]],
+    });
+    expect(await splitSweeps(["hayou"], [fig6Dir], [])).toEqual({ fig6: [], hayou: [fig6Dir] });
+    // a sweep of another setting is refused, naming --from-sweep
     const other = tmp();
     fakeSweeps(other, () => 0.5);
     const plan = JSON.parse(
@@ -266,7 +295,7 @@ describe("reproduce hayou --scale paper --sweeps (rendering finished sweep folde
     );
     plan.depths = [50];
     writeFileSync(join(other, sweepName("mnist", "ReLU", "eoc"), "sweep.json"), JSON.stringify(plan));
-    expect(() => makeHayou({ sweeps: [other] }).jobs(SCALES.paper)).toThrow(/--sweeps/);
+    expect(() => makeHayou({ sweeps: [other] }).jobs(SCALES.paper)).toThrow(/--from-sweep/);
   });
 });
 

@@ -11,6 +11,7 @@ import { checkWritableOutput } from "../../io/outputPath.js";
 import { InputError } from "../../theory/errors.js";
 import { SCALES, type Figure, type Scale } from "../../report/figure.js";
 import type { Fig6Plan } from "../../report/figures/fig6/plan.js";
+import { trainingRecord } from "../../report/figures/fig6/settings.js";
 import { FIGURE_IDS } from "../../report/figures/ids.js";
 import { terminalProgress } from "../../report/progress.js";
 import { loadSimulator, type Simulator } from "../../report/simulator.js";
@@ -33,26 +34,64 @@ async function simulatorWithThreads(threads: number, explicit: boolean): Promise
   };
 }
 
-/** `--sweeps a,b` for hayou at paper scale (each must be a folder); `--cifar10` is checked by checkCifarFolder. */
-export function hayouOptions(opts: { cifar10?: string; sweeps?: string }): {
-  cifar10?: string;
-  sweeps?: string[];
-} {
+/**
+ * hayou's `--from-sweep` folders (each must be a folder: a root of the plan's sweep folders or one of
+ * them); `--cifar10` is checked by checkCifarFolder.
+ */
+export function hayouOptions(
+  opts: { cifar10?: string; sweeps?: string[] },
+  flag = "--from-sweep",
+): { cifar10?: string; sweeps?: string[] } {
   const out: { cifar10?: string; sweeps?: string[] } = {};
   if (opts.cifar10 !== undefined) out.cifar10 = opts.cifar10;
-  if (opts.sweeps !== undefined) {
-    const dirs = String(opts.sweeps)
-      .split(",")
-      .map((d) => d.trim())
-      .filter(Boolean);
-    if (!dirs.length)
-      throw new InputError("--sweeps", String(opts.sweeps), "one or more sweep roots, comma-separated");
-    for (const d of dirs)
-      if (!existsSync(d) || !statSync(d).isDirectory())
-        throw new InputError("--sweeps", d, "an existing folder");
-    out.sweeps = dirs;
+  if (opts.sweeps?.length) {
+    for (const d of opts.sweeps)
+      if (!existsSync(d) || !statSync(d).isDirectory()) throw new InputError(flag, d, "an existing folder");
+    out.sweeps = opts.sweeps;
   }
   return out;
+}
+
+/**
+ * The deprecated `--sweeps a,b` (hayou's former name of `--from-sweep`): its folders, with a one-line
+ * notice on stderr (stdout stays the command's output).
+ */
+export function legacySweeps(raw: string | undefined): string[] {
+  if (raw === undefined) return [];
+  process.stderr.write("note: --sweeps is deprecated; use --from-sweep DIR (repeatable), as fig6 does\n");
+  const dirs = String(raw)
+    .split(",")
+    .map((d) => d.trim())
+    .filter(Boolean);
+  if (!dirs.length) throw new InputError("--sweeps", String(raw), "one or more sweep roots, comma-separated");
+  return dirs;
+}
+
+/**
+ * Which `--from-sweep` folders are fig6's and which hayou's: all to the one figure selected; with both
+ * selected, a folder that is or holds a sweep of hayou's paper-scale plan (by its folder names) is hayou's,
+ * any other fig6's. `--sweeps` folders are hayou's.
+ */
+export async function splitSweeps(
+  ids: string[],
+  fromSweep: string[],
+  legacy: string[],
+): Promise<{ fig6: string[]; hayou: string[] }> {
+  const fig6 = ids.includes("fig6");
+  const hayou = ids.includes("hayou");
+  if (fromSweep.length && !fig6 && !hayou)
+    throw new InputError(
+      "--from-sweep",
+      fromSweep[0],
+      "a flag of fig6 and hayou (sigprop reproduce fig6|hayou … or all)",
+    );
+  if (legacy.length && !hayou)
+    throw new InputError("--sweeps", legacy.join(","), "a flag of hayou (sigprop reproduce hayou … or all)");
+  if (!fig6) return { fig6: [], hayou: [...fromSweep, ...legacy] };
+  if (!hayou) return { fig6: fromSweep, hayou: [] };
+  const { isHayouSweepFolder } = await import("../../report/figures/hayou.js");
+  const h = fromSweep.filter(isHayouSweepFolder);
+  return { fig6: fromSweep.filter((d) => !h.includes(d)), hayou: [...h, ...legacy] };
 }
 
 /** Validate figure names: registered ids or `all` (default). */
@@ -113,25 +152,14 @@ export function checkCifarFolder(dir: string): string {
 /** The paper-scale Fig 6 plan as the command's JSON (snake_case). */
 function planJson(p: Fig6Plan) {
   const t = p.training;
+  // task and width first, then the grid, then the rest of the protocol (the keys' order as before)
+  const { task, width, ...protocol } = trainingRecord(t);
   return {
     figure: p.figure,
     scale: p.scale,
     planned_not_run: true,
     shards: p.shards,
-    training: {
-      task: t.task,
-      width: t.width,
-      keeps: t.keeps,
-      depths: t.depths,
-      optimizer: t.optimizer,
-      lr: t.lr,
-      batch: t.batch,
-      epochs: t.epochs,
-      limit: t.limit,
-      eval_limit: t.evalLimit,
-      val_fraction: t.valFraction,
-      threshold: t.threshold,
-    },
+    training: { task, width, keeps: t.keeps, depths: t.depths, ...protocol },
     datasets: p.datasets.map((d) => ({
       tag: d.tag,
       dataset: d.dataset,
@@ -200,13 +228,10 @@ export function register(program: Command) {
     )
     .option(
       "--from-sweep <dir>",
-      "fig6: heat maps from a `sigprop sweep` folder or a `sweep merge` folder (repeat for shards or CIFAR-10); with --scale paper this renders the paper's figure",
+      "render finished sweeps (repeatable). fig6: heat maps from a `sigprop sweep` folder or a `sweep merge` folder (repeat for shards or CIFAR-10), with --scale paper the paper's figure; hayou --scale paper: the root of the printed plan's sweep folders, or one of them",
       (v: string, prev: string[] = []) => [...prev, v],
     )
-    .option(
-      "--sweeps <dirs>",
-      "hayou --scale paper: render these finished sweep folders (comma-separated roots; without it the plan is printed)",
-    )
+    .option("--sweeps <dirs>", "deprecated: hayou's former name of --from-sweep (comma-separated)")
     .option("--json", "print a JSON summary on stdout")
     .action(
       action(
@@ -223,36 +248,27 @@ export function register(program: Command) {
           const allIds = parseFigures(figures);
           const scale = parseScale(opts.scale);
           const seed = int("--seed", opts.seed, 0, 2 ** 31 - 1);
-          const fromSweep = opts.fromSweep ?? [];
+          const legacy = legacySweeps(opts.sweeps);
+          const fromSweep = [...(opts.fromSweep ?? []), ...legacy];
           if (opts.cifar10 !== undefined && !allIds.includes("fig6") && !allIds.includes("hayou"))
             throw new InputError(
               "--cifar10",
               String(opts.cifar10),
               "a flag of fig6 and hayou (sigprop reproduce fig6|hayou … or all)",
             );
-          if (fromSweep.length && !allIds.includes("fig6"))
-            throw new InputError(
-              "--from-sweep",
-              fromSweep[0],
-              "a flag of fig6 (sigprop reproduce fig6 … or all)",
-            );
-          if (opts.sweeps !== undefined && !allIds.includes("hayou"))
-            throw new InputError(
-              "--sweeps",
-              String(opts.sweeps),
-              "a flag of hayou (sigprop reproduce hayou … or all)",
-            );
+          const sweeps = await splitSweeps(allIds, opts.fromSweep ?? [], legacy);
+          const hayouFlag = legacy.length ? "--sweeps" : "--from-sweep";
           const cifar10 = opts.cifar10 === undefined ? undefined : checkCifarFolder(String(opts.cifar10));
-          const hayouOpts = hayouOptions({ cifar10, sweeps: opts.sweeps });
+          const hayouOpts = hayouOptions({ cifar10, sweeps: sweeps.hayou }, hayouFlag);
           if (hayouOpts.sweeps && scale.name !== "paper")
             throw new InputError(
-              "--sweeps",
-              String(opts.sweeps),
-              "only with --scale paper (quick scale trains its own runs)",
+              hayouFlag,
+              hayouOpts.sweeps.join(","),
+              "for hayou only with --scale paper (quick scale trains its own runs)",
             );
           // at paper scale Fig 6 and hayou are days of training: without finished sweeps they are planned,
           // not run (the plans are printed; the other figures run)
-          const planFig6 = scale.name === "paper" && allIds.includes("fig6") && fromSweep.length === 0;
+          const planFig6 = scale.name === "paper" && allIds.includes("fig6") && sweeps.fig6.length === 0;
           const planHayou = scale.name === "paper" && allIds.includes("hayou") && !hayouOpts.sweeps;
           const ids = allIds.filter((id) => !(id === "fig6" && planFig6) && !(id === "hayou" && planHayou));
           const outText = opts.out === undefined ? undefined : String(opts.out);
@@ -293,14 +309,13 @@ export function register(program: Command) {
           const command =
             `sigprop reproduce ${ids.length === FIGURE_IDS.length ? "all" : ids.join(" ")} --out ${opts.out} --scale ${scale.name} --seed ${seed}` +
             (cifar10 !== undefined ? ` --cifar10 ${cifar10}` : "") +
-            fromSweep.map((d) => ` --from-sweep ${d}`).join("") +
-            (opts.sweeps ? ` --sweeps ${opts.sweeps}` : "");
+            fromSweep.map((d) => ` --from-sweep ${d}`).join("");
           let registry: Figure[] | undefined;
-          if (cifar10 !== undefined || fromSweep.length || hayouOpts.sweeps) {
+          if (cifar10 !== undefined || fromSweep.length) {
             const { FIGURES } = await import("../../report/figures/index.js");
             const { loadFig6Sweeps, makeFig6 } = await import("../../report/figures/fig6/figure.js");
             const { makeHayou } = await import("../../report/figures/hayou.js");
-            const fig6 = makeFig6({ cifar10, sweeps: loadFig6Sweeps(fromSweep) });
+            const fig6 = makeFig6({ cifar10, sweeps: loadFig6Sweeps(sweeps.fig6) });
             const hayou = makeHayou(hayouOpts);
             registry = FIGURES.map((f) => (f.id === "fig6" ? fig6 : f.id === "hayou" ? hayou : f));
           }

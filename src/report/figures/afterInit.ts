@@ -27,14 +27,22 @@ import {
   type ArmSummary,
 } from "../../analysis/afterInit.js";
 import { gridPoints, type LossPlane } from "../../train/landscape.js";
-import type { Figure, FigureOutput, Job, Json, Scale, Table } from "../figure.js";
+import type { Figure, FigureOutput, Job, Json, JsonOf, Scale, Table } from "../figure.js";
+import { resultOf } from "../jobs.js";
 import { planePanel, planeTable } from "../landscape.js";
-import { figureSpec, lineDotBandPanel, type Marker, type SimPoints, type TheoryCurve } from "../plot.js";
-import { short, slug } from "./common.js";
+import {
+  figureObject,
+  lineDotBandPanel,
+  topLevelSpec,
+  type Marker,
+  type SimPoints,
+  type TheoryCurve,
+} from "../plot.js";
+import { settingsAt, short, slug } from "./common.js";
 
 export const SHIFTED = "shifted_relu:alpha=0.5";
 
-export interface AfterInitSettings {
+export type AfterInitSettings = {
   seeds: number;
   steps: number;
   snapshots: number;
@@ -47,7 +55,7 @@ export interface AfterInitSettings {
   activations: string[];
   inits: ArmInit[];
   fftInits: ArmInit[];
-}
+};
 
 const LINE_T = gridPoints(-0.25, 1.25, 31);
 
@@ -101,11 +109,7 @@ export const AFTER_INIT_SETTINGS: Record<"tiny" | "quick" | "paper", AfterInitSe
 };
 
 export function afterInitSettings(scale: Scale): AfterInitSettings {
-  return scale.name === "paper"
-    ? AFTER_INIT_SETTINGS.paper
-    : scale.name === "quick"
-      ? AFTER_INIT_SETTINGS.quick
-      : AFTER_INIT_SETTINGS.tiny;
+  return settingsAt(AFTER_INIT_SETTINGS, scale);
 }
 
 /** Short activation names for series labels. */
@@ -190,39 +194,63 @@ function studentSeed(jobSeed: number, k: number): number {
   return (jobSeed + 7919 * (k + 1)) >>> 0;
 }
 
-/** Results as JSON (non-finite → null), without the networks. */
-function toJson(v: unknown): Json {
+/**
+ * `v` as the cache holds it: JSON (non-finite → null), without the networks (`nets`). The JSON round
+ * trip is the boundary where a typed value becomes its JSON shape.
+ */
+function stored<T>(v: T): JsonOf<T> {
   return JSON.parse(
     JSON.stringify(v, (k, x) =>
       k === "nets" ? undefined : typeof x === "number" && !Number.isFinite(x) ? null : x,
     ),
-  ) as Json;
+  );
 }
 
-/** Cached results back as ArmResults (nulls → NaN in the number arrays). */
-function asRuns(j: Json | undefined): ArmResult[] {
+/** A stored student run: an ArmResult without networks, whose number series hold null for NaN. */
+type ArmJson = Omit<
+  JsonOf<Omit<ArmResult, "nets">>,
+  "loss" | "relLoss" | "svccaSolution" | "svccaInit" | "distance"
+> & {
+  loss: (number | null)[];
+  relLoss: (number | null)[];
+  svccaSolution: (number | null)[][];
+  svccaInit: (number | null)[][];
+  distance: (number | null)[];
+};
+
+/** Student runs as the cache holds them. */
+function storedRuns(runs: ArmResult[]): ArmJson[] {
+  return stored(runs);
+}
+
+/** Cached results back as ArmResults (nulls → NaN in the number series). */
+function asRuns(j: ArmJson[] | undefined): ArmResult[] {
   if (!Array.isArray(j)) throw new Error("missing after-init result");
-  const fix = (v: unknown): unknown => (v === null ? NaN : Array.isArray(v) ? v.map(fix) : v);
-  return (j as unknown as ArmResult[]).map((r) => ({
+  const nan = (v: (number | null)[]) => v.map((x) => x ?? NaN);
+  return j.map((r) => ({
     ...r,
-    loss: fix(r.loss) as number[],
-    relLoss: fix(r.relLoss) as number[],
-    svccaSolution: fix(r.svccaSolution) as number[][],
-    svccaInit: fix(r.svccaInit) as number[][],
-    distance: fix(r.distance) as number[],
+    loss: nan(r.loss),
+    relLoss: nan(r.relLoss),
+    svccaSolution: r.svccaSolution.map(nan),
+    svccaInit: r.svccaInit.map(nan),
+    distance: nan(r.distance),
   }));
 }
 
+type ArmJobConfig = { kind: "after-init arm"; seeds: number } & Omit<ArmConfig, "seed">;
+type NoiseJobConfig = { kind: "after-init solution+noise"; trials: number } & Omit<ArmConfig, "seed">;
+
+/** One arm (task × activation × init): `seeds` students trained from their own draws. */
 function armJob(
   s: AfterInitSettings,
   task: "parity" | "teacher" | "fft",
   activation: string,
   init: ArmInit,
-): Job {
+): Job<ArmJobConfig, ArmJson[]> {
   const cfg = armConfig(s, task, activation, init);
   return {
     id: `${task}/${slug(activation)}/${init}`,
-    config: { kind: "after-init arm", ...cfg, seeds: s.seeds } as unknown as Json,
+    config: { kind: "after-init arm", ...cfg, seeds: s.seeds },
     cost:
       s.seeds *
       s.steps *
@@ -240,16 +268,21 @@ function armJob(
           ),
         );
       }
-      return toJson(out);
+      return storedRuns(out);
     },
   };
 }
 
-function noiseJob(s: AfterInitSettings, activation: string, distance: number): Job {
+/** Parity from the exact solution moved to relative distance `distance`: `trials` students. */
+function noiseJob(
+  s: AfterInitSettings,
+  activation: string,
+  distance: number,
+): Job<NoiseJobConfig, ArmJson[]> {
   const cfg = { ...armConfig(s, "parity", activation, "solution"), distance };
   return {
     id: `noise/${slug(activation)}/d${distance}`,
-    config: { kind: "after-init solution+noise", ...cfg, trials: s.noise.trials } as unknown as Json,
+    config: { kind: "after-init solution+noise", ...cfg, trials: s.noise.trials },
     cost: s.noise.trials * s.steps * 2 ** cfg.size * cfg.width * cfg.width * (cfg.depth + 1),
     async run(ctx) {
       const { runArm } = await import("../../analysis/afterInit.js");
@@ -260,24 +293,27 @@ function noiseJob(s: AfterInitSettings, activation: string, distance: number): J
             ctx.onProgress(k * s.steps + d, s.noise.trials * s.steps),
           ),
         );
-      return toJson(out);
+      return storedRuns(out);
     },
   };
 }
 
-interface LandscapeJson {
+type LandscapeJson = {
   lines: { init: ArmInit; label: string; t: number[]; loss: (number | null)[] }[];
   solutionLine: { t: number[]; loss: (number | null)[] };
-  plane: LossPlane;
-}
+  plane: JsonOf<LossPlane>;
+};
+
+type LandscapeJobConfig = { kind: "after-init landscape"; inits: ArmInit[] } & Omit<ArmConfig, "seed"> &
+  AfterInitSettings["landscape"];
 
 /** The landscape of parity with ReLU: line from each init to its trained net, and a slice around the critical one. */
-function landscapeJob(s: AfterInitSettings): Job {
+function landscapeJob(s: AfterInitSettings): Job<LandscapeJobConfig, LandscapeJson> {
   const inits = s.inits.filter((i) => i !== "he");
   const base = armConfig(s, "parity", "relu", "critical");
   return {
     id: "landscape/parity/relu",
-    config: { kind: "after-init landscape", ...base, inits, ...s.landscape } as unknown as Json,
+    config: { kind: "after-init landscape", ...base, inits, ...s.landscape },
     cost: inits.length * s.steps * 2 ** base.size * base.width * base.width * (base.depth + 1),
     async run(ctx) {
       const a = await import("../../analysis/afterInit.js");
@@ -309,7 +345,9 @@ function landscapeJob(s: AfterInitSettings): Job {
           };
         }
       }
-      return toJson({ lines, plane, solutionLine });
+      if (!plane || !solutionLine)
+        throw new Error("after-init landscape: no critical initialisation to slice around");
+      return stored({ lines, plane, solutionLine });
     },
   };
 }
@@ -412,11 +450,13 @@ export const afterInit: Figure = {
   },
   build(scale: Scale, results: Map<string, Json>): FigureOutput {
     const s = afterInitSettings(scale);
+    const runsOf = (task: "parity" | "teacher" | "fft", activation: string, init: ArmInit) =>
+      asRuns(resultOf(armJob(s, task, activation, init), results));
     const sumOf = (task: "parity" | "teacher" | "fft") =>
-      arms(s, task).map((a) => summariseArm(asRuns(results.get(`${task}/${slug(a.activation)}/${a.init}`))));
+      arms(s, task).map((a) => summariseArm(runsOf(task, a.activation, a.init)));
     const parity = sumOf("parity");
     const teacher = sumOf("teacher");
-    const fftRuns = arms(s, "fft").map((a) => asRuns(results.get(`fft/linear/${a.init}`)));
+    const fftRuns = arms(s, "fft").map((a) => runsOf("fft", a.activation, a.init));
     const fft = fftRuns.map(summariseArm);
     const tables: Table[] = [
       summaryTable("parity", parity),
@@ -435,7 +475,7 @@ export const afterInit: Figure = {
       const sds: number[] = [];
       const before: number[] = [];
       for (const d of s.noise.distances) {
-        const runs = asRuns(results.get(`noise/${slug(act)}/d${d}`));
+        const runs = asRuns(resultOf(noiseJob(s, act, d), results));
         const p = runs.filter((r) => r.solved).length / runs.length;
         const p0 = runs.filter((r) => r.accuracy && r.accuracy[0] === 1).length / runs.length;
         rates.push(p);
@@ -458,7 +498,7 @@ export const afterInit: Figure = {
     }
     const markers: Marker[] = parity
       .map((a) => {
-        const runs = asRuns(results.get(`parity/${slug(a.activation)}/${a.init}`));
+        const runs = runsOf("parity", a.activation, a.init);
         const d = meanSd(runs.map((r) => r.distance[0])).mean;
         return {
           series: actName(a.activation),
@@ -472,7 +512,7 @@ export const afterInit: Figure = {
     tables.push({
       name: "parity_random_init_distance",
       rows: parity.map((a) => {
-        const runs = asRuns(results.get(`parity/${slug(a.activation)}/${a.init}`));
+        const runs = runsOf("parity", a.activation, a.init);
         return {
           activation: a.activation,
           init: a.init,
@@ -483,7 +523,7 @@ export const afterInit: Figure = {
     });
 
     // (e), (f) landscape
-    const land = results.get("landscape/parity/relu") as unknown as LandscapeJson | undefined;
+    const land = resultOf(landscapeJob(s), results);
     const lineTheory: TheoryCurve[] = [];
     let landscapeText = "";
     if (land) {
@@ -602,27 +642,24 @@ export const afterInit: Figure = {
       );
     }
     // two rows of three panels (figureSpec lays panels out in one row)
-    const spec = figureSpec(
-      afterInit.title,
-      [],
-      `${s.seeds} seeds, ${s.steps} steps; scale ${scale.name}`,
-    ) as unknown as Record<string, unknown>;
-    delete spec.hconcat;
-    const resolve = spec.resolve;
-    spec.vconcat = [
-      { hconcat: panels.slice(0, 3), spacing: 30, resolve },
-      { hconcat: panels.slice(3), spacing: 30, resolve },
-    ];
+    const base = figureObject(afterInit.title, [], `${s.seeds} seeds, ${s.steps} steps; scale ${scale.name}`);
+    const spec = topLevelSpec({
+      ...base,
+      vconcat: [
+        { hconcat: panels.slice(0, 3), spacing: 30, resolve: base.resolve },
+        { hconcat: panels.slice(3), spacing: 30, resolve: base.resolve },
+      ],
+    });
     return {
-      spec: spec as unknown as FigureOutput["spec"],
+      spec,
       caption,
       tables,
       agreement: [],
       data: {
-        settings: s as unknown as Json,
-        parity: toJson(parity),
-        teacher: toJson(teacher),
-        fft: toJson(fft),
+        settings: s,
+        parity: stored(parity),
+        teacher: stored(teacher),
+        fft: stored(fft),
       },
     };
   },

@@ -3,6 +3,7 @@ import { parseActivation } from "../../theory/activations.js";
 import { criticalInit } from "../../theory/critical.js";
 import { InputError } from "../../theory/errors.js";
 import { parseNoise } from "../../theory/noise.js";
+import type { Scale } from "../figure.js";
 import type { ModelSpec } from "../jobs.js";
 
 /** n evenly spaced points from a to b inclusive (the last one exactly b). */
@@ -52,4 +53,9 @@ export function slug(s: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9.]+/g, "_")
     .replace(/^_+|_+$/g, "");
+}
+
+/** A figure's settings at a scale: its paper or quick settings by name, its tiny ones at any other scale. */
+export function settingsAt<S>(table: Record<"quick" | "paper" | "tiny", S>, scale: Scale): S {
+  return scale.name === "paper" ? table.paper : scale.name === "quick" ? table.quick : table.tiny;
 }

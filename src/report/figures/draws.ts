@@ -8,11 +8,14 @@ import { networkDraws } from "../../sim/draws.js";
 import { parseActivation } from "../../theory/activations.js";
 import { parseNoise } from "../../theory/noise.js";
 import { agreement } from "../agreement.js";
-import type { Figure, Json, Scale } from "../figure.js";
+import type { Figure, Job, Json, Scale } from "../figure.js";
+import { resultOf } from "../jobs.js";
 import { figureSpec, lineDotBandPanel } from "../plot.js";
 import { rows, short } from "./common.js";
 
-export const DRAWS_MODELS: { id: string; title: string; sigmaW2: number; sigmaB2: number }[] = [
+type DrawsModel = { id: string; title: string; sigmaW2: number; sigmaB2: number };
+
+export const DRAWS_MODELS: DrawsModel[] = [
   { id: "ordered", title: "(a) ordered: (σ_b, σ_w) = (1, 1)", sigmaW2: 1, sigmaB2: 1 },
   { id: "chaotic", title: "(b) chaotic: (σ_b, σ_w) = (0.3, 2)", sigmaW2: 4, sigmaB2: 0.09 },
 ];
@@ -28,7 +31,11 @@ function settings(scale: Scale) {
   };
 }
 
-interface DrawsJson {
+type DrawsSettings = ReturnType<typeof settings>;
+
+type DrawsConfig = { kind: "draws"; activation: "tanh"; sigma_w2: number; sigma_b2: number } & DrawsSettings;
+
+type DrawsJson = {
   angles: number[];
   outputs: number[][];
   theory: { q_out: number; neighbour_correlation: number | null };
@@ -38,6 +45,39 @@ interface DrawsJson {
     neighbour_correlation: number;
     neighbour_correlation_std: number;
   };
+};
+
+/** The job of one model: `draws` networks' outputs along the input circle, with theory and empirical summaries. */
+function drawsJob(m: DrawsModel, s: DrawsSettings): Job<DrawsConfig, DrawsJson> {
+  return {
+    id: m.id,
+    config: { kind: "draws", activation: "tanh", sigma_w2: m.sigmaW2, sigma_b2: m.sigmaB2, ...s },
+    cost: s.draws * s.depth * s.width * s.width * s.points,
+    async run(ctx) {
+      const r = networkDraws({
+        model: {
+          activation: parseActivation("tanh"),
+          noise: parseNoise("none"),
+          sigmaW2: m.sigmaW2,
+          sigmaB2: m.sigmaB2,
+        },
+        ...s,
+        seed: ctx.seed,
+        onProgress: ctx.onProgress,
+      });
+      return {
+        angles: r.angles,
+        outputs: r.outputs,
+        theory: { q_out: r.theory.qOut, neighbour_correlation: r.theory.neighbourCorrelation },
+        empirical: {
+          q_out: r.empirical.qOut,
+          q_out_std: r.empirical.qOutStd,
+          neighbour_correlation: r.empirical.neighbourCorrelation,
+          neighbour_correlation_std: r.empirical.neighbourCorrelationStd,
+        },
+      };
+    },
+  };
 }
 
 export const drawsFigure: Figure = {
@@ -45,36 +85,7 @@ export const drawsFigure: Figure = {
   title: "Hayou et al. — random tanh networks along a great circle, ordered vs chaotic",
   jobs(scale: Scale) {
     const s = settings(scale);
-    return DRAWS_MODELS.map((m) => ({
-      id: m.id,
-      config: { kind: "draws", activation: "tanh", sigma_w2: m.sigmaW2, sigma_b2: m.sigmaB2, ...s },
-      cost: s.draws * s.depth * s.width * s.width * s.points,
-      async run(ctx) {
-        const r = networkDraws({
-          model: {
-            activation: parseActivation("tanh"),
-            noise: parseNoise("none"),
-            sigmaW2: m.sigmaW2,
-            sigmaB2: m.sigmaB2,
-          },
-          ...s,
-          seed: ctx.seed,
-          onProgress: ctx.onProgress,
-        });
-        const out: DrawsJson = {
-          angles: r.angles,
-          outputs: r.outputs,
-          theory: { q_out: r.theory.qOut, neighbour_correlation: r.theory.neighbourCorrelation },
-          empirical: {
-            q_out: r.empirical.qOut,
-            q_out_std: r.empirical.qOutStd,
-            neighbour_correlation: r.empirical.neighbourCorrelation,
-            neighbour_correlation_std: r.empirical.neighbourCorrelationStd,
-          },
-        };
-        return out as unknown as Json;
-      },
-    }));
+    return DRAWS_MODELS.map((m) => drawsJob(m, s));
   },
   build(scale: Scale, results: Map<string, Json>) {
     const s = settings(scale);
@@ -83,7 +94,8 @@ export const drawsFigure: Figure = {
     const tables = [];
     const parts: string[] = [];
     for (const m of DRAWS_MODELS) {
-      const r = results.get(m.id) as unknown as DrawsJson;
+      const r = resultOf(drawsJob(m, s), results);
+      if (!r) throw new Error(`missing draws result of ${m.id}`);
       panels.push(
         lineDotBandPanel({
           title: m.title,
@@ -125,7 +137,7 @@ export const drawsFigure: Figure = {
       caption,
       tables,
       agreement: agree,
-      data: { settings: s as unknown as Json, models: DRAWS_MODELS as unknown as Json },
+      data: { settings: s, models: DRAWS_MODELS },
     };
   },
 };

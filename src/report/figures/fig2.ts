@@ -6,10 +6,16 @@
  */
 import { findQStar } from "../../theory/fixedPoints.js";
 import type { Figure, Json, Scale } from "../figure.js";
-import { dynamicsJob, modelOf, varianceMapJob, type ModelSpec } from "../jobs.js";
+import { modelOf, type ModelSpec } from "../jobs.js";
 import { figureSpec, lineDotBandPanel } from "../plot.js";
 import { finiteOrNull, linspace, short } from "./common.js";
-import { finiteWidthNote, varianceMapAndDynamics, varianceMapPanel } from "./panels.js";
+import {
+  finiteWidthNote,
+  varianceFigureJobs,
+  varianceMapAndDynamics,
+  varianceMapPanel,
+  type VarianceSetup,
+} from "./panels.js";
 
 export const FIG2_MODELS: { name: string; spec: ModelSpec }[] = [
   { name: "tanh", spec: { activation: "tanh", noise: "none", sigmaW2: 1, sigmaB2: 0 } },
@@ -23,30 +29,23 @@ export const FIG2_Q0S = linspace(0.5, 15, 30);
 export const FIG2_DEPTH = 15;
 export const FIG2_Q0 = 4;
 
+const FIG2_SETUP: VarianceSetup = { models: FIG2_MODELS, q0s: FIG2_Q0S, depth: FIG2_DEPTH, q0: FIG2_Q0 };
+
 export const fig2: Figure = {
   id: "fig2",
   title: "Fig 2 — noise breaks signal propagation",
   jobs(scale: Scale) {
-    return FIG2_MODELS.flatMap((m) => [
-      varianceMapJob(`a/${m.name}`, m.spec, scale, FIG2_Q0S),
-      dynamicsJob(`b/${m.name}`, m.spec, scale, FIG2_DEPTH, FIG2_Q0, [], Infinity, {
-        varianceQuantiles: true,
-      }),
-    ]);
+    return varianceFigureJobs(FIG2_SETUP, scale);
   },
   build(scale: Scale, results: Map<string, Json>) {
     const names = FIG2_MODELS.map((m) => m.name);
-    const { a, b, agree, tables } = varianceMapAndDynamics(
-      { models: FIG2_MODELS, q0s: FIG2_Q0S, depth: FIG2_DEPTH, q0: FIG2_Q0 },
-      scale,
-      results,
-    );
-    const qStars: Record<string, Json> = {};
+    const { a, b, agree, tables } = varianceMapAndDynamics(FIG2_SETUP, scale, results);
+    const qStars: Record<string, { q_star: number | null; status: string }> = {};
     for (const m of FIG2_MODELS) {
       const qs = findQStar(modelOf(m.spec), FIG2_Q0);
       qStars[m.name] = { q_star: finiteOrNull(qs.qStar), status: qs.status };
     }
-    const tanhNoise = qStars["tanh + noise"] as { q_star: number | null };
+    const tanhNoise = qStars["tanh + noise"];
     const panelA = varianceMapPanel(a, names);
     const panelB = lineDotBandPanel({
       title: `(b) variance dynamics from q⁰ = ${FIG2_Q0}`,
@@ -84,7 +83,7 @@ export const fig2: Figure = {
       tables,
       agreement: agree,
       data: {
-        models: FIG2_MODELS.map((m) => ({ name: m.name, ...m.spec })) as unknown as Json,
+        models: FIG2_MODELS.map((m) => ({ name: m.name, ...m.spec })),
         q0s_panel_a: FIG2_Q0S,
         depth_panel_b: FIG2_DEPTH,
         q0_panel_b: FIG2_Q0,

@@ -6,10 +6,16 @@
  * σ_w² = 2/μ2 over μ2 ∈ [1, 2] between underflow and overflow.
  */
 import type { Figure, Json, Scale } from "../figure.js";
-import { dynamicsJob, varianceMapJob, type ModelSpec } from "../jobs.js";
+import type { ModelSpec } from "../jobs.js";
 import { figureSpec, lineDotBandPanel, type Marker } from "../plot.js";
 import { criticalRelu, linspace, mu2Of, rows, short } from "./common.js";
-import { finiteWidthNote, varianceMapAndDynamics, varianceMapPanel } from "./panels.js";
+import {
+  finiteWidthNote,
+  varianceFigureJobs,
+  varianceMapAndDynamics,
+  varianceMapPanel,
+  type VarianceSetup,
+} from "./panels.js";
 
 interface Fig3Model {
   name: string;
@@ -43,24 +49,17 @@ export function criticalBoundary(n = 101): { mu2: number[]; sigmaW2: number[] } 
   return { mu2, sigmaW2: mu2.map((m) => 2 / m) };
 }
 
+const FIG3_SETUP: VarianceSetup = { models: FIG3_MODELS, q0s: FIG3_Q0S, depth: FIG3_DEPTH, q0: FIG3_Q0 };
+
 export const fig3: Figure = {
   id: "fig3",
   title: "Fig 3 — critical initialisation for multiplicative noise",
   jobs(scale: Scale) {
-    return FIG3_MODELS.flatMap((m) => [
-      varianceMapJob(`a/${m.name}`, m.spec, scale, FIG3_Q0S),
-      dynamicsJob(`b/${m.name}`, m.spec, scale, FIG3_DEPTH, FIG3_Q0, [], Infinity, {
-        varianceQuantiles: true,
-      }),
-    ]);
+    return varianceFigureJobs(FIG3_SETUP, scale);
   },
   build(scale: Scale, results: Map<string, Json>) {
     const names = FIG3_MODELS.map((m) => m.name);
-    const { a, b, agree, tables } = varianceMapAndDynamics(
-      { models: FIG3_MODELS, q0s: FIG3_Q0S, depth: FIG3_DEPTH, q0: FIG3_Q0 },
-      scale,
-      results,
-    );
+    const { a, b, agree, tables } = varianceMapAndDynamics(FIG3_SETUP, scale, results);
     const markers: Marker[] = FIG3_MODELS.map((m) => ({
       series: m.name,
       x: mu2Of(m.spec.noise),
@@ -140,7 +139,7 @@ export const fig3: Figure = {
           sigma_w_scale: m.sigmaWScale,
           mu2: mu2Of(m.spec.noise),
           ...m.spec,
-        })) as unknown as Json,
+        })),
         q0s_panel_a: FIG3_Q0S,
         depth_panel_b: FIG3_DEPTH,
         q0_panel_b: FIG3_Q0,

@@ -10,7 +10,15 @@ import { analyze } from "../../theory/analyze.js";
 import { dynamics } from "../../theory/dynamics.js";
 import { correlationMap } from "../../theory/maps.js";
 import type { Figure, Json, Scale } from "../figure.js";
-import { asDynamics, asStats, correlationMapJob, dynamicsJob, modelOf, type ModelSpec } from "../jobs.js";
+import {
+  asDynamics,
+  asStats,
+  correlationMapJob,
+  dynamicsJob,
+  modelOf,
+  resultOf,
+  type ModelSpec,
+} from "../jobs.js";
 import { figureSpec, lineDotBandPanel, type Marker } from "../plot.js";
 import { criticalRelu, finiteOrNull, linspace, rows, short, slug } from "./common.js";
 import { compareSeries, type Collected, type PanelSeries } from "./panels.js";
@@ -46,14 +54,39 @@ export function phaseDiagram(n = 91): { keep: number[]; mu2: number[]; cStar: nu
   return out;
 }
 
+/** The two jobs of one model: (a) the correlation map at FIG4_C0S_MAP, (b) dynamics from FIG4_C0S_DYN. */
+function fig4Jobs(m: { name: string; spec: ModelSpec }, scale: Scale) {
+  return {
+    a: correlationMapJob(`a/${m.name}`, m.spec, scale, FIG4_Q0, FIG4_C0S_MAP),
+    b: dynamicsJob(`b/${m.name}`, m.spec, scale, FIG4_DEPTH, FIG4_Q0, FIG4_C0S_DYN, FIG4_MAX_PAIRS),
+  };
+}
+
+/** What data.json records per model. */
+type Fig4FixedPoint = {
+  mu2: number;
+  sigma_w2: number;
+  c_star: number | null;
+  chi_c: number | null;
+  xi_c: number | null;
+  chi_grad: number | null;
+  phase: string;
+  decided_by: string;
+};
+
+/** A shaded band of panel (c) over μ2 ∈ [1, 10] between χ_c = lo and hi, labelled at height y. */
+function phaseBand(label: string, lo: number, hi: number, color: string, y: number) {
+  return { label, x: [1, 10], lo: [lo, lo], hi: [hi, hi], color, labelAt: { x: 6, y } };
+}
+
 export const fig4: Figure = {
   id: "fig4",
   title: "Fig 4 — correlation information at critical initialisation",
   jobs(scale: Scale) {
-    return FIG4_MODELS.flatMap((m) => [
-      correlationMapJob(`a/${m.name}`, m.spec, scale, FIG4_Q0, FIG4_C0S_MAP),
-      dynamicsJob(`b/${m.name}`, m.spec, scale, FIG4_DEPTH, FIG4_Q0, FIG4_C0S_DYN, FIG4_MAX_PAIRS),
-    ]);
+    return FIG4_MODELS.flatMap((m) => {
+      const j = fig4Jobs(m, scale);
+      return [j.a, j.b];
+    });
   },
   build(scale: Scale, results: Map<string, Json>) {
     const names = FIG4_MODELS.map((m) => m.name);
@@ -63,10 +96,11 @@ export const fig4: Figure = {
     const b: PanelSeries = { theory: [], sim: [] };
     const markers: Marker[] = [];
     const out: Collected = { agree: [], tables: [] };
-    const fixed: Record<string, Json> = {};
+    const fixed: Record<string, Fig4FixedPoint> = {};
     for (const m of FIG4_MODELS) {
       const model = modelOf(m.spec);
       const an = analyze(model, FIG4_Q0, 0.5);
+      const jobs = fig4Jobs(m, scale);
       fixed[m.name] = {
         mu2: an.noise.mu2,
         sigma_w2: an.sigma_w2,
@@ -85,12 +119,12 @@ export const fig4: Figure = {
         curve: { x: grid, y: grid.map((c) => correlationMap(model, FIG4_Q0, c)) },
         x: FIG4_C0S_MAP,
         theory: FIG4_C0S_MAP.map((c) => correlationMap(model, FIG4_Q0, c)),
-        sim: asStats(results.get(`a/${m.name}`)),
+        sim: asStats(resultOf(jobs.a, results)),
         table: `a_${slug(m.name)}`,
         xCol: "c0",
         theoryCol: "theory_c1",
       });
-      const dyn = asDynamics(results.get(`b/${m.name}`));
+      const dyn = asDynamics(resultOf(jobs.b, results));
       FIG4_C0S_DYN.forEach((c0, k) => {
         const th = dynamics(model, FIG4_DEPTH, FIG4_Q0, c0).c;
         compareSeries(b, out, scale.networks, {
@@ -136,7 +170,7 @@ export const fig4: Figure = {
     const dropMarkers = FIG4_MODELS.filter(
       (m) => m.spec.noise.startsWith("dropout") || m.spec.noise === "none",
     ).map((m) => {
-      const f = fixed[m.name] as { mu2: number; chi_c: number | null };
+      const f = fixed[m.name];
       return { series: "χ_c(c*), dropout", x: f.mu2, y: f.chi_c ?? NaN, label: m.name };
     });
     const panelC = lineDotBandPanel({
@@ -145,24 +179,7 @@ export const fig4: Figure = {
       yLabel: "χ_c(c*)",
       theory: [{ series: "χ_c(c*), dropout", x: phase.mu2, y: phase.chiC }],
       refLines: [{ label: "edge of chaos χ_c = 1", x: [1, 10], y: [1, 1] }],
-      regions: [
-        {
-          label: "ordered",
-          x: [1, 10],
-          lo: [0, 0],
-          hi: [1, 1],
-          color: "#e5f5e0",
-          labelAt: { x: 6, y: 0.6 },
-        },
-        {
-          label: "chaotic",
-          x: [1, 10],
-          lo: [1, 1],
-          hi: [1.2, 1.2],
-          color: "#fde0dd",
-          labelAt: { x: 6, y: 1.1 },
-        },
-      ],
+      regions: [phaseBand("ordered", 0, 1, "#e5f5e0", 0.6), phaseBand("chaotic", 1, 1.2, "#fde0dd", 1.1)],
       markers: dropMarkers.filter((mk) => Number.isFinite(mk.y)),
       seriesOrder: ["χ_c(c*), dropout"],
       xDomain: [1, 10],
@@ -185,7 +202,7 @@ export const fig4: Figure = {
       tables: out.tables,
       agreement: out.agree,
       data: {
-        models: FIG4_MODELS.map((m) => ({ name: m.name, ...m.spec })) as unknown as Json,
+        models: FIG4_MODELS.map((m) => ({ name: m.name, ...m.spec })),
         fixed_points: fixed,
         c0s_panel_a: FIG4_C0S_MAP,
         c0s_panel_b: FIG4_C0S_DYN,

@@ -9,7 +9,7 @@ import { dynamics } from "../../theory/dynamics.js";
 import { agreement } from "../agreement.js";
 import { asymptoticStart, decayWindow, fitDepthScale, type DepthScaleFit } from "../../sim/fit.js";
 import type { Agreement, Figure, Json, Scale, Table } from "../figure.js";
-import { asDynamics, dynamicsJob, modelOf, type ModelSpec } from "../jobs.js";
+import { asDynamics, dynamicsJob, modelOf, resultOf, type DynamicsJob, type ModelSpec } from "../jobs.js";
 import type { LayerStats } from "../simulator.js";
 import { figureSpec, lineDotBandPanel, type SimPoints, type TheoryCurve } from "../plot.js";
 import { criticalRelu, finiteOrNull, linspace, rows, short } from "./common.js";
@@ -125,7 +125,8 @@ function combine(fits: DepthScaleFit[]): { xi: number | null; se: number | null 
   return { xi: ok.reduce((a, f, i) => a + w[i] * (f.xi as number), 0) / W, se: Math.sqrt(1 / W) };
 }
 
-export interface Fig5Row {
+/** A row of the depth_scales table and data.json (a type, not an interface, so that it is JSON). */
+export type Fig5Row = {
   name: string;
   family: string;
   level: number;
@@ -147,13 +148,18 @@ export interface Fig5Row {
   xi_theory_trajectory: number | null;
   xi_theory_trajectory_against_last_layer: number | null;
   note: string | null;
+};
+
+/** One configuration's job: FIG5_DEPTH layers of correlation dynamics from each of FIG5_C0S. */
+function fig5Job(c: Fig5Config, scale: Scale): DynamicsJob {
+  return dynamicsJob(c.name, c.spec, scale, FIG5_DEPTH, 1, FIG5_C0S);
 }
 
 export const fig5: Figure = {
   id: "fig5",
   title: "Fig 5 — noise-dependent correlation depth scales",
   jobs(scale: Scale) {
-    return FIG5_CONFIGS.map((c) => dynamicsJob(c.name, c.spec, scale, FIG5_DEPTH, 1, FIG5_C0S));
+    return FIG5_CONFIGS.map((c) => fig5Job(c, scale));
   },
   build(scale: Scale, results: Map<string, Json>) {
     const table: Fig5Row[] = [];
@@ -164,7 +170,7 @@ export const fig5: Figure = {
     for (const cfg of FIG5_CONFIGS) {
       const t = fig5Theory(cfg.spec);
       const depth = FIG5_DEPTH;
-      const corr = asDynamics(results.get(cfg.name)).correlation;
+      const corr = asDynamics(resultOf(fig5Job(cfg, scale), results)).correlation;
       const f = fitFig5(cfg.spec, corr, scale.networks);
       const win = (k: number) => {
         const w = f.perStart[k].fit.window;
@@ -320,13 +326,10 @@ export const fig5: Figure = {
         `scale: ${scale.name} (width ${scale.width}, ${scale.networks} networks)`,
       ),
       caption,
-      tables: [
-        { name: "depth_scales", rows: table as unknown as Record<string, number | string | null>[] },
-        ...decayTables,
-      ],
+      tables: [{ name: "depth_scales", rows: table }, ...decayTables],
       agreement: agree,
       data: {
-        configurations: table as unknown as Json,
+        configurations: table,
         fit_method:
           "weighted least squares of ln|c^l − c*| on l, c* exact (theory), window from layer 1 to the last layer with expected |c^l − c*| ≥ 2 SEM; xi_fit_against_last_layer reproduces the authors' fit against the last simulated layer",
         decay_shown: FIG5_DECAY_SHOWN,

@@ -16,11 +16,11 @@
  * Scales: `quick` is sized for ≤ 10 minutes on two idle cores (depth 20, width 64, SGD, 4 epochs of a
  * 3,000-digit subset, 2 seeds); `paper` (depth 200, width 300, SGD, 100 epochs) is a `sigprop sweep` plan:
  * `reproduce hayou --scale paper` prints the commands (one sweep per activation × arm × data set, sharded
- * for Slurm arrays / Kubernetes indexed Jobs) and `--sweeps DIR` renders the finished sweep folders
+ * for Slurm arrays / Kubernetes indexed Jobs) and `--from-sweep DIR` renders the finished sweep folders
  * (`hayouPlan`, `makeHayou({ sweeps })`). Any other scale (the tests' "tiny") is a seconds-long setting.
  */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { loadCifar10Folder, loadMnist, type Dataset } from "../../data/index.js";
 import { parseActivation } from "../../theory/activations.js";
 import { InputError } from "../../theory/errors.js";
@@ -29,8 +29,16 @@ import { resolveInit } from "../../train/initChoice.js";
 import { mergeSweeps, type RunRecord, type SweepPlan } from "../../train/sweep.js";
 import type { EpochRecord, TrainConfig, TrainResult } from "../../train/train.js";
 import type { Figure, FigureOutput, Job, Json, Scale, Table } from "../figure.js";
-import { figureSpec, lineDotBandPanel, type PanelSpec, type SimPoints, type TheoryCurve } from "../plot.js";
-import { rows } from "./common.js";
+import { resultOf } from "../jobs.js";
+import {
+  figureObject,
+  lineDotBandPanel,
+  topLevelSpec,
+  type PanelSpec,
+  type SimPoints,
+  type TheoryCurve,
+} from "../plot.js";
+import { rows, settingsAt } from "./common.js";
 
 /** The compared activations: display name, activation spec, σ_b² of the EOC point (as in hayou-rates). */
 export const HAYOU_ACTIVATIONS: { name: string; spec: string; eocSigmaB2: number }[] = [
@@ -65,56 +73,39 @@ export function hayouArms(): HayouArm[] {
 }
 
 type Cell = { mean: number; sd: number } | null;
+
+/** Rows of (activation, [mean, sd] of EOC, EOC + BN, ordered) as the published table's cells. */
+function publishedTable(
+  rows: [string, [number, number], [number, number], [number, number]][],
+): Record<string, Record<HayouArmId, Cell>> {
+  const cell = ([mean, sd]: [number, number]) => ({ mean, sd });
+  return Object.fromEntries(
+    rows.map(([name, eoc, bn, ordered]) => [
+      name,
+      { eoc: cell(eoc), eoc_bn: cell(bn), ordered: cell(ordered) },
+    ]),
+  );
+}
+
 /**
  * The seed's Table (slide 17): test accuracy (%) after 100 epochs, width 300, depth 200, SGD. The
  * extracted slide text puts some row labels after their numbers; rows are assigned by matching the
  * "Epoch 100" column of the smoothness table (slide 18: ReLU 93.57, ELU 97.62, Tanh 97.20 on MNIST).
  */
 export const HAYOU_PUBLISHED: Record<"mnist" | "cifar10", Record<string, Record<HayouArmId, Cell>>> = {
-  mnist: {
-    ReLU: {
-      eoc: { mean: 93.57, sd: 0.18 },
-      eoc_bn: { mean: 93.11, sd: 0.21 },
-      ordered: { mean: 10.09, sd: 0.61 },
-    },
-    ELU: {
-      eoc: { mean: 97.62, sd: 0.21 },
-      eoc_bn: { mean: 93.41, sd: 0.3 },
-      ordered: { mean: 10.14, sd: 0.51 },
-    },
-    Tanh: {
-      eoc: { mean: 97.2, sd: 0.3 },
-      eoc_bn: { mean: 10.74, sd: 0.1 },
-      ordered: { mean: 10.02, sd: 0.13 },
-    },
-    "S-Softplus": {
-      eoc: { mean: 10.32, sd: 0.41 },
-      eoc_bn: { mean: 9.92, sd: 0.12 },
-      ordered: { mean: 10.09, sd: 0.53 },
-    },
-  },
-  cifar10: {
-    ReLU: {
-      eoc: { mean: 36.55, sd: 1.15 },
-      eoc_bn: { mean: 35.91, sd: 1.52 },
-      ordered: { mean: 9.91, sd: 0.93 },
-    },
-    ELU: {
-      eoc: { mean: 45.76, sd: 0.91 },
-      eoc_bn: { mean: 44.12, sd: 0.93 },
-      ordered: { mean: 10.11, sd: 0.65 },
-    },
-    Tanh: {
-      eoc: { mean: 44.11, sd: 1.02 },
-      eoc_bn: { mean: 10.15, sd: 0.85 },
-      ordered: { mean: 9.82, sd: 0.88 },
-    },
-    "S-Softplus": {
-      eoc: { mean: 10.13, sd: 0.11 },
-      eoc_bn: { mean: 9.81, sd: 0.63 },
-      ordered: { mean: 10.05, sd: 0.71 },
-    },
-  },
+  // activation, then mean and sd of EOC, EOC + BN, ordered phase
+  mnist: publishedTable([
+    ["ReLU", [93.57, 0.18], [93.11, 0.21], [10.09, 0.61]],
+    ["ELU", [97.62, 0.21], [93.41, 0.3], [10.14, 0.51]],
+    ["Tanh", [97.2, 0.3], [10.74, 0.1], [10.02, 0.13]],
+    ["S-Softplus", [10.32, 0.41], [9.92, 0.12], [10.09, 0.53]],
+  ]),
+  cifar10: publishedTable([
+    ["ReLU", [36.55, 1.15], [35.91, 1.52], [9.91, 0.93]],
+    ["ELU", [45.76, 0.91], [44.12, 0.93], [10.11, 0.65]],
+    ["Tanh", [44.11, 1.02], [10.15, 0.85], [9.82, 0.88]],
+    ["S-Softplus", [10.13, 0.11], [9.81, 0.63], [10.05, 0.71]],
+  ]),
 };
 
 /** Where the seed contradicts itself: slide 18 gives CIFAR-10 ELU at epoch 100 as 47.76 ± 0.91. */
@@ -129,7 +120,7 @@ export const HAYOU_CONTRADICTIONS = [
   },
 ];
 
-export interface HayouSettings {
+export type HayouSettings = {
   depth: number;
   width: number;
   optimizer: "sgd";
@@ -143,7 +134,7 @@ export interface HayouSettings {
   testLimit: number | null;
   valFraction: number;
   seeds: number;
-}
+};
 
 export const HAYOU_SETTINGS: Record<"quick" | "paper" | "tiny", HayouSettings> = {
   // ≤ 10 min on 2 idle cores: deep enough that the ordered phase cannot train (χ ≤ 0.6 per layer:
@@ -192,11 +183,7 @@ export const HAYOU_SETTINGS: Record<"quick" | "paper" | "tiny", HayouSettings> =
 };
 
 export function hayouSettings(scale: Scale): HayouSettings {
-  return scale.name === "paper"
-    ? HAYOU_SETTINGS.paper
-    : scale.name === "quick"
-      ? HAYOU_SETTINGS.quick
-      : HAYOU_SETTINGS.tiny;
+  return settingsAt(HAYOU_SETTINGS, scale);
 }
 
 /** Accuracy below which a run counts as "near chance" (10 classes: chance ≈ 0.1), and at which it "trains". */
@@ -217,7 +204,7 @@ export function armInit(actSpec: string, eocSigmaB2: number, arm: HayouArm) {
 }
 
 /** What a job keeps of a training run (and what is read back from a sweep record). */
-export interface HayouRun {
+export type HayouRun = {
   status: string;
   test_acc: number | null;
   test_loss: number | null;
@@ -226,7 +213,7 @@ export interface HayouRun {
   sigma_w2: number;
   sigma_b2: number;
   history: { epoch: number; seconds: number; test_acc: number | null; train_loss: number | null }[];
-}
+};
 
 function slimRun(r: TrainResult, sw2: number, sb2: number): HayouRun {
   return {
@@ -248,8 +235,30 @@ function slimRun(r: TrainResult, sw2: number, sb2: number): HayouRun {
 
 const jobId = (d: string, act: string, arm: HayouArmId, seed: number) => `${d}/${act}/${arm}/s${seed}`;
 
-function trainingJobs(s: HayouSettings, data: DataChoice): Job[] {
-  const jobs: Job[] = [];
+/** A training job's config: the arm's initialisation, the replicate and the settings (seed count not). */
+type TrainJobConfig = {
+  kind: "train";
+  data: string;
+  activation: string;
+  arm: HayouArmId;
+  sigma_w2: number;
+  sigma_b2: number;
+  replicate: number;
+} & Omit<HayouSettings, "seeds"> & { seeds: null };
+
+/** A job that reads one finished sweep record (paper scale with --from-sweep). */
+type SweepJobConfig = {
+  kind: "sweep_record";
+  sweep: string;
+  hash: string | null;
+  finished_at: string | null;
+};
+
+/** Every hayou job ends in a run summary; a sweep job whose record is missing, in null. */
+type HayouJob = Job<TrainJobConfig | SweepJobConfig, HayouRun | null>;
+
+function trainingJobs(s: HayouSettings, data: DataChoice): HayouJob[] {
+  const jobs: HayouJob[] = [];
   for (const a of HAYOU_ACTIVATIONS) {
     for (const arm of hayouArms()) {
       const init = armInit(a.spec, a.eocSigmaB2, arm);
@@ -266,7 +275,7 @@ function trainingJobs(s: HayouSettings, data: DataChoice): Job[] {
             replicate: k,
             ...s,
             seeds: null,
-          } as unknown as Json,
+          },
           cost:
             s.epochs *
             (s.limit ?? 60000) *
@@ -297,7 +306,7 @@ function trainingJobs(s: HayouSettings, data: DataChoice): Job[] {
               ...(arm.batchnorm ? { batchnorm: true } : {}),
             };
             const r = await trainRun(ds, cfg, ctx.onProgress);
-            return slimRun(r, init.sigmaW2Value, init.sigmaB2) as unknown as Json;
+            return slimRun(r, init.sigmaW2Value, init.sigmaB2);
           },
         });
       }
@@ -306,7 +315,7 @@ function trainingJobs(s: HayouSettings, data: DataChoice): Job[] {
   return jobs;
 }
 
-/** The sweep folder (under a `--sweeps` root) of one data set × activation × arm. */
+/** The sweep folder (under a `--from-sweep` root) of one data set × activation × arm. */
 export function sweepName(data: string, act: string, arm: HayouArmId): string {
   return `${data}_${act.toLowerCase().replace(/[^a-z0-9]+/g, "_")}_${arm}`;
 }
@@ -352,7 +361,7 @@ export function hayouPlan(root: string, opts: { cifar10?: string; shards?: numbe
     sweeps,
     slurm: `sbatch --array=0-${shards - 1} --wrap 'SHARD=$SLURM_ARRAY_TASK_ID; <command>' (one array per sweep; ${s.seeds} seeds over ${shards} shards)`,
     kubernetes: `an indexed Job with completions: ${shards}, command with SHARD=$JOB_COMPLETION_INDEX`,
-    render: `sigprop reproduce hayou --scale paper --sweeps ${root}${opts.cifar10 ? ` --cifar10 ${opts.cifar10}` : ""} --out DIR`,
+    render: `sigprop reproduce hayou --scale paper --from-sweep ${root}${opts.cifar10 ? ` --cifar10 ${opts.cifar10}` : ""} --out DIR`,
     runs: sweeps.length * s.seeds,
   };
 }
@@ -372,14 +381,32 @@ function fromRecord(r: RunRecord, sigmaB2: number): HayouRun {
   return slimRun(r.result, r.sigma_w2, r.base.sigma_b2 ?? sigmaB2);
 }
 
-/** Jobs that read finished sweep records instead of training (paper scale with `--sweeps`). */
-function sweepJobs(s: HayouSettings, data: DataChoice, roots: string[]): Job[] {
-  const jobs: Job[] = [];
+/**
+ * The folders of sweep `name` among the `--from-sweep` folders: a folder that is that sweep (by its name,
+ * e.g. one shard's copy), or the folder of that name inside one (the plan's root).
+ */
+function sweepDirs(dirs: string[], name: string): string[] {
+  return dirs
+    .map((d) => (basename(resolve(d)) === name ? d : join(d, name)))
+    .filter((d) => existsSync(join(d, "sweep.json")));
+}
+
+/** Whether a folder is, or holds, one of the sweeps of the paper-scale plan (for `--from-sweep` dispatch). */
+export function isHayouSweepFolder(dir: string): boolean {
+  const names = ["mnist", "cifar10"].flatMap((d) =>
+    HAYOU_ACTIVATIONS.flatMap((a) => HAYOU_ARMS.map((arm) => sweepName(d, a.name, arm.id))),
+  );
+  return names.some((n) => sweepDirs([dir], n).length > 0);
+}
+
+/** Jobs that read finished sweep records instead of training (paper scale with `--from-sweep`). */
+function sweepJobs(s: HayouSettings, data: DataChoice, roots: string[]): HayouJob[] {
+  const jobs: HayouJob[] = [];
   for (const a of HAYOU_ACTIVATIONS) {
     for (const arm of hayouArms()) {
       const name = sweepName(data.tag, a.name, arm.id);
       const sb2 = armInit(a.spec, a.eocSigmaB2, arm).sigmaB2;
-      const dirs = roots.map((r) => join(r, name)).filter((d) => existsSync(join(d, "sweep.json")));
+      const dirs = sweepDirs(roots, name);
       const merged = dirs.length ? mergeSweeps(dirs) : null;
       if (merged) checkSweepPlan(merged.plan, s, a, arm, name);
       for (let k = 0; k < s.seeds; k++) {
@@ -394,7 +421,7 @@ function sweepJobs(s: HayouSettings, data: DataChoice, roots: string[]): Job[] {
           },
           cost: 1,
           async run() {
-            return rec ? (fromRecord(rec, sb2) as unknown as Json) : null;
+            return rec ? fromRecord(rec, sb2) : null;
           },
         });
       }
@@ -421,7 +448,7 @@ function checkSweepPlan(
     problems.push(`width ${b.width}, depths ${p.depths}`);
   if (problems.length)
     throw new InputError(
-      "--sweeps",
+      "--from-sweep",
       name,
       `the sweep planned by \`sigprop reproduce hayou --scale paper\``,
       `it holds ${problems.join(", ")}`,
@@ -450,7 +477,7 @@ function curves(runs: HayouRun[]) {
   return out;
 }
 
-interface Summary {
+type Summary = {
   activation: string;
   arm: HayouArmId;
   armName: string;
@@ -462,11 +489,11 @@ interface Summary {
   acc: { mean: number; sd: number; n: number } | null;
   published: Cell;
   seconds: number | null;
-}
+};
 
 const pct = (x: number) => 100 * x;
 
-function buildData(s: HayouSettings, data: DataChoice, results: Map<string, Json>) {
+function buildData(s: HayouSettings, data: DataChoice, runOf: (id: string) => HayouRun | null | undefined) {
   const summaries: Summary[] = [];
   const tables: Table[] = [];
   const epochPanels: PanelSpec[] = [];
@@ -480,7 +507,7 @@ function buildData(s: HayouSettings, data: DataChoice, results: Map<string, Json
     for (const arm of hayouArms()) {
       const runs: HayouRun[] = [];
       for (let k = 0; k < s.seeds; k++) {
-        const r = results.get(jobId(data.tag, a.name, arm.id, k)) as unknown as HayouRun | null | undefined;
+        const r = runOf(jobId(data.tag, a.name, arm.id, k));
         if (r) runs.push(r);
       }
       const ok = runs.filter((r) => r.status === "ok");
@@ -566,13 +593,12 @@ function buildData(s: HayouSettings, data: DataChoice, results: Map<string, Json
   return { summaries, tables, epochPanels, timePanels };
 }
 
-/** Panels in rows (figureSpec puts everything side by side). */
+/** Panels in rows (figureSpec puts everything side by side): figureSpec's title and look, no panels, rows. */
 function gridSpec(title: string, panelRows: PanelSpec[][], subtitle: string) {
-  const base = figureSpec(title, [], subtitle) as unknown as Record<string, unknown>;
-  delete base.hconcat;
-  return { ...base, vconcat: panelRows.map((r) => ({ hconcat: r, spacing: 30 })) } as unknown as ReturnType<
-    typeof figureSpec
-  >;
+  return topLevelSpec({
+    ...figureObject(title, [], subtitle),
+    vconcat: panelRows.map((r) => ({ hconcat: r, spacing: 30 })),
+  });
 }
 
 const f1 = (x: number | null | undefined) =>
@@ -660,43 +686,56 @@ export function makeHayou(opts: { cifar10?: string; sweeps?: string[] } = {}): F
       load: () => (cached ??= loadCifar10Folder(dir)),
     });
   }
+  // the jobs of a scale, made once: at paper scale they read the sweep folders, and build reads them back
+  const jobsAt = new Map<string, HayouJob[]>();
+  const jobsOf = (scale: Scale): HayouJob[] => {
+    const key = JSON.stringify(scale);
+    let jobs = jobsAt.get(key);
+    if (!jobs) {
+      jobs = makeJobs(scale);
+      jobsAt.set(key, jobs);
+    }
+    return jobs;
+  };
+  const makeJobs = (scale: Scale): HayouJob[] => {
+    const s = hayouSettings(scale);
+    if (scale.name === "paper") {
+      if (!opts.sweeps?.length)
+        throw new InputError(
+          "--scale",
+          "paper",
+          "quick, or paper with --from-sweep DIR",
+          "the paper scale of hayou is a sweep plan: `sigprop reproduce hayou --scale paper` prints it; render the finished sweeps with --from-sweep DIR",
+        );
+      return datas.flatMap((d) => sweepJobs(s, d, opts.sweeps as string[]));
+    }
+    return datas.flatMap((d) => trainingJobs(s, d));
+  };
   const fig: Figure = {
     id: "hayou",
     title: BATCHNORM_AVAILABLE
       ? "Hayou et al. — training from the edge of chaos, with batch norm, and from the ordered phase"
       : "Hayou et al. — training from the edge of chaos and from the ordered phase",
-    jobs(scale: Scale): Job[] {
-      const s = hayouSettings(scale);
-      if (scale.name === "paper") {
-        if (!opts.sweeps?.length)
-          throw new InputError(
-            "--scale",
-            "paper",
-            "quick, or paper with --sweeps DIR",
-            "the paper scale of hayou is a sweep plan: `sigprop reproduce hayou --scale paper` prints it; render the finished sweeps with --sweeps DIR",
-          );
-        return datas.flatMap((d) => sweepJobs(s, d, opts.sweeps as string[]));
-      }
-      return datas.flatMap((d) => trainingJobs(s, d));
-    },
+    jobs: jobsOf,
     build(scale: Scale, results: Map<string, Json>): FigureOutput {
       const s = hayouSettings(scale);
       const tables: Table[] = [];
       const panelRows: PanelSpec[][] = [];
+      const runs = new Map(jobsOf(scale).map((j) => [j.id, resultOf(j, results)]));
       const data: Record<string, Json> = {
-        settings: s as unknown as Json,
+        settings: s,
         arms: hayouArms().map((a) => a.name),
         batchnorm_available: BATCHNORM_AVAILABLE,
         trains_at: HAYOU_TRAINS_AT,
-        published: HAYOU_PUBLISHED as unknown as Json,
-        contradictions: HAYOU_CONTRADICTIONS as unknown as Json,
+        published: HAYOU_PUBLISHED,
+        contradictions: HAYOU_CONTRADICTIONS,
       };
       const caps: string[] = [];
       for (const d of datas) {
-        const b = buildData(s, d, results);
+        const b = buildData(s, d, (id) => runs.get(id));
         tables.push(...b.tables);
         panelRows.push(b.epochPanels, b.timePanels);
-        data[d.tag] = b.summaries as unknown as Json;
+        data[d.tag] = b.summaries;
         caps.push(findings(d, b.summaries));
       }
       const missing = [...results.values()].filter((v) => v === null).length;
@@ -733,5 +772,5 @@ export function makeHayou(opts: { cifar10?: string; sweeps?: string[] } = {}): F
   return fig;
 }
 
-/** The registry entry (MNIST; `--cifar10 DIR` and `--sweeps DIR` build their own with `makeHayou`). */
+/** The registry entry (MNIST; `--cifar10 DIR` and `--from-sweep DIR` build their own with `makeHayou`). */
 export const hayou: Figure = makeHayou();

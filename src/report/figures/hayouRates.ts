@@ -12,6 +12,7 @@ import { parseNoise } from "../../theory/noise.js";
 import { eocCorrelationDecay } from "../../theory/rates.js";
 import { residualDynamics, residualLaw } from "../../theory/residual.js";
 import type { Figure, Job, Json, Scale } from "../figure.js";
+import { resultOf } from "../jobs.js";
 import { figureSpec, lineDotBandPanel, type SimPoints, type TheoryCurve } from "../plot.js";
 import { rows, short, slug } from "./common.js";
 
@@ -31,7 +32,8 @@ function depthOf(scale: Scale): number {
   return scale.name === "paper" ? 10000 : 1000;
 }
 
-interface Series {
+/** One trajectory of 1 − c^l with its predicted asymptote (a job result holds a list of them). */
+type Series = {
   label: string;
   l: number[];
   one_minus_c: number[];
@@ -39,7 +41,7 @@ interface Series {
   constant: number | null;
   kind: string;
   stable: boolean | null;
-}
+};
 
 /** Keep ~60 log-spaced layers of a trajectory 1..depth. */
 function logSample(depth: number): Set<number> {
@@ -48,91 +50,100 @@ function logSample(depth: number): Set<number> {
   return keep;
 }
 
+/** Panel (a)'s job: the exact iteration at each EOC point of HAYOU_ACTIVATIONS, with its asymptote. */
+function eocJob(
+  depth: number,
+): Job<{ kind: "eoc_rates"; activations: [string, number][]; depth: number }, Series[]> {
+  return {
+    id: "a/eoc",
+    config: { kind: "eoc_rates", activations: HAYOU_ACTIVATIONS, depth },
+    cost: depth * HAYOU_ACTIVATIONS.length * 1e3,
+    async run(ctx) {
+      const out: Series[] = [];
+      for (const [i, [spec, sb2]] of HAYOU_ACTIVATIONS.entries()) {
+        const r = eocCorrelationDecay(parseActivation(spec), sb2, { depth });
+        out.push({
+          label: `${spec} (σ_b² = ${sb2})`,
+          l: r.l,
+          one_minus_c: r.oneMinusC,
+          predicted: r.predicted,
+          constant: r.rate.constant,
+          kind: r.rate.kind,
+          stable: r.eocStable,
+        });
+        ctx.onProgress(i + 1, HAYOU_ACTIVATIONS.length);
+      }
+      return out;
+    },
+  };
+}
+
+/** Panel (b)'s job: plain ReLU on the EOC against residual ReLU networks (Prop. 1). */
+function residualJob(): Job<{ kind: "hayou_prop1"; sigma_w2: number[]; depth: number }, Series[]> {
+  return {
+    id: "b/residual",
+    config: { kind: "hayou_prop1", sigma_w2: HAYOU_RESIDUAL_SW2, depth: RESIDUAL_DEPTH },
+    cost: RESIDUAL_DEPTH * 10,
+    async run() {
+      const none = parseNoise("none");
+      const relu = parseActivation("relu");
+      const keep = logSample(RESIDUAL_DEPTH);
+      const pick = (c: (number | null)[]) => {
+        const l: number[] = [];
+        const v: number[] = [];
+        c.forEach((x, i) => {
+          if (i > 0 && keep.has(i) && x !== null) {
+            l.push(i);
+            v.push(1 - x);
+          }
+        });
+        return { l, v };
+      };
+      const plain = pick(
+        dynamics({ activation: relu, noise: none, sigmaW2: 2, sigmaB2: 0 }, RESIDUAL_DEPTH).c,
+      );
+      const k0 = (9 * Math.PI * Math.PI) / 2;
+      const out: Series[] = [
+        {
+          label: "ReLU on the EOC (σ_w² = 2)",
+          l: plain.l,
+          one_minus_c: plain.v,
+          predicted: plain.l.map((l) => k0 / (l * l)),
+          constant: k0,
+          kind: "inverse_square",
+          stable: null,
+        },
+      ];
+      for (const sw2 of HAYOU_RESIDUAL_SW2) {
+        const m = { activation: relu, noise: none, sigmaW2: sw2, sigmaB2: 0 };
+        const law = residualLaw(m, { variant: "reduced" });
+        const k = law.kind === "relu_inverse_square" ? law.constant : NaN;
+        const t = pick(residualDynamics(m, RESIDUAL_DEPTH, { variant: "reduced" }).c);
+        out.push({
+          label: `residual ReLU y + Wφ(y) (σ_w² = ${sw2})`,
+          l: t.l,
+          one_minus_c: t.v,
+          predicted: t.l.map((l) => k / (l * l)),
+          constant: k,
+          kind: "inverse_square",
+          stable: null,
+        });
+      }
+      return out;
+    },
+  };
+}
+
 export const hayouRates: Figure = {
   id: "hayou-rates",
   title: "Hayou et al. — correlation convergence on the edge of chaos",
   jobs(scale: Scale): Job[] {
-    const depth = depthOf(scale);
-    return [
-      {
-        id: "a/eoc",
-        config: { kind: "eoc_rates", activations: HAYOU_ACTIVATIONS as unknown as Json, depth },
-        cost: depth * HAYOU_ACTIVATIONS.length * 1e3,
-        async run(ctx) {
-          const out: Json[] = [];
-          for (const [i, [spec, sb2]] of HAYOU_ACTIVATIONS.entries()) {
-            const r = eocCorrelationDecay(parseActivation(spec), sb2, { depth });
-            out.push({
-              label: `${spec} (σ_b² = ${sb2})`,
-              l: r.l,
-              one_minus_c: r.oneMinusC,
-              predicted: r.predicted,
-              constant: r.rate.constant,
-              kind: r.rate.kind,
-              stable: r.eocStable,
-            });
-            ctx.onProgress(i + 1, HAYOU_ACTIVATIONS.length);
-          }
-          return out;
-        },
-      },
-      {
-        id: "b/residual",
-        config: { kind: "hayou_prop1", sigma_w2: HAYOU_RESIDUAL_SW2, depth: RESIDUAL_DEPTH },
-        cost: RESIDUAL_DEPTH * 10,
-        async run() {
-          const none = parseNoise("none");
-          const relu = parseActivation("relu");
-          const keep = logSample(RESIDUAL_DEPTH);
-          const pick = (c: (number | null)[]) => {
-            const l: number[] = [];
-            const v: number[] = [];
-            c.forEach((x, i) => {
-              if (i > 0 && keep.has(i) && x !== null) {
-                l.push(i);
-                v.push(1 - x);
-              }
-            });
-            return { l, v };
-          };
-          const plain = pick(
-            dynamics({ activation: relu, noise: none, sigmaW2: 2, sigmaB2: 0 }, RESIDUAL_DEPTH).c,
-          );
-          const k0 = (9 * Math.PI * Math.PI) / 2;
-          const out: Json[] = [
-            {
-              label: "ReLU on the EOC (σ_w² = 2)",
-              l: plain.l,
-              one_minus_c: plain.v,
-              predicted: plain.l.map((l) => k0 / (l * l)),
-              constant: k0,
-              kind: "inverse_square",
-              stable: null,
-            },
-          ];
-          for (const sw2 of HAYOU_RESIDUAL_SW2) {
-            const m = { activation: relu, noise: none, sigmaW2: sw2, sigmaB2: 0 };
-            const law = residualLaw(m, { variant: "reduced" });
-            const k = law.kind === "relu_inverse_square" ? law.constant : NaN;
-            const t = pick(residualDynamics(m, RESIDUAL_DEPTH, { variant: "reduced" }).c);
-            out.push({
-              label: `residual ReLU y + Wφ(y) (σ_w² = ${sw2})`,
-              l: t.l,
-              one_minus_c: t.v,
-              predicted: t.l.map((l) => k / (l * l)),
-              constant: k,
-              kind: "inverse_square",
-              stable: null,
-            });
-          }
-          return out;
-        },
-      },
-    ];
+    return [eocJob(depthOf(scale)), residualJob()];
   },
   build(scale: Scale, results: Map<string, Json>) {
-    const a = results.get("a/eoc") as unknown as Series[];
-    const b = results.get("b/residual") as unknown as Series[];
+    const a = resultOf(eocJob(depthOf(scale)), results);
+    const b = resultOf(residualJob(), results);
+    if (!a || !b) throw new Error("missing hayou-rates result");
     const panel = (title: string, ss: Series[]) => {
       const theory: TheoryCurve[] = [];
       const sim: SimPoints[] = [];
@@ -207,7 +218,7 @@ export const hayouRates: Figure = {
           stable: s.stable,
         })),
         prop1: { gamma, ratio_at_last: ratioAt, layer: plain.l[i] },
-      } as unknown as { [k: string]: Json },
+      },
     };
   },
 };

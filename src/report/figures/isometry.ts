@@ -30,7 +30,8 @@ import { spectrumMoments, type WeightLaw } from "../../theory/spectrum/moments.j
 import type { TrainConfig } from "../../train/train.js";
 import type { Agreement, Figure, FigureOutput, Job, Json, Scale, Table } from "../figure.js";
 import { figureSpec, lineDotBandPanel, type SimPoints, type TheoryCurve } from "../plot.js";
-import { rows, short, slug } from "./common.js";
+import { resultOf } from "../jobs.js";
+import { rows, settingsAt, short, slug } from "./common.js";
 
 /**
  * Whether training supports the looks-linear initialisation (`TrainConfig.init`, since issue 11). Set to
@@ -38,7 +39,7 @@ import { rows, short, slug } from "./common.js";
  */
 export const LOOKS_LINEAR_AVAILABLE = true;
 
-export interface IsometrySettings {
+export type IsometrySettings = {
   depth: number;
   width: number;
   /** the small fixed point of the critical tanh networks */
@@ -53,7 +54,7 @@ export interface IsometrySettings {
   spectrumNetworks: number;
   /** the training-loss threshold of "steps to reach" (cross-entropy, nats; ln 10 ≈ 2.30 at chance) */
   lossThreshold: number;
-}
+};
 
 export const ISOMETRY_SETTINGS: Record<"quick" | "paper" | "tiny", IsometrySettings> = {
   // ≤ 5 minutes on 2 cores
@@ -100,14 +101,10 @@ export const ISOMETRY_SETTINGS: Record<"quick" | "paper" | "tiny", IsometrySetti
 };
 
 export function isometrySettings(scale: Scale): IsometrySettings {
-  return scale.name === "paper"
-    ? ISOMETRY_SETTINGS.paper
-    : scale.name === "quick"
-      ? ISOMETRY_SETTINGS.quick
-      : ISOMETRY_SETTINGS.tiny;
+  return settingsAt(ISOMETRY_SETTINGS, scale);
 }
 
-export interface IsoModel {
+export type IsoModel = {
   name: string;
   activation: string;
   weights: WeightLaw;
@@ -118,7 +115,7 @@ export interface IsoModel {
   looksLinear: boolean;
   /** which claim the model belongs to */
   claim: "pennington" | "burkholz";
-}
+};
 
 export function isometryModels(s: IsometrySettings): IsoModel[] {
   const c = criticalFromQStar(parseActivation("tanh"), s.qStar);
@@ -180,21 +177,30 @@ function looksLinearEigenvalues(s: IsometrySettings, m: IsoModel, seed: number, 
   return jjtEigenvalues(J.J, n);
 }
 
-interface SpectrumJson {
+type SpectrumJson = {
   /** singular values s (all networks pooled), ascending */
   singular: number[];
   /** per-network var(λ)/mean(λ)² of λ = s² */
   width_per_network: number[];
   mean_lambda: number;
   var_lambda: number;
-}
+};
 
-function spectrumJob(s: IsometrySettings, m: IsoModel): Job {
+type SpectrumConfig = {
+  kind: "jacobian_spectrum";
+  model: IsoModel;
+  depth: number;
+  width: number;
+  networks: number;
+};
+
+/** Panel (b)'s job of one model: the Jacobian's squared singular values of `spectrumNetworks` networks. */
+function spectrumJob(s: IsometrySettings, m: IsoModel): Job<SpectrumConfig, SpectrumJson> {
   return {
     id: `spectrum/${m.name}`,
     config: {
       kind: "jacobian_spectrum",
-      model: m as unknown as Json,
+      model: m,
       depth: s.depth,
       width: s.width,
       networks: s.spectrumNetworks,
@@ -238,23 +244,29 @@ function spectrumJob(s: IsometrySettings, m: IsoModel): Job {
         }),
         mean_lambda: tot.mean,
         var_lambda: tot.v,
-      } as unknown as Json;
+      };
     },
   };
 }
 
-interface TrainJson {
+type TrainJson = {
   status: string;
   steps_per_epoch: number;
   first_layer_sigma_w2: number;
   history: { epoch: number; step: number; train: number | null; seconds: number }[];
   seconds: number;
-}
+};
 
-function trainJob(s: IsometrySettings, m: IsoModel): Job {
+/** A training job's config: the model and the settings (the spectra's network count does not apply). */
+type TrainJobConfig = { kind: "train"; model: IsoModel } & Omit<IsometrySettings, "spectrumNetworks"> & {
+    spectrumNetworks: null;
+  };
+
+/** Panel (a)'s job of one model: one seeded training run on the MNIST subset. */
+function trainJob(s: IsometrySettings, m: IsoModel): Job<TrainJobConfig, TrainJson> {
   return {
     id: `train/${m.name}`,
-    config: { kind: "train", model: m as unknown as Json, ...s, spectrumNetworks: null } as unknown as Json,
+    config: { kind: "train", model: m, ...s, spectrumNetworks: null },
     cost: s.epochs * s.limit * (784 + s.depth * s.width) * s.width * 1e-8,
     async run(ctx) {
       const { trainRun } = await import("../../train/train.js");
@@ -296,7 +308,7 @@ function trainJob(s: IsometrySettings, m: IsoModel): Job {
           train: h.trainLoss,
           seconds: h.seconds,
         })),
-      } as unknown as Json;
+      };
     },
   };
 }
@@ -329,7 +341,7 @@ export function stepsToReach(h: TrainJson["history"], threshold: number): number
   return null;
 }
 
-interface ModelSummary {
+type ModelSummary = {
   name: string;
   claim: string;
   predicted_width: number;
@@ -344,7 +356,7 @@ interface ModelSummary {
   status: string;
   total_steps: number;
   seconds: number;
-}
+};
 
 const quantile = (sorted: number[], p: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(p * (sorted.length - 1))))] : NaN;
@@ -377,8 +389,9 @@ export const isometry: Figure = {
     const agreement: Agreement[] = [];
     const summaries: ModelSummary[] = [];
     for (const m of models) {
-      const sp = results.get(`spectrum/${m.name}`) as unknown as SpectrumJson;
-      const tr = results.get(`train/${m.name}`) as unknown as TrainJson;
+      const sp = resultOf(spectrumJob(s, m), results);
+      const tr = resultOf(trainJob(s, m), results);
+      if (!sp || !tr) throw new Error(`missing isometry result of ${m.name}`);
       const steps = tr.history.map((h) => h.step);
       const losses = tr.history.map((h) => h.train ?? NaN);
       lossSim.push({ series: m.name, x: steps, mean: losses, std: losses.map(() => 0) });
@@ -474,9 +487,9 @@ export const isometry: Figure = {
       tables,
       agreement,
       data: {
-        settings: s as unknown as Json,
+        settings: s,
         looks_linear_available: LOOKS_LINEAR_AVAILABLE,
-        models: summaries as unknown as Json,
+        models: summaries,
       },
     };
   },

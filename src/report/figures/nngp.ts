@@ -22,17 +22,18 @@ import { parseActivation } from "../../theory/activations.js";
 import { parseNoise } from "../../theory/noise.js";
 import { checkModel } from "../../theory/model.js";
 import type { Figure, FigureOutput, Job, Json, Scale, Table } from "../figure.js";
+import { resultOf } from "../jobs.js";
 import { figureSpec, heatmapPanel } from "../plot.js";
 import { criticalRelu, linspace } from "./common.js";
 
-export interface NngpSettings {
+export type NngpSettings = {
   train: number;
   test: number;
   keeps: number[];
   sigmaW2s: number[];
   depths: number[];
   sigmaB2: number;
-}
+};
 
 export const NNGP_SETTINGS: Record<"quick" | "paper", NngpSettings> = {
   quick: {
@@ -67,15 +68,76 @@ function settingsFor(scale: Scale): NngpSettings {
   return scale.name === "paper" ? NNGP_SETTINGS.paper : scale.name === "quick" ? NNGP_SETTINGS.quick : SMALL;
 }
 
-interface Cell {
+type Cell = {
   sigma_w2: number;
   accuracy: number;
   mse: number;
   jitter: number;
-}
+};
+
+type NngpConfig = {
+  depth: number;
+  keep: number;
+  train: number;
+  test: number;
+  sigmaW2s: number[];
+  sigmaB2: number;
+};
+
+/** A row of the verdict table and of data.json. */
+type Verdict = {
+  depth: number;
+  keep: number;
+  critical_sigma_w2: number;
+  best_sigma_w2: number;
+  best_accuracy: number;
+  accuracy_at_critical: number;
+  sigma_w2_nearest_critical: number;
+  worst_accuracy: number;
+  standard_error: number;
+  status: "flat" | "agrees" | "disagrees";
+};
 
 function noiseOf(keep: number): string {
   return keep === 1 ? "none" : `dropout:keep=${keep}`;
+}
+
+/** One (depth, keep) row: the data's Gram matrix once, then the NNGP kernel and GP fit per σ_w². */
+function nngpJob(s: NngpSettings, depth: number, keep: number): Job<NngpConfig, { cells: Cell[] }> {
+  return {
+    id: `depth${depth}/keep${keep}`,
+    config: {
+      depth,
+      keep,
+      train: s.train,
+      test: s.test,
+      sigmaW2s: s.sigmaW2s,
+      sigmaB2: s.sigmaB2,
+    },
+    cost: s.sigmaW2s.length * (s.train + s.test) ** 2,
+    async run(ctx) {
+      const sub = gpSubset(loadMnist(), s.train, s.test, ctx.seed);
+      const gxx = inputGram(sub.train, null);
+      const gsx = inputGram(sub.test, sub.train);
+      const y = centredOneHot(sub.trainLabels, sub.classes);
+      const cells: Cell[] = [];
+      for (const [i, sw2] of s.sigmaW2s.entries()) {
+        const model = checkModel({
+          activation: parseActivation("relu"),
+          noise: parseNoise(noiseOf(keep)),
+          sigmaW2: sw2,
+          sigmaB2: s.sigmaB2,
+        });
+        const kxx = nngpKernelFromGram(gxx, { model, depth });
+        const kxs = nngpKernelFromGram(gsx, { model, depth });
+        const fit = gpFit(kxx.nngp, y, sub.classes);
+        const score = gpScore(gpPredict(kxs.nngp, fit.alpha, sub.classes), sub.testLabels, sub.classes);
+        cells.push({ sigma_w2: sw2, accuracy: score.accuracy, mse: score.mse, jitter: fit.jitter });
+        ctx.onProgress(i + 1, s.sigmaW2s.length);
+      }
+      return { cells };
+    },
+  };
 }
 
 export const nngp: Figure = {
@@ -83,56 +145,18 @@ export const nngp: Figure = {
   title: "Noisy NNGPs on MNIST: test accuracy over σ_w² × keep probability",
   jobs(scale: Scale): Job[] {
     const s = settingsFor(scale);
-    const out: Job[] = [];
-    for (const depth of s.depths)
-      for (const keep of s.keeps) {
-        const config = {
-          depth,
-          keep,
-          train: s.train,
-          test: s.test,
-          sigmaW2s: s.sigmaW2s,
-          sigmaB2: s.sigmaB2,
-        };
-        out.push({
-          id: `depth${depth}/keep${keep}`,
-          config,
-          cost: s.sigmaW2s.length * (s.train + s.test) ** 2,
-          async run(ctx) {
-            const sub = gpSubset(loadMnist(), s.train, s.test, ctx.seed);
-            const gxx = inputGram(sub.train, null);
-            const gsx = inputGram(sub.test, sub.train);
-            const y = centredOneHot(sub.trainLabels, sub.classes);
-            const cells: Cell[] = [];
-            for (const [i, sw2] of s.sigmaW2s.entries()) {
-              const model = checkModel({
-                activation: parseActivation("relu"),
-                noise: parseNoise(noiseOf(keep)),
-                sigmaW2: sw2,
-                sigmaB2: s.sigmaB2,
-              });
-              const kxx = nngpKernelFromGram(gxx, { model, depth });
-              const kxs = nngpKernelFromGram(gsx, { model, depth });
-              const fit = gpFit(kxx.nngp, y, sub.classes);
-              const score = gpScore(gpPredict(kxs.nngp, fit.alpha, sub.classes), sub.testLabels, sub.classes);
-              cells.push({ sigma_w2: sw2, accuracy: score.accuracy, mse: score.mse, jitter: fit.jitter });
-              ctx.onProgress(i + 1, s.sigmaW2s.length);
-            }
-            return { cells } as unknown as Json;
-          },
-        });
-      }
-    return out;
+    return s.depths.flatMap((depth) => s.keeps.map((keep) => nngpJob(s, depth, keep)));
   },
   build(scale: Scale, results: Map<string, Json>): FigureOutput {
     const s = settingsFor(scale);
     const rows: Record<string, number | string | null>[] = [];
-    const verdicts: Record<string, Json>[] = [];
+    const verdicts: Verdict[] = [];
     const panels = s.depths.map((depth) => {
       const cells: { x: number; y: number; value: number | null }[] = [];
       const markers: { label: string; x: number; y: number; color?: string }[] = [];
       for (const keep of s.keeps) {
-        const r = results.get(`depth${depth}/keep${keep}`) as unknown as { cells: Cell[] };
+        const r = resultOf(nngpJob(s, depth, keep), results);
+        if (!r) throw new Error(`missing NNGP result at depth ${depth}, keep ${keep}`);
         // critical σ_w² = 2p from the criticality module (theory/critical.ts criticalInit)
         const crit = criticalRelu(`dropout:keep=${keep}`).sigmaW2;
         let best = r.cells[0];
@@ -191,7 +215,7 @@ export const nngp: Figure = {
     const verdict = `of ${verdicts.length} (depth, p) rows, ${count("agrees")} agree (accuracy at the critical σ_w² = 2p within two standard errors of the row's best), ${count("disagrees")} disagree, ${count("flat")} are flat (σ_w² changes accuracy by less than two standard errors)`;
     const tables: Table[] = [
       { name: "accuracy", rows },
-      { name: "verdict", rows: verdicts as Record<string, number | string | null>[] },
+      { name: "verdict", rows: verdicts },
     ];
     return {
       spec: figureSpec(
@@ -202,7 +226,7 @@ export const nngp: Figure = {
       caption: `GP regression (Lee et al. 2018's protocol, centred one-hot targets) with the NNGP kernel of a noisy ReLU network (noise on the diagonal, Pretorius, Kamper & Kroon 2019/2020), over σ_w² and dropout keep probability p, with σ_b² = ${s.sigmaB2} (with σ_b² = 0 the ReLU kernel's scale drops out of the GP mean). The red line is the critical initialisation σ_w² = 2/μ2 = 2p; rings mark each row's best σ_w². The paper found the best noisy NNGPs at criticality; in this run ${verdict} (the verdict table lists each row; standard error √(a(1−a)/m)).`,
       tables,
       agreement: [],
-      data: { settings: s as unknown as Json, verdict, rows: verdicts as unknown as Json },
+      data: { settings: s, verdict, rows: verdicts },
     };
   },
 };

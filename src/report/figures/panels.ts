@@ -6,7 +6,18 @@ import { varianceDynamics } from "../../theory/dynamics.js";
 import { varianceMap } from "../../theory/maps.js";
 import { agreement } from "../agreement.js";
 import type { Agreement, Json, Scale, Table } from "../figure.js";
-import { asDynamics, asStats, asVarianceQuantiles, modelOf, type ModelSpec } from "../jobs.js";
+import {
+  asDynamics,
+  asStats,
+  asVarianceQuantiles,
+  dynamicsJob,
+  modelOf,
+  resultOf,
+  varianceMapJob,
+  type DynamicsJob,
+  type MapJob,
+  type ModelSpec,
+} from "../jobs.js";
 import { noiseFourthMoment, reluVarianceLaw, type VarianceLaw } from "../../theory/finiteWidthNoise.js";
 import { lineDotBandPanel, type PanelSpec, type SimPoints, type TheoryCurve } from "../plot.js";
 import type { LayerStats } from "../simulator.js";
@@ -66,6 +77,29 @@ export interface VarianceSetup {
   q0: number;
 }
 
+/** Panel (a)'s job of one model: one layer of the variance map at each input variance. */
+export function varianceMapJobOf(m: { name: string; spec: ModelSpec }, scale: Scale, q0s: number[]): MapJob {
+  return varianceMapJob(`a/${m.name}`, m.spec, scale, q0s);
+}
+
+/** Panel (b)'s job of one model: `depth` layers of variance dynamics from q⁰, with quantiles over networks. */
+export function varianceDynamicsJobOf(
+  m: { name: string; spec: ModelSpec },
+  scale: Scale,
+  depth: number,
+  q0: number,
+): DynamicsJob {
+  return dynamicsJob(`b/${m.name}`, m.spec, scale, depth, q0, [], Infinity, { varianceQuantiles: true });
+}
+
+/** The jobs of a variance figure (Fig 2, Fig 3): per model, (a) then (b). */
+export function varianceFigureJobs(setup: VarianceSetup, scale: Scale): (MapJob | DynamicsJob)[] {
+  return setup.models.flatMap((m) => [
+    varianceMapJobOf(m, scale, setup.q0s),
+    varianceDynamicsJobOf(m, scale, setup.depth, setup.q0),
+  ]);
+}
+
 /**
  * Panels (a) one layer of the variance map over q⁰ ∈ [0, 15] and (b) `depth` layers of variance
  * dynamics from q⁰, per model: theory against the simulation jobs `a/<name>` and `b/<name>`, with
@@ -74,7 +108,7 @@ export interface VarianceSetup {
 export function varianceMapAndDynamics(
   setup: VarianceSetup,
   scale: Scale,
-  results: Map<string, Json>,
+  results: ReadonlyMap<string, Json>,
 ): { a: PanelSeries; b: PanelSeries } & Collected {
   const grid = linspace(0, 15, 151);
   const layers = Array.from({ length: setup.depth + 1 }, (_, l) => l);
@@ -90,12 +124,13 @@ export function varianceMapAndDynamics(
       curve: { x: grid, y: grid.map((q) => varianceMap(model, q)) },
       x: setup.q0s,
       theory: thAtQ0,
-      sim: asStats(results.get(`a/${m.name}`)),
+      sim: asStats(resultOf(varianceMapJobOf(m, scale, setup.q0s), results)),
       table: `a_${slug(m.name)}`,
       xCol: "q0",
       theoryCol: "theory_q1",
     });
     const qTheory = varianceDynamics(model, setup.depth, setup.q0);
+    const dyn = resultOf(varianceDynamicsJobOf(m, scale, setup.depth, setup.q0), results);
     const nb = b.sim.length;
     compareSeries(b, out, scale.networks, {
       panel: "(b)",
@@ -103,14 +138,14 @@ export function varianceMapAndDynamics(
       curve: { x: layers, y: qTheory },
       x: layers,
       theory: qTheory,
-      sim: asDynamics(results.get(`b/${m.name}`)).variance,
+      sim: asDynamics(dyn).variance,
       table: `b_${slug(m.name)}`,
       xCol: "layer",
       theoryCol: "theory_q",
     });
     // bands: the 16–84 % quantiles over networks when the job kept them (the spread of a skewed law;
     // on a log axis a ± 1 sd band would reach below zero)
-    const qs = asVarianceQuantiles(results.get(`b/${m.name}`));
+    const qs = asVarianceQuantiles(dyn);
     if (qs) {
       b.sim[nb].lo = qs[0];
       b.sim[nb].hi = qs[2];
@@ -161,7 +196,7 @@ export function finiteWidthVarianceLaw(
 export function finiteWidthNote(
   models: { name: string; spec: ModelSpec }[],
   scale: Scale,
-  results: Map<string, Json>,
+  results: ReadonlyMap<string, Json>,
   depth: number,
   q0: number,
 ): string {
@@ -169,7 +204,7 @@ export function finiteWidthNote(
   for (const m of models) {
     const law = finiteWidthVarianceLaw(m.spec, scale, depth, q0);
     if (!law) continue;
-    const sim = asDynamics(results.get(`b/${m.name}`)).variance;
+    const sim = asDynamics(resultOf(varianceDynamicsJobOf(m, scale, depth, q0), results)).variance;
     const mean = law.mean[depth];
     const se = mean * Math.sqrt(law.relVar[depth] / scale.networks);
     const got = sim.mean[depth];

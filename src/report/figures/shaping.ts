@@ -14,14 +14,14 @@ import { criticalInit } from "../../theory/critical.js";
 import { dynamics } from "../../theory/dynamics.js";
 import { parseNoise } from "../../theory/noise.js";
 import { trainRun, type TrainConfig } from "../../train/train.js";
-import type { Figure, Json, Scale } from "../figure.js";
-import { asDynamics, dynamicsJob, modelOf, type ModelSpec } from "../jobs.js";
+import type { Figure, Job, Json, Scale } from "../figure.js";
+import { asDynamics, dynamicsJob, modelOf, resultOf, type DynamicsJob, type ModelSpec } from "../jobs.js";
 import { figureSpec, lineDotBandPanel, type SimPoints, type TheoryCurve } from "../plot.js";
 import { finiteOrNull, linspace, rows, short, slug } from "./common.js";
 import { compareSeries, type Collected, type PanelSeries } from "./panels.js";
 
 /** Settings of the figure at each scale. */
-export interface ShapingSettings {
+export type ShapingSettings = {
   /** depth L of the chain: the shaped activations are solved for it, every network has L nonlinear layers */
   depth: number;
   training: {
@@ -35,7 +35,7 @@ export interface ShapingSettings {
     evalLimit: number;
     valFraction: number;
   };
-}
+};
 
 export const SHAPING_SETTINGS: Record<"quick" | "paper", ShapingSettings> = {
   quick: {
@@ -104,13 +104,40 @@ const MAX_PAIRS = 4;
 /** input variance q⁰ = 1: DKS/TAT's normalised inputs */
 const Q0 = 1;
 
-function trainingJob(name: string, spec: ModelSpec, s: ShapingSettings) {
+/** A training job's config: the model, the depth and the training settings. */
+type ShapingTrainConfig = { kind: "train"; model: ModelSpec; depth: number } & ShapingSettings["training"];
+
+/** What a training job keeps of its run (losses are null when not finite, as JSON reads them back). */
+type ShapingTrainResult = {
+  status: string;
+  train_loss: number | null;
+  val_loss: number | null;
+  val_acc: number | null;
+  baseline: number;
+  steps: number;
+  seconds: number;
+  first_layer_sigma_w2: number;
+  history: {
+    epoch: number;
+    step: number;
+    train: number | null;
+    val: number | null;
+    val_acc: number | null;
+  }[];
+};
+
+/** Panel (c)'s job of one model: one seeded training run on the MNIST subset. */
+function trainingJob(
+  name: string,
+  spec: ModelSpec,
+  s: ShapingSettings,
+): Job<ShapingTrainConfig, ShapingTrainResult> {
   const t = s.training;
   return {
     id: `train/${name}`,
-    config: { kind: "train", model: { ...spec }, depth: s.depth, ...t } as unknown as Json,
+    config: { kind: "train", model: { ...spec }, depth: s.depth, ...t },
     cost: t.epochs * t.limit * s.depth * t.width * t.width * 3e-7,
-    async run(ctx: { seed: number; onProgress: (d: number, n: number) => void }): Promise<Json> {
+    async run(ctx) {
       const ds = loadMnist();
       const model = modelOf(spec);
       // the data are the first layer's input: its weight variance 1/E[x²] puts q¹ = 1 (DKS/TAT's input
@@ -151,25 +178,14 @@ function trainingJob(name: string, spec: ModelSpec, s: ShapingSettings) {
           val: h.valLoss,
           val_acc: h.valAcc ?? null,
         })),
-      } as Json;
+      };
     },
   };
 }
 
-interface TrainJson {
-  status: string;
-  train_loss: number | null;
-  val_loss: number | null;
-  val_acc: number | null;
-  baseline: number;
-  steps: number;
-  history: {
-    epoch: number;
-    step: number;
-    train: number | null;
-    val: number | null;
-    val_acc: number | null;
-  }[];
+/** Panels (a) and (b)'s job of one model: L layers of correlation dynamics from each of SHAPING_C0S. */
+function dynamicsJobOf(m: { name: string; spec: ModelSpec }, scale: Scale, s: ShapingSettings): DynamicsJob {
+  return dynamicsJob(`c/${m.name}`, m.spec, scale, s.depth, Q0, SHAPING_C0S, MAX_PAIRS);
 }
 
 export const shaping: Figure = {
@@ -178,7 +194,7 @@ export const shaping: Figure = {
   jobs(scale: Scale) {
     const s = shapingSettings(scale);
     return shapingModels(s.depth).flatMap((m) => [
-      dynamicsJob(`c/${m.name}`, m.spec, scale, s.depth, Q0, SHAPING_C0S, MAX_PAIRS),
+      dynamicsJobOf(m, scale, s),
       trainingJob(m.name, m.spec, s),
     ]);
   },
@@ -197,7 +213,7 @@ export const shaping: Figure = {
     const trainLines: TheoryCurve[] = [];
     for (const m of models) {
       const model = modelOf(m.spec);
-      const dyn = asDynamics(results.get(`c/${m.name}`));
+      const dyn = asDynamics(resultOf(dynamicsJobOf(m, scale, s), results));
       const cL = (c0: number) => dynamics(model, L, Q0, c0).c[L] ?? NaN;
       const simL = {
         mean: dyn.correlation.map((st) => st.mean[L]),
@@ -226,7 +242,8 @@ export const shaping: Figure = {
         xCol: "layer",
         theoryCol: "theory_c",
       });
-      const tr = results.get(`train/${m.name}`) as unknown as TrainJson;
+      const tr = resultOf(trainingJob(m.name, m.spec, s), results);
+      if (!tr) throw new Error(`missing training result of ${m.name}`);
       // measured values: dots at each evaluation, joined by lines (no theory in this panel)
       const steps = tr.history.map((h) => h.step);
       const losses = tr.history.map((h) => h.train ?? NaN);
@@ -243,7 +260,7 @@ export const shaping: Figure = {
         }),
       });
       summary[m.name] = {
-        spec: m.spec as unknown as Json,
+        spec: m.spec,
         activation_params: model.activation.shaped
           ? {
               in_scale: model.activation.shaped.inScale,
@@ -310,7 +327,7 @@ export const shaping: Figure = {
         q0: Q0,
         c0s: SHAPING_C0S,
         eoc_sigma_b2: EOC_SIGMA_B2,
-        training: t as unknown as Json,
+        training: t,
         models: summary,
       },
     };

@@ -11,7 +11,7 @@ import { trainRun, type TrainConfig } from "../../../train/train.js";
 import { meanSquare, varianceDepth } from "../../../train/varianceDepth.js";
 import type { Job } from "../../figure.js";
 import { finiteOrNull } from "../common.js";
-import type { Fig6Settings } from "./settings.js";
+import { trainingRecord, type Fig6Settings } from "./settings.js";
 import { criticalSigmaW2, dropoutSpec, overflowDepth } from "./theory.js";
 
 /** A data set of the figure: MNIST (a–c) or CIFAR-10 (d–f). */
@@ -158,16 +158,7 @@ export function trainingJobs(s: Fig6Settings, data: DataChoice): TrainJob[] {
           keep,
           depth,
           sigma_w2: sigmaW2,
-          task: t.task,
-          width: t.width,
-          optimizer: t.optimizer,
-          lr: t.lr,
-          batch: t.batch,
-          epochs: t.epochs,
-          limit: t.limit,
-          eval_limit: t.evalLimit,
-          val_fraction: t.valFraction,
-          threshold: t.threshold,
+          ...trainingRecord(t),
         },
         cost: t.epochs * (t.limit ?? 60000) * (dim * t.width + depth * t.width * t.width) * 1e-8,
         async run(ctx) {

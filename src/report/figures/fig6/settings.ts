@@ -97,6 +97,25 @@ export function taskText(task: TrainingSettings["task"]): string {
     : "reconstruction (MSE, targets = inputs)";
 }
 
+/**
+ * The training protocol in snake_case, as one record for a training job's config and the paper-scale
+ * plan's JSON (the grid, keeps × depths, is not in it).
+ */
+export function trainingRecord(t: TrainingSettings) {
+  return {
+    task: t.task,
+    width: t.width,
+    optimizer: t.optimizer,
+    lr: t.lr,
+    batch: t.batch,
+    epochs: t.epochs,
+    limit: t.limit,
+    eval_limit: t.evalLimit,
+    val_fraction: t.valFraction,
+    threshold: t.threshold,
+  };
+}
+
 /** One line of the training protocol: task, optimiser, epochs, data, width. */
 export function protocolText(t: {
   task: TrainingSettings["task"];
