@@ -208,7 +208,7 @@ export const shaping: Figure = {
     const a: PanelSeries = { theory: [], sim: [] };
     const b: PanelSeries = { theory: [], sim: [] };
     const out: Collected = { agree: [], tables: [] };
-    const summary: Record<string, Json> = {};
+    const summary: Record<string, ShapingSummary> = {};
     const trainSim: SimPoints[] = [];
     const trainLines: TheoryCurve[] = [];
     for (const m of models) {
@@ -334,10 +334,38 @@ export const shaping: Figure = {
   },
 };
 
+/** What data.json records per model, and the caption reads. */
+type ShapingSummary = {
+  spec: ModelSpec;
+  activation_params: {
+    in_scale: number;
+    in_shift: number;
+    out_scale: number;
+    out_shift: number;
+    base: string;
+  } | null;
+  theory_cL_from_0: number | null;
+  sim_cL_from_0: number | null;
+  sim_cL_from_0_std: number | null;
+  theory_cL_from_0_9: number | null;
+  sim_cL_from_0_9: number | null;
+  train_status: string;
+  train_loss_initial: number | null;
+  train_loss_final: number | null;
+  val_loss_final: number | null;
+  val_acc_final: number | null;
+  steps: number;
+};
+
 /** The caption: what theory predicts, what the simulation and the training runs measured. */
-function shapingCaption(scale: Scale, s: ShapingSettings, sm: Record<string, Json>, out: Collected): string {
+function shapingCaption(
+  scale: Scale,
+  s: ShapingSettings,
+  sm: Record<string, ShapingSummary>,
+  out: Collected,
+): string {
   const L = s.depth;
-  const get = (name: string) => sm[name] as Record<string, number | null | string>;
+  const get = (name: string) => sm[name];
   const f = (x: unknown, d = 3) => (typeof x === "number" && Number.isFinite(x) ? short(x, d) : "—");
   const names = Object.keys(sm);
   const pred = names.map((n) => `${n} ${f(get(n).theory_cL_from_0)}`).join(", ");
@@ -345,7 +373,7 @@ function shapingCaption(scale: Scale, s: ShapingSettings, sm: Record<string, Jso
   const maxZ = Math.max(...out.agree.filter((r) => r.panel === "(a)").map((r) => r.maxAbsZ));
   const finals = names.map((n) => ({
     n,
-    loss: get(n).train_loss_final as number | null,
+    loss: get(n).train_loss_final,
     st: get(n).train_status,
   }));
   const lossText = finals.map((x) => `${x.n} ${x.st === "ok" ? f(x.loss) : "diverged"}`).join(", ");
