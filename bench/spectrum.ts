@@ -55,7 +55,10 @@ export async function run(): Promise<Record<string, unknown>> {
     3,
   );
   const { model, qStar } = eocModel(makeActivation("erf"), 0.1);
-  out.hayou_erf_10000_layers = await time(() => hayouComparison(model, qStar, 10000, 0.5, 100), 3);
+  out.hayou_erf_10000_layers = await time(
+    () => hayouComparison(model, qStar, { depth: 10000, c0: 0.5, every: 100 }),
+    3,
+  );
   out.empirical_svd_N128_L4_gaussian_1net = await time(
     () =>
       empiricalSpectrum(

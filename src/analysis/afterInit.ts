@@ -186,7 +186,7 @@ export interface TaskSetup {
 
 function teacherInit(act: Activation): HostInit {
   const c = criticalFromQStar(act, 1);
-  return { sigmaW2: c.sigma_w2, sigmaB2: c.sigma_b2, law: "gaussian" };
+  return { sigmaW2: c.sigmaW2, sigmaB2: c.sigmaB2, law: "gaussian" };
 }
 
 /** Build the task of an arm (independent of the initialisation). */
@@ -261,18 +261,13 @@ export function armInit(init: ArmInit, act: Activation): ArmInitInfo & { host: H
   const f = (x: number) => String(+x.toPrecision(4));
   switch (init) {
     case "critical":
-      return pt(c.sigma_w2, c.sigma_b2, "gaussian", `critical (${f(c.sigma_w2)}, ${f(c.sigma_b2)})`);
+      return pt(c.sigmaW2, c.sigmaB2, "gaussian", `critical (${f(c.sigmaW2)}, ${f(c.sigmaB2)})`);
     case "orthogonal":
-      return pt(
-        c.sigma_w2,
-        c.sigma_b2,
-        "orthogonal",
-        `critical orthogonal (${f(c.sigma_w2)}, ${f(c.sigma_b2)})`,
-      );
+      return pt(c.sigmaW2, c.sigmaB2, "orthogonal", `critical orthogonal (${f(c.sigmaW2)}, ${f(c.sigmaB2)})`);
     case "ordered":
-      return pt(c.sigma_w2 / 2, c.sigma_b2, "gaussian", `ordered (${f(c.sigma_w2 / 2)}, ${f(c.sigma_b2)})`);
+      return pt(c.sigmaW2 / 2, c.sigmaB2, "gaussian", `ordered (${f(c.sigmaW2 / 2)}, ${f(c.sigmaB2)})`);
     case "chaotic":
-      return pt(2 * c.sigma_w2, c.sigma_b2, "gaussian", `chaotic (${f(2 * c.sigma_w2)}, ${f(c.sigma_b2)})`);
+      return pt(2 * c.sigmaW2, c.sigmaB2, "gaussian", `chaotic (${f(2 * c.sigmaW2)}, ${f(c.sigmaB2)})`);
     case "he":
       return pt(2, 0, "gaussian", "He (2, 0)");
     case "xavier":

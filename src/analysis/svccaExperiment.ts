@@ -64,15 +64,15 @@ export function defaultSvccaConfigs(): SvccaConfig[] {
     {
       label: "sReLU α=1 critical (q*=1)",
       activation: sr,
-      sigmaW2: srCrit.sigma_w2,
-      sigmaB2: srCrit.sigma_b2,
+      sigmaW2: srCrit.sigmaW2,
+      sigmaB2: srCrit.sigmaB2,
       q0: 1,
     },
     {
       label: "sReLU α=1 ordered (0.6 σ_w²*)",
       activation: sr,
-      sigmaW2: 0.6 * srCrit.sigma_w2,
-      sigmaB2: srCrit.sigma_b2,
+      sigmaW2: 0.6 * srCrit.sigmaW2,
+      sigmaB2: srCrit.sigmaB2,
       q0: 1,
     },
   ];

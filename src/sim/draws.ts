@@ -73,7 +73,7 @@ export interface DrawsResult {
 export function pathCorrelation(model: Model, depth: number, delta: number): { q: number; c: number | null } {
   const q1 = model.sigmaW2 + model.sigmaB2;
   const c1 = (model.sigmaW2 * Math.cos(delta) + model.sigmaB2) / q1;
-  const t = dynamics(model, depth - 1, q1, c1);
+  const t = dynamics(model, { depth: depth - 1, q0: q1, c0: c1 });
   return { q: t.q[depth - 1], c: t.c[depth - 1] };
 }
 

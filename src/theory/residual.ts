@@ -65,6 +65,15 @@ export interface ResidualOptions {
   sigmaA2?: number;
 }
 
+export interface ResidualDynamicsOptions extends ResidualOptions {
+  /** residual blocks to iterate */
+  depth: number;
+  /** input variance q⁰ (default 1) */
+  q0?: number;
+  /** input correlation c⁰ (default 0.5) */
+  c0?: number;
+}
+
 export interface ResidualTrajectory {
   variant: ResidualVariant;
   /** q^l, variance of the residual stream, l = 0..depth */
@@ -96,13 +105,8 @@ function branchModel(m: Model, opts: ResidualOptions): Model {
  * Iterate the residual recursions (module doc) for two inputs of variance q⁰ and correlation c⁰ over
  * `depth` blocks. Entry l is the value after l blocks.
  */
-export function residualDynamics(
-  m: Model,
-  depth: number,
-  opts: ResidualOptions,
-  q0 = 1,
-  c0 = 0.5,
-): ResidualTrajectory {
+export function residualDynamics(m: Model, opts: ResidualDynamicsOptions): ResidualTrajectory {
+  const { depth, q0 = 1, c0 = 0.5 } = opts;
   checkModel(m);
   checkRange("--q0", q0, 0, Number.MAX_VALUE, { loOpen: true });
   checkRange("--c0", c0, -1, 1);

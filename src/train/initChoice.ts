@@ -79,7 +79,7 @@ export function resolveInit(
   switch (kind) {
     case "critical": {
       const c = criticalInit(act, noise, act.homogeneous && opts.sigmaB2 === undefined ? undefined : sb2);
-      if (!c.exists || c.sigma_w2 === null) {
+      if (!c.exists || c.sigmaW2 === null) {
         throw new InputError(
           "--init",
           "critical",
@@ -89,15 +89,15 @@ export function resolveInit(
       }
       return {
         kind,
-        sigmaW2: c.sigma_w2,
-        sigmaW2Value: c.sigma_w2,
-        sigmaB2: c.sigma_b2,
-        label: `critical σ_w² = ${+c.sigma_w2.toPrecision(8)} (${act.spec}, ${noise.spec}, μ2 = ${+noise.mu2.toPrecision(8)})`,
+        sigmaW2: c.sigmaW2,
+        sigmaW2Value: c.sigmaW2,
+        sigmaB2: c.sigmaB2,
+        label: `critical σ_w² = ${+c.sigmaW2.toPrecision(8)} (${act.spec}, ${noise.spec}, μ2 = ${+noise.mu2.toPrecision(8)})`,
       };
     }
     case "eoc": {
       const c = criticalInit(act, noise, sb2);
-      if (!c.exists || c.sigma_w2 === null) {
+      if (!c.exists || c.sigmaW2 === null) {
         throw new InputError(
           "--init",
           "eoc",
@@ -105,28 +105,31 @@ export function resolveInit(
           `no edge-of-chaos point for ${act.spec} with ${noise.spec} at σ_b² = ${sb2}: ${c.reason ?? ""}`,
         );
       }
-      const q = c.q_star === null ? "" : `, q* = ${+c.q_star.toPrecision(6)}`;
+      const q = c.qStar === null ? "" : `, q* = ${+c.qStar.toPrecision(6)}`;
       return {
         kind,
-        sigmaW2: c.sigma_w2,
-        sigmaW2Value: c.sigma_w2,
-        sigmaB2: c.sigma_b2,
-        label: `EOC σ_w² = ${+c.sigma_w2.toPrecision(8)} at σ_b² = ${c.sigma_b2}${q} (${act.spec}, ${noise.spec})`,
+        sigmaW2: c.sigmaW2,
+        sigmaW2Value: c.sigmaW2,
+        sigmaB2: c.sigmaB2,
+        label: `EOC σ_w² = ${+c.sigmaW2.toPrecision(8)} at σ_b² = ${c.sigmaB2}${q} (${act.spec}, ${noise.spec})`,
       };
     }
     case "ordered": {
       const b2 = opts.sigmaB2 ?? ORDERED_SIGMA_B2;
       const w2 = 1 / slopeFactor(noise);
-      const a = analyze({ activation: act, noise, sigmaW2: w2, sigmaB2: b2 }, 1, 0.5, { correlation: false });
-      if (a.q_status !== "converged" || a.chi_grad === null || !(a.chi_grad < 1 - 1e-6)) {
+      const a = analyze(
+        { activation: act, noise, sigmaW2: w2, sigmaB2: b2 },
+        { q0: 1, c0: 0.5, correlation: false },
+      );
+      if (a.qStatus !== "converged" || a.chiGrad === null || !(a.chiGrad < 1 - 1e-6)) {
         throw new InputError(
           "--init",
           "ordered",
           "eoc | he | xavier | custom, or another --sigma-b2",
           `the named ordered point (σ_b², σ_w²) = (${b2}, ${+w2.toPrecision(8)}) is not in the ordered phase for ${act.spec} with ${noise.spec}: ` +
-            (a.q_status !== "converged"
-              ? `the variance map has no stable fixed point (q* ${a.q_status})`
-              : `χ_grad = ${a.chi_grad === null ? "undefined" : +a.chi_grad.toPrecision(6)} ≥ 1 at q* = ${+(a.q_star ?? NaN).toPrecision(6)}`),
+            (a.qStatus !== "converged"
+              ? `the variance map has no stable fixed point (q* ${a.qStatus})`
+              : `χ_grad = ${a.chiGrad === null ? "undefined" : +a.chiGrad.toPrecision(6)} ≥ 1 at q* = ${+(a.qStar ?? NaN).toPrecision(6)}`),
         );
       }
       return {
@@ -134,7 +137,7 @@ export function resolveInit(
         sigmaW2: w2,
         sigmaW2Value: w2,
         sigmaB2: b2,
-        label: `ordered σ_w² = ${+w2.toPrecision(8)}, σ_b² = ${b2} (q* = ${+(a.q_star as number).toPrecision(6)}, χ_grad = ${+a.chi_grad.toPrecision(6)} < 1; ${act.spec}, ${noise.spec})`,
+        label: `ordered σ_w² = ${+w2.toPrecision(8)}, σ_b² = ${b2} (q* = ${+(a.qStar as number).toPrecision(6)}, χ_grad = ${+a.chiGrad.toPrecision(6)} < 1; ${act.spec}, ${noise.spec})`,
       };
     }
     case "he":

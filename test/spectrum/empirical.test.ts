@@ -183,7 +183,7 @@ describe("hard-tanh at small q* with orthogonal weights (near-isometry)", () => 
     const N = 64;
     const c = criticalFromQStar(act, q);
     const p = c.p as number;
-    const top = Math.pow(c.sigma_w2, L);
+    const top = Math.pow(c.sigmaW2, L);
     const seed = 9;
     const nets = 20;
     const fr = perNetwork(
@@ -195,7 +195,7 @@ describe("hard-tanh at small q* with orthogonal weights (near-isometry)", () => 
     const m = fr.reduce((a, b) => a + b, 0) / nets;
     const sd = Math.sqrt((L * p * (1 - p)) / N);
     expect(Math.abs(m - (1 - L * (1 - p)))).toBeLessThan((4 * sd) / Math.sqrt(nets) + 1 / N);
-    const sp = pwlSpectrum({ p, sigmaW2: c.sigma_w2, depth: L, weights: "orthogonal" });
+    const sp = pwlSpectrum({ p, sigmaW2: c.sigmaW2, depth: L, weights: "orthogonal" });
     expect(sp.atoms[1].mass).toBeCloseTo(1 - L * (1 - p), 12);
   });
 });

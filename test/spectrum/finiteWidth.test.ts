@@ -45,7 +45,7 @@ describe("exact moments", () => {
       sigmaW2: 1.7,
       sigmaB2: 0.3,
     };
-    const mf = varianceDynamics(model, 12, 0.8);
+    const mf = varianceDynamics(model, { depth: 12, q0: 0.8 });
     const rows = scaleMoments({ width: 7, stages: 12, sigmaW2: 1.7, sigmaB2: 0.3, s0: 0.8 }, 2);
     rows.forEach((r, l) => expect(rel(r[0], mf[l])).toBeLessThan(1e-12));
   });

@@ -115,8 +115,8 @@ describe("critical initialisation from q*", () => {
       const c = criticalFromQStar(act, q);
       const p = erf(1 / Math.sqrt(2 * q));
       expect(rel(c.p as number, p)).toBeLessThan(1e-14);
-      expect(rel(c.sigma_w2, 1 / p)).toBeLessThan(1e-14);
-      const r = spectrumMoments({ activation: act, sigmaW2: c.sigma_w2, depth: 7, weights: "orthogonal", q });
+      expect(rel(c.sigmaW2, 1 / p)).toBeLessThan(1e-14);
+      const r = spectrumMoments({ activation: act, sigmaW2: c.sigmaW2, depth: 7, weights: "orthogonal", q });
       expect(Math.abs(r.mean - 1)).toBeLessThan(1e-12);
       expect(rel(r.variance, (7 * (1 - p)) / p)).toBeLessThan(1e-10);
     }
@@ -129,7 +129,7 @@ describe("critical initialisation from q*", () => {
         expect(rel(c.p as number, 0.5 * erfc(-alpha / Math.sqrt(2 * q)))).toBeLessThan(1e-14);
         // fixed point: V(q*) = σ_w² E[φ²] + σ_b² = q*, by Monte-Carlo-free quadrature of E[φ²]
         const m2 = act.closed.m2 as (q: number) => number;
-        expect(rel(c.sigma_w2 * m2(q) + c.sigma_b2, q)).toBeLessThan(1e-13);
+        expect(rel(c.sigmaW2 * m2(q) + c.sigmaB2, q)).toBeLessThan(1e-13);
       }
     }
   });

@@ -174,7 +174,7 @@ describe("critical dropout: mean 1, variance L(μ2_D/μ1_D² − 1 − s1)", () 
     for (const p of [0.5, 0.8, 0.95]) {
       const noise = makeNoise("dropout", { keep: p });
       const cr = criticalInit(relu, noise);
-      expect(cr.sigma_w2).toBe(2 * p);
+      expect(cr.sigmaW2).toBe(2 * p);
       for (const L of [1, 2, 5, 20, 100]) {
         const g = spectrumTheory({
           activation: relu,
@@ -228,8 +228,8 @@ describe("critical dropout: mean 1, variance L(μ2_D/μ1_D² − 1 − s1)", () 
     const q = 0.3;
     const c0 = criticalFromQStar(act, q);
     const c = criticalFromQStar(act, q, noise);
-    expect(rel(c.sigma_w2, p * c0.sigma_w2)).toBeLessThan(1e-15);
-    expect(rel(c.sigma_b2, c0.sigma_b2)).toBeLessThan(1e-12);
+    expect(rel(c.sigmaW2, p * c0.sigmaW2)).toBeLessThan(1e-15);
+    expect(rel(c.sigmaB2, c0.sigmaB2)).toBeLessThan(1e-12);
     const t = spectrumTheory({
       activation: act,
       weights: "orthogonal",

@@ -114,14 +114,14 @@ describe.skipIf(!HAVE)("web explorer (chromium)", () => {
       expect(Math.abs(Number(got) - v), id).toBeLessThanOrEqual(tol * Math.abs(v));
     };
     await close("chi1", ref.chi1, 1e-12);
-    await close("q_star", ref.q_star, 1e-12);
-    await close("xi_c", ref.xi_c, 1e-9);
+    await close("q_star", ref.qStar, 1e-12);
+    await close("xi_c", ref.xiC, 1e-9);
     expect(await value(page, "phase")).toBe(ref.phase ?? "");
     expect(Number(await value(page, "mu2"))).toBe(ref.noise.mu2);
     const verdict = (await value(page, "verdict")) ?? "";
-    if (ref.trainable_depth === null) expect(verdict).toBe("");
+    if (ref.trainableDepth === null) expect(verdict).toBe("");
     else
-      expect(verdict).toMatch(s.depth <= ref.trainable_depth ? /\(trainable\)$/ : /expect training to fail$/);
+      expect(verdict).toMatch(s.depth <= ref.trainableDepth ? /\(trainable\)$/ : /expect training to fail$/);
   }
 
   it("loads without console errors, draws every panel with Vega, and shows the library's numbers", async () => {

@@ -73,7 +73,7 @@ export function register(program: Command) {
         } else if (act.homogeneous) {
           // critical default σ_w² = 1/(μ2 E[φ′²]) (multiplicative noise), 1/E[φ′²] otherwise
           const cr = noise.type === "multiplicative" ? criticalInit(act, noise) : null;
-          sigmaW2 = cr?.sigma_w2 ?? 1 / eDphi2(act, 1);
+          sigmaW2 = cr?.sigmaW2 ?? 1 / eDphi2(act, 1);
           sigmaB2 = 0;
           if (noise.type === "additive") {
             const why = criticalInit(act, noise).reason;

@@ -95,7 +95,7 @@ export function varianceMapAndDynamics(
       xCol: "q0",
       theoryCol: "theory_q1",
     });
-    const qTheory = varianceDynamics(model, setup.depth, setup.q0);
+    const qTheory = varianceDynamics(model, { depth: setup.depth, q0: setup.q0 });
     const nb = b.sim.length;
     compareSeries(b, out, scale.networks, {
       panel: "(b)",

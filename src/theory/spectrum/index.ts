@@ -94,8 +94,8 @@ export function spectrumTheory(inp: SpectrumTheoryInput): SpectrumTheory {
       );
     }
     const cr = criticalFromQStar(activation, inp.qStar, inp.noise);
-    sigmaW2 = cr.sigma_w2;
-    sigmaB2 = cr.sigma_b2;
+    sigmaW2 = cr.sigmaW2;
+    sigmaB2 = cr.sigmaB2;
     qStar = inp.qStar;
     qStatus = cr.stable ? "converged" : "unstable";
     if (!cr.stable) notes.push("q* is an unstable fixed point of the variance map (V′(q*) > 1)");
@@ -115,7 +115,7 @@ export function spectrumTheory(inp: SpectrumTheoryInput): SpectrumTheory {
       notes.push("input drawn at q* so that every layer sits at the fixed point");
     } else {
       qStar = qr.qStar;
-      layerQ = varianceDynamics(model, depth - 1, q0);
+      layerQ = varianceDynamics(model, { depth: depth - 1, q0 });
       notes.push(`no stable fixed point reached (${qr.status}): layer variances follow q^l from q⁰ = ${q0}`);
     }
   }
