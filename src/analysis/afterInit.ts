@@ -18,7 +18,7 @@
  * the fraction of inputs with sign(output) = target, and the parameter distance ‖θ_t − θ*‖/‖θ*‖.
  *
  * Initialisations (σ_w², σ_b²; W ~ N(0, σ_w²/fan_in), b ~ N(0, σ_b²)):
- * - `critical`: the critical point with q* = 1 (theory/spectrum/critical.ts `criticalFromQStar`:
+ * - `critical`: the critical point with q* = 1 (theory/critical.ts `criticalFromQStar`:
  *   σ_w² = 1/E[φ′(z)²], σ_b² = 1 − σ_w² E[φ(z)²]; ReLU (2, 0), linear (1, 0), shifted ReLU α = 0.5
  *   ≈ (1.446, 0.0…)); `orthogonal`: the same with orthogonal weights (dynamical isometry for linear nets);
  * - `ordered` / `chaotic`: σ_w² halved / doubled at the critical σ_b², i.e. a per-layer gradient gain
@@ -32,7 +32,7 @@ import { Matrix } from "ml-matrix";
 import { parseActivation, type Activation } from "../theory/activations.js";
 import { InputError } from "../theory/errors.js";
 import { eDphi2 } from "../theory/expectations.js";
-import { criticalFromQStar } from "../theory/spectrum/critical.js";
+import { criticalFromQStar } from "../theory/critical.js";
 import type { WeightLaw } from "../engine/weights.js";
 import type { OptimizerName } from "../train/optim.js";
 import { trainRegression, type RegressionBatch } from "../train/regression.js";

@@ -29,7 +29,7 @@ export interface SvccaResult {
   similarity: number;
   kx: number;
   ky: number;
-  variance_kept: number;
+  varianceKept: number;
   convention: string;
 }
 
@@ -103,7 +103,7 @@ export function svcca(a: Representation, b: Representation, opts: SvccaOptions =
     similarity: corr.reduce((x, y) => x + y, 0) / corr.length,
     kx: ra.k,
     ky: rb.k,
-    variance_kept: vk,
+    varianceKept: vk,
     convention: `top SVD directions explaining ${vk * 100}% of Σ s_i² (centred neurons), mean of min(kx, ky) canonical correlations`,
   };
 }

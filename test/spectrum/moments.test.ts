@@ -68,7 +68,7 @@ describe("Jacobian moments", () => {
       for (const weights of ["gaussian", "orthogonal"] as const) {
         for (const L of [1, 3, 8]) {
           const r = spectrumMoments({ activation: act, sigmaW2: sw2, depth: L, weights, q });
-          expect(rel(r.variance, r.variance_closed_form)).toBeLessThan(1e-9);
+          expect(rel(r.variance, r.varianceClosedForm)).toBeLessThan(1e-9);
           const mu = derivativeMoments(act, q, 2);
           expect(rel(r.mean, Math.pow(sw2 * mu[0], L))).toBeLessThan(1e-12);
         }

@@ -21,11 +21,11 @@
  */
 import { loadMnist, pixelMeanSquare } from "../../data/index.js";
 import { empiricalSpectrum } from "../../spectra/jacobian.js";
-import { looksLinearInit, reluJacobian } from "../../spectra/looksLinear.js";
+import { looksLinearInit, reluJacobian } from "../../engine/looksLinear.js";
 import { jjtEigenvalues } from "../../spectra/jacobian.js";
 import { parseActivation } from "../../theory/activations.js";
 import { parseNoise } from "../../theory/noise.js";
-import { criticalFromQStar } from "../../theory/spectrum/critical.js";
+import { criticalFromQStar } from "../../theory/critical.js";
 import { spectrumMoments, type WeightLaw } from "../../theory/spectrum/moments.js";
 import type { TrainConfig } from "../../train/train.js";
 import type { Agreement, Figure, FigureOutput, Job, Json, Scale, Table } from "../figure.js";
@@ -219,7 +219,7 @@ function spectrumJob(s: IsometrySettings, m: IsoModel): Job {
         };
         for (let r = 0; r < s.spectrumNetworks; r++) {
           // one network per call: network r of the job's seed
-          const e = empiricalSpectrum(spec, 1, ctx.seed + r, 2);
+          const e = empiricalSpectrum(spec, { networks: 1, seed: ctx.seed + r, order: 2 });
           per.push(e.eigenvalues);
           ctx.onProgress(r + 1, s.spectrumNetworks);
         }

@@ -73,15 +73,15 @@ export interface SpectrumMoments {
   mean: number;
   variance: number;
   /** E[(λ − m1)³] */
-  third_central: number;
+  thirdCentral: number;
   /** the closed form m1² Σ(μ2/μ1² − 1 − s1) for the variance (same quantity, independent route) */
-  variance_closed_form: number;
+  varianceClosedForm: number;
   /** μ_k of D² (noise included) at the first layer's q */
   mu: number[];
   /** σ_w² E[φ′²] at the first layer's q (χ1 when q = q*; the noiseless definition of docs/THEORY.md §2) */
   chi1: number;
   /** σ_w² μ1 at the first layer's q: the per-layer factor of the mean (χ_grad; = χ1 without multiplicative noise) */
-  chi_grad: number;
+  chiGrad: number;
 }
 
 /** Moments of the spectrum of J Jᵀ (see module doc). */
@@ -134,11 +134,11 @@ export function spectrumMoments(input: SpectrumMomentsInput): SpectrumMoments {
     moments,
     mean: m1,
     variance: m2 - m1 * m1,
-    third_central: m3 - 3 * m1 * m2 + 2 * m1 * m1 * m1,
-    variance_closed_form: mean * mean * spread,
+    thirdCentral: m3 - 3 * m1 * m2 + 2 * m1 * m1 * m1,
+    varianceClosedForm: mean * mean * spread,
     mu: mu0,
     chi1: sigmaW2 * muPhi0[0],
-    chi_grad: sigmaW2 * mu0[0],
+    chiGrad: sigmaW2 * mu0[0],
   };
 }
 

@@ -42,7 +42,7 @@ export interface SmoothSpectrumInput {
 export interface SmoothDensityResult {
   edge: number;
   /** where the tracked root became real going down from the edge (a gap below it), if reached */
-  left_edge: number | null;
+  leftEdge: number | null;
   /** mass of the atom at 0 (P(φ′ = 0)) */
   atom0: number;
   x: number[];
@@ -272,5 +272,5 @@ export function smoothDensity(
     const { M } = mgf(law, cur);
     dens[idx] = Math.max(0, -M[1] / (Math.PI * target));
   }
-  return { edge, left_edge: leftEdge, atom0: law.atom0, x: xs, density: dens };
+  return { edge, leftEdge, atom0: law.atom0, x: xs, density: dens };
 }
