@@ -55,6 +55,9 @@ export async function run(): Promise<Record<string, unknown>> {
         node.push(performance.now() - t0);
       }
       const m = { busy: median(busy), numbers: median(numbers), node: median(node) };
+      process.stderr.write(
+        `bench/explorer: ${a.name} busy ${m.busy.toFixed(0)} ms, numbers ${m.numbers.toFixed(0)} ms\n`,
+      );
       if (m.busy <= 100 && m.numbers <= 100) within++;
       per[a.name] = {
         busy_ms_median: m.busy,

@@ -85,7 +85,7 @@ export function svReduce(
 /** SVCCA similarity between two representations of the same n inputs. */
 export function svcca(a: Representation, b: Representation, opts: SvccaOptions = {}): SvccaResult {
   const vk = opts.varianceKept ?? 0.99;
-  if (!(vk > 0 && vk <= 1)) throw new InputError("--variance-kept", String(vk), "a fraction in (0, 1]");
+  if (!(vk > 0 && vk <= 1)) throw new InputError("varianceKept", String(vk), "a fraction in (0, 1]");
   const ra = svReduce(a, vk, opts.maxDims ?? Infinity, "X");
   const rb = svReduce(b, vk, opts.maxDims ?? Infinity, "Y");
   if (ra.U.rows !== rb.U.rows)

@@ -90,7 +90,7 @@ export function looksLinearInit(opts: {
 }): LooksLinearNet {
   const { inputDim, width: N, outputDim, depth, weights } = opts;
   if (!Number.isInteger(depth) || depth < 2)
-    throw new InputError("--depth", String(depth), "an integer ≥ 2 (first and last layer)");
+    throw new InputError("depth", String(depth), "an integer ≥ 2 (first and last layer)");
   const seed = opts.seed ?? 1;
   const s2 = opts.sigma2 ?? 1;
   const c = opts.slopeSum ?? 1;

@@ -28,14 +28,14 @@ function check(cfg: BaseConfig, depth: number): void {
     if (!Number.isInteger(v) || v < lo || v > hi)
       throw new InputError(name, String(v), `an integer in [${lo}, ${hi}]`);
   };
-  intIn("--width", cfg.width, 2, 16384);
-  intIn("--depth", depth, 1, 100000);
-  intIn("--networks", cfg.networks, 1, 1e6);
-  intIn("--seed", cfg.seed, 0, 2 ** 32 - 1);
-  intIn("--pairs", cfg.pairs ?? 1, 1, 100000);
-  intIn("--threads", cfg.threads ?? 1, 1, 4096);
+  intIn("width", cfg.width, 2, 16384);
+  intIn("depth", depth, 1, 100000);
+  intIn("networks", cfg.networks, 1, 1e6);
+  intIn("seed", cfg.seed, 0, 2 ** 32 - 1);
+  intIn("pairs", cfg.pairs ?? 1, 1, 100000);
+  intIn("threads", cfg.threads ?? 1, 1, 4096);
   if (cfg.weights !== "gaussian" && cfg.weights !== "orthogonal") {
-    throw new InputError("--weights", String(cfg.weights), "gaussian | orthogonal");
+    throw new InputError("weights", String(cfg.weights), "gaussian | orthogonal");
   }
   if (cfg.route !== undefined && !["auto", "explicit", "conditional"].includes(cfg.route)) {
     throw new InputError("route", String(cfg.route), "auto | explicit | conditional");
@@ -43,10 +43,10 @@ function check(cfg: BaseConfig, depth: number): void {
 }
 
 function checkQ(q: number): void {
-  if (!(q >= 0) || !Number.isFinite(q)) throw new InputError("--q0", String(q), "a finite number ≥ 0");
+  if (!(q >= 0) || !Number.isFinite(q)) throw new InputError("q0", String(q), "a finite number ≥ 0");
 }
 function checkC(c: number): void {
-  if (!(c >= -1 && c <= 1)) throw new InputError("--c0", String(c), "numbers in [−1, 1]");
+  if (!(c >= -1 && c <= 1)) throw new InputError("c0", String(c), "numbers in [−1, 1]");
 }
 
 /**

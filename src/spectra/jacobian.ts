@@ -48,9 +48,9 @@ export interface SampledNetwork {
 
 export function checkNetworkSpec(s: JacobianSpec): JacobianSpec {
   if (!Number.isInteger(s.width) || s.width < 1 || s.width > 4096)
-    throw new InputError("--width", String(s.width), "an integer in [1, 4096]");
+    throw new InputError("width", String(s.width), "an integer in [1, 4096]");
   if (!Number.isInteger(s.depth) || s.depth < 1)
-    throw new InputError("--depth", String(s.depth), "an integer ≥ 1");
+    throw new InputError("depth", String(s.depth), "an integer ≥ 1");
   return s;
 }
 

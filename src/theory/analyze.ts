@@ -57,8 +57,8 @@ export function analyze(model: Model, options: AnalyzeOptions = {}): Analysis {
   const c0 = options.c0 ?? 0.5;
   const withCorrelation = options.correlation ?? true;
   checkModel(model);
-  checkRange("--q0", q0, 0, Number.MAX_VALUE, { loOpen: true });
-  checkRange("--c0", c0, -1, 1);
+  checkRange("q0", q0, 0, Number.MAX_VALUE, { loOpen: true });
+  checkRange("c0", c0, -1, 1);
   const notes: string[] = [];
   const qr = findQStar(model, q0);
   if (qr.note) notes.push(qr.note);

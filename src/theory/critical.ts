@@ -150,7 +150,7 @@ export function eocPoints(act: Activation, noise: Noise, sigmaB2: number): Criti
  * Dropout with the ReLU family gives σ_w² = p/m exactly (ReLU: 2p), without the rounding of 1/μ2.
  */
 export function criticalInit(act: Activation, noise: Noise, sigmaB2?: number): CriticalPoint {
-  if (sigmaB2 !== undefined) checkRange("--sigma-b2", sigmaB2, 0, Number.MAX_VALUE);
+  if (sigmaB2 !== undefined) checkRange("sigmaB2", sigmaB2, 0, Number.MAX_VALUE);
   if (act.homogeneous) {
     const m2 = homogeneousSecondMoment(act);
     const sb2 = sigmaB2 ?? 0;
@@ -191,7 +191,7 @@ export function criticalInit(act: Activation, noise: Noise, sigmaB2?: number): C
   }
   if (sigmaB2 === undefined) {
     throw new InputError(
-      "--sigma-b2",
+      "sigmaB2",
       "(missing)",
       "a number ≥ 0",
       `for ${act.spec} the critical (edge-of-chaos) σ_w² depends on σ_b²`,
@@ -319,7 +319,7 @@ export function eocModel(act: Activation, sigmaB2: number): { model: Model; qSta
   const cp = criticalInit(act, noise, act.homogeneous && sigmaB2 === 0 ? undefined : sigmaB2);
   if (!cp.exists || cp.sigmaW2 === null) {
     throw new InputError(
-      "--sigma-b2",
+      "sigmaB2",
       String(sigmaB2),
       act.homogeneous
         ? "0 (the only EOC bias for positively homogeneous φ)"
@@ -329,7 +329,7 @@ export function eocModel(act: Activation, sigmaB2: number): { model: Model; qSta
   }
   if (cp.qStar === 0) {
     throw new InputError(
-      "--sigma-b2",
+      "sigmaB2",
       String(sigmaB2),
       "a number > 0",
       `for ${act.spec} at σ_b² = 0 the EOC point is the limit q* → 0`,
@@ -377,9 +377,9 @@ export interface QStarCritical {
  * of `QStarCritical`). InputError when σ_b² would be negative.
  */
 export function criticalFromQStar(act: Activation, qStar: number, noise?: Noise): QStarCritical {
-  checkRange("--q-star", qStar, 0, Number.MAX_VALUE, { loOpen: true });
+  checkRange("qStar", qStar, 0, Number.MAX_VALUE, { loOpen: true });
   const d2 = eDphi2(act, qStar);
-  if (!(d2 > 0)) throw new InputError("--q-star", String(qStar), "a q* with E[φ′(√q* z)²] > 0");
+  if (!(d2 > 0)) throw new InputError("qStar", String(qStar), "a q* with E[φ′(√q* z)²] > 0");
   const mult = noise !== undefined && noise.type === "multiplicative";
   const add = noise !== undefined && noise.type === "additive" ? noise.mu2 : 0;
   // dropout: 1/(μ2 d2) = p/d2 exactly, without the rounding of μ2 = 1/p
@@ -390,7 +390,7 @@ export function criticalFromQStar(act: Activation, qStar: number, noise?: Noise)
   if (act.homogeneous && add === 0) sigmaB2 = 0; // exact: E[φ²] = q E[φ′²] for positively homogeneous φ
   if (sigmaB2 < -1e-12 * qStar) {
     throw new InputError(
-      "--q-star",
+      "qStar",
       String(qStar),
       `a q* with q* ≥ ${add > 0 ? "(E[φ²] + μ2)" : "E[φ²]"}/E[φ′²] (σ_b² ≥ 0) for ${act.spec}${add > 0 ? ` with ${noise?.spec}` : ""}`,
       `σ_b² would be ${sigmaB2.toPrecision(6)} < 0`,
@@ -413,7 +413,7 @@ export function criticalFromQStar(act: Activation, qStar: number, noise?: Noise)
 /** P(φ′ = 1) at variance q for the piecewise-linear class; InputError for other φ. */
 export function activeFraction(act: Activation, q: number): number {
   if (!act.piecewiseLinear01) {
-    throw new InputError("--activation", act.spec, "relu | hard_tanh | shifted_relu:alpha=A (φ′ ∈ {0, 1})");
+    throw new InputError("activation", act.spec, "relu | hard_tanh | shifted_relu:alpha=A (φ′ ∈ {0, 1})");
   }
   return eDphi2(act, q);
 }
@@ -530,7 +530,7 @@ export interface ModelPhase extends PhaseResult {
  */
 export function modelPhase(model: Model, options: ModelPhaseOptions = {}): ModelPhase {
   const q0 = options.q0 ?? 1;
-  checkRange("--q0", q0, 0, Number.MAX_VALUE, { loOpen: true });
+  checkRange("q0", q0, 0, Number.MAX_VALUE, { loOpen: true });
   const qr = findQStar(model, q0);
   const s = phaseSlopes(model, qr.qForCorrelation, qr.status);
   return {

@@ -35,16 +35,16 @@ export interface ScaleLawInput {
 
 export function checkScaleLaw(inp: ScaleLawInput): ScaleLawInput {
   if (!Number.isInteger(inp.width) || inp.width < 1 || inp.width > 1_000_000) {
-    throw new InputError("--width", String(inp.width), "an integer in [1, 1000000]");
+    throw new InputError("width", String(inp.width), "an integer in [1, 1000000]");
   }
   if (!Number.isInteger(inp.stages) || inp.stages < 0 || inp.stages > 100_000) {
-    throw new InputError("--depth", String(inp.stages), "a number of layers ≥ 1");
+    throw new InputError("depth", String(inp.stages), "a number of layers ≥ 1");
   }
   if (!(inp.sigmaW2 > 0 && Number.isFinite(inp.sigmaW2)))
-    throw new InputError("--sigma-w2", String(inp.sigmaW2), "a number > 0");
+    throw new InputError("sigmaW2", String(inp.sigmaW2), "a number > 0");
   if (!(inp.sigmaB2 >= 0 && Number.isFinite(inp.sigmaB2)))
-    throw new InputError("--sigma-b2", String(inp.sigmaB2), "a number ≥ 0");
-  if (!(inp.s0 > 0 && Number.isFinite(inp.s0))) throw new InputError("--q0", String(inp.s0), "a number > 0");
+    throw new InputError("sigmaB2", String(inp.sigmaB2), "a number ≥ 0");
+  if (!(inp.s0 > 0 && Number.isFinite(inp.s0))) throw new InputError("q0", String(inp.s0), "a number > 0");
   return inp;
 }
 

@@ -93,17 +93,17 @@ export function eocCorrelationDecay(act: Activation, sigmaB2: number, opts: EocD
   const depth = opts.depth ?? 1000;
   const c0 = opts.c0 ?? 0.5;
   const samples = opts.samples ?? 60;
-  checkRange("--depth", depth, 1, 1e7);
-  checkRange("--c0", c0, -1, 1, { hiOpen: true });
+  checkRange("depth", depth, 1, 1e7);
+  checkRange("c0", c0, -1, 1, { hiOpen: true });
   const noise = makeNoise("none");
   const cp = criticalInit(act, noise, act.homogeneous ? (sigmaB2 === 0 ? undefined : sigmaB2) : sigmaB2);
   if (!cp.exists || cp.sigmaW2 === null) {
-    throw new InputError("--sigma-b2", String(sigmaB2), "a bias variance with an edge of chaos", cp.reason);
+    throw new InputError("sigmaB2", String(sigmaB2), "a bias variance with an edge of chaos", cp.reason);
   }
   const qStar = cp.qStar ?? 1;
   if (qStar === 0) {
     throw new InputError(
-      "--sigma-b2",
+      "sigmaB2",
       String(sigmaB2),
       "a number > 0",
       `for ${act.spec} at σ_b² = 0 the EOC point is the limit q* → 0, where β_q = 2E[φ′²]/(q E[φ″²]) is undefined`,
@@ -176,7 +176,7 @@ export function hayouComparison(m: Model, qStar: number, options: HayouCompariso
   const rate = eocRate(m.activation, qStar);
   if (rate.kind === "undefined") {
     throw new InputError(
-      "--activation",
+      "activation",
       m.activation.spec,
       "ReLU / leaky ReLU or a non-linear φ with continuous φ′ (tanh, erf, ELU α=1, …)",
       rate.formula,

@@ -163,7 +163,7 @@ function configDiff(stored: Record<string, unknown>, now: Record<string, unknown
 export function decodeCheckpoint(
   raw: Uint8Array,
   file: string,
-  flag = "--checkpoint",
+  flag = "checkpoint",
 ): { header: Header; tensors: Float32Array[] } {
   const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   const bad = (reason: CheckpointError["reason"], detail: string) =>
@@ -252,7 +252,7 @@ export function loadCheckpoint(
   optimizer: OptimizerName,
 ): (CheckpointState & { secondsBefore: number; trainSeconds: number }) | null {
   if (opts.fresh) return null;
-  const flag = opts.flag ?? "--checkpoint";
+  const flag = opts.flag ?? "checkpoint";
   let raw: Buffer;
   try {
     raw = readFileSync(opts.file);

@@ -70,7 +70,7 @@ export function resolveInit(
   const sb2 = opts.sigmaB2 ?? 0;
   if (kind !== "custom" && opts.sigmaW2 !== undefined) {
     throw new InputError(
-      "--sigma-w2",
+      "sigmaW2",
       String(opts.sigmaW2),
       "only with --init custom",
       `--init ${kind} sets σ_w² itself`,
@@ -81,7 +81,7 @@ export function resolveInit(
       const c = criticalInit(act, noise, act.homogeneous && opts.sigmaB2 === undefined ? undefined : sb2);
       if (!c.exists || c.sigmaW2 === null) {
         throw new InputError(
-          "--init",
+          "init",
           "critical",
           "he | xavier | custom",
           `no critical initialisation for ${act.spec} with ${noise.spec}: ${c.reason ?? ""}`,
@@ -99,7 +99,7 @@ export function resolveInit(
       const c = criticalInit(act, noise, sb2);
       if (!c.exists || c.sigmaW2 === null) {
         throw new InputError(
-          "--init",
+          "init",
           "eoc",
           "ordered | he | xavier | custom, or another --sigma-b2",
           `no edge-of-chaos point for ${act.spec} with ${noise.spec} at σ_b² = ${sb2}: ${c.reason ?? ""}`,
@@ -123,7 +123,7 @@ export function resolveInit(
       );
       if (a.qStatus !== "converged" || a.chiGrad === null || !(a.chiGrad < 1 - 1e-6)) {
         throw new InputError(
-          "--init",
+          "init",
           "ordered",
           "eoc | he | xavier | custom, or another --sigma-b2",
           `the named ordered point (σ_b², σ_w²) = (${b2}, ${+w2.toPrecision(8)}) is not in the ordered phase for ${act.spec} with ${noise.spec}: ` +
@@ -153,13 +153,13 @@ export function resolveInit(
     case "looks-linear": {
       if (act.name !== "relu" && act.name !== "leaky_relu")
         throw new InputError(
-          "--activation",
+          "activation",
           act.spec,
           "relu | leaky_relu:alpha=A with --init looks-linear",
           "the construction needs φ(g) − φ(−g) = c·g",
         );
       if (sb2 !== 0)
-        throw new InputError("--sigma-b2", String(sb2), "0 with --init looks-linear (its biases are zero)");
+        throw new InputError("sigmaB2", String(sb2), "0 with --init looks-linear (its biases are zero)");
       return {
         kind,
         sigmaW2: 1,
@@ -171,7 +171,7 @@ export function resolveInit(
     case "custom": {
       const s = opts.sigmaW2;
       if (s === undefined || !(s > 0) || !Number.isFinite(s))
-        throw new InputError("--sigma-w2", String(s), "a number > 0 (required with --init custom)");
+        throw new InputError("sigmaW2", String(s), "a number > 0 (required with --init custom)");
       return { kind, sigmaW2: s, sigmaW2Value: s, sigmaB2: sb2, label: `σ_w² = ${s}` };
     }
   }

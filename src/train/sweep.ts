@@ -145,10 +145,10 @@ export function parseShard(text: string): { index: number; count: number } {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
   const valid =
     "i/N with 0 ≤ i < N, e.g. 0/4 (Slurm: $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT with --array=0-3)";
-  if (!m) throw new InputError("--shard", text, valid);
+  if (!m) throw new InputError("shard", text, valid);
   const index = Number(m[1]);
   const count = Number(m[2]);
-  if (!(count >= 1) || index >= count) throw new InputError("--shard", text, valid);
+  if (!(count >= 1) || index >= count) throw new InputError("shard", text, valid);
   return { index, count };
 }
 
@@ -251,7 +251,7 @@ export function checkSweepFolders(dir: string, flag = "DIR"): void {
 }
 
 /** Write the plan, or check it equals the one already in the folder (exit 2 if not). */
-export function ensurePlan(dir: string, plan: SweepPlan, flag = "--out"): void {
+export function ensurePlan(dir: string, plan: SweepPlan, flag = "out"): void {
   checkSweepFolders(dir, flag);
   const f = planFile(dir);
   const old = readPlan(dir, flag);

@@ -109,8 +109,8 @@ const CONTROLS_OF: Record<string, readonly string[]> = {
 };
 /** The state part an InputError names (the library's parameter names). */
 const PART_OF: Record<string, string> = {
-  "--activation": "activation",
-  "--noise": "noise",
+  activation: "activation",
+  noise: "noise",
   "σ_w²": "sigmaW2",
   "σ_b²": "sigmaB2",
   width: "width",

@@ -50,6 +50,6 @@ describe("correlation convergence on the EOC", () => {
   });
   it("rejects φ with a jumping derivative outside the ReLU family", () => {
     const { model, qStar } = eocModel(makeActivation("hard_tanh"), 0.1);
-    expect(() => hayouComparison(model, qStar, { depth: 10 })).toThrow(/--activation/);
+    expect(() => hayouComparison(model, qStar, { depth: 10 })).toThrow(/invalid activation/);
   });
 });

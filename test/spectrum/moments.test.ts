@@ -133,8 +133,10 @@ describe("critical initialisation from q*", () => {
       }
     }
   });
-  it("rejects q* that would need σ_b² < 0 (exit-2 error naming --q-star)", () => {
+  it("rejects q* that would need σ_b² < 0 (an InputError naming qStar)", () => {
     // shifted ReLU with large α at tiny q*: E[φ²] ≈ α² ≫ q* E[φ′²]
-    expect(() => criticalFromQStar(makeActivation("shifted_relu", { alpha: -2 }), 0.01)).toThrow(/--q-star/);
+    expect(() => criticalFromQStar(makeActivation("shifted_relu", { alpha: -2 }), 0.01)).toThrow(
+      /invalid qStar/,
+    );
   });
 });

@@ -136,7 +136,7 @@ describe("edge of chaos for smooth φ", () => {
     expect(c.excluded[1].reason).toMatch(/needs σ_b² = 0/);
   });
   it("non-ReLU-family φ needs σ_b²", () => {
-    expect(() => criticalInit(makeActivation("tanh"), parseNoise("none"))).toThrow(/--sigma-b2/);
+    expect(() => criticalInit(makeActivation("tanh"), parseNoise("none"))).toThrow(/invalid sigmaB2/);
   });
 });
 
@@ -209,8 +209,8 @@ describe("one criticality module: every caller gets criticalInit's numbers and r
       expect(rel(varianceMap(e.model, e.qStar), e.qStar)).toBeLessThan(1e-12);
     }
     expect(eocModel(makeActivation("relu"), 0).model.sigmaW2).toBe(2);
-    expect(() => eocModel(makeActivation("relu"), 0.1)).toThrow(/--sigma-b2 '0.1'/);
-    expect(() => eocModel(makeActivation("softplus"), 0.1)).toThrow(/--sigma-b2.*no edge of chaos/);
+    expect(() => eocModel(makeActivation("relu"), 0.1)).toThrow(/sigmaB2 '0.1'/);
+    expect(() => eocModel(makeActivation("softplus"), 0.1)).toThrow(/sigmaB2.*no edge of chaos/);
     expect(() => eocModel(makeActivation("tanh"), 0)).toThrow(/q\* → 0/);
   });
   it("the report's critical ReLU is criticalInit's: 2p exactly for dropout, 2/μ2 for Gaussian noise, none for additive", () => {
@@ -218,7 +218,7 @@ describe("one criticality module: every caller gets criticalInit's numbers and r
     // 1/(μ2·½) = 2/μ2 exactly: halving is exact, then one correctly rounded division either way
     expect(criticalRelu("gauss_mult:std=0.25").sigmaW2).toBe(2 / 1.0625);
     expect(criticalRelu("none", 0.9).sigmaW2).toBe(2 * 0.9 * 0.9);
-    expect(() => criticalRelu("gauss_add:std=1")).toThrow(/--noise 'gauss_add:std=1'.*no critical/);
+    expect(() => criticalRelu("gauss_add:std=1")).toThrow(/noise 'gauss_add:std=1'.*no critical/);
   });
   it("criticalFromQStar is the EOC equation read backwards: criticalInit at its σ_b² returns the same q*", () => {
     const tanh = makeActivation("tanh");

@@ -189,6 +189,6 @@ describe("bounded odd φ: q^l ~ A l and |c^l − c*| ~ l^{−ν}", () => {
   });
   it("variant names: reduced | full, anything else is an input error naming the flag", () => {
     expect(parseResidualVariant("Full")).toBe("full");
-    expect(() => parseResidualVariant("dense")).toThrow(/--residual/);
+    expect(() => parseResidualVariant("dense")).toThrow(/invalid residual/);
   });
 });

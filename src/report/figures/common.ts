@@ -23,7 +23,7 @@ export function mu2Of(noise: string): number {
  */
 export function criticalRelu(noise: string, scaleSigmaW = 1): ModelSpec {
   const c = criticalInit(parseActivation("relu"), parseNoise(noise));
-  if (c.sigmaW2 === null) throw new InputError("--noise", noise, "multiplicative noise or none", c.reason);
+  if (c.sigmaW2 === null) throw new InputError("noise", noise, "multiplicative noise or none", c.reason);
   return { activation: "relu", noise, sigmaW2: c.sigmaW2 * scaleSigmaW * scaleSigmaW, sigmaB2: 0 };
 }
 

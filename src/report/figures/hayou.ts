@@ -421,7 +421,7 @@ function checkSweepPlan(
     problems.push(`width ${b.width}, depths ${p.depths}`);
   if (problems.length)
     throw new InputError(
-      "--sweeps",
+      "sweeps",
       name,
       `the sweep planned by \`sigprop reproduce hayou --scale paper\``,
       `it holds ${problems.join(", ")}`,
@@ -670,7 +670,7 @@ export function makeHayou(opts: { cifar10?: string; sweeps?: string[] } = {}): F
       if (scale.name === "paper") {
         if (!opts.sweeps?.length)
           throw new InputError(
-            "--scale",
+            "scale",
             "paper",
             "quick, or paper with --sweeps DIR",
             "the paper scale of hayou is a sweep plan: `sigprop reproduce hayou --scale paper` prints it; render the finished sweeps with --sweeps DIR",

@@ -114,9 +114,9 @@ function checkInput(inp: PwlSpectrumInput) {
   if (!(inp.p > 0 && inp.p <= 1))
     throw new InputError("p", String(inp.p), "a probability in (0, 1]", "P(φ′ = 1) must be positive");
   if (!(inp.sigmaW2 > 0 && Number.isFinite(inp.sigmaW2)))
-    throw new InputError("--sigma-w2", String(inp.sigmaW2), "a number > 0");
+    throw new InputError("sigmaW2", String(inp.sigmaW2), "a number > 0");
   if (!Number.isInteger(inp.depth) || inp.depth < 1)
-    throw new InputError("--depth", String(inp.depth), "an integer ≥ 1");
+    throw new InputError("depth", String(inp.depth), "an integer ≥ 1");
 }
 
 /** Edge and atoms of the spectrum (see module doc). */

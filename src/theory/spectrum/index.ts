@@ -77,7 +77,7 @@ export interface SpectrumTheory {
 export function spectrumTheory(inp: SpectrumTheoryInput): SpectrumTheory {
   const { activation, weights, depth } = inp;
   const noise = inp.noise ?? makeNoise("none");
-  if (!Number.isInteger(depth) || depth < 1) throw new InputError("--depth", String(depth), "an integer ≥ 1");
+  if (!Number.isInteger(depth) || depth < 1) throw new InputError("depth", String(depth), "an integer ≥ 1");
   const notes: string[] = [];
   let sigmaW2: number;
   let sigmaB2: number;
@@ -87,7 +87,7 @@ export function spectrumTheory(inp: SpectrumTheoryInput): SpectrumTheory {
   if (inp.qStar !== undefined) {
     if (inp.sigmaW2 !== undefined) {
       throw new InputError(
-        "--sigma-w2",
+        "sigmaW2",
         String(inp.sigmaW2),
         "absent when --q-star is given (σ_w², σ_b² follow from q*)",
       );
@@ -101,7 +101,7 @@ export function spectrumTheory(inp: SpectrumTheoryInput): SpectrumTheory {
     layerQ = new Array<number>(depth).fill(qStar);
   } else {
     if (inp.sigmaW2 === undefined)
-      throw new InputError("--sigma-w2", "(missing)", "a number > 0, or give --q-star");
+      throw new InputError("sigmaW2", "(missing)", "a number > 0, or give --q-star");
     sigmaW2 = inp.sigmaW2;
     sigmaB2 = inp.sigmaB2 ?? 0;
     const model = { activation, noise, sigmaW2, sigmaB2 };

@@ -31,7 +31,7 @@ export const WEIGHT_LAWS: readonly WeightLaw[] = ["gaussian", "orthogonal"];
 
 export function parseWeightLaw(text: string): WeightLaw {
   if (text === "gaussian" || text === "orthogonal") return text;
-  throw new InputError("--weights", text, "gaussian | orthogonal");
+  throw new InputError("weights", text, "gaussian | orthogonal");
 }
 
 /** μ_k = E[φ′(√q z)^{2k}] for k = 1..K. */
@@ -88,7 +88,7 @@ export interface SpectrumMoments {
 export function spectrumMoments(input: SpectrumMomentsInput): SpectrumMoments {
   const { activation, sigmaW2, depth, weights } = input;
   const K = input.order ?? 3;
-  if (!Number.isInteger(depth) || depth < 1) throw new InputError("--depth", String(depth), "an integer ≥ 1");
+  if (!Number.isInteger(depth) || depth < 1) throw new InputError("depth", String(depth), "an integer ≥ 1");
   const qs = typeof input.q === "number" ? new Array<number>(depth).fill(input.q) : [...input.q];
   if (qs.length !== depth)
     throw new RangeError(`spectrumMoments: ${qs.length} layer variances for depth ${depth}`);
@@ -116,7 +116,7 @@ export function spectrumMoments(input: SpectrumMomentsInput): SpectrumMoments {
     if (l === 0) mu0 = mu;
     if (!(mu[0] > 0)) {
       throw new InputError(
-        "--activation",
+        "activation",
         activation.spec,
         "an activation with E[φ′²] > 0 at q*",
         "φ′ vanishes almost surely",
