@@ -33,28 +33,13 @@ import {
 import type { TrainResult } from "../../src/train/train.js";
 import { runCli } from "../support/cli.js";
 import { tinyIdx, tinyTrain } from "../io/cli.js";
-import { tinyPlan } from "./tinyPlan.js";
+import { fakeTrainResult, tinyPlan } from "../support/trainFixtures.js";
 
 const plan = (over: Partial<SweepPlan> = {}): SweepPlan =>
   tinyPlan({ depths: [2, 6, 10], seeds: [0, 1], ...over });
 
-const fakeResult = (x: number): TrainResult => ({
-  status: "ok",
-  trainable: x < 0.5,
-  trainLoss: x,
-  valLoss: x,
-  testLoss: x,
-  baselineLoss: 1,
-  lossRatio: x,
-  threshold: 0.5,
-  history: [],
-  steps: 1,
-  nTrain: 90,
-  nVal: 10,
-  nTest: 10,
-  seconds: 0,
-  samplesPerSecond: 0,
-});
+const fakeResult = (x: number): TrainResult =>
+  fakeTrainResult({ trainable: x < 0.5, trainLoss: x, valLoss: x, testLoss: x, lossRatio: x });
 
 const body = (r: RunSpec) => ({ sigma_w2: 1, mu2: 2, result: fakeResult(r.depth / 20) });
 

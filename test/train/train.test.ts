@@ -272,18 +272,19 @@ describe("checkpoints", () => {
     const straight = await trainRun(ds, cfg);
     const perEpoch = straight.steps / 3;
     await expect(
-      trainRun(
-        ds,
-        cfg,
-        (done) => {
+      trainRun(ds, cfg, {
+        onProgress: (done) => {
           if (done === 2 * perEpoch + 3) throw new Error("killed");
         },
-        { file },
-      ),
+        checkpoint: { file },
+      }),
     ).rejects.toThrow("killed");
     expect(existsSync(file)).toBe(true);
     let firstStep = -1;
-    const resumed = await trainRun(ds, cfg, (done) => (firstStep < 0 ? (firstStep = done) : 0), { file });
+    const resumed = await trainRun(ds, cfg, {
+      onProgress: (done) => (firstStep < 0 ? (firstStep = done) : 0),
+      checkpoint: { file },
+    });
     expect(firstStep).toBe(2 * perEpoch + 1); // only epoch 3 was redone
     expect(numbersOf(resumed.history)).toEqual(numbersOf(straight.history));
     // wall time continues from the interrupted run: cumulative, never reset by the resume
@@ -291,12 +292,12 @@ describe("checkpoints", () => {
     for (let i = 1; i < secs.length; i++) expect(secs[i]).toBeGreaterThan(secs[i - 1]);
     expect(resumed.valLoss).toBe(straight.valLoss);
     // a checkpoint of another configuration is refused (exit 2), naming the field that differs …
-    await expect(trainRun(ds, { ...cfg, lr: 0.02 }, () => {}, { file })).rejects.toThrow(
+    await expect(trainRun(ds, { ...cfg, lr: 0.02 }, { checkpoint: { file } })).rejects.toThrow(
       /another configuration \(lr 0\.01 there, 0\.02 now\)/,
     );
-    await expect(trainRun(ds, { ...cfg, lr: 0.02 }, () => {}, { file })).rejects.toThrow(InputError);
+    await expect(trainRun(ds, { ...cfg, lr: 0.02 }, { checkpoint: { file } })).rejects.toThrow(InputError);
     // … and `fresh` starts afresh explicitly (same as an uninterrupted run)
-    const other = await trainRun(ds, { ...cfg, lr: 0.02 }, () => {}, { file, fresh: true });
+    const other = await trainRun(ds, { ...cfg, lr: 0.02 }, { checkpoint: { file, fresh: true } });
     expect(numbersOf(other.history)[0]).toEqual(
       numbersOf((await trainRun(ds, { ...cfg, lr: 0.02 })).history)[0],
     );

@@ -189,8 +189,13 @@ export function register(program: Command) {
             const result = await trainRun(
               ds,
               { ...base, noise, depth: r.depth, seed: r.seed, sigmaW2: init.sigmaW2, sigmaB2: init.sigmaB2 },
-              () => {},
-              { file: checkpointFile(String(opts.out), r.id), fresh: !!opts.fresh, flag: "sweep checkpoint" },
+              {
+                checkpoint: {
+                  file: checkpointFile(String(opts.out), r.id),
+                  fresh: !!opts.fresh,
+                  flag: "sweep checkpoint",
+                },
+              },
             );
             if (!process.stderr.isTTY)
               process.stderr.write(

@@ -238,12 +238,10 @@ export function register(program: Command) {
         const bar = progressBar(`train L=${depth} ${noise.spec}`);
         let r;
         try {
-          r = await trainRun(
-            ds,
-            cfg,
-            bar.update,
-            ckptFile !== undefined ? { file: ckptFile, fresh: !!opts.fresh } : undefined,
-          );
+          r = await trainRun(ds, cfg, {
+            onProgress: bar.update,
+            checkpoint: ckptFile !== undefined ? { file: ckptFile, fresh: !!opts.fresh } : undefined,
+          });
         } finally {
           bar.stop();
         }
