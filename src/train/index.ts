@@ -35,7 +35,15 @@ export {
   type OptState,
   type AdamState,
 } from "./optim.js";
-export { makeFastStep, sampleStepNoise, disposeBnStats, type FastStep, type BnStats } from "./step.js";
+export {
+  makeFastStep,
+  sampleStepNoise,
+  stepNoise,
+  disposeBnStats,
+  type FastStep,
+  type BnStats,
+  type StepNoiseOptions,
+} from "./step.js";
 export {
   trainRun,
   makeTrainStep,

@@ -55,6 +55,7 @@ import {
   BN_EPS,
   batchStandardize,
   layerRoles,
+  layerSizes,
   taskLoss,
   type LayerRole,
   type MlpSpec,
@@ -70,20 +71,36 @@ type Jitted = AnyFn & { dispose(): void };
 /** Stream ids of the training noise: (seed, NOISE_STREAM, step, layer). */
 const NOISE_STREAM = 0x6e6f;
 
+/** Which draw of the training noise: the run's seed, the optimiser step (1-based) and the batch size. */
+export interface StepNoiseOptions {
+  seed: number;
+  step: number;
+  /** rows of each ε (the mini-batch size) */
+  batch: number;
+}
+
 /**
  * The noise ε of layer `layer` (1-based: layer 1 acts on the data) at training step `step`, as a
- * row-major B × fanIn Float32Array, or null when the noise is the identity. Reproducible per
+ * row-major batch × `cols` Float32Array, or null when the noise is the identity. Reproducible per
  * (seed, step, layer), independent of everything else.
  */
 export function sampleStepNoise(
   spec: MlpSpec,
-  seed: number,
-  step: number,
-  layer: number,
-  rows: number,
-  cols: number,
+  { seed, step, batch, layer, cols }: StepNoiseOptions & { layer: number; cols: number },
 ): Float32Array | null {
-  return fillNoise(new Float32Array(rows * cols), spec.noise, new Stream(seed, NOISE_STREAM, step, layer));
+  return fillNoise(new Float32Array(batch * cols), spec.noise, new Stream(seed, NOISE_STREAM, step, layer));
+}
+
+/**
+ * The noise of every layer at one training step, as `FastStep.step` takes it: ε of layer l + 1 (batch ×
+ * its fan-in, `sampleStepNoise`) at index l, null where the layer's role takes no noise (mlp.ts
+ * `layerRoles`) or the noise is the identity.
+ */
+export function stepNoise(spec: MlpSpec, opts: StepNoiseOptions): (Float32Array | null)[] {
+  const roles = layerRoles(spec);
+  return layerSizes(spec)
+    .slice(0, -1)
+    .map((cols, l) => (roles[l].noisy ? sampleStepNoise(spec, { ...opts, layer: l + 1, cols }) : null));
 }
 
 /** Per-layer batch-norm statistics for evaluation (`bnStatistics`); null for a layer without BN. */

@@ -38,10 +38,7 @@ import {
 import {
   forward,
   initParams,
-  layerRoles,
-  layerSizes,
   taskLoss,
-  type LayerRole,
   type ResidualKind,
   type MlpSpec,
   type Params,
@@ -50,7 +47,7 @@ import {
 } from "./mlp.js";
 import { initOptState, stepSize, update, type OptimizerName, type OptState } from "./optim.js";
 import { baselineLoss, evaluationPoint, taskTarget } from "./evaluate.js";
-import { makeFastStep, sampleStepNoise, type FastStep } from "./step.js";
+import { makeFastStep, stepNoise, type FastStep } from "./step.js";
 import { architectureProblem } from "./arch.js";
 
 export type { CheckpointOptions } from "./checkpoint.js";
@@ -253,9 +250,6 @@ export async function trainRun(
 /** What a run computes once: its network, data split and evaluation sets, and its step counts. */
 interface RunSetup {
   spec: MlpSpec;
-  /** layer sizes and roles of `spec` (which layers take noise) */
-  sizes: number[];
-  roles: LayerRole[];
   split: { train: Uint32Array; val: Uint32Array };
   /** the examples of the clean evaluations: training (at most evalLimit), validation and test */
   idx: { train: Uint32Array; val: Uint32Array; test: Uint32Array };
@@ -287,8 +281,6 @@ function setUpRun(ds: Dataset, cfg: TrainConfig): RunSetup {
   const stepsPerEpoch = Math.floor(nTrain / cfg.batch);
   return {
     spec,
-    sizes: layerSizes(spec),
-    roles: layerRoles(spec),
     split,
     idx: { train: split.train.subarray(0, Math.min(nTrain, cfg.evalLimit ?? 10000)), val: split.val, test },
     stepsPerEpoch,
@@ -364,14 +356,12 @@ async function recordEpoch(
   batchLoss: number | null,
 ): Promise<boolean> {
   const { ds, cfg, setup, fast, clock } = ctx;
-  const { train, val, test } = await evaluationPoint(
+  const { train, val, test } = await evaluationPoint(fast, run.params, {
     ds,
-    cfg.task,
-    fast,
-    run.params,
-    setup.idx,
-    cfg.batchnorm === true,
-  );
+    task: cfg.task,
+    sets: setup.idx,
+    batchnorm: cfg.batchnorm === true,
+  });
   const rec: EpochRecord = {
     epoch,
     batchLoss,
@@ -429,7 +419,7 @@ async function trainEpoch(
 
 /**
  * The `s`-th mini-batch of an epoch's example order (inputs, task targets) and the noise draws ε of
- * optimiser step `t` (null for a layer without noise), seeded by (seed, t, layer).
+ * optimiser step `t` (step.ts `stepNoise`, seeded by (seed, t, layer)).
  */
 function miniBatch(
   { ds, cfg, setup }: RunContext,
@@ -440,12 +430,11 @@ function miniBatch(
   const idx = new Uint32Array(cfg.batch);
   for (let r = 0; r < cfg.batch; r++) idx[r] = setup.split.train[order[s * cfg.batch + r]];
   const xs = toFloat(ds.train.images, ds.dim, idx);
-  const noise = setup.sizes
-    .slice(0, -1)
-    .map((fanIn, l) =>
-      setup.roles[l].noisy ? sampleStepNoise(setup.spec, cfg.seed, t, l + 1, cfg.batch, fanIn) : null,
-    );
-  return { x: np.array(xs, { shape: [cfg.batch, ds.dim] }), y: taskTarget(cfg.task, ds, idx, xs), noise };
+  return {
+    x: np.array(xs, { shape: [cfg.batch, ds.dim] }),
+    y: taskTarget(cfg.task, ds, idx, xs),
+    noise: stepNoise(setup.spec, { seed: cfg.seed, step: t, batch: cfg.batch }),
+  };
 }
 
 /** Mark the run diverged at `step` of `epoch`, with a record of nulls for the epoch. */

@@ -70,10 +70,12 @@ describe("per-layer training step", () => {
     const b = await fastOnce(s, "classification", "sgd", 0.1, 3);
     expect(a.params).toEqual(b.params);
     expect(a.losses).toEqual(b.losses);
-    const e1 = sampleStepNoise(s, 9, 1, 2, B, 6) as Float32Array;
-    const e2 = sampleStepNoise(s, 10, 1, 2, B, 6) as Float32Array;
+    const e1 = sampleStepNoise(s, { seed: 9, step: 1, batch: B, layer: 2, cols: 6 }) as Float32Array;
+    const e2 = sampleStepNoise(s, { seed: 10, step: 1, batch: B, layer: 2, cols: 6 }) as Float32Array;
     expect([...e1]).not.toEqual([...e2]);
-    expect([...e1]).toEqual([...(sampleStepNoise(s, 9, 1, 2, B, 6) as Float32Array)]);
+    expect([...e1]).toEqual([
+      ...(sampleStepNoise(s, { seed: 9, step: 1, batch: B, layer: 2, cols: 6 }) as Float32Array),
+    ]);
   });
 
   it("dropout masks: Stream.fillBernoulli gives exactly the per-element uniform() < p outcomes", () => {

@@ -109,7 +109,10 @@ describe("training noise (sampleStepNoise: the engine's laws on a per-(seed, ste
   it("dropout keep p: values in {0, 1/p}, kept fraction ≈ p (4σ binomial)", async () => {
     const n = 20000;
     const d = parseNoise("dropout:keep=0.3");
-    const y = sampleStepNoise({ ...spec, noise: d }, 5, 1, 1, 1, n) as Float32Array;
+    const y = sampleStepNoise(
+      { ...spec, noise: d },
+      { seed: 5, step: 1, batch: 1, layer: 1, cols: n },
+    ) as Float32Array;
     let kept = 0;
     for (const v of y) {
       expect(v === 0 || Math.abs(v - 1 / 0.3) < 1e-6).toBe(true);
@@ -120,7 +123,10 @@ describe("training noise (sampleStepNoise: the engine's laws on a per-(seed, ste
   it("multiplicative Gaussian has E[ε] = 1, E[ε²] = μ2 (5σ)", async () => {
     const n = 40000;
     const g = parseNoise("gauss_mult:std=0.5");
-    const y = sampleStepNoise({ ...spec, noise: g }, 9, 1, 1, 1, n) as Float32Array;
+    const y = sampleStepNoise(
+      { ...spec, noise: g },
+      { seed: 9, step: 1, batch: 1, layer: 1, cols: n },
+    ) as Float32Array;
     const m1 = y.reduce((a, v) => a + v, 0) / n;
     const m2 = y.reduce((a, v) => a + v * v, 0) / n;
     expect(Math.abs(m1 - 1)).toBeLessThan(5 * Math.sqrt(0.25 / n));

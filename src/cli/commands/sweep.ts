@@ -25,7 +25,7 @@ import {
 } from "../../train/sweep.js";
 import { action, addDeviceOption, deviceFrom, emit, int, num, range } from "../common.js";
 import { progressBar } from "../progress.js";
-import { addTrainOptions, baseConfigFrom, checkTrainSize } from "./train.js";
+import { addTrainOptions, baseConfigFrom, checkTrainSize, optimisationJson } from "./train.js";
 
 type Opts = Record<string, string | boolean | undefined>;
 
@@ -87,12 +87,7 @@ export function planFrom(opts: Opts): SweepPlan {
       init: base.initKind,
       ...(sigmaW2 !== undefined ? { sigma_w2: sigmaW2 } : {}),
       ...(sigmaB2 !== undefined ? { sigma_b2: sigmaB2 } : {}),
-      optimizer: base.optimizer,
-      lr: base.lr,
-      batch: base.batch,
-      epochs: base.epochs,
-      val_fraction: base.valFraction,
-      limit: base.limit ?? null,
+      ...optimisationJson(base),
       eval_limit: base.evalLimit ?? 10000,
       threshold: base.threshold ?? 0.5,
       // recorded so that every shard computes on the same kind of device; absent for the default (wasm),
