@@ -105,7 +105,7 @@ function shapesFor(spec: MlpSpec, optimizer: OptimizerName): [number, number][] 
   return optimizer === "adam" ? [...one, ...one, ...one] : one;
 }
 
-/** Serialise a checkpoint (format 2). Exposed for tests. */
+/** Serialise a checkpoint (format 2); `saveCheckpoint` writes it (tests use it to craft files). */
 export function encodeCheckpoint(
   config: Record<string, unknown>,
   meta: { epoch: number; t: number; history: EpochRecord[] },
@@ -159,7 +159,7 @@ function configDiff(stored: Record<string, unknown>, now: Record<string, unknown
   return diffs.slice(0, 4).join("; ") + (diffs.length > 4 ? `; and ${diffs.length - 4} more` : "");
 }
 
-/** Decode and check a checkpoint file's bytes; throws CheckpointError. Exposed for tests. */
+/** Decode and check a checkpoint file's bytes (`loadCheckpoint`, landscape.ts); throws CheckpointError. */
 export function decodeCheckpoint(
   raw: Uint8Array,
   file: string,

@@ -318,6 +318,18 @@ export function makeFastStep(spec: MlpSpec, task: Task, optimizer: OptimizerName
 
   /** outputs read by a later layer's skip as an argument (full residual): kept until then */
   const savedFor = new Set(roles.flatMap((r, l) => (skipMode(l) === "arg" ? [r.skip] : [])));
+  /** The input of layer l (the stream `cur`), kept in `saved` too when a later layer's skip reads it. */
+  const layerInput = (saved: Map<number, Array>, l: number, cur: Array): Array => {
+    if (!(l > 0 && savedFor.has(l - 1))) return cur;
+    saved.set(l - 1, cur);
+    return cur.ref;
+  };
+  /** The kept output of layer `skip`, handed over (and forgotten) for a full-residual skip argument. */
+  const takeSaved = (saved: Map<number, Array>, skip: number): Array => {
+    const x = saved.get(skip) as Array;
+    saved.delete(skip);
+    return x;
+  };
 
   const layerState = (state: OptState, l: number): OptState =>
     optimizer === "sgd" ? { m: [], v: [] } : { m: [state.m[l]], v: [state.v[l]] };
@@ -332,11 +344,7 @@ export function makeFastStep(spec: MlpSpec, task: Task, optimizer: OptimizerName
       for (let l = 0; l < L; l++) {
         const r = roles[l];
         const mode = skipMode(l);
-        let inp = cur;
-        if (l > 0 && savedFor.has(l - 1)) {
-          saved.set(l - 1, cur);
-          inp = cur.ref;
-        }
+        const inp = layerInput(saved, l, cur);
         const args: Array[] = [inp];
         if (layerNoisy(r)) {
           const e = noise[l];
@@ -344,10 +352,7 @@ export function makeFastStep(spec: MlpSpec, task: Task, optimizer: OptimizerName
           args.push(np.array(e, { shape: [batch, inp.shape[1]] }));
         }
         args.push(params[l].w.ref, params[l].b.ref);
-        if (mode === "arg") {
-          args.push(saved.get(r.skip) as Array);
-          saved.delete(r.skip);
-        }
+        if (mode === "arg") args.push(takeSaved(saved, r.skip));
         const outs = fwdBlock(r, mode)(...args) as Array[];
         let k = 0;
         const aT = outs[k++];
@@ -398,18 +403,11 @@ export function makeFastStep(spec: MlpSpec, task: Task, optimizer: OptimizerName
       for (let l = 0; l < params.length; l++) {
         const r = roles[l];
         const mode = skipMode(l);
-        let inp = cur;
-        if (l > 0 && savedFor.has(l - 1)) {
-          saved.set(l - 1, cur);
-          inp = cur.ref;
-        }
+        const inp = layerInput(saved, l, cur);
         const st = stats?.[l] ?? null;
         const args: Array[] = [inp, params[l].w.ref, params[l].b.ref];
         if (r.bn && st) args.push(st.mean.ref, st.invStd.ref);
-        if (mode === "arg") {
-          args.push(saved.get(r.skip) as Array);
-          saved.delete(r.skip);
-        }
+        if (mode === "arg") args.push(takeSaved(saved, r.skip));
         const bn = !r.bn ? "none" : st ? "stats" : "batch";
         cur = await (evalBlock(r, mode, bn)(...args) as unknown as Array).blockUntilReady();
       }

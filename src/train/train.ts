@@ -219,11 +219,12 @@ export async function trainRun(
   await initJax();
   const clock = runClock();
   const setup = setUpRun(ds, cfg);
-  const ckpt = runCheckpoint(checkpoint, ds, cfg, setup.spec);
+  const fast = makeFastStep(setup.spec, cfg.task, cfg.optimizer);
+  const ckpt = disposingOnThrow(fast, () => runCheckpoint(checkpoint, ds, cfg, setup.spec));
   const { resumed } = ckpt;
   clock.before = resumed?.secondsBefore ?? 0;
   const run = resumed ? resumedState(resumed) : freshState(setup, cfg);
-  const ctx: RunContext = { ds, cfg, setup, clock, fast: makeFastStep(setup.spec, cfg.task, cfg.optimizer) };
+  const ctx: RunContext = { ds, cfg, setup, clock, fast };
   try {
     if (!resumed && (await recordEpoch(ctx, run, 0, null))) await ckpt.afterEpoch(run);
     for (let epoch = run.epoch + 1; epoch <= cfg.epochs && !run.diverged; epoch++) {
@@ -245,6 +246,16 @@ export async function trainRun(
   });
   if (resumed) result.fromCheckpoint = { epoch: resumed.epoch, finished };
   return result;
+}
+
+/** `f()`, disposing `owner` when it throws (nothing else holds it then). */
+function disposingOnThrow<T>(owner: { dispose(): void }, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    owner.dispose();
+    throw e;
+  }
 }
 
 /** What a run computes once: its network, data split and evaluation sets, and its step counts. */

@@ -22,7 +22,6 @@ import { InputError } from "../../src/theory/errors.js";
 import {
   checkpointFile,
   mergeSweeps,
-  parseShard,
   planRuns,
   recordFile,
   runSweep,
@@ -31,6 +30,7 @@ import {
   type SweepPlan,
 } from "../../src/train/sweep.js";
 import type { TrainResult } from "../../src/train/train.js";
+import { parseShard } from "../../src/cli/commands/sweep.js";
 import { runCli } from "../support/cli.js";
 import { tinyIdx, tinyTrain } from "../io/cli.js";
 import { fakeTrainResult, tinyPlan } from "../support/trainFixtures.js";

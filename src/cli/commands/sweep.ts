@@ -15,14 +15,7 @@ import { toCsv } from "../../report/csv.js";
 import { InputError } from "../../theory/errors.js";
 import { parseNoise } from "../../theory/noise.js";
 import { resolveInit } from "../../train/initChoice.js";
-import {
-  checkpointFile,
-  mergeSweeps,
-  parseShard,
-  recordRow,
-  runSweep,
-  type SweepPlan,
-} from "../../train/sweep.js";
+import { checkpointFile, mergeSweeps, runSweep, type RunRecord, type SweepPlan } from "../../train/sweep.js";
 import { action, addDeviceOption, deviceFrom, emit, int, num, range } from "../common.js";
 import { progressBar } from "../progress.js";
 import { addTrainOptions, baseConfigFrom, checkTrainSize, optimisationJson } from "./train.js";
@@ -105,6 +98,39 @@ export function planFrom(opts: Opts): SweepPlan {
     noises: [...new Set(noises)],
     depths: [...new Set(depths)],
     seeds: Array.from({ length: nSeeds }, (_, i) => base.seed + i),
+  };
+}
+
+/** Parse `--shard i/N` (0 ≤ i < N). */
+export function parseShard(text: string): { index: number; count: number } {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const valid =
+    "i/N with 0 ≤ i < N, e.g. 0/4 (Slurm: $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT with --array=0-3)";
+  if (!m) throw new InputError("--shard", text, valid);
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (!(count >= 1) || index >= count) throw new InputError("--shard", text, valid);
+  return { index, count };
+}
+
+/** One flat row of `sweep merge`'s results.csv per run record (snake_case columns). */
+function recordRow(r: RunRecord): Record<string, number | string | null> {
+  const res = r.result;
+  return {
+    id: r.id,
+    noise: r.noise,
+    mu2: r.mu2,
+    depth: r.depth,
+    seed: r.seed,
+    sigma_w2: r.sigma_w2,
+    status: res.status,
+    trainable: res.trainable ? 1 : 0,
+    train_loss: res.trainLoss,
+    val_loss: res.valLoss,
+    baseline_loss: res.baselineLoss,
+    loss_ratio: res.lossRatio,
+    val_acc: res.valAcc ?? null,
+    seconds: res.seconds,
   };
 }
 
