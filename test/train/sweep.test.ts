@@ -148,6 +148,11 @@ describe("sigprop train / sweep CLI (tiny IDX data)", () => {
   const run = (...args: string[]) => runCli(args);
 
   const data = tinyIdx();
+  /** `sweep run --json` of width-8 networks on the tiny data into `out`. */
+  const sweepRun = (out: string, o: { keep: string; depths: string; epochs: number; batch: number }) => [
+    ...["sweep", "run", "--dataset", `idx:${data}`, "--keep", o.keep, "--depths", o.depths, "--width", "8"],
+    ...["--epochs", String(o.epochs), "--batch", String(o.batch), "--out", out, "--json"],
+  ];
 
   it("train: --json record; corrupt file → exit 2 with a message", async () => {
     const r = await run(...tinyTrain(data, 1));
@@ -165,25 +170,7 @@ describe("sigprop train / sweep CLI (tiny IDX data)", () => {
 
   it("sweep run (2 shards, rerun resumes) then merge writes CSV, JSON and the heat maps", async () => {
     const out = mkdtempSync(join(tmpdir(), "sigprop-sweepcli-"));
-    const args = [
-      "sweep",
-      "run",
-      "--dataset",
-      `idx:${data}`,
-      "--keep",
-      "0.5,1",
-      "--depths",
-      "1,2",
-      "--width",
-      "8",
-      "--epochs",
-      "1",
-      "--batch",
-      "16",
-      "--out",
-      out,
-      "--json",
-    ];
+    const args = sweepRun(out, { keep: "0.5,1", depths: "1,2", epochs: 1, batch: 16 });
     const s0 = await run(...args, "--shard", "0/2");
     expect(s0.code).toBe(0);
     expect(JSON.parse(s0.out)).toMatchObject({ grid_runs: 4, shard_runs: 2, ran: 2 });
@@ -246,25 +233,7 @@ describe("sigprop train / sweep CLI (tiny IDX data)", () => {
   });
   it("kill -9 during a sweep, rerun: finished records are kept untouched and only the rest run", async () => {
     const out = mkdtempSync(join(tmpdir(), "sigprop-sweepkill-"));
-    const args = [
-      "sweep",
-      "run",
-      "--dataset",
-      `idx:${data}`,
-      "--keep",
-      "0.5,0.7,1",
-      "--depths",
-      "1,2,3",
-      "--width",
-      "8",
-      "--epochs",
-      "3",
-      "--batch",
-      "8",
-      "--out",
-      out,
-      "--json",
-    ];
+    const args = sweepRun(out, { keep: "0.5,0.7,1", depths: "1,2,3", epochs: 3, batch: 8 });
     const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
       cwd: root,
       stdio: "ignore",
