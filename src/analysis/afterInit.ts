@@ -201,7 +201,7 @@ export function taskSetup(cfg: ArmConfig): TaskSetup {
     return {
       activation: act,
       sizes,
-      solution: paritySolution(cfg.size, cfg.width, act),
+      solution: paritySolution(cfg.size, { width: cfg.width, activation: act }),
       probe: { x, y },
       batch: () => full,
     };

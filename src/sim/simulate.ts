@@ -127,14 +127,14 @@ function modelOfJob(job: NetworkJob): Model {
 /**
  * Network `net` of a job: build its input rows, run it `depth` layers and reduce every layer (including
  * layer 0, the inputs) to a vector of statistics: [layer][stat]. `onLayer` counts finished layers. This is
- * the function the worker threads run (src/engine/parallel.ts), so it depends on (job, net) only.
+ * the function the worker threads run (src/engine/parallel.ts), so it depends on (job, net) only; the
+ * in-process loop passes the job's model and a reused scratch buffer as options.
  */
 export async function networkSamples(
   job: NetworkJob,
   net: number,
   onLayer?: (layers: number) => void,
-  model: Model = modelOfJob(job),
-  scratch: Scratch = new Scratch(job.width),
+  { model = modelOfJob(job), scratch = new Scratch(job.width) }: { model?: Model; scratch?: Scratch } = {},
 ): Promise<number[][]> {
   await initJax();
   const { makeRows, reduce } = experimentOf(job);
@@ -213,7 +213,9 @@ async function runNetworks(
   const out: number[][][] = [];
   let done = 0;
   for (let net = 0; net < cfg.networks; net++) {
-    out.push(await networkSamples(job, net, () => onProgress?.(++done, total), cfg.model, scratch));
+    out.push(
+      await networkSamples(job, net, () => onProgress?.(++done, total), { model: cfg.model, scratch }),
+    );
   }
   return out;
 }

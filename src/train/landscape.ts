@@ -468,7 +468,7 @@ class Evaluator {
       : undefined;
     let r;
     try {
-      r = await evaluateExamples(ds, task, this.fast, dev, this.idx, ds.train, stats);
+      r = await evaluateExamples(this.fast, dev, { ds, task, idx: this.idx, stats });
     } finally {
       if (stats) disposeBnStats(stats);
       for (const p of dev) {

@@ -60,7 +60,7 @@ describe("fitDepthScale", () => {
     const xi = 3;
     const dev = Array.from({ length: 20 }, (_, l) => 0.5 * Math.exp(-l / xi));
     const sem = dev.map(() => 0.01);
-    const w = decayWindow(dev, sem, 1);
+    const w = decayWindow(dev, sem, { from: 1 });
     expect(w).toEqual({ from: 1, to: dev.findLastIndex((d) => d >= 0.02) });
     const c = dev.map((d) => 0.3 + d);
     const fit = fitDepthScale(c, 0.3, { window: w, sem, weighted: true });

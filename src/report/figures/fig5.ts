@@ -96,7 +96,7 @@ export function fitFig5(spec: ModelSpec, corr: LayerStats[], networks: number): 
     const dev = th.map((v) => v - t.cStar);
     const sem = sim.std.map((s) => s / Math.sqrt(networks));
     const from = Math.max(1, asymptoticStart(dev, t.chiC));
-    const window = decayWindow(dev, sem, from);
+    const window = decayWindow(dev, sem, { from });
     const lastWindow = window && { from: window.from, to: Math.min(window.to, depth - 1) };
     return {
       c0,
@@ -230,7 +230,7 @@ export const fig5: Figure = {
           decayWindow(
             th.map((v) => v - t.cStar),
             sem,
-            1,
+            { from: 1 },
           )?.to ?? 1;
         decaySim.push({
           series: cfg.name,

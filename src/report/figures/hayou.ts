@@ -296,7 +296,7 @@ function trainingJobs(s: HayouSettings, data: DataChoice): Job[] {
               seed: ctx.seed,
               ...(arm.batchnorm ? { batchnorm: true } : {}),
             };
-            const r = await trainRun(ds, cfg, ctx.onProgress);
+            const r = await trainRun(ds, cfg, { onProgress: ctx.onProgress });
             return slimRun(r, init.sigmaW2Value, init.sigmaB2) as unknown as Json;
           },
         });

@@ -283,7 +283,7 @@ function trainJob(s: IsometrySettings, m: IsoModel): Job {
         testLimit: s.evalLimit,
         seed: ctx.seed,
       };
-      const r = await trainRun(ds, cfg, ctx.onProgress);
+      const r = await trainRun(ds, cfg, { onProgress: ctx.onProgress });
       const spe = Math.floor(r.nTrain / s.batch);
       return {
         status: r.status,

@@ -133,7 +133,7 @@ function trainingJob(name: string, spec: ModelSpec, s: ShapingSettings) {
         evalLimit: t.evalLimit,
         seed: ctx.seed,
       };
-      const r = await trainRun(ds, cfg, ctx.onProgress);
+      const r = await trainRun(ds, cfg, { onProgress: ctx.onProgress });
       const stepsPerEpoch = t.epochs > 0 ? r.steps / Math.max(1, r.history.length - 1) : 0;
       return {
         status: r.status,
