@@ -18,6 +18,7 @@ const MODULES = [
   "gp",
   "startup",
   "landscape",
+  "explorer",
 ];
 
 const only = process.env.SIGPROP_BENCH?.split(",").map((s) => s.trim());

@@ -51,18 +51,19 @@ export async function run(): Promise<Record<string, unknown>> {
     20,
   );
   out.finite_width_density_N50_L10_grid2048 = await time(
-    () => scaleDensity({ width: 50, stages: 10, sigmaW2: 2, sigmaB2: 0, s0: 1 }, 2048),
+    () => scaleDensity({ width: 50, stages: 10, sigmaW2: 2, sigmaB2: 0, s0: 1 }, { gridPoints: 2048 }),
     3,
   );
   const { model, qStar } = eocModel(makeActivation("erf"), 0.1);
-  out.hayou_erf_10000_layers = await time(() => hayouComparison(model, qStar, 10000, 0.5, 100), 3);
+  out.hayou_erf_10000_layers = await time(
+    () => hayouComparison(model, qStar, { depth: 10000, c0: 0.5, every: 100 }),
+    3,
+  );
   out.empirical_svd_N128_L4_gaussian_1net = await time(
     () =>
       empiricalSpectrum(
         { activation: relu, sigmaW2: 2, sigmaB2: 0, width: 128, depth: 4, weights: "gaussian", q0: 1 },
-        1,
-        1,
-        3,
+        { networks: 1, seed: 1, order: 3 },
       ),
     3,
   );
@@ -70,9 +71,7 @@ export async function run(): Promise<Record<string, unknown>> {
     () =>
       empiricalSpectrum(
         { activation: relu, sigmaW2: 2, sigmaB2: 0, width: 256, depth: 4, weights: "orthogonal", q0: 1 },
-        1,
-        1,
-        3,
+        { networks: 1, seed: 1, order: 3 },
       ),
     3,
   );
@@ -81,7 +80,7 @@ export async function run(): Promise<Record<string, unknown>> {
     { seed: 1, net: 0 },
   );
   out.hutchinson_N512_L10_20probes_3moments = await time(
-    () => hutchinsonMoments(net, 20, 3, new Stream(2)),
+    () => hutchinsonMoments(net, { probes: 20, order: 3, rng: new Stream(2) }),
     3,
   );
   const rng = new Stream(3);

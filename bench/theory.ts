@@ -52,12 +52,12 @@ export async function run(): Promise<Record<string, unknown>> {
   const sw = lin(0.5, 4, n);
   const sb = lin(0, 0.5, n);
   const t0 = performance.now();
-  const g = phaseGrid(makeActivation("tanh"), none, sw, sb);
+  const g = phaseGrid(makeActivation("tanh"), none, { sigmaW2s: sw, sigmaB2s: sb });
   const phaseMs = performance.now() - t0;
   const chaotic = g.phase.flat().filter((p) => p === "chaotic").length;
   // χ1 alone (the explorer's phase panel): q* and χ1 per point, no c* solve
   const t1 = performance.now();
-  phaseGrid(makeActivation("tanh"), none, sw, sb, 1, 0.5, undefined, { fields: ["chi1"] });
+  phaseGrid(makeActivation("tanh"), none, { sigmaW2s: sw, sigmaB2s: sb, q0: 1, c0: 0.5, fields: ["chi1"] });
   const chi1Ms = performance.now() - t1;
 
   // Baseline: c* for the chaotic tanh point by Brent on C(c) − c with the 2-D quadrature kernel only.

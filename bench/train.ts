@@ -36,16 +36,9 @@ import { fillNoise } from "../src/engine/noise.js";
 import { Stream } from "../src/engine/rng.js";
 import { parseActivation } from "../src/theory/activations.js";
 import { parseNoise } from "../src/theory/noise.js";
-import {
-  initParams,
-  layerRoles,
-  layerSizes,
-  type MlpSpec,
-  type Params,
-  type ResidualKind,
-} from "../src/train/mlp.js";
+import { initParams, layerSizes, type MlpSpec, type Params, type ResidualKind } from "../src/train/mlp.js";
 import { initOptState, stepSize, type OptimizerName, type OptState } from "../src/train/optim.js";
-import { makeFastStep, sampleStepNoise } from "../src/train/step.js";
+import { makeFastStep, stepNoise } from "../src/train/step.js";
 import { disposeTree, makeTrainStep } from "../src/train/train.js";
 
 const QUICK = process.env.SIGPROP_BENCH_TRAIN_QUICK === "1";
@@ -150,29 +143,36 @@ interface Runner {
   dispose(): void;
 }
 
-/** The per-layer step of src/train/step.ts, noise sampling included. */
-export function fastRunner(c: NetCfg): Runner {
+/** One training step of a runner: (params, state, x, y, the step's noise, step t) → loss and new state. */
+type StepFn = (
+  params: Params,
+  state: OptState,
+  x: Array,
+  y: Array,
+  noise: (Float32Array | null)[],
+  t: number,
+) => Promise<{ loss: Array; params: Params; state: OptState }>;
+
+/**
+ * A runner of `step` on the network of `c` (seeded initial weights, the fixed batch) with the training
+ * noise of each step sampled on the host as training does (step.ts `stepNoise`, seed 1).
+ */
+function runnerOf(c: NetCfg, step: StepFn, disposeStep: () => void): Runner {
   const spec = specOf(c);
-  const fast = makeFastStep(spec, "classification", c.optimizer);
   let params: Params = initParams(spec, c.sigma_w2, 0, 1);
   let state: OptState = initOptState(c.optimizer, params);
   const { x, y } = batchData(c);
-  const sizes = layerSizes(spec);
-  const roles = layerRoles(spec);
   let t = 0;
   return {
     async step() {
       t++;
-      const noise = sizes
-        .slice(0, -1)
-        .map((n, l) => (roles[l].noisy ? sampleStepNoise(spec, 1, t, l + 1, c.batch, n) : null));
-      const r = await fast.step(
+      const r = await step(
         params,
         state,
         np.array(x, { shape: [c.batch, c.input] }),
         np.array(y, { shape: [c.batch, c.classes] }),
-        noise,
-        stepSize(c.optimizer, c.lr, t),
+        stepNoise(spec, { seed: 1, step: t, batch: c.batch }),
+        t,
       );
       params = r.params;
       state = r.state;
@@ -181,45 +181,38 @@ export function fastRunner(c: NetCfg): Runner {
     dispose() {
       disposeTree(params);
       disposeTree(state);
-      fast.dispose();
+      disposeStep();
     },
   };
 }
 
-/** The reference step (whole network in one jit, autodiff), with the same host-sampled noise. */
+/** The per-layer step of src/train/step.ts, noise sampling included. */
+export function fastRunner(c: NetCfg): Runner {
+  const fast = makeFastStep(specOf(c), "classification", c.optimizer);
+  return runnerOf(
+    c,
+    (params, state, x, y, noise, t) => fast.step(params, state, x, y, noise, stepSize(c.optimizer, c.lr, t)),
+    () => fast.dispose(),
+  );
+}
+
+/**
+ * The reference step (whole network in one jit, autodiff), with the same host-sampled noise: ε of every
+ * layer in order, or none when the noise is the identity (the plain network, where every layer is noisy).
+ */
 export function referenceRunner(c: NetCfg): Runner {
   const spec = specOf(c);
   const step = makeTrainStep(spec, "classification", c.optimizer);
-  let params: Params = initParams(spec, c.sigma_w2, 0, 1);
-  let state: OptState = initOptState(c.optimizer, params);
-  const { x, y } = batchData(c);
   const sizes = layerSizes(spec);
-  let t = 0;
-  return {
-    async step() {
-      t++;
-      const noise = sizes.slice(0, -1).flatMap((n, l) => {
-        const e = sampleStepNoise(spec, 1, t, l + 1, c.batch, n);
-        return e ? [np.array(e, { shape: [c.batch, n] })] : [];
-      });
-      const [loss, p1, s1] = step(
-        params,
-        state,
-        np.array(x, { shape: [c.batch, c.input] }),
-        np.array(y, { shape: [c.batch, c.classes] }),
-        noise,
-        np.array(stepSize(c.optimizer, c.lr, t)),
-      );
-      params = p1;
-      state = s1;
-      return (await loss.data())[0];
+  return runnerOf(
+    c,
+    async (params, state, x, y, noise, t) => {
+      const eps = noise.flatMap((e, l) => (e ? [np.array(e, { shape: [c.batch, sizes[l]] })] : []));
+      const [loss, p1, s1] = step(params, state, x, y, eps, np.array(stepSize(c.optimizer, c.lr, t)));
+      return { loss, params: p1, state: s1 };
     },
-    dispose() {
-      disposeTree(params);
-      disposeTree(state);
-      step.dispose();
-    },
-  };
+    () => step.dispose(),
+  );
 }
 
 /** Time a runner: set-up, first step (compilation included), then medians of `repeats` × `steps`. */

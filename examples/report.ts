@@ -11,7 +11,7 @@ const model = {
   sigmaW2: 1.6,
   sigmaB2: 0,
 };
-const c = dynamics(model, 20, 1, 0.5).c;
+const c = dynamics(model, { depth: 20, q0: 1, c0: 0.5 }).c;
 const svg = await renderSvg({
   title: "correlation by layer, critical ReLU with dropout keep 0.8",
   data: { values: c.map((v, layer) => ({ layer, c: v })) },

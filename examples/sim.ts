@@ -17,7 +17,7 @@ const sim = await simulateDynamics(
   1,
   [0.5],
 );
-const theory = dynamics(model, depth, 1, 0.5);
+const theory = dynamics(model, { depth, q0: 1, c0: 0.5 });
 // entry l is layer l (0 = the inputs), as in the theory's trajectory
 const zq = zScores(sim.variance, theory.q, sim.networks);
 const zc = zScores(sim.correlation[0], theory.c, sim.networks);

@@ -11,14 +11,14 @@ const theory = spectrumTheory({ activation, weights: "orthogonal", depth, qStar:
 const sim = empiricalSpectrum(
   {
     activation,
-    sigmaW2: theory.sigma_w2,
-    sigmaB2: theory.sigma_b2,
+    sigmaW2: theory.sigmaW2,
+    sigmaB2: theory.sigmaB2,
     width: 200,
     depth,
     weights: "orthogonal",
     q0: 1,
   },
-  6,
+  { networks: 6 },
 );
 const simVariance = sim.moments[1] - sim.moments[0] ** 2;
 console.log(`theory mean ${theory.mean} variance ${theory.variance}`);

@@ -7,8 +7,8 @@ import { analyze, criticalInit, parseActivation, parseNoise } from "sigprop/theo
 const activation = parseActivation("relu");
 const noise = parseNoise("dropout:keep=0.6");
 const crit = criticalInit(activation, noise); // σ_w² = 2p for ReLU with dropout keep p
-const a = analyze({ activation, noise, sigmaW2: crit.sigma_w2!, sigmaB2: 0 });
-console.log(`critical sigma_w2 ${crit.sigma_w2}`);
-console.log(`c* ${a.c_star}`);
-console.log(`xi_c ${a.xi_c}`);
-console.log(`trainable depth ${a.trainable_depth}`);
+const a = analyze({ activation, noise, sigmaW2: crit.sigmaW2!, sigmaB2: 0 });
+console.log(`critical sigma_w2 ${crit.sigmaW2}`);
+console.log(`c* ${a.cStar}`);
+console.log(`xi_c ${a.xiC}`);
+console.log(`trainable depth ${a.trainableDepth}`);

@@ -18,7 +18,7 @@
  * the fraction of inputs with sign(output) = target, and the parameter distance ‖θ_t − θ*‖/‖θ*‖.
  *
  * Initialisations (σ_w², σ_b²; W ~ N(0, σ_w²/fan_in), b ~ N(0, σ_b²)):
- * - `critical`: the critical point with q* = 1 (theory/spectrum/critical.ts `criticalFromQStar`:
+ * - `critical`: the critical point with q* = 1 (theory/critical.ts `criticalFromQStar`:
  *   σ_w² = 1/E[φ′(z)²], σ_b² = 1 − σ_w² E[φ(z)²]; ReLU (2, 0), linear (1, 0), shifted ReLU α = 0.5
  *   ≈ (1.446, 0.0…)); `orthogonal`: the same with orthogonal weights (dynamical isometry for linear nets);
  * - `ordered` / `chaotic`: σ_w² halved / doubled at the critical σ_b², i.e. a per-layer gradient gain
@@ -32,7 +32,7 @@ import { Matrix } from "ml-matrix";
 import { parseActivation, type Activation } from "../theory/activations.js";
 import { InputError } from "../theory/errors.js";
 import { eDphi2 } from "../theory/expectations.js";
-import { criticalFromQStar } from "../theory/spectrum/critical.js";
+import { criticalFromQStar } from "../theory/critical.js";
 import type { WeightLaw } from "../engine/weights.js";
 import type { OptimizerName } from "../train/optim.js";
 import { trainRegression, type RegressionBatch } from "../train/regression.js";
@@ -186,7 +186,7 @@ export interface TaskSetup {
 
 function teacherInit(act: Activation): HostInit {
   const c = criticalFromQStar(act, 1);
-  return { sigmaW2: c.sigma_w2, sigmaB2: c.sigma_b2, law: "gaussian" };
+  return { sigmaW2: c.sigmaW2, sigmaB2: c.sigmaB2, law: "gaussian" };
 }
 
 /** Build the task of an arm (independent of the initialisation). */
@@ -201,7 +201,7 @@ export function taskSetup(cfg: ArmConfig): TaskSetup {
     return {
       activation: act,
       sizes,
-      solution: paritySolution(cfg.size, cfg.width, act),
+      solution: paritySolution(cfg.size, { width: cfg.width, activation: act }),
       probe: { x, y },
       batch: () => full,
     };
@@ -261,18 +261,13 @@ export function armInit(init: ArmInit, act: Activation): ArmInitInfo & { host: H
   const f = (x: number) => String(+x.toPrecision(4));
   switch (init) {
     case "critical":
-      return pt(c.sigma_w2, c.sigma_b2, "gaussian", `critical (${f(c.sigma_w2)}, ${f(c.sigma_b2)})`);
+      return pt(c.sigmaW2, c.sigmaB2, "gaussian", `critical (${f(c.sigmaW2)}, ${f(c.sigmaB2)})`);
     case "orthogonal":
-      return pt(
-        c.sigma_w2,
-        c.sigma_b2,
-        "orthogonal",
-        `critical orthogonal (${f(c.sigma_w2)}, ${f(c.sigma_b2)})`,
-      );
+      return pt(c.sigmaW2, c.sigmaB2, "orthogonal", `critical orthogonal (${f(c.sigmaW2)}, ${f(c.sigmaB2)})`);
     case "ordered":
-      return pt(c.sigma_w2 / 2, c.sigma_b2, "gaussian", `ordered (${f(c.sigma_w2 / 2)}, ${f(c.sigma_b2)})`);
+      return pt(c.sigmaW2 / 2, c.sigmaB2, "gaussian", `ordered (${f(c.sigmaW2 / 2)}, ${f(c.sigmaB2)})`);
     case "chaotic":
-      return pt(2 * c.sigma_w2, c.sigma_b2, "gaussian", `chaotic (${f(2 * c.sigma_w2)}, ${f(c.sigma_b2)})`);
+      return pt(2 * c.sigmaW2, c.sigmaB2, "gaussian", `chaotic (${f(2 * c.sigmaW2)}, ${f(c.sigmaB2)})`);
     case "he":
       return pt(2, 0, "gaussian", "He (2, 0)");
     case "xavier":

@@ -29,7 +29,7 @@ export interface SvccaResult {
   similarity: number;
   kx: number;
   ky: number;
-  variance_kept: number;
+  varianceKept: number;
   convention: string;
 }
 
@@ -85,7 +85,7 @@ export function svReduce(
 /** SVCCA similarity between two representations of the same n inputs. */
 export function svcca(a: Representation, b: Representation, opts: SvccaOptions = {}): SvccaResult {
   const vk = opts.varianceKept ?? 0.99;
-  if (!(vk > 0 && vk <= 1)) throw new InputError("--variance-kept", String(vk), "a fraction in (0, 1]");
+  if (!(vk > 0 && vk <= 1)) throw new InputError("varianceKept", String(vk), "a fraction in (0, 1]");
   const ra = svReduce(a, vk, opts.maxDims ?? Infinity, "X");
   const rb = svReduce(b, vk, opts.maxDims ?? Infinity, "Y");
   if (ra.U.rows !== rb.U.rows)
@@ -103,7 +103,7 @@ export function svcca(a: Representation, b: Representation, opts: SvccaOptions =
     similarity: corr.reduce((x, y) => x + y, 0) / corr.length,
     kx: ra.k,
     ky: rb.k,
-    variance_kept: vk,
+    varianceKept: vk,
     convention: `top SVD directions explaining ${vk * 100}% of Σ s_i² (centred neurons), mean of min(kx, ky) canonical correlations`,
   };
 }

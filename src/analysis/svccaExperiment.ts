@@ -44,8 +44,8 @@ export interface SvccaExperimentOptions {
 export interface SvccaCurve {
   label: string;
   activation: string;
-  sigma_w2: number;
-  sigma_b2: number;
+  sigmaW2: number;
+  sigmaB2: number;
   q0: number;
   layers: number[];
   /** mean and std over seeds of the SVCCA similarity of layer l to the input */
@@ -64,15 +64,15 @@ export function defaultSvccaConfigs(): SvccaConfig[] {
     {
       label: "sReLU α=1 critical (q*=1)",
       activation: sr,
-      sigmaW2: srCrit.sigma_w2,
-      sigmaB2: srCrit.sigma_b2,
+      sigmaW2: srCrit.sigmaW2,
+      sigmaB2: srCrit.sigmaB2,
       q0: 1,
     },
     {
       label: "sReLU α=1 ordered (0.6 σ_w²*)",
       activation: sr,
-      sigmaW2: 0.6 * srCrit.sigma_w2,
-      sigmaB2: srCrit.sigma_b2,
+      sigmaW2: 0.6 * srCrit.sigmaW2,
+      sigmaB2: srCrit.sigmaB2,
       q0: 1,
     },
   ];
@@ -142,8 +142,8 @@ export function svccaExperiment(opts: SvccaExperimentOptions = {}): SvccaCurve[]
     out.push({
       label: cfg.label,
       activation: cfg.activation.spec,
-      sigma_w2: cfg.sigmaW2,
-      sigma_b2: cfg.sigmaB2,
+      sigmaW2: cfg.sigmaW2,
+      sigmaB2: cfg.sigmaB2,
       q0: cfg.q0,
       layers,
       mean,

@@ -99,8 +99,8 @@ export function loadIdxFolder(dir: string, name = "idx"): Dataset {
   };
 }
 
-export const CIFAR_RECORD = 3073;
-export const CIFAR_DIM = 3072;
+const CIFAR_RECORD = 3073;
+const CIFAR_DIM = 3072;
 
 /** Parse one CIFAR-10 binary batch (bytes of label + 3072 pixels per record). */
 export function parseCifarBatch(bytes: Uint8Array, file: string): Split {

@@ -25,10 +25,10 @@ export function loadDataset(spec: string): Dataset {
       return loadCifar10Folder(s.slice(s.indexOf(":") + 1));
     }
   } catch (e) {
-    if (e instanceof DataError) throw new InputError("--dataset", spec, DATASET_SPECS, e.message);
+    if (e instanceof DataError) throw new InputError("dataset", spec, DATASET_SPECS, e.message);
     throw e;
   }
-  throw new InputError("--dataset", spec, DATASET_SPECS);
+  throw new InputError("dataset", spec, DATASET_SPECS);
 }
 
 /** Float32 inputs in [0, 1] (pixel / 255) for rows `idx` of a split. */
@@ -84,7 +84,7 @@ export function trainValSplit(
 ): TrainValSplit {
   if (n < 2)
     throw new InputError(
-      "--dataset",
+      "dataset",
       `${n} training example${n === 1 ? "" : "s"}`,
       "a data set with at least 2 training examples (one to train on, one to validate)",
       `the data set's training part has ${n} example${n === 1 ? "" : "s"}`,
@@ -94,7 +94,7 @@ export function trainValSplit(
   const nVal = Math.max(1, Math.round(m * valFraction));
   if (nVal >= m)
     throw new InputError(
-      "--val-fraction",
+      "valFraction",
       String(valFraction),
       "a fraction leaving at least one training example",
     );

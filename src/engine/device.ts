@@ -30,7 +30,7 @@ import { InputError } from "../theory/errors.js";
 
 /** What a caller may ask for. */
 export type DeviceRequest = "auto" | "wasm" | "webgpu";
-export const DEVICE_REQUESTS: readonly DeviceRequest[] = ["auto", "wasm", "webgpu"];
+const DEVICE_REQUESTS: readonly DeviceRequest[] = ["auto", "wasm", "webgpu"];
 /** What jax-js computes on. */
 export type DeviceUsed = "wasm" | "webgpu";
 
@@ -133,7 +133,7 @@ const LIB_DIRS = [
 const ICD_DIRS = ["/usr/share/vulkan/icd.d", "/etc/vulkan/icd.d", "/usr/local/share/vulkan/icd.d"];
 
 /** The real host (Node). */
-export async function nodeWebGpuHost(): Promise<WebGpuHost> {
+async function nodeWebGpuHost(): Promise<WebGpuHost> {
   const fs = await import("node:fs");
   const path = await import("node:path");
   const { execFileSync } = await import("node:child_process");

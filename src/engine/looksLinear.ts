@@ -21,8 +21,9 @@
  * values equal (1, or √(N_out/N)). With N > N_in the first block embeds and the middle does not cancel
  * it: no isometry (`looksLinearWidthProblem` says so for the training CLI).
  *
- * This is plain float64 TypeScript; src/spectra/looksLinear.ts (finite-width check) and src/train/mlp.ts
- * (`--init looks-linear`) both use it.
+ * This is plain float64 TypeScript, the one home of the construction: `sigprop finite-width
+ * --looks-linear`, the isometry figure, the `sigprop/spectrum` entry and src/train/mlp.ts
+ * (`--init looks-linear`) use it.
  */
 import type { WeightLaw } from "../theory/spectrum/moments.js";
 import { InputError } from "../theory/errors.js";
@@ -89,7 +90,7 @@ export function looksLinearInit(opts: {
 }): LooksLinearNet {
   const { inputDim, width: N, outputDim, depth, weights } = opts;
   if (!Number.isInteger(depth) || depth < 2)
-    throw new InputError("--depth", String(depth), "an integer ≥ 2 (first and last layer)");
+    throw new InputError("depth", String(depth), "an integer ≥ 2 (first and last layer)");
   const seed = opts.seed ?? 1;
   const s2 = opts.sigma2 ?? 1;
   const c = opts.slopeSum ?? 1;

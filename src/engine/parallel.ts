@@ -52,7 +52,7 @@ export interface ParallelOptions<P> {
 }
 
 /** Default thread count: the cores Node may use. */
-export function defaultThreads(): number {
+function defaultThreads(): number {
   return availableParallelism();
 }
 

@@ -67,7 +67,7 @@ export function tensorActivation(act: Activation, opts: { differentiable?: boole
   if (view) return (x) => view(JAX_OPS, x);
   if (opts.differentiable)
     throw new InputError(
-      "--activation",
+      "activation",
       act.spec,
       "a catalogue activation, or a custom φ given with a `tensor` view",
       "a custom φ without a tensor view runs on the host and cannot be differentiated",

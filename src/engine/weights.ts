@@ -49,7 +49,7 @@ export function sampleWeights<T extends Float32Array | Float64Array>(
     throw new RangeError(`weights buffer has ${out.length} entries, expected ${fanIn}·${fanOut}`);
   const sw = Math.sqrt(sigmaW2);
   if (law === "gaussian") return stream.fillNormal(out, sw / Math.sqrt(fanIn)) as T;
-  if (law !== "orthogonal") throw new InputError("--weights", String(law), "gaussian | orthogonal");
+  if (law !== "orthogonal") throw new InputError("weights", String(law), "gaussian | orthogonal");
   const m = Math.max(fanIn, fanOut);
   const q = (opts.haar ?? haarOrthogonal)(stream, m);
   const scale = sw * Math.sqrt(m / fanIn);

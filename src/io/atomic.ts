@@ -45,12 +45,12 @@ export interface WriteFileOptions {
 let sequence = 0;
 
 /** A fresh temporary name beside `path` (same folder, so the rename stays on one file system). */
-export function tempName(path: string): string {
+function tempName(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}${sequence++}.tmp`);
 }
 
 /** `12 B`, `4.0 KiB`, `1.50 MiB`. */
-export function formatBytes(n: number): string {
+function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
   if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(2)} MiB`;
@@ -88,7 +88,7 @@ function freeBytes(dir: string): number | null {
  * Create `dir` and its missing parents, one `mkdir` at a time from the nearest existing ancestor
  * (Node's `recursive: true` loops forever under /proc). Throws the first `mkdir` error.
  */
-export function ensureDir(dir: string): void {
+function ensureDir(dir: string): void {
   const missing: string[] = [];
   let d = resolve(dir);
   for (;;) {

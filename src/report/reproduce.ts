@@ -297,7 +297,7 @@ function readStoredRecord(out: string, p: string): StoredRecord {
   }
   if (problem)
     throw new InputError(
-      "--out",
+      "out",
       out,
       "a folder written by `sigprop reproduce`",
       `${p}: ${problem}; rebuild that figure (name it on the command line) or delete its folder`,

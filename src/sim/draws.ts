@@ -73,7 +73,7 @@ export interface DrawsResult {
 export function pathCorrelation(model: Model, depth: number, delta: number): { q: number; c: number | null } {
   const q1 = model.sigmaW2 + model.sigmaB2;
   const c1 = (model.sigmaW2 * Math.cos(delta) + model.sigmaB2) / q1;
-  const t = dynamics(model, depth - 1, q1, c1);
+  const t = dynamics(model, { depth: depth - 1, q0: q1, c0: c1 });
   return { q: t.q[depth - 1], c: t.c[depth - 1] };
 }
 
@@ -114,18 +114,18 @@ function drawOnce(m: Model, key: NetworkKey, x: Float64Array, d: number, P: numb
 export function networkDraws(opts: DrawsOptions): DrawsResult {
   const m = checkModel(opts.model);
   if (m.noise.type !== "none")
-    throw new InputError("--noise", m.noise.spec, "none (draws simulate noiseless networks)");
+    throw new InputError("noise", m.noise.spec, "none (draws simulate noiseless networks)");
   const N = opts.width ?? 300;
   const L = opts.depth ?? 20;
   const D = opts.draws ?? 5;
   const P = opts.points ?? 200;
   const d = opts.inputDim ?? 2;
   const seed = opts.seed ?? 0;
-  checkRange("--width", N, 1, 4096);
-  checkRange("--depth", L, 1, 1000);
-  checkRange("--draws", D, 1, 1000);
-  checkRange("--points", P, 3, 100000);
-  checkRange("--input-dim", d, 2, 100000);
+  checkRange("width", N, 1, 4096);
+  checkRange("depth", L, 1, 1000);
+  checkRange("draws", D, 1, 1000);
+  checkRange("points", P, 3, 100000);
+  checkRange("inputDim", d, 2, 100000);
   // two orthonormal directions of R^d (Gram–Schmidt on Gaussians), shared by all draws
   const inputs = layerStream({ seed, net: 0 }, 0, "inputs");
   const u1 = inputs.normals(d);

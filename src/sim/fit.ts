@@ -145,6 +145,16 @@ export function asymptoticStart(expectedDev: number[], chiC: number, tol = 0.1):
   return expectedDev.length;
 }
 
+/** Where a decay window starts and how far above the sampling floor its layers must be. */
+export interface DecayWindowOptions {
+  /** first layer of the window (default 1) */
+  from?: number;
+  /** a layer's expected deviation must be at least k standard errors (default 2) */
+  k?: number;
+  /** … and at least this (default 1e-9) */
+  minDev?: number;
+}
+
 /**
  * The decay window from the theory: from `from` to the last layer l such that every layer in between has
  * an expected deviation |c^l − c*| of at least k·sem_l and at least `minDev`; null when it has fewer than
@@ -153,9 +163,7 @@ export function asymptoticStart(expectedDev: number[], chiC: number, tol = 0.1):
 export function decayWindow(
   expectedDev: number[],
   sem: number[],
-  from = 1,
-  k = 2,
-  minDev = 1e-9,
+  { from = 1, k = 2, minDev = 1e-9 }: DecayWindowOptions = {},
 ): DecayWindow | null {
   let to = from - 1;
   for (let l = from; l < expectedDev.length; l++) {

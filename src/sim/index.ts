@@ -21,6 +21,9 @@
  * Inputs h⁰ are exactly normalised: each input column has empirical variance (1/N)Σ(h⁰_i)² = q⁰ exactly,
  * and each correlation pair has raw normalised inner product exactly c⁰ (Gram–Schmidt on two Gaussian
  * vectors), so layer 0 carries no sampling error and layer l matches the maps applied l times.
+ *
+ * The Monte Carlo of the exact finite-width ReLU law (src/sim/finiteWidth.ts, float64 on the engine's
+ * forward pass) lives in this folder too, as its own public entry `sigprop/finite-width`.
  */
 import type { Model } from "../theory/model.js";
 import type { WeightLaw } from "../theory/spectrum/moments.js";

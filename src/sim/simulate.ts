@@ -28,14 +28,14 @@ function check(cfg: BaseConfig, depth: number): void {
     if (!Number.isInteger(v) || v < lo || v > hi)
       throw new InputError(name, String(v), `an integer in [${lo}, ${hi}]`);
   };
-  intIn("--width", cfg.width, 2, 16384);
-  intIn("--depth", depth, 1, 100000);
-  intIn("--networks", cfg.networks, 1, 1e6);
-  intIn("--seed", cfg.seed, 0, 2 ** 32 - 1);
-  intIn("--pairs", cfg.pairs ?? 1, 1, 100000);
-  intIn("--threads", cfg.threads ?? 1, 1, 4096);
+  intIn("width", cfg.width, 2, 16384);
+  intIn("depth", depth, 1, 100000);
+  intIn("networks", cfg.networks, 1, 1e6);
+  intIn("seed", cfg.seed, 0, 2 ** 32 - 1);
+  intIn("pairs", cfg.pairs ?? 1, 1, 100000);
+  intIn("threads", cfg.threads ?? 1, 1, 4096);
   if (cfg.weights !== "gaussian" && cfg.weights !== "orthogonal") {
-    throw new InputError("--weights", String(cfg.weights), "gaussian | orthogonal");
+    throw new InputError("weights", String(cfg.weights), "gaussian | orthogonal");
   }
   if (cfg.route !== undefined && !["auto", "explicit", "conditional"].includes(cfg.route)) {
     throw new InputError("route", String(cfg.route), "auto | explicit | conditional");
@@ -43,10 +43,10 @@ function check(cfg: BaseConfig, depth: number): void {
 }
 
 function checkQ(q: number): void {
-  if (!(q >= 0) || !Number.isFinite(q)) throw new InputError("--q0", String(q), "a finite number ≥ 0");
+  if (!(q >= 0) || !Number.isFinite(q)) throw new InputError("q0", String(q), "a finite number ≥ 0");
 }
 function checkC(c: number): void {
-  if (!(c >= -1 && c <= 1)) throw new InputError("--c0", String(c), "numbers in [−1, 1]");
+  if (!(c >= -1 && c <= 1)) throw new InputError("c0", String(c), "numbers in [−1, 1]");
 }
 
 /**
@@ -127,14 +127,14 @@ function modelOfJob(job: NetworkJob): Model {
 /**
  * Network `net` of a job: build its input rows, run it `depth` layers and reduce every layer (including
  * layer 0, the inputs) to a vector of statistics: [layer][stat]. `onLayer` counts finished layers. This is
- * the function the worker threads run (src/engine/parallel.ts), so it depends on (job, net) only.
+ * the function the worker threads run (src/engine/parallel.ts), so it depends on (job, net) only; the
+ * in-process loop passes the job's model and a reused scratch buffer as options.
  */
 export async function networkSamples(
   job: NetworkJob,
   net: number,
   onLayer?: (layers: number) => void,
-  model: Model = modelOfJob(job),
-  scratch: Scratch = new Scratch(job.width),
+  { model = modelOfJob(job), scratch = new Scratch(job.width) }: { model?: Model; scratch?: Scratch } = {},
 ): Promise<number[][]> {
   await initJax();
   const { makeRows, reduce } = experimentOf(job);
@@ -213,7 +213,9 @@ async function runNetworks(
   const out: number[][][] = [];
   let done = 0;
   for (let net = 0; net < cfg.networks; net++) {
-    out.push(await networkSamples(job, net, () => onProgress?.(++done, total), cfg.model, scratch));
+    out.push(
+      await networkSamples(job, net, () => onProgress?.(++done, total), { model: cfg.model, scratch }),
+    );
   }
   return out;
 }

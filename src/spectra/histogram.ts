@@ -73,19 +73,28 @@ export interface SpectrumHistogram {
   /** predicted density per bin: ∫_bin ρ / width (continuous part only), null without a theory */
   predicted: number[] | null;
   /** fraction of eigenvalues below `zeroTol` × max (the atom at 0) */
-  zero_fraction: number;
+  zeroFraction: number;
   /** predicted atom at 0 */
-  predicted_zero: number | null;
+  predictedZero: number | null;
+}
+
+export interface SpectrumHistogramOptions {
+  /** number of bins on [0, hi] */
+  bins: number;
+  /** right end of the last bin */
+  hi: number;
+  /** the density to integrate over each bin (none: `predicted` is null) */
+  theory?: DensityTheory;
+  /** eigenvalues ≤ zeroTol · max count as the atom at 0 (default 1e-10) */
+  zeroTol?: number;
 }
 
 /** Histogram of eigenvalues on [0, hi] with `bins` bins; eigenvalues ≤ zeroTol·max go to the atom. */
 export function spectrumHistogram(
   eigenvalues: Float64Array | number[],
-  bins: number,
-  hi: number,
-  theory?: DensityTheory,
-  zeroTol = 1e-10,
+  opts: SpectrumHistogramOptions,
 ): SpectrumHistogram {
+  const { bins, hi, theory, zeroTol = 1e-10 } = opts;
   const ev = Array.from(eigenvalues);
   const max = ev.reduce((m, x) => Math.max(m, x), 0);
   const zeros = ev.filter((x) => x <= zeroTol * max).length;
@@ -116,5 +125,5 @@ export function spectrumHistogram(
     }
     predZero = v.atoms.find((a) => a.x === 0)?.mass ?? 0;
   }
-  return { edges, empirical, predicted, zero_fraction: zeros / ev.length, predicted_zero: predZero };
+  return { edges, empirical, predicted, zeroFraction: zeros / ev.length, predictedZero: predZero };
 }

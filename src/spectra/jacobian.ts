@@ -48,9 +48,9 @@ export interface SampledNetwork {
 
 export function checkNetworkSpec(s: JacobianSpec): JacobianSpec {
   if (!Number.isInteger(s.width) || s.width < 1 || s.width > 4096)
-    throw new InputError("--width", String(s.width), "an integer in [1, 4096]");
+    throw new InputError("width", String(s.width), "an integer in [1, 4096]");
   if (!Number.isInteger(s.depth) || s.depth < 1)
-    throw new InputError("--depth", String(s.depth), "an integer ≥ 1");
+    throw new InputError("depth", String(s.depth), "an integer ≥ 1");
   return s;
 }
 
@@ -150,21 +150,26 @@ export interface EmpiricalSpectrum {
   /** all eigenvalues of J Jᵀ pooled over networks */
   eigenvalues: Float64Array;
   /** per-network moments (1/N) tr (JJᵀ)^k, k = 1..K */
-  moments_per_network: number[][];
+  momentsPerNetwork: number[][];
   /** mean and standard error over networks of each moment */
   moments: number[];
-  moments_se: number[];
+  momentsSe: number[];
   /** fraction of exactly-zero directions per network: 1 − rank/N with rank ≤ min_l #{φ′(h^l) ≠ 0} */
-  zero_fraction: number[];
+  zeroFraction: number[];
+}
+
+export interface EmpiricalSpectrumOptions {
+  /** number of independent networks (network r is the engine's key {seed, net: r}) */
+  networks: number;
+  /** random seed (default 1) */
+  seed?: number;
+  /** number of moments K (default 3) */
+  order?: number;
 }
 
 /** Exact Jacobian spectra of `networks` independent networks. */
-export function empiricalSpectrum(
-  spec: JacobianSpec,
-  networks: number,
-  seed = 1,
-  order = 3,
-): EmpiricalSpectrum {
+export function empiricalSpectrum(spec: JacobianSpec, opts: EmpiricalSpectrumOptions): EmpiricalSpectrum {
+  const { networks, seed = 1, order = 3 } = opts;
   const n = spec.width;
   const all: number[] = [];
   const per: number[][] = [];
@@ -201,11 +206,20 @@ export function empiricalSpectrum(
   }
   return {
     eigenvalues: Float64Array.from(all),
-    moments_per_network: per,
+    momentsPerNetwork: per,
     moments,
-    moments_se: se,
-    zero_fraction: zero,
+    momentsSe: se,
+    zeroFraction: zero,
   };
+}
+
+export interface HutchinsonOptions {
+  /** number of Rademacher probe vectors */
+  probes: number;
+  /** number of moments K */
+  order: number;
+  /** the stream the probes are drawn from */
+  rng: Stream;
 }
 
 /**
@@ -213,7 +227,8 @@ export function empiricalSpectrum(
  * for A = (JJᵀ)^k, E[vᵀAv] = tr A; vᵀ(JJᵀ)^k v = |(Jᵀ)(JJᵀ)^{j}v|²-type products computed with
  * layer-wise J·u and Jᵀ·u (O(L N²) each). Returns the estimates averaged over probes.
  */
-export function hutchinsonMoments(net: SampledNetwork, probes: number, order: number, rng: Stream): number[] {
+export function hutchinsonMoments(net: SampledNetwork, opts: HutchinsonOptions): number[] {
+  const { probes, order, rng } = opts;
   const { width: n, depth: L } = net.spec;
   const D = Array.from({ length: L }, (_, l) => layerDerivative(net, l + 1));
   const Jv = (u: Float64Array) => {

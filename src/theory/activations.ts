@@ -481,21 +481,21 @@ function factoryOf(name: string): Factory | undefined {
 /** Build a catalogue activation by name and parameters (defaults filled in). */
 export function makeActivation(name: string, params: Record<string, number> = {}): Activation {
   const f = factoryOf(name);
-  if (!f) throw new InputError("--activation", name, ACTIVATION_SPECS, `unknown activation '${name}'`);
+  if (!f) throw new InputError("activation", name, ACTIVATION_SPECS, `unknown activation '${name}'`);
   const p = { ...f.defaults, ...params };
   if ("alpha" in p) {
     if (!Number.isFinite(p.alpha))
-      throw new InputError("--activation", formatSpec(name, p), ACTIVATION_SPECS, "alpha must be finite");
+      throw new InputError("activation", formatSpec(name, p), ACTIVATION_SPECS, "alpha must be finite");
     // α² enters E[φ²] and E[φ′²] (leaky/shifted ReLU, ELU): it must not overflow
     if (!Number.isFinite(p.alpha * p.alpha))
       throw new InputError(
-        "--activation",
+        "activation",
         formatSpec(name, p),
         ACTIVATION_SPECS,
         "alpha² (in E[φ²], E[φ′²]) overflows",
       );
     if (name === "elu" && !(p.alpha >= 0)) {
-      throw new InputError("--activation", formatSpec(name, p), ACTIVATION_SPECS, "elu alpha must be ≥ 0");
+      throw new InputError("activation", formatSpec(name, p), ACTIVATION_SPECS, "elu alpha must be ≥ 0");
     }
   }
   return f.build(p);
@@ -509,15 +509,14 @@ export function parseActivation(text: string): Activation {
   if (isShapedSpec(text)) {
     return parseShapedSpec(text, makeActivation, (spec) => {
       const f = factoryOf(spec.name);
-      if (!f)
-        throw new InputError("--activation", text, ACTIVATION_SPECS, `unknown activation '${spec.name}'`);
-      checkKeys("--activation", text, spec, f.keys, ACTIVATION_SPECS);
+      if (!f) throw new InputError("activation", text, ACTIVATION_SPECS, `unknown activation '${spec.name}'`);
+      checkKeys("activation", text, spec, f.keys, ACTIVATION_SPECS);
     });
   }
-  const spec = parseSpec("--activation", text, ACTIVATION_SPECS);
+  const spec = parseSpec("activation", text, ACTIVATION_SPECS);
   const f = factoryOf(spec.name);
-  if (!f) throw new InputError("--activation", text, ACTIVATION_SPECS, `unknown activation '${spec.name}'`);
-  checkKeys("--activation", text, spec, f.keys, ACTIVATION_SPECS);
+  if (!f) throw new InputError("activation", text, ACTIVATION_SPECS, `unknown activation '${spec.name}'`);
+  checkKeys("activation", text, spec, f.keys, ACTIVATION_SPECS);
   return makeActivation(spec.name, spec.params);
 }
 

@@ -14,45 +14,51 @@ export type { Phase, PhaseDecidedBy } from "./critical.js";
 export interface Analysis {
   activation: string;
   noise: { kind: string; type: string; mu2: number; spec: string; keep?: number; rate?: number };
-  sigma_w2: number;
-  sigma_b2: number;
+  sigmaW2: number;
+  sigmaB2: number;
   q0: number;
   c0: number;
-  q_star: number | null;
-  q_status: QStatus;
+  qStar: number | null;
+  qStatus: QStatus;
   chi1: number | null;
-  chi_grad: number | null;
-  chi_q: number | null;
-  c_star: number | null;
-  c_status: CStatus;
-  chi_c: number | null;
-  xi_q: number | null;
-  xi_c: number | null;
-  trainable_depth: number | null;
+  chiGrad: number | null;
+  chiQ: number | null;
+  cStar: number | null;
+  cStatus: CStatus;
+  chiC: number | null;
+  xiQ: number | null;
+  xiC: number | null;
+  trainableDepth: number | null;
   /** critical.ts `classifyPhase`: by χ_grad with multiplicative noise, by χ1 otherwise; `unbounded` /
    * `vanishing` where q^l → ∞ / 0 */
   phase: Phase;
   /** what decided the phase: "chi1", "chi_grad", or "q_star" (no positive fixed point q*) */
-  decided_by: PhaseDecidedBy;
+  decidedBy: PhaseDecidedBy;
   /** one sentence: why this phase */
-  phase_reason: string;
+  phaseReason: string;
   notes: string[];
 }
 
 export interface AnalyzeOptions {
+  /** input variance q⁰ the variance iteration starts from (default 1) */
+  q0?: number;
+  /** input correlation c⁰ the correlation iteration starts from (default 0.5) */
+  c0?: number;
   /**
-   * false: skip the correlation fixed point (c*, χ_c, ξ_c and the trainable depth are null, c_status
+   * false: skip the correlation fixed point (c*, χ_c, ξ_c and the trainable depth are null, cStatus
    * "undefined"); q*, χ1, χ_grad, χ_q, ξ_q and the phase do not depend on c* and are unchanged. Default true.
    */
   correlation?: boolean;
 }
 
 /** Analyse a model from q⁰ (default 1) and c⁰ (default 0.5). */
-export function analyze(model: Model, q0 = 1, c0 = 0.5, options: AnalyzeOptions = {}): Analysis {
+export function analyze(model: Model, options: AnalyzeOptions = {}): Analysis {
+  const q0 = options.q0 ?? 1;
+  const c0 = options.c0 ?? 0.5;
   const withCorrelation = options.correlation ?? true;
   checkModel(model);
-  checkRange("--q0", q0, 0, Number.MAX_VALUE, { loOpen: true });
-  checkRange("--c0", c0, -1, 1);
+  checkRange("q0", q0, 0, Number.MAX_VALUE, { loOpen: true });
+  checkRange("c0", c0, -1, 1);
   const notes: string[] = [];
   const qr = findQStar(model, q0);
   if (qr.note) notes.push(qr.note);
@@ -70,7 +76,7 @@ export function analyze(model: Model, q0 = 1, c0 = 0.5, options: AnalyzeOptions 
   let chiC: number | null = null;
   if (q !== null) {
     if (withCorrelation) {
-      const cr = findCStar(model, q, c0, chi1 ?? undefined);
+      const cr = findCStar(model, q, { c0, chi1AtQ: chi1 ?? undefined });
       cStar = cr.cStar;
       cStatus = cr.status;
       if (cr.note) notes.push(cr.note);
@@ -100,24 +106,24 @@ export function analyze(model: Model, q0 = 1, c0 = 0.5, options: AnalyzeOptions 
       spec: n.spec,
       ...(n.keep !== undefined ? { keep: n.keep, rate: n.rate } : {}),
     },
-    sigma_w2: model.sigmaW2,
-    sigma_b2: model.sigmaB2,
+    sigmaW2: model.sigmaW2,
+    sigmaB2: model.sigmaB2,
     q0,
     c0,
-    q_star: qr.qStar,
-    q_status: qr.status,
+    qStar: qr.qStar,
+    qStatus: qr.status,
     chi1,
-    chi_grad: chiGrad,
-    chi_q: chiQ,
-    c_star: cStar,
-    c_status: cStatus,
-    chi_c: chiC,
-    xi_q: chiQ === null ? null : depthScale(chiQ),
-    xi_c: xiC,
-    trainable_depth: xiC === null ? null : 6 * xiC,
+    chiGrad,
+    chiQ,
+    cStar,
+    cStatus,
+    chiC,
+    xiQ: chiQ === null ? null : depthScale(chiQ),
+    xiC: xiC,
+    trainableDepth: xiC === null ? null : 6 * xiC,
     phase: ph.phase,
-    decided_by: ph.decidedBy,
-    phase_reason: ph.reason,
+    decidedBy: ph.decidedBy,
+    phaseReason: ph.reason,
     notes,
   };
 }

@@ -39,13 +39,13 @@ import { makeNoise, slopeFactor, type Noise } from "./noise.js";
 
 export interface CriticalPoint {
   exists: boolean;
-  sigma_w2: number | null;
-  sigma_b2: number;
+  sigmaW2: number | null;
+  sigmaB2: number;
   mu2: number;
   /** the fixed point variance (null when every q is a fixed point, as for the ReLU family) */
-  q_star: number | null;
+  qStar: number | null;
   /** V′(q*) at the point; < 1 stable */
-  chi_q: number | null;
+  chiQ: number | null;
   stable: boolean | null;
   method: "relu_family" | "edge_of_chaos";
   reason?: string;
@@ -109,11 +109,11 @@ export function eocPoints(act: Activation, noise: Noise, sigmaB2: number): Criti
     const chiQ = sw2 * m * dPhi2dq(act, q);
     pts.push({
       exists: true,
-      sigma_w2: sw2,
-      sigma_b2: sigmaB2,
+      sigmaW2: sw2,
+      sigmaB2,
       mu2: noise.mu2,
-      q_star: q,
-      chi_q: chiQ,
+      qStar: q,
+      chiQ,
       stable: Math.abs(chiQ) < 1,
       method: "edge_of_chaos",
     });
@@ -130,11 +130,11 @@ export function eocPoints(act: Activation, noise: Noise, sigmaB2: number): Criti
     const chiQ = sw2 * m * dPhi2dq(act, 0);
     pts.push({
       exists: true,
-      sigma_w2: sw2,
-      sigma_b2: 0,
+      sigmaW2: sw2,
+      sigmaB2: 0,
       mu2: noise.mu2,
-      q_star: 0,
-      chi_q: chiQ,
+      qStar: 0,
+      chiQ,
       stable: Math.abs(chiQ) <= 1,
       method: "edge_of_chaos",
       note: "σ_b² = 0 and φ(0) = 0: the EOC point is the limit q* → 0, σ_w² = 1/(m φ′(0)²)",
@@ -150,18 +150,18 @@ export function eocPoints(act: Activation, noise: Noise, sigmaB2: number): Criti
  * Dropout with the ReLU family gives σ_w² = p/m exactly (ReLU: 2p), without the rounding of 1/μ2.
  */
 export function criticalInit(act: Activation, noise: Noise, sigmaB2?: number): CriticalPoint {
-  if (sigmaB2 !== undefined) checkRange("--sigma-b2", sigmaB2, 0, Number.MAX_VALUE);
+  if (sigmaB2 !== undefined) checkRange("sigmaB2", sigmaB2, 0, Number.MAX_VALUE);
   if (act.homogeneous) {
     const m2 = homogeneousSecondMoment(act);
     const sb2 = sigmaB2 ?? 0;
-    const base = { sigma_b2: sb2, mu2: noise.mu2, q_star: null, method: "relu_family" as const };
+    const base = { sigmaB2: sb2, mu2: noise.mu2, qStar: null, method: "relu_family" as const };
     if (noise.type === "additive" && isNoisy(noise)) {
       const w = 1 / m2;
       return {
         ...base,
         exists: false,
-        sigma_w2: null,
-        chi_q: null,
+        sigmaW2: null,
+        chiQ: null,
         stable: null,
         reason:
           `additive noise (μ2 = ${noise.mu2}): V(q) = σ_w²·${m2}·q + σ_w²·μ2 + σ_b² has slope 1 only at σ_w² = ${w}, ` +
@@ -173,8 +173,8 @@ export function criticalInit(act: Activation, noise: Noise, sigmaB2?: number): C
       return {
         ...base,
         exists: false,
-        sigma_w2: null,
-        chi_q: null,
+        sigmaW2: null,
+        chiQ: null,
         stable: null,
         reason: `σ_b² = ${sb2} > 0: for a positively homogeneous φ the only slope-1 map is σ_w² = ${1 / (noise.mu2 * m2)}, where the bias adds ${sb2} to the variance every layer without bound; the critical point needs σ_b² = 0`,
       };
@@ -183,15 +183,15 @@ export function criticalInit(act: Activation, noise: Noise, sigmaB2?: number): C
       ...base,
       exists: true,
       // dropout: 1/(μ2 m) = p/m exactly, without the rounding of μ2 = 1/p
-      sigma_w2: noise.keep !== undefined ? noise.keep / m2 : 1 / (noise.mu2 * m2),
-      chi_q: 1,
+      sigmaW2: noise.keep !== undefined ? noise.keep / m2 : 1 / (noise.mu2 * m2),
+      chiQ: 1,
       stable: null,
       note: "every q is a fixed point (V(q) = q): the variance is preserved at any depth (marginal)",
     };
   }
   if (sigmaB2 === undefined) {
     throw new InputError(
-      "--sigma-b2",
+      "sigmaB2",
       "(missing)",
       "a number ≥ 0",
       `for ${act.spec} the critical (edge-of-chaos) σ_w² depends on σ_b²`,
@@ -201,11 +201,11 @@ export function criticalInit(act: Activation, noise: Noise, sigmaB2?: number): C
   if (pts.length === 0) {
     return {
       exists: false,
-      sigma_w2: null,
-      sigma_b2: sigmaB2,
+      sigmaW2: null,
+      sigmaB2,
       mu2: noise.mu2,
-      q_star: null,
-      chi_q: null,
+      qStar: null,
+      chiQ: null,
       stable: null,
       method: "edge_of_chaos",
       reason: `no q > 0 solves q = σ_b² + ${noise.type === "additive" ? "(E[φ²] + μ2)" : "E[φ²]"}/E[φ′²] for ${act.spec} at σ_b² = ${sigmaB2}: no edge of chaos exists${act.name === "softplus" ? " (softplus never reaches the EOC)" : ""}`,
@@ -229,19 +229,19 @@ export function criticalInit(act: Activation, noise: Noise, sigmaB2?: number): C
 
 /** An EOC curve point for `sigprop eoc`. */
 export interface EocCurvePoint {
-  sigma_b2: number;
-  sigma_w2: number;
-  /** NaN where q* is undetermined (ReLU family at σ_b² = 0: every q is a fixed point); see `q_star_note` */
-  q_star: number;
-  chi_q: number;
+  sigmaB2: number;
+  sigmaW2: number;
+  /** NaN where q* is undetermined (ReLU family at σ_b² = 0: every q is a fixed point); see `qStarNote` */
+  qStar: number;
+  chiQ: number;
   stable: boolean;
-  /** why q_star is NaN (criticalInit's note), when it is */
-  q_star_note?: string;
+  /** why qStar is NaN (criticalInit's note), when it is */
+  qStarNote?: string;
 }
 
 /** A requested σ_b² without an edge-of-chaos point, and why (criticalInit's reason for that σ_b²). */
 export interface EocExcluded {
-  sigma_b2: number;
+  sigmaB2: number;
   reason: string;
 }
 
@@ -260,17 +260,17 @@ export function eocCurve(
   const excluded: EocExcluded[] = [];
   for (const sb2 of sigmaB2s) {
     const c = criticalInit(act, noise, sb2);
-    if (c.exists && c.sigma_w2 !== null) {
+    if (c.exists && c.sigmaW2 !== null) {
       points.push({
-        sigma_b2: sb2,
-        sigma_w2: c.sigma_w2,
-        q_star: c.q_star ?? NaN,
-        chi_q: c.chi_q ?? 1,
+        sigmaB2: sb2,
+        sigmaW2: c.sigmaW2,
+        qStar: c.qStar ?? NaN,
+        chiQ: c.chiQ ?? 1,
         stable: c.stable ?? true,
-        ...(c.q_star === null ? { q_star_note: c.note ?? "q* is undetermined" } : {}),
+        ...(c.qStar === null ? { qStarNote: c.note ?? "q* is undetermined" } : {}),
       });
     } else {
-      excluded.push({ sigma_b2: sb2, reason: c.reason ?? "no edge of chaos at this σ_b²" });
+      excluded.push({ sigmaB2: sb2, reason: c.reason ?? "no edge of chaos at this σ_b²" });
     }
   }
   if (points.length === 0) {
@@ -317,9 +317,9 @@ export function overflowDepth(
 export function eocModel(act: Activation, sigmaB2: number): { model: Model; qStar: number } {
   const noise = makeNoise("none");
   const cp = criticalInit(act, noise, act.homogeneous && sigmaB2 === 0 ? undefined : sigmaB2);
-  if (!cp.exists || cp.sigma_w2 === null) {
+  if (!cp.exists || cp.sigmaW2 === null) {
     throw new InputError(
-      "--sigma-b2",
+      "sigmaB2",
       String(sigmaB2),
       act.homogeneous
         ? "0 (the only EOC bias for positively homogeneous φ)"
@@ -327,17 +327,17 @@ export function eocModel(act: Activation, sigmaB2: number): { model: Model; qSta
       cp.reason,
     );
   }
-  if (cp.q_star === 0) {
+  if (cp.qStar === 0) {
     throw new InputError(
-      "--sigma-b2",
+      "sigmaB2",
       String(sigmaB2),
       "a number > 0",
       `for ${act.spec} at σ_b² = 0 the EOC point is the limit q* → 0`,
     );
   }
   return {
-    model: { activation: act, noise, sigmaW2: cp.sigma_w2, sigmaB2: cp.sigma_b2 },
-    qStar: cp.q_star ?? 1,
+    model: { activation: act, noise, sigmaW2: cp.sigmaW2, sigmaB2: cp.sigmaB2 },
+    qStar: cp.qStar ?? 1,
   };
 }
 
@@ -362,13 +362,13 @@ export function eocModel(act: Activation, sigmaB2: number): { model: Model; qSta
  */
 export interface QStarCritical {
   activation: string;
-  q_star: number;
-  sigma_w2: number;
-  sigma_b2: number;
+  qStar: number;
+  sigmaW2: number;
+  sigmaB2: number;
   /** P(φ′ = 1) for piecewise-linear φ, else null */
   p: number | null;
   /** V′(q*) (< 1: the fixed point is stable) */
-  chi_q: number;
+  chiQ: number;
   stable: boolean;
 }
 
@@ -377,9 +377,9 @@ export interface QStarCritical {
  * of `QStarCritical`). InputError when σ_b² would be negative.
  */
 export function criticalFromQStar(act: Activation, qStar: number, noise?: Noise): QStarCritical {
-  checkRange("--q-star", qStar, 0, Number.MAX_VALUE, { loOpen: true });
+  checkRange("qStar", qStar, 0, Number.MAX_VALUE, { loOpen: true });
   const d2 = eDphi2(act, qStar);
-  if (!(d2 > 0)) throw new InputError("--q-star", String(qStar), "a q* with E[φ′(√q* z)²] > 0");
+  if (!(d2 > 0)) throw new InputError("qStar", String(qStar), "a q* with E[φ′(√q* z)²] > 0");
   const mult = noise !== undefined && noise.type === "multiplicative";
   const add = noise !== undefined && noise.type === "additive" ? noise.mu2 : 0;
   // dropout: 1/(μ2 d2) = p/d2 exactly, without the rounding of μ2 = 1/p
@@ -390,7 +390,7 @@ export function criticalFromQStar(act: Activation, qStar: number, noise?: Noise)
   if (act.homogeneous && add === 0) sigmaB2 = 0; // exact: E[φ²] = q E[φ′²] for positively homogeneous φ
   if (sigmaB2 < -1e-12 * qStar) {
     throw new InputError(
-      "--q-star",
+      "qStar",
       String(qStar),
       `a q* with q* ≥ ${add > 0 ? "(E[φ²] + μ2)" : "E[φ²]"}/E[φ′²] (σ_b² ≥ 0) for ${act.spec}${add > 0 ? ` with ${noise?.spec}` : ""}`,
       `σ_b² would be ${sigmaB2.toPrecision(6)} < 0`,
@@ -401,11 +401,11 @@ export function criticalFromQStar(act: Activation, qStar: number, noise?: Noise)
   const chiQ = varianceMapSlope(model, qStar);
   return {
     activation: act.spec,
-    q_star: qStar,
-    sigma_w2: sigmaW2,
-    sigma_b2: sigmaB2,
+    qStar,
+    sigmaW2,
+    sigmaB2,
     p: act.piecewiseLinear01 ? d2 : null,
-    chi_q: chiQ,
+    chiQ,
     stable: Math.abs(chiQ) < 1,
   };
 }
@@ -413,7 +413,7 @@ export function criticalFromQStar(act: Activation, qStar: number, noise?: Noise)
 /** P(φ′ = 1) at variance q for the piecewise-linear class; InputError for other φ. */
 export function activeFraction(act: Activation, q: number): number {
   if (!act.piecewiseLinear01) {
-    throw new InputError("--activation", act.spec, "relu | hard_tanh | shifted_relu:alpha=A (φ′ ∈ {0, 1})");
+    throw new InputError("activation", act.spec, "relu | hard_tanh | shifted_relu:alpha=A (φ′ ∈ {0, 1})");
   }
   return eDphi2(act, q);
 }
@@ -530,7 +530,7 @@ export interface ModelPhase extends PhaseResult {
  */
 export function modelPhase(model: Model, options: ModelPhaseOptions = {}): ModelPhase {
   const q0 = options.q0 ?? 1;
-  checkRange("--q0", q0, 0, Number.MAX_VALUE, { loOpen: true });
+  checkRange("q0", q0, 0, Number.MAX_VALUE, { loOpen: true });
   const qr = findQStar(model, q0);
   const s = phaseSlopes(model, qr.qForCorrelation, qr.status);
   return {

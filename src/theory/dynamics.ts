@@ -14,8 +14,18 @@ export interface Trajectory {
   c: (number | null)[];
 }
 
+export interface DynamicsOptions {
+  /** layers to iterate */
+  depth: number;
+  /** input variance q⁰ (default 1) */
+  q0?: number;
+  /** input correlation c⁰ (default 0.5) */
+  c0?: number;
+}
+
 /** Variance and correlation trajectories over `depth` layers. */
-export function dynamics(m: Model, depth: number, q0 = 1, c0 = 0.5): Trajectory {
+export function dynamics(m: Model, options: DynamicsOptions): Trajectory {
+  const { depth, q0 = 1, c0 = 0.5 } = options;
   const q = [q0];
   const c: (number | null)[] = [c0];
   for (let l = 0; l < depth; l++) {
@@ -33,7 +43,8 @@ export function dynamics(m: Model, depth: number, q0 = 1, c0 = 0.5): Trajectory 
 }
 
 /** Variance trajectory only (cheap: 1-D integrals). */
-export function varianceDynamics(m: Model, depth: number, q0 = 1): number[] {
+export function varianceDynamics(m: Model, options: Omit<DynamicsOptions, "c0">): number[] {
+  const { depth, q0 = 1 } = options;
   const q = [q0];
   for (let l = 0; l < depth; l++) q.push(varianceMap(m, q[l]));
   return q;

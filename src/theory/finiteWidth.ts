@@ -35,16 +35,16 @@ export interface ScaleLawInput {
 
 export function checkScaleLaw(inp: ScaleLawInput): ScaleLawInput {
   if (!Number.isInteger(inp.width) || inp.width < 1 || inp.width > 1_000_000) {
-    throw new InputError("--width", String(inp.width), "an integer in [1, 1000000]");
+    throw new InputError("width", String(inp.width), "an integer in [1, 1000000]");
   }
   if (!Number.isInteger(inp.stages) || inp.stages < 0 || inp.stages > 100_000) {
-    throw new InputError("--depth", String(inp.stages), "a number of layers ≥ 1");
+    throw new InputError("depth", String(inp.stages), "a number of layers ≥ 1");
   }
   if (!(inp.sigmaW2 > 0 && Number.isFinite(inp.sigmaW2)))
-    throw new InputError("--sigma-w2", String(inp.sigmaW2), "a number > 0");
+    throw new InputError("sigmaW2", String(inp.sigmaW2), "a number > 0");
   if (!(inp.sigmaB2 >= 0 && Number.isFinite(inp.sigmaB2)))
-    throw new InputError("--sigma-b2", String(inp.sigmaB2), "a number ≥ 0");
-  if (!(inp.s0 > 0 && Number.isFinite(inp.s0))) throw new InputError("--q0", String(inp.s0), "a number > 0");
+    throw new InputError("sigmaB2", String(inp.sigmaB2), "a number ≥ 0");
+  if (!(inp.s0 > 0 && Number.isFinite(inp.s0))) throw new InputError("q0", String(inp.s0), "a number > 0");
   return inp;
 }
 
@@ -112,9 +112,15 @@ function binom(n: number, k: number): number {
   return c;
 }
 
+export interface ScaleMomentsOptions {
+  /** highest moment K (default 4) */
+  order?: number;
+}
+
 /** E[s^k] after each stage, k = 1..K (exact finite sums). Row l = after l stages (row 0 = s0^k). */
-export function scaleMoments(inp: ScaleLawInput, K = 4): number[][] {
+export function scaleMoments(inp: ScaleLawInput, opts: ScaleMomentsOptions = {}): number[][] {
   checkScaleLaw(inp);
+  const K = opts.order ?? 4;
   const { width: N, stages, sigmaW2, sigmaB2, s0 } = inp;
   const a = sigmaW2 / N;
   const chi = chiMixtureMoments(N, K);
@@ -144,18 +150,18 @@ export interface FiniteWidthLaw {
   /** E[h⁴]/E[h²]² = 3 E[s²]/E[s]² per stage */
   kurtosis: number[];
   /** mean-field kurtosis (Gaussian) */
-  kurtosis_mean_field: number;
+  kurtosisMeanField: number;
   /** 3(1+5/N)^l per stage: the He-init closed form (σ_w² = 2, σ_b² = 0), null otherwise */
-  kurtosis_he_closed_form: number[] | null;
+  kurtosisHeClosedForm: number[] | null;
   /** E[s_L^k]/E[s_L]^k, k = 1..4 */
-  normalized_scale_moments: number[];
+  normalizedScaleMoments: number[];
   /** P(s_L = 0): the signal dies (σ_b² = 0 only) */
-  p_dead: number;
+  pDead: number;
 }
 
 /** Moments, kurtosis per stage and the death probability. */
 export function finiteWidthLaw(inp: ScaleLawInput): FiniteWidthLaw {
-  const rows = scaleMoments(inp, 4);
+  const rows = scaleMoments(inp, { order: 4 });
   const mean = rows.map((r) => r[0]);
   const kurt = rows.map((r) => (3 * r[1]) / (r[0] * r[0]));
   const last = rows[rows.length - 1];
@@ -165,21 +171,26 @@ export function finiteWidthLaw(inp: ScaleLawInput): FiniteWidthLaw {
     stages: inp.stages,
     mean,
     kurtosis: kurt,
-    kurtosis_mean_field: 3,
-    kurtosis_he_closed_form: he ? rows.map((_, l) => 3 * Math.pow(1 + 5 / inp.width, l)) : null,
-    normalized_scale_moments: last.map((m, k) => m / Math.pow(last[0], k + 1)),
-    p_dead: inp.sigmaB2 > 0 ? 0 : -Math.expm1(inp.stages * Math.log1p(-Math.pow(2, -inp.width))),
+    kurtosisMeanField: 3,
+    kurtosisHeClosedForm: he ? rows.map((_, l) => 3 * Math.pow(1 + 5 / inp.width, l)) : null,
+    normalizedScaleMoments: last.map((m, k) => m / Math.pow(last[0], k + 1)),
+    pDead: inp.sigmaB2 > 0 ? 0 : -Math.expm1(inp.stages * Math.log1p(-Math.pow(2, -inp.width))),
   };
 }
 
 export interface ScaleDensity {
   /** grid in t = log(s/E[s]) */
-  log_scale: number[];
-  /** density of log(s/E[s]) on the alive part (integrates to 1 − p_dead − lost) */
+  logScale: number[];
+  /** density of log(s/E[s]) on the alive part (integrates to 1 − pDead − lost) */
   density: number[];
-  p_dead: number;
+  pDead: number;
   /** mass outside the grid (truncation) */
   lost: number;
+}
+
+export interface ScaleDensityOptions {
+  /** points of the uniform grid in log s (default 2048) */
+  gridPoints?: number;
 }
 
 /**
@@ -187,12 +198,13 @@ export interface ScaleDensity {
  * log(σ_w²χ²_K/N) (a Binomial mixture of log-χ² laws, K = 0 sending mass to the dead atom) and then, if
  * σ_b² > 0, maps y ↦ log(σ_b² + e^y) (change of variables with linear interpolation).
  */
-export function scaleDensity(inp: ScaleLawInput, gridPoints = 2048): ScaleDensity {
+export function scaleDensity(inp: ScaleLawInput, opts: ScaleDensityOptions = {}): ScaleDensity {
   checkScaleLaw(inp);
+  const gridPoints = opts.gridPoints ?? 2048;
   const { width: N, stages, sigmaW2, sigmaB2, s0 } = inp;
   const a = sigmaW2 / N;
   const pmf = binomialHalfPmf(N);
-  const meanS = scaleMoments(inp, 1)[stages][0];
+  const meanS = scaleMoments(inp, { order: 1 })[stages][0];
   const logMean = Math.log(meanS);
   // spread of log χ²_K/K ≈ √(2/K); heavy left tail from small K; choose a generous window
   const sd = Math.sqrt(stages * (2 / Math.max(1, N / 2) + 1 / N)) + 0.1;
@@ -258,24 +270,24 @@ export function scaleDensity(inp: ScaleLawInput, gridPoints = 2048): ScaleDensit
     // the point-mass case with s0 is only the first stage
     curPoint = NaN;
   }
-  if (dens === null) return { log_scale: [0], density: [Infinity], p_dead: 0, lost: 0 };
+  if (dens === null) return { logScale: [0], density: [Infinity], pDead: 0, lost: 0 };
   let total = 0;
   for (let i = 0; i < G; i++) total += dens[i] * dy;
   const pDead = sigmaB2 > 0 ? 0 : 1 - pDeadAlive;
   lost = Math.max(0, 1 - pDead - total);
-  return { log_scale: ys.map((y) => y - logMean), density: Array.from(dens), p_dead: pDead, lost };
+  return { logScale: ys.map((y) => y - logMean), density: Array.from(dens), pDead, lost };
 }
 
 /**
  * Density of the standardised output h/√E[s] at the points `xs`: the Gaussian scale mixture
- * ∫ N(x; 0, s/E[s]) dP(s) over the alive part (the dead part is an atom at 0 of mass p_dead).
+ * ∫ N(x; 0, s/E[s]) dP(s) over the alive part (the dead part is an atom at 0 of mass pDead).
  */
 export function outputDensity(sd: ScaleDensity, xs: readonly number[]): number[] {
-  const dt = sd.log_scale.length > 1 ? sd.log_scale[1] - sd.log_scale[0] : 0;
+  const dt = sd.logScale.length > 1 ? sd.logScale[1] - sd.logScale[0] : 0;
   return xs.map((x) => {
     let f = 0;
-    for (let i = 0; i < sd.log_scale.length; i++) {
-      const v = Math.exp(sd.log_scale[i]);
+    for (let i = 0; i < sd.logScale.length; i++) {
+      const v = Math.exp(sd.logScale[i]);
       f += (sd.density[i] * dt * Math.exp((-0.5 * x * x) / v)) / Math.sqrt(2 * Math.PI * v);
     }
     return f;

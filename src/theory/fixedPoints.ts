@@ -108,6 +108,14 @@ export function findQStar(m: Model, q0 = 1): QStarResult {
 
 export type CStatus = "converged" | "marginal" | "undefined";
 
+export interface FindCStarOptions {
+  /** the correlation the iteration starts from (default 0.5) */
+  c0?: number;
+  /** χ1 at q; noiselessly it decides c* = 1 (χ1 ≤ 1) or the c* < 1 of the chaotic phase (χ1 > 1).
+   * Without it a noiseless solve returns c* = 1 */
+  chi1AtQ?: number;
+}
+
 export interface CStarResult {
   cStar: number | null;
   status: CStatus;
@@ -121,14 +129,16 @@ export interface CStarResult {
  * Noiseless networks have C(1) = 1 exactly (c* = 1 when χ1 ≤ 1). Negative c⁰ is iterated until c ≥ 0
  * (or, for odd φ with σ_b² = 0, mapped by the symmetry C(−c) = −C(c)).
  */
-export function findCStar(m: Model, q: number, c0 = 0.5, chi1AtQ?: number): CStarResult {
+export function findCStar(m: Model, q: number, options: FindCStarOptions = {}): CStarResult {
+  const { chi1AtQ } = options;
+  let c0 = options.c0 ?? 0.5;
   const vq = varianceMap(m, q); // C(c) = q_ab′(c)/V(q): V(q) computed once per solve
   const C = (c: number) => covarianceMap(m, q, q, c) / vq;
   const D = (c: number) => C(c) - c;
   const noiseless = m.noise.type === "none" || m.noise.mu2 === (m.noise.type === "additive" ? 0 : 1);
   if (c0 < 0) {
     if (m.activation.odd && m.sigmaB2 === 0) {
-      const r = findCStar(m, q, -c0, chi1AtQ);
+      const r = findCStar(m, q, { c0: -c0, chi1AtQ });
       return r.cStar === null ? r : { ...r, cStar: -r.cStar };
     }
     let c = c0;

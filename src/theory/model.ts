@@ -14,7 +14,7 @@ export interface Model {
 
 /** Validate σ_w² > 0 and σ_b² ≥ 0 (exit-2 errors naming the flag). */
 export function checkModel(m: Model): Model {
-  checkRange("--sigma-w2", m.sigmaW2, 0, Number.MAX_VALUE, { loOpen: true });
-  checkRange("--sigma-b2", m.sigmaB2, 0, Number.MAX_VALUE);
+  checkRange("sigmaW2", m.sigmaW2, 0, Number.MAX_VALUE, { loOpen: true });
+  checkRange("sigmaB2", m.sigmaB2, 0, Number.MAX_VALUE);
   return m;
 }

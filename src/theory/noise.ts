@@ -29,7 +29,7 @@ export const NOISE_SPECS =
 export function makeNoise(kind: NoiseKind, params: Record<string, number> = {}): Noise {
   const text = formatSpec(kind, params);
   const bad = (key: string, valid: string) =>
-    new InputError("--noise", text, NOISE_SPECS, `${key} must be ${valid}`);
+    new InputError("noise", text, NOISE_SPECS, `${key} must be ${valid}`);
   switch (kind) {
     case "none":
       return { kind, type: "none", mu2: 1, params: {}, spec: "none" };
@@ -38,7 +38,7 @@ export function makeNoise(kind: NoiseKind, params: Record<string, number> = {}):
       const hasRate = "rate" in params;
       if (hasKeep === hasRate) {
         throw new InputError(
-          "--noise",
+          "noise",
           text,
           NOISE_SPECS,
           "dropout needs exactly one of keep=P (keep probability, as in the paper and TF1) or rate=R (drop rate, as in PyTorch and Keras); e.g. dropout:keep=0.9 is the same as dropout:rate=0.1",
@@ -116,24 +116,23 @@ export const NOISE_ALIASES: Readonly<Record<string, NoiseKind>> = {
 
 /** Parse `--noise` text such as `dropout:keep=0.9`; `dropout:0.9` is an error explaining keep vs rate. */
 export function parseNoise(text: string): Noise {
-  const spec = parseSpec("--noise", text, NOISE_SPECS);
+  const spec = parseSpec("noise", text, NOISE_SPECS);
   const name = NOISE_ALIASES[spec.name] ?? spec.name;
-  if (!(name in NOISE_KEYS))
-    throw new InputError("--noise", text, NOISE_SPECS, `unknown noise '${spec.name}'`);
+  if (!(name in NOISE_KEYS)) throw new InputError("noise", text, NOISE_SPECS, `unknown noise '${spec.name}'`);
   const kind = name as NoiseKind;
   if (kind === "dropout" && spec.bare.length) {
     const v = spec.bare[0];
     throw new InputError(
-      "--noise",
+      "noise",
       text,
       NOISE_SPECS,
       `'${v}' is ambiguous: write dropout:keep=${v} for keep probability ${v} (the paper's p, TF1) or dropout:rate=${v} for drop rate ${v} (PyTorch, Keras)`,
     );
   }
-  checkKeys("--noise", text, spec, [...NOISE_KEYS[kind]], NOISE_SPECS);
+  checkKeys("noise", text, spec, [...NOISE_KEYS[kind]], NOISE_SPECS);
   for (const k of ["std", "scale"]) {
     if (NOISE_KEYS[kind].includes(k) && !(k in spec.params)) {
-      throw new InputError("--noise", text, NOISE_SPECS, `${kind} needs ${k}=…`);
+      throw new InputError("noise", text, NOISE_SPECS, `${kind} needs ${k}=…`);
     }
   }
   return makeNoise(kind, spec.params);

@@ -93,23 +93,23 @@ export function eocCorrelationDecay(act: Activation, sigmaB2: number, opts: EocD
   const depth = opts.depth ?? 1000;
   const c0 = opts.c0 ?? 0.5;
   const samples = opts.samples ?? 60;
-  checkRange("--depth", depth, 1, 1e7);
-  checkRange("--c0", c0, -1, 1, { hiOpen: true });
+  checkRange("depth", depth, 1, 1e7);
+  checkRange("c0", c0, -1, 1, { hiOpen: true });
   const noise = makeNoise("none");
   const cp = criticalInit(act, noise, act.homogeneous ? (sigmaB2 === 0 ? undefined : sigmaB2) : sigmaB2);
-  if (!cp.exists || cp.sigma_w2 === null) {
-    throw new InputError("--sigma-b2", String(sigmaB2), "a bias variance with an edge of chaos", cp.reason);
+  if (!cp.exists || cp.sigmaW2 === null) {
+    throw new InputError("sigmaB2", String(sigmaB2), "a bias variance with an edge of chaos", cp.reason);
   }
-  const qStar = cp.q_star ?? 1;
+  const qStar = cp.qStar ?? 1;
   if (qStar === 0) {
     throw new InputError(
-      "--sigma-b2",
+      "sigmaB2",
       String(sigmaB2),
       "a number > 0",
       `for ${act.spec} at σ_b² = 0 the EOC point is the limit q* → 0, where β_q = 2E[φ′²]/(q E[φ″²]) is undefined`,
     );
   }
-  const model: Model = { activation: act, noise, sigmaW2: cp.sigma_w2, sigmaB2: cp.sigma_b2 };
+  const model: Model = { activation: act, noise, sigmaW2: cp.sigmaW2, sigmaB2: cp.sigmaB2 };
   const rate = eocRate(act, qStar);
   const notes: string[] = [];
   if (cp.stable === false)
@@ -134,8 +134,8 @@ export function eocCorrelationDecay(act: Activation, sigmaB2: number, opts: EocD
     }
   }
   return {
-    sigmaW2: cp.sigma_w2,
-    sigmaB2: cp.sigma_b2,
+    sigmaW2: cp.sigmaW2,
+    sigmaB2: cp.sigmaB2,
     qStar,
     eocStable: cp.stable,
     rate,
@@ -144,13 +144,22 @@ export function eocCorrelationDecay(act: Activation, sigmaB2: number, opts: EocD
   };
 }
 
+export interface HayouComparisonOptions {
+  /** layers to iterate */
+  depth: number;
+  /** input correlation c⁰ (default 0.5) */
+  c0?: number;
+  /** keep every `every`-th layer (and the last; default 1: all) */
+  every?: number;
+}
+
 export interface HayouComparison {
   kind: "inverse_square" | "inverse";
   /** 9π²/2 (× the leaky factor) or β_q: `eocRate`'s constant */
   constant: number;
   l: number[];
   /** 1 − c^l from the mean-field iteration */
-  one_minus_c: number[];
+  oneMinusC: number[];
   /** the asymptotic prediction constant/l² or constant/l */
   predicted: number[];
   /** l²(1 − c^l) or l(1 − c^l): tends to the constant */
@@ -162,17 +171,12 @@ export interface HayouComparison {
  * compare with Hayou's rate (`eocRate` at q*). InputError naming `--activation` where the rate is undefined
  * (φ′ jumps outside the ReLU family, e.g. hard-tanh; or E[φ″²] = 0).
  */
-export function hayouComparison(
-  m: Model,
-  qStar: number,
-  depth: number,
-  c0 = 0.5,
-  every = 1,
-): HayouComparison {
+export function hayouComparison(m: Model, qStar: number, options: HayouComparisonOptions): HayouComparison {
+  const { depth, c0 = 0.5, every = 1 } = options;
   const rate = eocRate(m.activation, qStar);
   if (rate.kind === "undefined") {
     throw new InputError(
-      "--activation",
+      "activation",
       m.activation.spec,
       "ReLU / leaky ReLU or a non-linear φ with continuous φ′ (tanh, erf, ELU α=1, …)",
       rate.formula,
@@ -183,7 +187,7 @@ export function hayouComparison(
     kind: rate.kind,
     constant: rate.constant,
     l: [],
-    one_minus_c: [],
+    oneMinusC: [],
     predicted: [],
     scaled: [],
   };
@@ -193,7 +197,7 @@ export function hayouComparison(
     if (i % every === 0 || i === depth) {
       const d = 1 - c;
       out.l.push(i);
-      out.one_minus_c.push(d);
+      out.oneMinusC.push(d);
       out.predicted.push(rate.constant / Math.pow(i, power));
       out.scaled.push(d * Math.pow(i, power));
     }

@@ -65,6 +65,15 @@ export interface ResidualOptions {
   sigmaA2?: number;
 }
 
+export interface ResidualDynamicsOptions extends ResidualOptions {
+  /** residual blocks to iterate */
+  depth: number;
+  /** input variance q⁰ (default 1) */
+  q0?: number;
+  /** input correlation c⁰ (default 0.5) */
+  c0?: number;
+}
+
 export interface ResidualTrajectory {
   variant: ResidualVariant;
   /** q^l, variance of the residual stream, l = 0..depth */
@@ -76,7 +85,7 @@ export interface ResidualTrajectory {
 }
 
 /** Parse a variant name (exit-2 error naming `flag` otherwise). */
-export function parseResidualVariant(text: string, flag = "--residual"): ResidualVariant {
+export function parseResidualVariant(text: string, flag = "residual"): ResidualVariant {
   const t = text.trim().toLowerCase();
   if (t === "reduced" || t === "full") return t;
   throw new InputError(flag, text, RESIDUAL_VARIANTS.join(" | "));
@@ -87,8 +96,8 @@ function branchModel(m: Model, opts: ResidualOptions): Model {
   if (opts.variant === "reduced") return m;
   const sigmaV2 = opts.sigmaV2 ?? 1;
   const sigmaA2 = opts.sigmaA2 ?? 0;
-  checkRange("--sigma-v2", sigmaV2, 0, Number.MAX_VALUE, { loOpen: true });
-  checkRange("--sigma-a2", sigmaA2, 0, Number.MAX_VALUE);
+  checkRange("sigmaV2", sigmaV2, 0, Number.MAX_VALUE, { loOpen: true });
+  checkRange("sigmaA2", sigmaA2, 0, Number.MAX_VALUE);
   return { ...m, sigmaW2: sigmaV2, sigmaB2: sigmaA2 };
 }
 
@@ -96,16 +105,11 @@ function branchModel(m: Model, opts: ResidualOptions): Model {
  * Iterate the residual recursions (module doc) for two inputs of variance q⁰ and correlation c⁰ over
  * `depth` blocks. Entry l is the value after l blocks.
  */
-export function residualDynamics(
-  m: Model,
-  depth: number,
-  opts: ResidualOptions,
-  q0 = 1,
-  c0 = 0.5,
-): ResidualTrajectory {
+export function residualDynamics(m: Model, opts: ResidualDynamicsOptions): ResidualTrajectory {
+  const { depth, q0 = 1, c0 = 0.5 } = opts;
   checkModel(m);
-  checkRange("--q0", q0, 0, Number.MAX_VALUE, { loOpen: true });
-  checkRange("--c0", c0, -1, 1);
+  checkRange("q0", q0, 0, Number.MAX_VALUE, { loOpen: true });
+  checkRange("c0", c0, -1, 1);
   const branch = branchModel(m, opts);
   const q = [q0];
   const c: (number | null)[] = [c0];

@@ -83,11 +83,11 @@ export function shapeActivation(base: Activation, t: ShapeTransform, spec?: stri
     ["out_shift", d],
   ] as const) {
     if (!Number.isFinite(v))
-      throw new InputError("--activation", String(v), "finite numbers", `${k} must be finite`);
+      throw new InputError("activation", String(v), "finite numbers", `${k} must be finite`);
   }
   if (!(a > 0)) {
     throw new InputError(
-      "--activation",
+      "activation",
       String(a),
       "in_scale > 0",
       "in_scale must be > 0 (φ̂(−x) has the same kernels, so a negative scale adds nothing)",
@@ -254,7 +254,7 @@ const BRENT_XTOL = 1e-15;
 
 function checkDepth(depth: number) {
   if (!Number.isInteger(depth) || depth < 1 || depth > 1e6)
-    throw new InputError("--depth", String(depth), "an integer in [1, 1000000]");
+    throw new InputError("depth", String(depth), "an integer in [1, 1000000]");
 }
 
 /** Solve DKS for a depth-L chain (module comment). */
@@ -264,15 +264,15 @@ export function solveDks(opts: DksOptions): ShapeResult {
   const qSlope = opts.qSlope ?? 1;
   checkDepth(depth);
   if (!(zeta > 1) || !Number.isFinite(zeta))
-    throw new InputError("--zeta", String(zeta), "a number > 1 (the network's C′(1); 1 is the identity map)");
+    throw new InputError("zeta", String(zeta), "a number > 1 (the network's C′(1); 1 is the identity map)");
   if (!(qSlope > 0) || !Number.isFinite(qSlope))
-    throw new InputError("--q-slope", String(qSlope), "a number > 0");
+    throw new InputError("qSlope", String(qSlope), "a number > 0");
   const cTarget = Math.pow(zeta, 1 / depth);
   if (base.name === "relu") return solveDksRelu(base, depth, zeta, cTarget);
   if (base.name === "leaky_relu") return solveDksLeaky(opts.make, depth, zeta, cTarget);
   if (base.homogeneous)
     throw new InputError(
-      "--activation",
+      "activation",
       base.spec,
       "relu or a non-homogeneous activation",
       "DKS needs two free parameters (α, β); a positively homogeneous φ other than relu has only the ratio β/α",
@@ -294,7 +294,7 @@ export function solveDks(opts: DksOptions): ShapeResult {
   );
   if (!sol)
     throw new InputError(
-      "--zeta",
+      "zeta",
       String(zeta),
       "a target this activation can reach",
       `no (in_scale, in_shift) found for DKS with ${base.spec} at depth ${depth} (local C′(1) = ${cTarget})`,
@@ -344,7 +344,7 @@ function solveDksLeaky(
     throw new Error("solveDks: leaky_relu needs `make` (e.g. makeActivation) to vary the negative slope");
   if (!(cTarget < RELU_MAX_SLOPE_POSITIVE_SHIFT))
     throw new InputError(
-      "--zeta",
+      "zeta",
       String(zeta),
       `a number < (π/(π−1))^L = ${Math.pow(RELU_MAX_SLOPE_POSITIVE_SHIFT, depth)} at depth ${depth}`,
       "leaky ReLU reaches a per-layer C′(1) below π/(π−1) only (use relu for more)",
@@ -389,7 +389,7 @@ function solveDksRelu(base: Activation, depth: number, zeta: number, cTarget: nu
   }
   if (sign * slope(lo) > 0 || sign * slope(hi) < 0 || cTarget === RELU_MAX_SLOPE_POSITIVE_SHIFT) {
     throw new InputError(
-      "--zeta",
+      "zeta",
       String(zeta),
       "a target ReLU can reach",
       `no in_scale brackets C′(1) = ${cTarget}`,
@@ -418,7 +418,7 @@ export function solveTat(opts: TatOptions): ShapeResult {
   checkDepth(depth);
   if (base.name === "relu")
     throw new InputError(
-      "--activation",
+      "activation",
       base.spec,
       "leaky_relu or a smooth activation",
       "TAT does not support ReLU: use leaky_relu (its negative slope is solved)",
@@ -426,14 +426,14 @@ export function solveTat(opts: TatOptions): ShapeResult {
   if (base.name === "leaky_relu") return solveTatLeaky(opts);
   if (!base.dphiContinuous || eD2phi2(base, 1) === null)
     throw new InputError(
-      "--activation",
+      "activation",
       base.spec,
       "leaky_relu or an activation with continuous φ′",
       "TAT needs C″(1) = E[φ̂″²]/Q(1), infinite where φ′ jumps",
     );
   const tau = opts.tau ?? 0.3;
   if (!(tau > 0) || !Number.isFinite(tau))
-    throw new InputError("--tau", String(tau), "a number > 0 (the network's C″(1))");
+    throw new InputError("tau", String(tau), "a number > 0 (the network's C″(1))");
   const curv = tau / depth;
   const build = (p: number[]) => scaledShape(base, Math.exp(p[0]), p[1], p[2]);
   const F = (p: number[]) => {
@@ -456,7 +456,7 @@ export function solveTat(opts: TatOptions): ShapeResult {
   );
   if (!sol)
     throw new InputError(
-      "--tau",
+      "tau",
       String(tau),
       "a target this activation can reach",
       `no (in_scale, in_shift, out_shift) found for TAT with ${base.spec} at depth ${depth} (local C″(1) = ${curv})`,
@@ -471,7 +471,7 @@ function solveTatLeaky(opts: TatOptions): ShapeResult {
   const { depth, make } = opts;
   const eta = opts.eta ?? 0.9;
   if (!(eta >= 0 && eta < 1))
-    throw new InputError("--eta", String(eta), "a number in [0, 1) (the network's C(0))");
+    throw new InputError("eta", String(eta), "a number in [0, 1) (the network's C(0))");
   if (!make)
     throw new Error("solveTat: leaky_relu needs `make` (e.g. makeActivation) to vary the negative slope");
   const leaky = (a: number) => {
@@ -490,7 +490,7 @@ function solveTatLeaky(opts: TatOptions): ShapeResult {
   const top = c0(0);
   if (!(eta < top))
     throw new InputError(
-      "--eta",
+      "eta",
       String(eta),
       `a number in [0, ${top}) at depth ${depth}`,
       "above the ReLU chain's C(0): no slope in [0, 1] reaches it",
@@ -707,12 +707,12 @@ export function parseShapedSpec(
   const rest = colon < 0 ? "" : trimmed.slice(colon + 1);
   if (rest.trim() === "")
     throw new InputError(
-      "--activation",
+      "activation",
       text,
       SHAPED_SPECS,
       `${kind} needs a base activation, e.g. ${kind}:tanh`,
     );
-  const inner = parseSpec("--activation", rest, SHAPED_SPECS);
+  const inner = parseSpec("activation", rest, SHAPED_SPECS);
   const own: string[] = kind === "shaped" ? [...SHAPE_KEYS] : kind === "dks" ? DKS_KEYS : TAT_KEYS;
   const baseParams: Record<string, number> = {};
   const shapeParams: Record<string, number> = {};
@@ -720,7 +720,7 @@ export function parseShapedSpec(
   const baseSpec: ParsedSpec = { name: inner.name, params: baseParams, bare: inner.bare };
   if (["shaped", "dks", "tat"].includes(inner.name))
     throw new InputError(
-      "--activation",
+      "activation",
       text,
       SHAPED_SPECS,
       "the base must be a catalogue activation, not a shaped one",
@@ -729,7 +729,7 @@ export function parseShapedSpec(
   const base = make(inner.name, baseParams);
   if (kind === "shaped") {
     checkKeys(
-      "--activation",
+      "activation",
       text,
       { name: "shaped", params: shapeParams, bare: [] },
       [...SHAPE_KEYS],
@@ -745,7 +745,7 @@ export function parseShapedSpec(
   }
   if (!("depth" in shapeParams))
     throw new InputError(
-      "--activation",
+      "activation",
       text,
       SHAPED_SPECS,
       `${kind} needs depth=L (the number of nonlinear layers)`,
@@ -757,9 +757,9 @@ export function parseShapedSpec(
     r = solveSpec(kind, base, inner.name, baseParams, shapeParams, depth, text, make);
   } catch (e) {
     // the solver names its own flags (--zeta, --depth, …); inside a spec they are keys of --activation
-    if (e instanceof InputError && e.parameter !== "--activation")
+    if (e instanceof InputError && e.parameter !== "activation")
       throw new InputError(
-        "--activation",
+        "activation",
         text,
         SHAPED_SPECS,
         `${e.parameter.replace(/^--/, "")}=${e.value} must be ${e.valid}`,
@@ -782,26 +782,26 @@ function solveSpec(
   let r: ShapeResult;
   if (kind === "dks") {
     if (name === "leaky_relu" && "alpha" in baseParams)
-      throw new InputError("--activation", text, SHAPED_SPECS, "DKS solves the leaky ReLU slope: drop alpha");
+      throw new InputError("activation", text, SHAPED_SPECS, "DKS solves the leaky ReLU slope: drop alpha");
     r = solveDks({ base, depth, zeta: shapeParams.zeta, make });
   } else {
     if (name === "leaky_relu" && "alpha" in baseParams)
       throw new InputError(
-        "--activation",
+        "activation",
         text,
         SHAPED_SPECS,
         "TAT solves the leaky ReLU slope: give eta, not alpha",
       );
     if (name === "leaky_relu" && "tau" in shapeParams)
       throw new InputError(
-        "--activation",
+        "activation",
         text,
         SHAPED_SPECS,
         "TAT with leaky_relu takes eta (the network's C(0)), not tau",
       );
     if (name !== "leaky_relu" && "eta" in shapeParams)
       throw new InputError(
-        "--activation",
+        "activation",
         text,
         SHAPED_SPECS,
         "eta is for leaky_relu; smooth activations take tau",

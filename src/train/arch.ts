@@ -19,24 +19,24 @@ export function looksLinearProblem(
 ): InputError | null {
   const act = spec.activation;
   if (act.name !== "relu" && act.name !== "leaky_relu")
-    return new InputError("--activation", act.spec, "relu | leaky_relu:alpha=A with --init looks-linear");
+    return new InputError("activation", act.spec, "relu | leaky_relu:alpha=A with --init looks-linear");
   if (!(looksLinearSlopeSum(act) > 0))
     return new InputError(
-      "--activation",
+      "activation",
       act.spec,
       "leaky_relu with alpha > −1 (φ(1) − φ(−1) > 0) for looks-linear",
     );
   const w = looksLinearWidthProblem(spec.width, spec.inputDim, law);
   if (w !== null)
     return new InputError(
-      "--width",
+      "width",
       String(spec.width),
       law === "orthogonal" ? `an even number ≤ ${2 * spec.inputDim}` : "an even number",
       w,
     );
   if (spec.residual !== undefined && spec.residual !== "none")
     return new InputError(
-      "--residual",
+      "residual",
       spec.residual,
       "none with --init looks-linear",
       "looks-linear is a plain-network construction (a skip connection breaks the [g; −g] symmetry)",
@@ -61,19 +61,19 @@ export function architectureProblem(
 ): InputError | null {
   const res = spec.residual ?? "none";
   if (res !== "none" && res !== "reduced" && res !== "full")
-    return new InputError("--residual", res, "none | reduced | full");
+    return new InputError("residual", res, "none | reduced | full");
   if (spec.batchnorm && res !== "none")
     return new InputError(
-      "--batchnorm",
+      "batchnorm",
       "true",
       "a plain network (not with --residual)",
       "batch normalisation inside residual blocks is not implemented",
     );
   if (res !== "full") {
     if (cfg.sigmaV2 !== undefined)
-      return new InputError("--sigma-v2", String(cfg.sigmaV2), "only with --residual full");
+      return new InputError("sigmaV2", String(cfg.sigmaV2), "only with --residual full");
     if (cfg.sigmaA2 !== undefined)
-      return new InputError("--sigma-a2", String(cfg.sigmaA2), "only with --residual full");
+      return new InputError("sigmaA2", String(cfg.sigmaA2), "only with --residual full");
   }
   if (cfg.init === "looks-linear") return looksLinearProblem(spec, cfg.weights ?? "gaussian");
   return null;

@@ -105,7 +105,7 @@ function shapesFor(spec: MlpSpec, optimizer: OptimizerName): [number, number][] 
   return optimizer === "adam" ? [...one, ...one, ...one] : one;
 }
 
-/** Serialise a checkpoint (format 2). Exposed for tests. */
+/** Serialise a checkpoint (format 2); `saveCheckpoint` writes it (tests use it to craft files). */
 export function encodeCheckpoint(
   config: Record<string, unknown>,
   meta: { epoch: number; t: number; history: EpochRecord[] },
@@ -159,11 +159,11 @@ function configDiff(stored: Record<string, unknown>, now: Record<string, unknown
   return diffs.slice(0, 4).join("; ") + (diffs.length > 4 ? `; and ${diffs.length - 4} more` : "");
 }
 
-/** Decode and check a checkpoint file's bytes; throws CheckpointError. Exposed for tests. */
+/** Decode and check a checkpoint file's bytes (`loadCheckpoint`, landscape.ts); throws CheckpointError. */
 export function decodeCheckpoint(
   raw: Uint8Array,
   file: string,
-  flag = "--checkpoint",
+  flag = "checkpoint",
 ): { header: Header; tensors: Float32Array[] } {
   const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   const bad = (reason: CheckpointError["reason"], detail: string) =>
@@ -240,19 +240,23 @@ export function decodeCheckpoint(
   return { header, tensors };
 }
 
+/** A checkpoint loaded to resume from, with the wall and training seconds the interrupted run had spent. */
+export type ResumedState = CheckpointState & { secondsBefore: number; trainSeconds: number };
+
 /**
  * Load the checkpoint of this run: null when the file does not exist (or `fresh`), the state when it is
- * a valid checkpoint of `config` (finished when its epoch is the config's epochs) (with the wall and training seconds the interrupted run had spent, from
- * its last history entry), a CheckpointError otherwise.
+ * a valid checkpoint of `config` (finished when its epoch is the config's epochs) (with the wall and
+ * training seconds the interrupted run had spent, from its last history entry), a CheckpointError
+ * otherwise.
  */
 export function loadCheckpoint(
   opts: CheckpointOptions,
   config: Record<string, unknown>,
   spec: MlpSpec,
   optimizer: OptimizerName,
-): (CheckpointState & { secondsBefore: number; trainSeconds: number }) | null {
+): ResumedState | null {
   if (opts.fresh) return null;
-  const flag = opts.flag ?? "--checkpoint";
+  const flag = opts.flag ?? "checkpoint";
   let raw: Buffer;
   try {
     raw = readFileSync(opts.file);
@@ -309,5 +313,40 @@ export function loadCheckpoint(
     // wall time carries over from the interrupted run (a checkpoint of sigprop ≤ 0.2 has none)
     secondsBefore: Number.isFinite(last?.seconds) ? last.seconds : 0,
     trainSeconds: Number.isFinite(last?.trainSeconds) ? last.trainSeconds : 0,
+  };
+}
+
+/** The checkpointing of one training run (train.ts `trainRun`): what it resumes from, and its saves. */
+export interface RunCheckpoint {
+  /** the state the run resumes from; null for a fresh start (no file, `fresh`, or no checkpointing) */
+  readonly resumed: ResumedState | null;
+  /**
+   * Called after every epoch the run recorded without diverging (epoch 0 is the initial evaluation):
+   * saves every `everyEpochs`-th epoch and always the last one — the finished run's final weights, which
+   * for a 0-epoch run are its initial weights (epoch 0). Without checkpointing it does nothing.
+   */
+  afterEpoch(s: CheckpointState): Promise<void>;
+}
+
+/**
+ * Open the checkpointing of a run of `cfg` on `ds` (network `spec`): loads the checkpoint to resume from
+ * (`loadCheckpoint`, throws CheckpointError) and decides when to save. `opts` undefined: no
+ * checkpointing.
+ */
+export function runCheckpoint(
+  opts: CheckpointOptions | undefined,
+  ds: Dataset,
+  cfg: TrainConfig,
+  spec: MlpSpec,
+): RunCheckpoint {
+  if (opts === undefined) return { resumed: null, afterEpoch: async () => {} };
+  const config = checkpointConfig(ds, cfg);
+  const every = opts.everyEpochs ?? 1;
+  return {
+    resumed: loadCheckpoint(opts, config, spec, cfg.optimizer),
+    async afterEpoch(s) {
+      if (s.epoch === cfg.epochs || (s.epoch > 0 && s.epoch % every === 0))
+        await saveCheckpoint(opts.file, config, s);
+    },
   };
 }

@@ -80,19 +80,25 @@ export async function bnPopulationStats(
   return fast.bnStatistics(params, xs);
 }
 
+/** The examples of one clean evaluation: examples `idx` of `split` (default the training part) of `ds`. */
+export interface EvalExamples {
+  ds: Dataset;
+  task: Task;
+  idx: Uint32Array;
+  split?: Split;
+  /** population batch-norm statistics (`bnPopulationStats`); none without batch normalisation */
+  stats?: BnStats;
+}
+
 /**
  * Mean clean loss and (classification) accuracy of `params` on examples `idx` of `split`, in EVAL_BATCH
  * chunks (each chunk's mean loss weighted by its size, summed in float64), batch norm with `stats`.
  * An empty set gives NaN and null. Does not consume `params` or `stats`.
  */
 export async function evaluateExamples(
-  ds: Dataset,
-  task: Task,
   fast: FastStep,
   params: Params,
-  idx: Uint32Array,
-  split: Split,
-  stats?: BnStats,
+  { ds, task, idx, split = ds.train, stats }: EvalExamples,
 ): Promise<EvalResult> {
   if (idx.length === 0) return { loss: NaN, acc: null };
   let sum = 0;
@@ -117,19 +123,23 @@ export async function evaluateExamples(
  * network has batch normalisation (module doc). An empty set gives NaN and null.
  */
 export async function evaluationPoint(
-  ds: Dataset,
-  task: Task,
   fast: FastStep,
   params: Params,
-  sets: { train: Uint32Array; val: Uint32Array; test: Uint32Array },
-  batchnorm: boolean,
+  opts: {
+    ds: Dataset;
+    task: Task;
+    /** training examples (train-loss subset, also the batch-norm statistics'), validation, test split */
+    sets: { train: Uint32Array; val: Uint32Array; test: Uint32Array };
+    batchnorm: boolean;
+  },
 ): Promise<{ train: EvalResult; val: EvalResult; test: EvalResult }> {
-  const stats = batchnorm ? await bnPopulationStats(ds, fast, params, sets.train) : undefined;
+  const { ds, task, sets } = opts;
+  const stats = opts.batchnorm ? await bnPopulationStats(ds, fast, params, sets.train) : undefined;
   try {
     return {
-      train: await evaluateExamples(ds, task, fast, params, sets.train, ds.train, stats),
-      val: await evaluateExamples(ds, task, fast, params, sets.val, ds.train, stats),
-      test: await evaluateExamples(ds, task, fast, params, sets.test, ds.test, stats),
+      train: await evaluateExamples(fast, params, { ds, task, idx: sets.train, stats }),
+      val: await evaluateExamples(fast, params, { ds, task, idx: sets.val, stats }),
+      test: await evaluateExamples(fast, params, { ds, task, idx: sets.test, split: ds.test, stats }),
     };
   } finally {
     if (stats) disposeBnStats(stats);

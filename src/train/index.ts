@@ -35,27 +35,25 @@ export {
   type OptState,
   type AdamState,
 } from "./optim.js";
-export { makeFastStep, sampleStepNoise, disposeBnStats, type FastStep, type BnStats } from "./step.js";
+export {
+  makeFastStep,
+  sampleStepNoise,
+  stepNoise,
+  disposeBnStats,
+  type FastStep,
+  type BnStats,
+  type StepNoiseOptions,
+} from "./step.js";
 export {
   trainRun,
-  makeTrainStep,
   baselineLoss,
   disposeTree,
   DEFAULT_TRAINABLE_THRESHOLD,
   type TrainConfig,
   type TrainResult,
   type EpochRecord,
-  type TrainStep,
 } from "./train.js";
-export {
-  CHECKPOINT_FORMAT,
-  CheckpointError,
-  checkpointConfig,
-  loadCheckpoint,
-  saveCheckpoint,
-  type CheckpointOptions,
-  type CheckpointState,
-} from "./checkpoint.js";
+export { CHECKPOINT_FORMAT, CheckpointError, type CheckpointOptions } from "./checkpoint.js";
 export {
   INIT_KINDS,
   resolveInit,
@@ -68,13 +66,8 @@ export {
 } from "./init.js";
 export {
   planRuns,
-  shardRuns,
-  parseShard,
   runSweep,
   mergeSweeps,
-  recordRow,
-  ensurePlan,
-  readRecord,
   type SweepPlan,
   type SweepBase,
   type RunSpec,

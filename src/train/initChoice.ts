@@ -70,7 +70,7 @@ export function resolveInit(
   const sb2 = opts.sigmaB2 ?? 0;
   if (kind !== "custom" && opts.sigmaW2 !== undefined) {
     throw new InputError(
-      "--sigma-w2",
+      "sigmaW2",
       String(opts.sigmaW2),
       "only with --init custom",
       `--init ${kind} sets σ_w² itself`,
@@ -79,9 +79,9 @@ export function resolveInit(
   switch (kind) {
     case "critical": {
       const c = criticalInit(act, noise, act.homogeneous && opts.sigmaB2 === undefined ? undefined : sb2);
-      if (!c.exists || c.sigma_w2 === null) {
+      if (!c.exists || c.sigmaW2 === null) {
         throw new InputError(
-          "--init",
+          "init",
           "critical",
           "he | xavier | custom",
           `no critical initialisation for ${act.spec} with ${noise.spec}: ${c.reason ?? ""}`,
@@ -89,44 +89,47 @@ export function resolveInit(
       }
       return {
         kind,
-        sigmaW2: c.sigma_w2,
-        sigmaW2Value: c.sigma_w2,
-        sigmaB2: c.sigma_b2,
-        label: `critical σ_w² = ${+c.sigma_w2.toPrecision(8)} (${act.spec}, ${noise.spec}, μ2 = ${+noise.mu2.toPrecision(8)})`,
+        sigmaW2: c.sigmaW2,
+        sigmaW2Value: c.sigmaW2,
+        sigmaB2: c.sigmaB2,
+        label: `critical σ_w² = ${+c.sigmaW2.toPrecision(8)} (${act.spec}, ${noise.spec}, μ2 = ${+noise.mu2.toPrecision(8)})`,
       };
     }
     case "eoc": {
       const c = criticalInit(act, noise, sb2);
-      if (!c.exists || c.sigma_w2 === null) {
+      if (!c.exists || c.sigmaW2 === null) {
         throw new InputError(
-          "--init",
+          "init",
           "eoc",
           "ordered | he | xavier | custom, or another --sigma-b2",
           `no edge-of-chaos point for ${act.spec} with ${noise.spec} at σ_b² = ${sb2}: ${c.reason ?? ""}`,
         );
       }
-      const q = c.q_star === null ? "" : `, q* = ${+c.q_star.toPrecision(6)}`;
+      const q = c.qStar === null ? "" : `, q* = ${+c.qStar.toPrecision(6)}`;
       return {
         kind,
-        sigmaW2: c.sigma_w2,
-        sigmaW2Value: c.sigma_w2,
-        sigmaB2: c.sigma_b2,
-        label: `EOC σ_w² = ${+c.sigma_w2.toPrecision(8)} at σ_b² = ${c.sigma_b2}${q} (${act.spec}, ${noise.spec})`,
+        sigmaW2: c.sigmaW2,
+        sigmaW2Value: c.sigmaW2,
+        sigmaB2: c.sigmaB2,
+        label: `EOC σ_w² = ${+c.sigmaW2.toPrecision(8)} at σ_b² = ${c.sigmaB2}${q} (${act.spec}, ${noise.spec})`,
       };
     }
     case "ordered": {
       const b2 = opts.sigmaB2 ?? ORDERED_SIGMA_B2;
       const w2 = 1 / slopeFactor(noise);
-      const a = analyze({ activation: act, noise, sigmaW2: w2, sigmaB2: b2 }, 1, 0.5, { correlation: false });
-      if (a.q_status !== "converged" || a.chi_grad === null || !(a.chi_grad < 1 - 1e-6)) {
+      const a = analyze(
+        { activation: act, noise, sigmaW2: w2, sigmaB2: b2 },
+        { q0: 1, c0: 0.5, correlation: false },
+      );
+      if (a.qStatus !== "converged" || a.chiGrad === null || !(a.chiGrad < 1 - 1e-6)) {
         throw new InputError(
-          "--init",
+          "init",
           "ordered",
           "eoc | he | xavier | custom, or another --sigma-b2",
           `the named ordered point (σ_b², σ_w²) = (${b2}, ${+w2.toPrecision(8)}) is not in the ordered phase for ${act.spec} with ${noise.spec}: ` +
-            (a.q_status !== "converged"
-              ? `the variance map has no stable fixed point (q* ${a.q_status})`
-              : `χ_grad = ${a.chi_grad === null ? "undefined" : +a.chi_grad.toPrecision(6)} ≥ 1 at q* = ${+(a.q_star ?? NaN).toPrecision(6)}`),
+            (a.qStatus !== "converged"
+              ? `the variance map has no stable fixed point (q* ${a.qStatus})`
+              : `χ_grad = ${a.chiGrad === null ? "undefined" : +a.chiGrad.toPrecision(6)} ≥ 1 at q* = ${+(a.qStar ?? NaN).toPrecision(6)}`),
         );
       }
       return {
@@ -134,7 +137,7 @@ export function resolveInit(
         sigmaW2: w2,
         sigmaW2Value: w2,
         sigmaB2: b2,
-        label: `ordered σ_w² = ${+w2.toPrecision(8)}, σ_b² = ${b2} (q* = ${+(a.q_star as number).toPrecision(6)}, χ_grad = ${+a.chi_grad.toPrecision(6)} < 1; ${act.spec}, ${noise.spec})`,
+        label: `ordered σ_w² = ${+w2.toPrecision(8)}, σ_b² = ${b2} (q* = ${+(a.qStar as number).toPrecision(6)}, χ_grad = ${+a.chiGrad.toPrecision(6)} < 1; ${act.spec}, ${noise.spec})`,
       };
     }
     case "he":
@@ -150,13 +153,13 @@ export function resolveInit(
     case "looks-linear": {
       if (act.name !== "relu" && act.name !== "leaky_relu")
         throw new InputError(
-          "--activation",
+          "activation",
           act.spec,
           "relu | leaky_relu:alpha=A with --init looks-linear",
           "the construction needs φ(g) − φ(−g) = c·g",
         );
       if (sb2 !== 0)
-        throw new InputError("--sigma-b2", String(sb2), "0 with --init looks-linear (its biases are zero)");
+        throw new InputError("sigmaB2", String(sb2), "0 with --init looks-linear (its biases are zero)");
       return {
         kind,
         sigmaW2: 1,
@@ -168,7 +171,7 @@ export function resolveInit(
     case "custom": {
       const s = opts.sigmaW2;
       if (s === undefined || !(s > 0) || !Number.isFinite(s))
-        throw new InputError("--sigma-w2", String(s), "a number > 0 (required with --init custom)");
+        throw new InputError("sigmaW2", String(s), "a number > 0 (required with --init custom)");
       return { kind, sigmaW2: s, sigmaW2Value: s, sigmaB2: sb2, label: `σ_w² = ${s}` };
     }
   }

@@ -254,7 +254,7 @@ export function loadLandscapeModel(file: string, opts: LoadModelOptions = {}): L
     } catch (e) {
       if (e instanceof InputError)
         throw new InputError(
-          "--dataset",
+          "dataset",
           text,
           "the checkpoint's data set, or pass --dataset",
           `the recorded data set cannot be loaded: ${e.message}`,
@@ -264,7 +264,7 @@ export function loadLandscapeModel(file: string, opts: LoadModelOptions = {}): L
   }
   if (dataset.train.n !== data[2] || dataset.dim !== data[3])
     throw new InputError(
-      "--dataset",
+      "dataset",
       opts.dataset ?? String(data[1]),
       `a data set of ${String(data[2])} training examples of dimension ${String(data[3])} (the checkpoint's)`,
       `it has ${dataset.train.n} of dimension ${dataset.dim}`,
@@ -468,7 +468,7 @@ class Evaluator {
       : undefined;
     let r;
     try {
-      r = await evaluateExamples(ds, task, this.fast, dev, this.idx, ds.train, stats);
+      r = await evaluateExamples(this.fast, dev, { ds, task, idx: this.idx, stats });
     } finally {
       if (stats) disposeBnStats(stats);
       for (const p of dev) {

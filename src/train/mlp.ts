@@ -136,8 +136,7 @@ function looksLinearHost(
   if (typeof sigmaW2 !== "number")
     throw new InputError("sigmaW2", "a per-layer rule", "one number (the blocks' σ²) for looks-linear");
   if (sigmaB2 !== 0) throw new InputError("sigmaB2", String(sigmaB2), "0 (looks-linear has zero biases)");
-  if (spec.depth < 1)
-    throw new InputError("--depth", String(spec.depth), "≥ 1 hidden layer for looks-linear");
+  if (spec.depth < 1) throw new InputError("depth", String(spec.depth), "≥ 1 hidden layer for looks-linear");
   const net = looksLinearInit({
     inputDim: spec.inputDim,
     width: spec.width / 2,

@@ -55,6 +55,7 @@ import {
   BN_EPS,
   batchStandardize,
   layerRoles,
+  layerSizes,
   taskLoss,
   type LayerRole,
   type MlpSpec,
@@ -70,20 +71,36 @@ type Jitted = AnyFn & { dispose(): void };
 /** Stream ids of the training noise: (seed, NOISE_STREAM, step, layer). */
 const NOISE_STREAM = 0x6e6f;
 
+/** Which draw of the training noise: the run's seed, the optimiser step (1-based) and the batch size. */
+export interface StepNoiseOptions {
+  seed: number;
+  step: number;
+  /** rows of each ε (the mini-batch size) */
+  batch: number;
+}
+
 /**
  * The noise ε of layer `layer` (1-based: layer 1 acts on the data) at training step `step`, as a
- * row-major B × fanIn Float32Array, or null when the noise is the identity. Reproducible per
+ * row-major batch × `cols` Float32Array, or null when the noise is the identity. Reproducible per
  * (seed, step, layer), independent of everything else.
  */
 export function sampleStepNoise(
   spec: MlpSpec,
-  seed: number,
-  step: number,
-  layer: number,
-  rows: number,
-  cols: number,
+  { seed, step, batch, layer, cols }: StepNoiseOptions & { layer: number; cols: number },
 ): Float32Array | null {
-  return fillNoise(new Float32Array(rows * cols), spec.noise, new Stream(seed, NOISE_STREAM, step, layer));
+  return fillNoise(new Float32Array(batch * cols), spec.noise, new Stream(seed, NOISE_STREAM, step, layer));
+}
+
+/**
+ * The noise of every layer at one training step, as `FastStep.step` takes it: ε of layer l + 1 (batch ×
+ * its fan-in, `sampleStepNoise`) at index l, null where the layer's role takes no noise (mlp.ts
+ * `layerRoles`) or the noise is the identity.
+ */
+export function stepNoise(spec: MlpSpec, opts: StepNoiseOptions): (Float32Array | null)[] {
+  const roles = layerRoles(spec);
+  return layerSizes(spec)
+    .slice(0, -1)
+    .map((cols, l) => (roles[l].noisy ? sampleStepNoise(spec, { ...opts, layer: l + 1, cols }) : null));
 }
 
 /** Per-layer batch-norm statistics for evaluation (`bnStatistics`); null for a layer without BN. */
@@ -301,6 +318,18 @@ export function makeFastStep(spec: MlpSpec, task: Task, optimizer: OptimizerName
 
   /** outputs read by a later layer's skip as an argument (full residual): kept until then */
   const savedFor = new Set(roles.flatMap((r, l) => (skipMode(l) === "arg" ? [r.skip] : [])));
+  /** The input of layer l (the stream `cur`), kept in `saved` too when a later layer's skip reads it. */
+  const layerInput = (saved: Map<number, Array>, l: number, cur: Array): Array => {
+    if (!(l > 0 && savedFor.has(l - 1))) return cur;
+    saved.set(l - 1, cur);
+    return cur.ref;
+  };
+  /** The kept output of layer `skip`, handed over (and forgotten) for a full-residual skip argument. */
+  const takeSaved = (saved: Map<number, Array>, skip: number): Array => {
+    const x = saved.get(skip) as Array;
+    saved.delete(skip);
+    return x;
+  };
 
   const layerState = (state: OptState, l: number): OptState =>
     optimizer === "sgd" ? { m: [], v: [] } : { m: [state.m[l]], v: [state.v[l]] };
@@ -315,11 +344,7 @@ export function makeFastStep(spec: MlpSpec, task: Task, optimizer: OptimizerName
       for (let l = 0; l < L; l++) {
         const r = roles[l];
         const mode = skipMode(l);
-        let inp = cur;
-        if (l > 0 && savedFor.has(l - 1)) {
-          saved.set(l - 1, cur);
-          inp = cur.ref;
-        }
+        const inp = layerInput(saved, l, cur);
         const args: Array[] = [inp];
         if (layerNoisy(r)) {
           const e = noise[l];
@@ -327,10 +352,7 @@ export function makeFastStep(spec: MlpSpec, task: Task, optimizer: OptimizerName
           args.push(np.array(e, { shape: [batch, inp.shape[1]] }));
         }
         args.push(params[l].w.ref, params[l].b.ref);
-        if (mode === "arg") {
-          args.push(saved.get(r.skip) as Array);
-          saved.delete(r.skip);
-        }
+        if (mode === "arg") args.push(takeSaved(saved, r.skip));
         const outs = fwdBlock(r, mode)(...args) as Array[];
         let k = 0;
         const aT = outs[k++];
@@ -381,18 +403,11 @@ export function makeFastStep(spec: MlpSpec, task: Task, optimizer: OptimizerName
       for (let l = 0; l < params.length; l++) {
         const r = roles[l];
         const mode = skipMode(l);
-        let inp = cur;
-        if (l > 0 && savedFor.has(l - 1)) {
-          saved.set(l - 1, cur);
-          inp = cur.ref;
-        }
+        const inp = layerInput(saved, l, cur);
         const st = stats?.[l] ?? null;
         const args: Array[] = [inp, params[l].w.ref, params[l].b.ref];
         if (r.bn && st) args.push(st.mean.ref, st.invStd.ref);
-        if (mode === "arg") {
-          args.push(saved.get(r.skip) as Array);
-          saved.delete(r.skip);
-        }
+        if (mode === "arg") args.push(takeSaved(saved, r.skip));
         const bn = !r.bn ? "none" : st ? "stats" : "batch";
         cur = await (evalBlock(r, mode, bn)(...args) as unknown as Array).blockUntilReady();
       }

@@ -140,18 +140,6 @@ export function planRuns(plan: SweepPlan): RunSpec[] {
   return runs;
 }
 
-/** Parse `i/N` (0 ≤ i < N). */
-export function parseShard(text: string): { index: number; count: number } {
-  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-  const valid =
-    "i/N with 0 ≤ i < N, e.g. 0/4 (Slurm: $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT with --array=0-3)";
-  if (!m) throw new InputError("--shard", text, valid);
-  const index = Number(m[1]);
-  const count = Number(m[2]);
-  if (!(count >= 1) || index >= count) throw new InputError("--shard", text, valid);
-  return { index, count };
-}
-
 /** The runs of shard i of N (round-robin over the canonical order). */
 export function shardRuns(runs: RunSpec[], shard: { index: number; count: number }): RunSpec[] {
   return runs.filter((r) => r.index % shard.count === shard.index);
@@ -237,7 +225,7 @@ export function readPlan(dir: string, flag = "DIR"): SweepPlan | null {
 }
 
 /** `DIR/runs` and `DIR/runs/.ckpt`, where they exist, must be folders. */
-export function checkSweepFolders(dir: string, flag = "DIR"): void {
+function checkSweepFolders(dir: string, flag = "DIR"): void {
   for (const d of [dir, join(dir, "runs"), join(dir, "runs", ".ckpt")]) {
     let isDir: boolean;
     try {
@@ -251,7 +239,7 @@ export function checkSweepFolders(dir: string, flag = "DIR"): void {
 }
 
 /** Write the plan, or check it equals the one already in the folder (exit 2 if not). */
-export function ensurePlan(dir: string, plan: SweepPlan, flag = "--out"): void {
+export function ensurePlan(dir: string, plan: SweepPlan, flag = "out"): void {
   checkSweepFolders(dir, flag);
   const f = planFile(dir);
   const old = readPlan(dir, flag);
@@ -297,7 +285,7 @@ export function recordProblem(v: unknown, run: RunSpec): string | null {
  * The finished record of a run: null when there is none; an InputError naming the file when it is not a
  * valid record of this run (cut, edited, or of another configuration): delete it to run it again.
  */
-export function readRecord(dir: string, run: RunSpec, flag = "DIR"): RunRecord | null {
+function readRecord(dir: string, run: RunSpec, flag = "DIR"): RunRecord | null {
   const f = recordFile(dir, run.id);
   const j = readJson(flag, dir, f);
   if (!j) return null;
@@ -421,25 +409,4 @@ export function mergeSweeps(dirs: string[]): Merged {
     else missing.push(r);
   }
   return { plan: plan as SweepPlan, records, missing };
-}
-
-/** One flat row per record (for CSV). */
-export function recordRow(r: RunRecord): Record<string, number | string | null> {
-  const res = r.result;
-  return {
-    id: r.id,
-    noise: r.noise,
-    mu2: r.mu2,
-    depth: r.depth,
-    seed: r.seed,
-    sigma_w2: r.sigma_w2,
-    status: res.status,
-    trainable: res.trainable ? 1 : 0,
-    train_loss: res.trainLoss,
-    val_loss: res.valLoss,
-    baseline_loss: res.baselineLoss,
-    loss_ratio: res.lossRatio,
-    val_acc: res.valAcc ?? null,
-    seconds: res.seconds,
-  };
 }

@@ -29,12 +29,15 @@ import type { WeightLaw } from "../engine/weights.js";
 import { initJax } from "../sim/jax.js";
 import type { Activation } from "../theory/activations.js";
 import type { Noise } from "../theory/noise.js";
-import { checkpointConfig, loadCheckpoint, saveCheckpoint, type CheckpointOptions } from "./checkpoint.js";
+import {
+  runCheckpoint,
+  type CheckpointOptions,
+  type CheckpointState,
+  type ResumedState,
+} from "./checkpoint.js";
 import {
   forward,
   initParams,
-  layerRoles,
-  layerSizes,
   taskLoss,
   type ResidualKind,
   type MlpSpec,
@@ -44,7 +47,7 @@ import {
 } from "./mlp.js";
 import { initOptState, stepSize, update, type OptimizerName, type OptState } from "./optim.js";
 import { baselineLoss, evaluationPoint, taskTarget } from "./evaluate.js";
-import { makeFastStep, sampleStepNoise } from "./step.js";
+import { makeFastStep, stepNoise, type FastStep } from "./step.js";
 import { architectureProblem } from "./arch.js";
 
 export type { CheckpointOptions } from "./checkpoint.js";
@@ -194,25 +197,89 @@ export function makeTrainStep(spec: MlpSpec, task: Task, optimizer: OptimizerNam
   }) as (...a: any[]) => JsTree<Array>) as unknown as TrainStep;
 }
 
-/** Run one training; `onProgress(doneSteps, totalSteps)` is called after every step. */
+/** How `trainRun` reports progress and whether it checkpoints. */
+export interface TrainRunOptions {
+  /** called after every optimiser step with (steps done, total steps of the run) */
+  onProgress?: (done: number, total: number) => void;
+  /** save the run's state after epochs and resume from it (checkpoint.ts); none by default */
+  checkpoint?: CheckpointOptions;
+}
+
+/**
+ * Run one training (module comment): evaluate the initial network (epoch 0), then train epoch by epoch,
+ * evaluating and checkpointing after each, until the last epoch or a divergence. A run with a
+ * checkpoint of its configuration resumes after the checkpoint's epoch.
+ */
 export async function trainRun(
   ds: Dataset,
   cfg: TrainConfig,
-  onProgress: (done: number, total: number) => void = () => {},
-  checkpoint?: CheckpointOptions,
+  opts: TrainRunOptions = {},
 ): Promise<TrainResult> {
+  const { onProgress = () => {}, checkpoint } = opts;
   await initJax();
-  const t0 = performance.now();
+  const clock = runClock();
+  const setup = setUpRun(ds, cfg);
+  const fast = makeFastStep(setup.spec, cfg.task, cfg.optimizer);
+  const ckpt = disposingOnThrow(fast, () => runCheckpoint(checkpoint, ds, cfg, setup.spec));
+  const { resumed } = ckpt;
+  clock.before = resumed?.secondsBefore ?? 0;
+  const run = resumed ? resumedState(resumed) : freshState(setup, cfg);
+  const ctx: RunContext = { ds, cfg, setup, clock, fast };
+  try {
+    if (!resumed && (await recordEpoch(ctx, run, 0, null))) await ckpt.afterEpoch(run);
+    for (let epoch = run.epoch + 1; epoch <= cfg.epochs && !run.diverged; epoch++) {
+      const batchLoss = await trainEpoch(ctx, run, epoch, onProgress);
+      if (batchLoss !== null && (await recordEpoch(ctx, run, epoch, batchLoss))) await ckpt.afterEpoch(run);
+    }
+  } finally {
+    disposeTree(run.params);
+    disposeTree(run.state);
+    ctx.fast.dispose();
+  }
+  // a finished checkpoint trained nothing now: report the finished run's own wall time and speed
+  const finished = resumed !== null && resumed.epoch === cfg.epochs;
+  const result = summarise(ds, cfg, setup.split, run.history, run.diverged, {
+    steps: run.diverged ? run.diverged.step : run.t,
+    nTest: setup.idx.test.length,
+    seconds: finished ? clock.before : clock.elapsed(),
+    trained: finished ? run.t * cfg.batch : run.trained,
+  });
+  if (resumed) result.fromCheckpoint = { epoch: resumed.epoch, finished };
+  return result;
+}
+
+/** `f()`, disposing `owner` when it throws (nothing else holds it then). */
+function disposingOnThrow<T>(owner: { dispose(): void }, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    owner.dispose();
+    throw e;
+  }
+}
+
+/** What a run computes once: its network, data split and evaluation sets, and its step counts. */
+interface RunSetup {
+  spec: MlpSpec;
+  split: { train: Uint32Array; val: Uint32Array };
+  /** the examples of the clean evaluations: training (at most evalLimit), validation and test */
+  idx: { train: Uint32Array; val: Uint32Array; test: Uint32Array };
+  stepsPerEpoch: number;
+  /** optimiser steps of the whole run */
+  total: number;
+}
+
+/** Split the data and build the network's spec; throws on a batch larger than the data or a bad architecture. */
+function setUpRun(ds: Dataset, cfg: TrainConfig): RunSetup {
   const split = trainValSplit(ds.train.n, { valFraction: cfg.valFraction, seed: cfg.seed, limit: cfg.limit });
   const nTrain = split.train.length;
   if (nTrain < cfg.batch)
     throw new RangeError(`batch ${cfg.batch} is larger than the ${nTrain} training examples`);
-  const outDim = cfg.task === "reconstruction" ? ds.dim : ds.classes;
   const spec: MlpSpec = {
     inputDim: ds.dim,
     width: cfg.width,
     depth: cfg.depth,
-    outputDim: outDim,
+    outputDim: cfg.task === "reconstruction" ? ds.dim : ds.classes,
     activation: cfg.activation,
     noise: cfg.noise,
     batchnorm: cfg.batchnorm,
@@ -220,145 +287,216 @@ export async function trainRun(
   };
   const problem = architectureProblem(spec, cfg);
   if (problem !== null) throw problem;
-  const sizes = layerSizes(spec);
-  const roles = layerRoles(spec);
-  const fast = makeFastStep(spec, cfg.task, cfg.optimizer);
+  const test = new Uint32Array(Math.min(ds.test.n, cfg.testLimit ?? ds.test.n));
+  for (let i = 0; i < test.length; i++) test[i] = i;
+  const stepsPerEpoch = Math.floor(nTrain / cfg.batch);
+  return {
+    spec,
+    split,
+    idx: { train: split.train.subarray(0, Math.min(nTrain, cfg.evalLimit ?? 10000)), val: split.val, test },
+    stepsPerEpoch,
+    total: stepsPerEpoch * cfg.epochs,
+  };
+}
 
-  let params = initParams(spec, cfg.sigmaW2, cfg.sigmaB2, cfg.seed, {
+/** Wall seconds of a run: `before` (spent by the interrupted run it resumes) plus those since it started. */
+interface RunClock {
+  before: number;
+  /** seconds since this call started */
+  elapsed(): number;
+  /** before + elapsed: cumulative over resumes */
+  now(): number;
+}
+
+function runClock(): RunClock {
+  const t0 = performance.now();
+  return {
+    before: 0,
+    elapsed: () => (performance.now() - t0) / 1000,
+    now() {
+      return this.before + this.elapsed();
+    },
+  };
+}
+
+/** What the steps of a run share: the data, the configuration, its setup, the compiled step, the clock. */
+interface RunContext {
+  ds: Dataset;
+  cfg: TrainConfig;
+  setup: RunSetup;
+  fast: FastStep;
+  clock: RunClock;
+}
+
+/** The state of a run between steps; `trainRun` owns (and disposes) its arrays. */
+interface RunState extends CheckpointState {
+  /** wall seconds spent in training steps (cumulative over resumes) */
+  trainSeconds: number;
+  /** examples trained on by this call (not by the run it resumed) */
+  trained: number;
+  diverged?: { epoch: number; step: number };
+}
+
+/** A fresh run: initial parameters from the seed, nothing trained. */
+function freshState(setup: RunSetup, cfg: TrainConfig): RunState {
+  const params = initParams(setup.spec, cfg.sigmaW2, cfg.sigmaB2, cfg.seed, {
     law: cfg.weights ?? "gaussian",
     looksLinear: cfg.init === "looks-linear",
     sigmaV2: cfg.sigmaV2,
     sigmaA2: cfg.sigmaA2,
   });
-  let state = initOptState(cfg.optimizer, params);
-  const evalTrainIdx = split.train.subarray(0, Math.min(nTrain, cfg.evalLimit ?? 10000));
-  const testIdx = new Uint32Array(Math.min(ds.test.n, cfg.testLimit ?? ds.test.n));
-  for (let i = 0; i < testIdx.length; i++) testIdx[i] = i;
-  let history: EpochRecord[] = [];
-  const stepsPerEpoch = Math.floor(nTrain / cfg.batch);
-  const total = stepsPerEpoch * cfg.epochs;
-  let t = 0;
-  let startEpoch = 1;
-  let secondsBefore = 0;
-  let trainSeconds = 0;
-  const now = () => secondsBefore + (performance.now() - t0) / 1000;
-  const ckptConfig = checkpoint ? checkpointConfig(ds, cfg) : {};
-  const resumed = checkpoint ? loadCheckpoint(checkpoint, ckptConfig, spec, cfg.optimizer) : null;
-  if (resumed) {
-    disposeTree(params);
-    disposeTree(state);
-    ({ params, state, history, t, secondsBefore, trainSeconds } = resumed);
-    startEpoch = resumed.epoch + 1;
-  }
-  let diverged: { epoch: number; step: number } | undefined;
-  // Mini-batch losses stay on the device and are read LOSS_READ_EVERY steps at a time (no host sync per
-  // step); the first non-finite one marks the divergence step exactly.
-  let unread: { t: number; loss: Array }[] = [];
-  let trained = 0;
-  const record = async (epoch: number, batchLoss: number | null) => {
-    const {
-      train: tr,
-      val: va,
-      test: te,
-    } = await evaluationPoint(
-      ds,
-      cfg.task,
-      fast,
-      params,
-      { train: evalTrainIdx, val: split.val, test: testIdx },
-      cfg.batchnorm === true,
-    );
-    const rec: EpochRecord = {
-      epoch,
-      batchLoss,
-      trainLoss: finite(tr.loss),
-      valLoss: finite(va.loss),
-      testLoss: finite(te.loss),
-      seconds: now(),
-      trainSeconds,
-    };
-    if (cfg.task === "classification")
-      Object.assign(rec, { trainAcc: tr.acc, valAcc: va.acc, testAcc: te.acc });
-    history.push(rec);
-    return Number.isFinite(tr.loss) && Number.isFinite(va.loss);
-  };
-  try {
-    if (!resumed && !(await record(0, null))) diverged = { epoch: 0, step: 0 };
-    for (let epoch = startEpoch; epoch <= cfg.epochs && !diverged; epoch++) {
-      const order = permutation(nTrain, cfg.seed, 2, epoch);
-      let sum = 0;
-      const readLosses = async (): Promise<boolean> => {
-        const batch = unread;
-        unread = [];
-        let ok = true;
-        for (const { t: ts, loss } of batch) {
-          const l = (await loss.data())[0];
-          if (!ok) continue;
-          if (!Number.isFinite(l)) {
-            ok = false;
-            diverged = { epoch, step: ts };
-            history.push({
-              epoch,
-              batchLoss: null,
-              trainLoss: null,
-              valLoss: null,
-              testLoss: null,
-              seconds: now(),
-              trainSeconds,
-            });
-          } else sum += l;
-        }
-        return ok;
-      };
-      for (let s = 0; s < stepsPerEpoch; s++) {
-        const ts0 = performance.now();
-        t++;
-        const idx = new Uint32Array(cfg.batch);
-        for (let r = 0; r < cfg.batch; r++) idx[r] = split.train[order[s * cfg.batch + r]];
-        const xs = toFloat(ds.train.images, ds.dim, idx);
-        const x = np.array(xs, { shape: [cfg.batch, ds.dim] });
-        const y = taskTarget(cfg.task, ds, idx, xs);
-        const noise = sizes
-          .slice(0, -1)
-          .map((fanIn, l) =>
-            roles[l].noisy ? sampleStepNoise(spec, cfg.seed, t, l + 1, cfg.batch, fanIn) : null,
-          );
-        const r = await fast.step(params, state, x, y, noise, stepSize(cfg.optimizer, cfg.lr, t));
-        params = r.params;
-        state = r.state;
-        unread.push({ t, loss: r.loss });
-        trained += cfg.batch;
-        const ok = !(unread.length >= LOSS_READ_EVERY || s === stepsPerEpoch - 1) || (await readLosses());
-        trainSeconds += (performance.now() - ts0) / 1000;
-        onProgress(t, total);
-        if (!ok) break;
-      }
-      if (!diverged && !(await record(epoch, sum / stepsPerEpoch))) diverged = { epoch, step: t };
-      // every k-th epoch, and always the last (the finished run's final weights, checkpoint.ts)
-      if (!diverged && checkpoint && (epoch === cfg.epochs || epoch % (checkpoint.everyEpochs ?? 1) === 0)) {
-        await saveCheckpoint(checkpoint.file, ckptConfig, { epoch, t, history, params, state });
-      }
-    }
-    // a 0-epoch run's finished checkpoint holds its initial weights
-    if (!resumed && !diverged && checkpoint && cfg.epochs === 0)
-      await saveCheckpoint(checkpoint.file, ckptConfig, { epoch: 0, t, history, params, state });
-  } finally {
-    for (const { loss } of unread) loss.dispose();
-    disposeTree(params);
-    disposeTree(state);
-    fast.dispose();
-  }
-  if (diverged) t = diverged.step;
-  const finished = resumed !== null && resumed.epoch === cfg.epochs;
-  const result = summarise(ds, cfg, split, history, diverged, {
-    steps: t,
-    nTest: testIdx.length,
-    // a finished checkpoint trained nothing now: report the finished run's own wall time and speed
-    seconds: finished ? secondsBefore : (performance.now() - t0) / 1000,
-    trained: finished ? t * cfg.batch : trained,
+  const state = initOptState(cfg.optimizer, params);
+  return { epoch: 0, t: 0, history: [], params, state, trainSeconds: 0, trained: 0 };
+}
+
+/** A run resumed from its checkpoint, after the checkpoint's epoch. */
+function resumedState(r: ResumedState): RunState {
+  const { epoch, t, history, params, state, trainSeconds } = r;
+  return { epoch, t, history, params, state, trainSeconds, trained: 0 };
+}
+
+/**
+ * Evaluate the network cleanly after `epoch` (0: before training) and append the epoch's record; a
+ * non-finite training or validation loss marks the run diverged at its current step. Returns whether
+ * the run is still finite.
+ */
+async function recordEpoch(
+  ctx: RunContext,
+  run: RunState,
+  epoch: number,
+  batchLoss: number | null,
+): Promise<boolean> {
+  const { ds, cfg, setup, fast, clock } = ctx;
+  const { train, val, test } = await evaluationPoint(fast, run.params, {
+    ds,
+    task: cfg.task,
+    sets: setup.idx,
+    batchnorm: cfg.batchnorm === true,
   });
-  if (resumed) result.fromCheckpoint = { epoch: resumed.epoch, finished };
-  return result;
+  const rec: EpochRecord = {
+    epoch,
+    batchLoss,
+    trainLoss: finite(train.loss),
+    valLoss: finite(val.loss),
+    testLoss: finite(test.loss),
+    seconds: clock.now(),
+    trainSeconds: run.trainSeconds,
+  };
+  if (cfg.task === "classification")
+    Object.assign(rec, { trainAcc: train.acc, valAcc: val.acc, testAcc: test.acc });
+  run.history.push(rec);
+  run.epoch = epoch;
+  const ok = Number.isFinite(train.loss) && Number.isFinite(val.loss);
+  if (!ok) run.diverged = { epoch, step: run.t };
+  return ok;
+}
+
+/**
+ * Train one epoch: the mini-batches of the epoch's seeded order, each a noisy optimiser step. Returns
+ * the mean mini-batch loss, or null when a mini-batch loss was non-finite: the run is then diverged at
+ * that step, with a record of nulls for the epoch, and the epoch stops there.
+ */
+async function trainEpoch(
+  ctx: RunContext,
+  run: RunState,
+  epoch: number,
+  onProgress: (done: number, total: number) => void,
+): Promise<number | null> {
+  const { cfg, setup, fast, clock } = ctx;
+  const order = permutation(setup.split.train.length, cfg.seed, 2, epoch);
+  const losses = new LossReader();
+  try {
+    for (let s = 0; s < setup.stepsPerEpoch; s++) {
+      const ts0 = performance.now();
+      run.t++;
+      const { x, y, noise } = miniBatch(ctx, order, s, run.t);
+      const r = await fast.step(run.params, run.state, x, y, noise, stepSize(cfg.optimizer, cfg.lr, run.t));
+      run.params = r.params;
+      run.state = r.state;
+      losses.push(run.t, r.loss);
+      run.trained += cfg.batch;
+      const due = losses.pending >= LOSS_READ_EVERY || s === setup.stepsPerEpoch - 1;
+      const badStep = due ? await losses.read() : null;
+      if (badStep !== null) markDiverged(run, clock, epoch, badStep);
+      run.trainSeconds += (performance.now() - ts0) / 1000;
+      onProgress(run.t, setup.total);
+      if (badStep !== null) return null;
+    }
+  } finally {
+    losses.dispose();
+  }
+  return losses.sum / setup.stepsPerEpoch;
+}
+
+/**
+ * The `s`-th mini-batch of an epoch's example order (inputs, task targets) and the noise draws ε of
+ * optimiser step `t` (step.ts `stepNoise`, seeded by (seed, t, layer)).
+ */
+function miniBatch(
+  { ds, cfg, setup }: RunContext,
+  order: Uint32Array,
+  s: number,
+  t: number,
+): { x: Array; y: Array; noise: (Float32Array | null)[] } {
+  const idx = new Uint32Array(cfg.batch);
+  for (let r = 0; r < cfg.batch; r++) idx[r] = setup.split.train[order[s * cfg.batch + r]];
+  const xs = toFloat(ds.train.images, ds.dim, idx);
+  return {
+    x: np.array(xs, { shape: [cfg.batch, ds.dim] }),
+    y: taskTarget(cfg.task, ds, idx, xs),
+    noise: stepNoise(setup.spec, { seed: cfg.seed, step: t, batch: cfg.batch }),
+  };
+}
+
+/** Mark the run diverged at `step` of `epoch`, with a record of nulls for the epoch. */
+function markDiverged(run: RunState, clock: RunClock, epoch: number, step: number): void {
+  run.diverged = { epoch, step };
+  run.history.push({
+    epoch,
+    batchLoss: null,
+    trainLoss: null,
+    valLoss: null,
+    testLoss: null,
+    seconds: clock.now(),
+    trainSeconds: run.trainSeconds,
+  });
+}
+
+/**
+ * Mini-batch losses stay on the device and are read `LOSS_READ_EVERY` steps at a time (no host sync
+ * per step); the first non-finite one marks the divergence step exactly.
+ */
+class LossReader {
+  private unread: { t: number; loss: Array }[] = [];
+  /** sum of the finite losses read so far */
+  sum = 0;
+
+  get pending(): number {
+    return this.unread.length;
+  }
+
+  push(t: number, loss: Array): void {
+    this.unread.push({ t, loss });
+  }
+
+  /** Read the pending losses; returns the step of the first non-finite one, or null when all are finite. */
+  async read(): Promise<number | null> {
+    const batch = this.unread;
+    this.unread = [];
+    let bad: number | null = null;
+    for (const { t, loss } of batch) {
+      const l = (await loss.data())[0];
+      if (bad !== null) continue;
+      if (!Number.isFinite(l)) bad = t;
+      else this.sum += l;
+    }
+    return bad;
+  }
+
+  dispose(): void {
+    for (const { loss } of this.unread) loss.dispose();
+    this.unread = [];
+  }
 }
 
 /** The run's result from its history: final losses, the trainability criterion, counts and speed. */

@@ -66,7 +66,7 @@ export const varianceMapSpec = (m: Main): TopLevelSpec =>
     "V(q)",
     m.vmap.q,
     m.vmap.v,
-    { label: "q*", value: m.analysis.q_star },
+    { label: "q*", value: m.analysis.qStar },
     { x: "qˡ⁻¹", y: "qˡ = V(qˡ⁻¹)" },
   );
 
@@ -76,7 +76,7 @@ export const correlationMapSpec = (m: Main): TopLevelSpec =>
     "C(c)",
     m.cmap.c,
     m.cmap.v,
-    { label: "c*", value: m.analysis.c_star },
+    { label: "c*", value: m.analysis.cStar },
     { x: "cˡ⁻¹", y: "cˡ = C(cˡ⁻¹)" },
     [-1, 1],
   );
@@ -89,7 +89,7 @@ export interface McResult {
 
 /** q^l / q* and c^l over depth, with Monte Carlo dots and ±1 std bands when a simulation ran. */
 export function dynamicsSpec(m: Main, mc: McResult | null): TopLevelSpec {
-  const qs = m.analysis.q_star;
+  const qs = m.analysis.qStar;
   const qn = finite(qs) && qs > 0 ? qs : 1;
   const l = m.traj.q.map((_, i) => i);
   const qLabel = finite(qs) && qs > 0 ? "qˡ / q*" : "qˡ";
@@ -149,7 +149,7 @@ export function phaseSpec(
       axisEvery: 4,
       nullColor: "#bbb",
       curve: eocPts.length
-        ? { label: "EOC", x: eocPts.map((p) => p.sigma_w2), y: eocPts.map((p) => p.sigma_b2) }
+        ? { label: "EOC", x: eocPts.map((p) => p.sigmaW2), y: eocPts.map((p) => p.sigmaB2) }
         : undefined,
       curveColor: "black",
       markers: [{ label: "you", x: s.sigmaW2, y: s.sigmaB2, color: "#0a0" }],

@@ -58,7 +58,7 @@ export const C0 = 0.5;
 /** Analysis (q⁰ = 1, c⁰ = 0.5), maps, dynamics and critical initialisation for one state. */
 export function computeMain(s: State): Main {
   const m = modelOf(s);
-  const analysis = analyze(m, Q0, C0);
+  const analysis = analyze(m, { q0: Q0, c0: C0 });
   let critical: Main["critical"];
   try {
     critical = criticalInit(m.activation, m.noise, s.sigmaB2);
@@ -66,10 +66,10 @@ export function computeMain(s: State): Main {
     critical = { exists: false, reason: e instanceof Error ? e.message : String(e) };
   }
   const vmap = varianceMapCurve(m, analysis);
-  const qs = analysis.q_star !== null && Number.isFinite(analysis.q_star) ? analysis.q_star : 1;
+  const qs = analysis.qStar !== null && Number.isFinite(analysis.qStar) ? analysis.qStar : 1;
   const c = Array.from({ length: 41 }, (_, i) => -1 + (2 * i) / 40);
   const cmap = { c, v: c.map((x) => correlationMap(m, qs, x)) };
-  const traj = dynamics(m, s.depth, Q0, C0);
+  const traj = dynamics(m, { depth: s.depth, q0: Q0, c0: C0 });
   return { analysis, slope: phaseSlope(m.noise), critical, vmap, cmap, traj };
 }
 
@@ -85,10 +85,14 @@ export const PHASE_SB = Array.from({ length: 25 }, (_, i) => Number((0.02 * i).t
  */
 export function phaseRow(s: State, i: number): (number | null)[] {
   const m = modelOf(s);
-  const g = phaseGrid(m.activation, m.noise, PHASE_SW, [PHASE_SB[i]], Q0, C0, undefined, {
-    fields: ["chi1", "chi_grad", "phase"],
+  const g = phaseGrid(m.activation, m.noise, {
+    sigmaW2s: PHASE_SW,
+    sigmaB2s: [PHASE_SB[i]],
+    q0: Q0,
+    c0: C0,
+    fields: ["chi1", "chiGrad", "phase"],
   });
-  const slope = phaseSlope(m.noise) === "chi_grad" ? g.chi_grad[0] : g.chi1[0];
+  const slope = phaseSlope(m.noise) === "chi_grad" ? g.chiGrad[0] : g.chi1[0];
   return slope.map((x, j) => (g.phase[0][j] === "unbounded" || g.phase[0][j] === "vanishing" ? null : x));
 }
 
@@ -122,10 +126,10 @@ export function depthScalesAt(s: State, sw: number[]): DepthScales {
   const m = modelOf(s);
   const out: DepthScales = { sigma_w2: sw, xi_q: [], xi_c: [], trainable_depth: [] };
   for (const w of sw) {
-    const a = analyze({ ...m, sigmaW2: w }, Q0, C0);
-    out.xi_q.push(a.xi_q);
-    out.xi_c.push(a.xi_c);
-    out.trainable_depth.push(a.trainable_depth);
+    const a = analyze({ ...m, sigmaW2: w }, { q0: Q0, c0: C0 });
+    out.xi_q.push(a.xiQ);
+    out.xi_c.push(a.xiC);
+    out.trainable_depth.push(a.trainableDepth);
   }
   return out;
 }
@@ -165,13 +169,13 @@ export function spectrum(s: State): Spectrum {
  */
 export function quickMain(s: State): Pick<Main, "analysis" | "vmap"> {
   const m = modelOf(s);
-  const analysis = analyze(m, Q0, C0, { correlation: false });
+  const analysis = analyze(m, { q0: Q0, c0: C0, correlation: false });
   return { analysis, vmap: varianceMapCurve(m, analysis) };
 }
 
 /** V(q) on 41 points of [0, max(2, 2q*)] (q* from `analysis`; c* is not needed). */
 function varianceMapCurve(m: Model, analysis: Analysis): Main["vmap"] {
-  const qMax = Math.max(2, 2 * (analysis.q_star ?? 1));
+  const qMax = Math.max(2, 2 * (analysis.qStar ?? 1));
   const q = Array.from({ length: 41 }, (_, i) => (qMax * i) / 40);
   return { q, v: q.map((x) => varianceMap(m, x)) };
 }

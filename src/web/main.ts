@@ -109,8 +109,8 @@ const CONTROLS_OF: Record<string, readonly string[]> = {
 };
 /** The state part an InputError names (the library's parameter names). */
 const PART_OF: Record<string, string> = {
-  "--activation": "activation",
-  "--noise": "noise",
+  activation: "activation",
+  noise: "noise",
   "σ_w²": "sigmaW2",
   "σ_b²": "sigmaB2",
   width: "width",
@@ -225,21 +225,30 @@ const simKey = (s: State) =>
 function renderNumbers(m: Main) {
   const a = m.analysis;
   show("mu2", a.noise.mu2);
-  for (const k of ["q_star", "c_star", "chi1", "chi_c", "xi_q", "xi_c", "trainable_depth"] as const)
-    show(k, a[k]);
+  // element id → Analysis field
+  const fields = {
+    q_star: "qStar",
+    c_star: "cStar",
+    chi1: "chi1",
+    chi_c: "chiC",
+    xi_q: "xiQ",
+    xi_c: "xiC",
+    trainable_depth: "trainableDepth",
+  } as const;
+  for (const [id, k] of Object.entries(fields)) show(id, a[k]);
   show("phase", a.phase);
   // the same rule as `sigprop analyze` (critical.ts classifyPhase), naming the slope that decided it
-  $("phase").textContent = `${a.phase} (by ${DECIDED_BY_TEXT[a.decided_by]})`;
-  $("phase").title = a.phase_reason;
+  $("phase").textContent = `${a.phase} (by ${DECIDED_BY_TEXT[a.decidedBy]})`;
+  $("phase").title = a.phaseReason;
   // as the CLI: ∞ where the slope exists but does not decay (|χ| ≥ 1), — where it is undefined
-  for (const [xi, chi] of [
-    ["xi_q", "chi_q"],
-    ["xi_c", "chi_c"],
-    ["trainable_depth", "chi_c"],
+  for (const [id, xi, chi] of [
+    ["xi_q", "xiQ", "chiQ"],
+    ["xi_c", "xiC", "chiC"],
+    ["trainable_depth", "trainableDepth", "chiC"],
   ] as const)
-    if (a[xi] === null && a[chi] !== null) $(xi).textContent = "∞";
+    if (a[xi] === null && a[chi] !== null) $(id).textContent = "∞";
   // Schoenholz et al. 2017: networks train when L ≲ 6ξ_c
-  const td = a.trainable_depth;
+  const td = a.trainableDepth;
   show(
     "verdict",
     td === null
@@ -250,9 +259,9 @@ function renderNumbers(m: Main) {
   );
   const c = m.critical;
   const el = $("critical");
-  if (c.exists && "sigma_w2" in c && c.sigma_w2 !== null) {
-    show("critical", `σ_w² = ${Number(c.sigma_w2.toPrecision(6))} at σ_b² = ${c.sigma_b2}`);
-    el.dataset.sigmaW2 = String(c.sigma_w2);
+  if (c.exists && "sigmaW2" in c && c.sigmaW2 !== null) {
+    show("critical", `σ_w² = ${Number(c.sigmaW2.toPrecision(6))} at σ_b² = ${c.sigmaB2}`);
+    el.dataset.sigmaW2 = String(c.sigmaW2);
   } else {
     show("critical", `none: ${c.reason ?? "no critical point"}`);
     delete el.dataset.sigmaW2;

@@ -51,8 +51,8 @@ const START_SIGMA_B2 = 0;
  */
 function startSigmaW2(): number {
   const c = criticalInit(parseActivation(START_ACTIVATION), parseNoise(START_NOISE), START_SIGMA_B2);
-  if (!c.exists || c.sigma_w2 === null) throw new Error(`no critical point for the start state: ${c.reason}`);
-  return c.sigma_w2;
+  if (!c.exists || c.sigmaW2 === null) throw new Error(`no critical point for the start state: ${c.reason}`);
+  return c.sigmaW2;
 }
 
 export const DEFAULT_STATE: State = {

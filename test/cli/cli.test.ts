@@ -54,8 +54,8 @@ describe("sigprop analyze", () => {
       sigmaW2: 1.2,
       sigmaB2: 0,
     });
-    expect(j.c_star).toBe(lib.c_star);
-    expect(j.xi_c).toBe(lib.xi_c);
+    expect(j.c_star).toBe(lib.cStar);
+    expect(j.xi_c).toBe(lib.xiC);
     expect(j.xi_q).toBeNull(); // χ_q = 1: infinite
     // critical for dropout (σ_w² = 2p): χ_grad = 1.2·(1/0.6)·½ = 1 decides, although χ1 = 0.6
     expect(j.phase).toBe("edge_of_chaos");

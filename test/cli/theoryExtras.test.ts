@@ -36,7 +36,9 @@ describe("analyze --residual --batchnorm", () => {
     expect(j.residual.law.kind).toBe("relu_inverse_square");
     expect(j.residual.law.constant).toBe(law.kind === "relu_inverse_square" ? law.constant : NaN);
     expect(j.residual.law.hayou_gamma).toBe(0.25);
-    expect(j.residual.c_at_depth).toBe(residualDynamics(m, 50, { variant: "reduced" }, 1, 0.5).c[50]);
+    expect(j.residual.c_at_depth).toBe(
+      residualDynamics(m, { variant: "reduced", depth: 50, q0: 1, c0: 0.5 }).c[50],
+    );
     expect(j.q_star).toBe(1); // the plain analysis is still there
     const t = await sigprop(
       "analyze",
@@ -82,7 +84,7 @@ describe("dynamics --residual full", () => {
       "20",
     );
     const m = { activation: makeActivation("erf"), noise: parseNoise("none"), sigmaW2: 1, sigmaB2: 0.2 };
-    const t = residualDynamics(m, 20, { variant: "full", sigmaV2: 1.5, sigmaA2: 0.3 }, 1, 0.5);
+    const t = residualDynamics(m, { variant: "full", sigmaV2: 1.5, sigmaA2: 0.3, depth: 20, q0: 1, c0: 0.5 });
     expect(j.q).toEqual(t.q);
     expect(j.c).toEqual(t.c);
     expect(j.p).toEqual(t.p);

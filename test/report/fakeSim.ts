@@ -45,10 +45,12 @@ export function fakeSimulator(
     async simulateDynamics(cfg, q0, c0s, onProgress) {
       await check("dynamics");
       onProgress?.(0, 1);
-      const q = dynamics(cfg.model, cfg.depth, q0, 0.5).q;
+      const q = dynamics(cfg.model, { depth: cfg.depth, q0, c0: 0.5 }).q;
       const out = {
         variance: perturb(q, cfg.seed),
-        correlation: c0s.map((c0, k) => perturb(dynamics(cfg.model, cfg.depth, q0, c0).c, cfg.seed + k + 1)),
+        correlation: c0s.map((c0, k) =>
+          perturb(dynamics(cfg.model, { depth: cfg.depth, q0, c0 }).c, cfg.seed + k + 1),
+        ),
       };
       onProgress?.(1, 1);
       return out;

@@ -18,9 +18,10 @@ import {
 } from "../../src/report/figures/fig6/figure.js";
 import { FIG6_SETTINGS, type Fig6Settings } from "../../src/report/figures/fig6/settings.js";
 import { reproduce } from "../../src/report/reproduce.js";
-import { runSweep, type SweepPlan } from "../../src/train/sweep.js";
+import { runSweep } from "../../src/train/sweep.js";
 import type { TrainResult } from "../../src/train/train.js";
 import { sigprop } from "../support/cli.js";
+import { fakeTrainResult, tinyPlan } from "../support/trainFixtures.js";
 import { fakeSimulator } from "./fakeSim.js";
 
 const dirs: string[] = [];
@@ -158,45 +159,23 @@ describe("sigprop reproduce fig6 --scale paper", () => {
 
 describe("sigprop reproduce fig6 --from-sweep", () => {
   it("renders a tiny two-shard sweep as Fig 6's heat maps with the sweep's protocol in the footer", async () => {
-    const plan: SweepPlan = {
-      version: 1,
-      base: {
-        dataset: "mnist",
-        task: "classification",
-        width: 16,
-        activation: "relu",
-        init: "critical",
-        optimizer: "adam",
-        lr: 0.001,
-        batch: 32,
-        epochs: 2,
-        val_fraction: 0.1,
-        limit: 100,
-        eval_limit: 50,
-        threshold: 0.5,
-      },
-      noises: ["dropout:keep=0.5", "dropout:keep=1"],
+    const plan = tinyPlan({
+      base: { task: "classification", width: 16, optimizer: "adam", batch: 32, epochs: 2, eval_limit: 50 },
       depths: [2, 4],
-      seeds: [0],
-    };
-    // synthetic truth: keep 0.5 trains only at depth 2, keep 1 at both depths
-    const result = (trainable: boolean): TrainResult => ({
-      status: "ok",
-      trainable,
-      trainLoss: trainable ? 0.5 : 2.3,
-      valLoss: trainable ? 0.6 : 2.3,
-      testLoss: null,
-      baselineLoss: 2.3,
-      lossRatio: trainable ? 0.6 / 2.3 : 1,
-      threshold: 0.5,
-      history: [],
-      steps: 1,
-      nTrain: 90,
-      nVal: 10,
-      nTest: 0,
-      seconds: 0.1,
-      samplesPerSecond: 1,
     });
+    // synthetic truth: keep 0.5 trains only at depth 2, keep 1 at both depths
+    const result = (trainable: boolean): TrainResult =>
+      fakeTrainResult({
+        trainable,
+        trainLoss: trainable ? 0.5 : 2.3,
+        valLoss: trainable ? 0.6 : 2.3,
+        testLoss: null,
+        baselineLoss: 2.3,
+        lossRatio: trainable ? 0.6 / 2.3 : 1,
+        nTest: 0,
+        seconds: 0.1,
+        samplesPerSecond: 1,
+      });
     const shards = [tmp("sweep"), tmp("sweep")];
     for (const [i, d] of shards.entries())
       await runSweep(d, plan, { index: i, count: 2 }, async (r) => ({

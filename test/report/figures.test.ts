@@ -112,7 +112,7 @@ describe("Fig 5", () => {
       const spec = criticalRelu(noise);
       const t = fig5Theory(spec);
       const corr = FIG5_C0S.map((c0) => {
-        const c = dynamics(modelOf(spec), 30, 1, c0).c.map((v) => v as number);
+        const c = dynamics(modelOf(spec), { depth: 30, q0: 1, c0 }).c.map((v) => v as number);
         return { mean: c, std: c.map(() => 1e-6) };
       });
       const f = fitFig5(spec, corr, 4);

@@ -287,7 +287,7 @@ describe("reproduce hayou --scale paper --from-sweep (rendering finished sweep f
       hayou: [root, each[0]],
     });
     expect(await splitSweeps(["hayou"], [fig6Dir], [])).toEqual({ fig6: [], hayou: [fig6Dir] });
-    // a sweep of another setting is refused, naming --from-sweep
+    // a sweep of another setting is refused, naming the parameter (the CLI names --from-sweep)
     const other = tmp();
     fakeSweeps(other, () => 0.5);
     const plan = JSON.parse(
@@ -295,7 +295,7 @@ describe("reproduce hayou --scale paper --from-sweep (rendering finished sweep f
     );
     plan.depths = [50];
     writeFileSync(join(other, sweepName("mnist", "ReLU", "eoc"), "sweep.json"), JSON.stringify(plan));
-    expect(() => makeHayou({ sweeps: [other] }).jobs(SCALES.paper)).toThrow(/--from-sweep/);
+    expect(() => makeHayou({ sweeps: [other] }).jobs(SCALES.paper)).toThrow(/fromSweep/);
   });
 });
 

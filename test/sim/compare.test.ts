@@ -34,7 +34,7 @@ describe("non-finite simulated values are failures", () => {
       1,
       [0.5],
     );
-    const th = dynamics(m, 10, 1, 0.5);
+    const th = dynamics(m, { depth: 10, q0: 1, c0: 0.5 });
     expect(th.q.every(Number.isFinite)).toBe(true);
     const bad = nonFiniteEntries(res.correlation[0]);
     expect(bad.length).toBeGreaterThan(0);

@@ -45,6 +45,6 @@ describe("networkDraws", () => {
         depth: 2,
         points: 4,
       }),
-    ).toThrow(/--noise/);
+    ).toThrow(/invalid noise/);
   });
 });

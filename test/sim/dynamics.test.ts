@@ -18,7 +18,7 @@ describe("simulateDynamics vs theory", () => {
       1,
       [0.5],
     );
-    const theory = dynamics(m, 15, 1, 0.5).q;
+    const theory = dynamics(m, { depth: 15, q0: 1, c0: 0.5 }).q;
     for (const q of theory) expect(q).toBeCloseTo(1, 12);
     expect(res.variance.mean).toHaveLength(16);
     expect(worst(zScores(res.variance, theory, NETS))).toBeLessThan(Z_MAX);
@@ -31,7 +31,7 @@ describe("simulateDynamics vs theory", () => {
       4,
       [0.5],
     );
-    const theory = dynamics(m, 10, 4, 0.5).q;
+    const theory = dynamics(m, { depth: 10, q0: 4, c0: 0.5 }).q;
     theory.forEach((q, l) => expect(q).toBeCloseTo(4 + 2 * m.noise.mu2 * l, 10));
     expect(worst(zScores(res.variance, theory, NETS))).toBeLessThan(Z_MAX);
     // the growth is visible well beyond the spread: last layer mean − q⁰ ≫ its standard error
@@ -46,7 +46,7 @@ describe("simulateDynamics vs theory", () => {
       4,
       [0.5],
     );
-    const theory = dynamics(m, 15, 4, 0.5).q;
+    const theory = dynamics(m, { depth: 15, q0: 4, c0: 0.5 }).q;
     expect(theory[15]).toBeCloseTo(1.4638508911, 6);
     expect(worst(zScores(res.variance, theory, NETS))).toBeLessThan(Z_MAX);
   });
@@ -59,12 +59,12 @@ describe("simulateDynamics vs theory", () => {
       1,
       c0s,
     );
-    const cStar = analyze(m, 1, 0.5).c_star as number;
+    const cStar = analyze(m, { q0: 1, c0: 0.5 }).cStar as number;
     expect(cStar).toBeCloseTo(0.2839086535, 8);
     c0s.forEach((c0, k) => {
       const s = res.correlation[k];
       expect(s.mean[0]).toBeCloseTo(c0, 6); // exactly normalised inputs
-      expect(worst(zScores(s, dynamics(m, 12, 1, c0).c, NETS))).toBeLessThan(Z_MAX);
+      expect(worst(zScores(s, dynamics(m, { depth: 12, q0: 1, c0 }).c, NETS))).toBeLessThan(Z_MAX);
       // deep layers: mean within Z_MAX standard errors of c*
       expect(Math.abs(s.mean[12] - cStar)).toBeLessThan(Z_MAX * (s.std[12] / Math.sqrt(NETS)));
     });
@@ -81,7 +81,7 @@ describe("simulateDynamics vs theory", () => {
       2,
       [0.2],
     );
-    const th = dynamics(m, 8, 2, 0.2);
+    const th = dynamics(m, { depth: 8, q0: 2, c0: 0.2 });
     expect(worst(zScores(res.variance, th.q, NETS))).toBeLessThan(Z_MAX);
     expect(worst(zScores(res.correlation[0], th.c, NETS))).toBeLessThan(Z_MAX);
   });
@@ -93,7 +93,7 @@ describe("simulateDynamics vs theory", () => {
       1,
       [0.6],
     );
-    const th = dynamics(m, 6, 1, 0.6);
+    const th = dynamics(m, { depth: 6, q0: 1, c0: 0.6 });
     expect(worst(zScores(res.variance, th.q, NETS))).toBeLessThan(Z_MAX);
     expect(worst(zScores(res.correlation[0], th.c, NETS))).toBeLessThan(Z_MAX);
   });
@@ -105,7 +105,7 @@ describe("simulateDynamics vs theory", () => {
       1,
       [0.5],
     );
-    const wrong = dynamics(model("relu", "dropout:keep=0.6", 1.3), 6, 1, 0.5).q;
+    const wrong = dynamics(model("relu", "dropout:keep=0.6", 1.3), { depth: 6, q0: 1, c0: 0.5 }).q;
     expect(worst(zScores(res.variance, wrong, NETS))).toBeGreaterThan(Z_MAX);
   });
 });

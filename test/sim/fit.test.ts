@@ -36,12 +36,12 @@ describe("fitDepthScale", () => {
     ["gauss_mult:std=0.1", 2 / 1.01, 6.176931604],
   ])("mean-field trajectory of %s gives the theory ξ_c", (noise, sw2, xi) => {
     const m = model("relu", noise, sw2);
-    const a = analyze(m, 1, 0.5);
-    expect(a.xi_c as number).toBeCloseTo(xi, 6);
-    const c = dynamics(m, 60, 1, 0.95).c as number[];
+    const a = analyze(m, { q0: 1, c0: 0.5 });
+    expect(a.xiC as number).toBeCloseTo(xi, 6);
+    const c = dynamics(m, { depth: 60, q0: 1, c0: 0.95 }).c as number[];
     // late window: the linearised regime, deviation still ≫ float64 rounding
     const from = Math.ceil(3 * xi);
-    const fit = fitDepthScale(c, a.c_star as number, { window: { from, to: from + Math.ceil(2 * xi) } });
+    const fit = fitDepthScale(c, a.cStar as number, { window: { from, to: from + Math.ceil(2 * xi) } });
     expect(Math.abs((fit.xi as number) / xi - 1)).toBeLessThan(0.02);
   });
 
@@ -60,7 +60,7 @@ describe("fitDepthScale", () => {
     const xi = 3;
     const dev = Array.from({ length: 20 }, (_, l) => 0.5 * Math.exp(-l / xi));
     const sem = dev.map(() => 0.01);
-    const w = decayWindow(dev, sem, 1);
+    const w = decayWindow(dev, sem, { from: 1 });
     expect(w).toEqual({ from: 1, to: dev.findLastIndex((d) => d >= 0.02) });
     const c = dev.map((d) => 0.3 + d);
     const fit = fitDepthScale(c, 0.3, { window: w, sem, weighted: true });
@@ -78,7 +78,7 @@ describe("fitDepthScale", () => {
 describe("Fig 5: ξ_c fitted to simulated correlations vs theory", () => {
   it("critical dropout p = 0.9 from c⁰ = 1: |ξ_fit − ξ_c| < Z_MAX jackknife standard errors", async () => {
     const m = model("relu", "dropout:keep=0.9", 1.8);
-    const a = analyze(m, 1, 0.5);
+    const a = analyze(m, { q0: 1, c0: 0.5 });
     const nets = 24;
     const r = await simulateDynamics(
       { model: m, width: 500, depth: 12, networks: nets, seed: 31, weights: "gaussian", pairs: 4 },
@@ -86,7 +86,7 @@ describe("Fig 5: ξ_c fitted to simulated correlations vs theory", () => {
       [1],
     );
     const s = r.correlation[0];
-    const cStar = a.c_star as number;
+    const cStar = a.cStar as number;
     // window: from layer 1 while the deviation from the exact c* exceeds 3 standard errors
     const fit = fitDepthScale(s.mean, cStar, { sem: s.std.map((x) => x / Math.sqrt(nets)) });
     expect(fit.points).toBeGreaterThanOrEqual(4);
@@ -101,6 +101,6 @@ describe("Fig 5: ξ_c fitted to simulated correlations vs theory", () => {
     const jm = loo.reduce((x, y) => x + y, 0) / nets;
     const se = Math.sqrt(((nets - 1) / nets) * loo.reduce((acc, v) => acc + (v - jm) ** 2, 0));
     expect(se).toBeGreaterThan(0);
-    expect(Math.abs((fit.xi as number) - (a.xi_c as number)) / se).toBeLessThan(Z_MAX);
+    expect(Math.abs((fit.xi as number) - (a.xiC as number)) / se).toBeLessThan(Z_MAX);
   });
 });

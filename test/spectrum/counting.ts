@@ -82,15 +82,15 @@ export function reluZeroFraction(N: number, L: number): number {
 /** A network with orthogonal weights at a critical initialisation (σ_w², σ_b²), fed inputs of variance q. */
 export function orthogonalAtCritical(
   activation: NetworkSpec["activation"],
-  c: { sigma_w2: number; sigma_b2: number },
+  c: { sigmaW2: number; sigmaB2: number },
   width: number,
   depth: number,
   q: number,
 ): NetworkSpec {
   return {
     activation,
-    sigmaW2: c.sigma_w2,
-    sigmaB2: c.sigma_b2,
+    sigmaW2: c.sigmaW2,
+    sigmaB2: c.sigmaB2,
     width,
     depth,
     weights: "orthogonal",

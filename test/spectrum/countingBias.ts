@@ -56,14 +56,14 @@ if (which.startsWith("relu")) {
   const act = makeActivation("tanh");
   const q = 0.05;
   const c = criticalFromQStar(act, q);
-  const th = { activation: act, q, sigmaW2: c.sigma_w2, depth: 8, weights: "orthogonal" as const };
+  const th = { activation: act, q, sigmaW2: c.sigmaW2, depth: 8, weights: "orthogonal" as const };
   const edge = smoothDensity(th, { xs: [] }).edge;
   ts = [0.25, 0.5, 0.75].map((f) => f * edge);
   cdf = ts.map((t) => densityIntegral(th, 0, t));
   make = (N) => ({
     activation: act,
-    sigmaW2: c.sigma_w2,
-    sigmaB2: c.sigma_b2,
+    sigmaW2: c.sigmaW2,
+    sigmaB2: c.sigmaB2,
     width: N,
     depth: 8,
     weights: "orthogonal",

@@ -77,7 +77,7 @@ describe("density against the moment series", () => {
   it("density is ≥ 0 inside the support and the root has Im M < 0", () => {
     const d = pwlDensity({ p: 0.5, sigmaW2: 2, depth: 6, weights: "gaussian" }, { points: 300 });
     expect(d.density.every((x) => x >= 0 && Number.isFinite(x))).toBe(true);
-    expect(d.root_im.every((x) => x < 0)).toBe(true);
+    expect(d.rootIm.every((x) => x < 0)).toBe(true);
   });
   it("spectrumTheory wires q* → p → density for shifted ReLU (critical from q*)", () => {
     const act = makeActivation("shifted_relu", { alpha: 0.5 });
@@ -90,7 +90,7 @@ describe("density against the moment series", () => {
   it("ReLU with a growing or vanishing q^l still has a density: D's law (P(φ′=1) = ½) is the same in every layer", () => {
     const relu = makeActivation("relu");
     const base = spectrumTheory({ activation: relu, weights: "gaussian", depth: 8, sigmaW2: 2, sigmaB2: 0 });
-    expect(base.layer_q.every((q) => q === 1)).toBe(true);
+    expect(base.layerQ.every((q) => q === 1)).toBe(true);
     // additive noise makes q^l grow by 2 per layer; the moment series (built from each layer's own q)
     // and the density must both be those of the constant-q network
     const grow = spectrumTheory({
@@ -101,7 +101,7 @@ describe("density against the moment series", () => {
       sigmaB2: 0,
       noise: parseNoise("gauss_add:std=1"),
     });
-    expect(grow.layer_q[3]).toBe(7);
+    expect(grow.layerQ[3]).toBe(7);
     grow.moments.forEach((m, k) => expect(rel(m, base.moments[k])).toBeLessThan(1e-14));
     expect(grow.density).toEqual(base.density);
     expect(grow.edge).toBe(base.edge);
@@ -113,7 +113,7 @@ describe("density against the moment series", () => {
       sigmaW2: 1.5,
       sigmaB2: 0,
     });
-    expect(fade.layer_q[2]).toBeCloseTo(0.5625, 15);
+    expect(fade.layerQ[2]).toBeCloseTo(0.5625, 15);
     expect(fade.density).not.toBeNull();
     for (const k of [1, 2, 3]) {
       const m = pwlDensityMoment({ p: 0.5, sigmaW2: 1.5, depth: 6, weights: "gaussian" }, k);

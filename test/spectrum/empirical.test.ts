@@ -74,29 +74,23 @@ describe("ReLU Jacobian spectra vs theory", () => {
     it(`${weights}: mean of (1/N) tr JJᵀ = 1 (exact at any width), at 4 SE`, () => {
       const em = empiricalSpectrum(
         { activation: relu, sigmaW2: 2, sigmaB2: 0, width: 48, depth: 3, weights, q0: 1 },
-        120,
-        21,
-        1,
+        { networks: 120, seed: 21, order: 1 },
       );
-      expect(Math.abs(em.moments[0] - 1)).toBeLessThan(4 * em.moments_se[0]);
+      expect(Math.abs(em.moments[0] - 1)).toBeLessThan(4 * em.momentsSe[0]);
     });
     it(`${weights}: second moment by Richardson extrapolation in N (16 → 64) vs 1 + var`, () => {
       const L = 3;
       const th = spectrumMoments({ activation: relu, sigmaW2: 2, depth: L, weights, q: 1 });
       const a = empiricalSpectrum(
         { activation: relu, sigmaW2: 2, sigmaB2: 0, width: 16, depth: L, weights, q0: 1 },
-        800,
-        5,
-        2,
+        { networks: 800, seed: 5, order: 2 },
       );
       const b = empiricalSpectrum(
         { activation: relu, sigmaW2: 2, sigmaB2: 0, width: 64, depth: L, weights, q0: 1 },
-        120,
-        6,
-        2,
+        { networks: 120, seed: 6, order: 2 },
       );
       const ext = (4 * b.moments[1] - a.moments[1]) / 3;
-      const se = Math.sqrt(16 * b.moments_se[1] ** 2 + a.moments_se[1] ** 2) / 3;
+      const se = Math.sqrt(16 * b.momentsSe[1] ** 2 + a.momentsSe[1] ** 2) / 3;
       expect(Math.abs(ext - th.moments[1])).toBeLessThan(4 * se);
     });
     it(`${weights}: the eigenvalue counting function matches atom + ∫ρ at three points`, () => {
@@ -183,7 +177,7 @@ describe("hard-tanh at small q* with orthogonal weights (near-isometry)", () => 
     const N = 64;
     const c = criticalFromQStar(act, q);
     const p = c.p as number;
-    const top = Math.pow(c.sigma_w2, L);
+    const top = Math.pow(c.sigmaW2, L);
     const seed = 9;
     const nets = 20;
     const fr = perNetwork(
@@ -195,7 +189,7 @@ describe("hard-tanh at small q* with orthogonal weights (near-isometry)", () => 
     const m = fr.reduce((a, b) => a + b, 0) / nets;
     const sd = Math.sqrt((L * p * (1 - p)) / N);
     expect(Math.abs(m - (1 - L * (1 - p)))).toBeLessThan((4 * sd) / Math.sqrt(nets) + 1 / N);
-    const sp = pwlSpectrum({ p, sigmaW2: c.sigma_w2, depth: L, weights: "orthogonal" });
+    const sp = pwlSpectrum({ p, sigmaW2: c.sigmaW2, depth: L, weights: "orthogonal" });
     expect(sp.atoms[1].mass).toBeCloseTo(1 - L * (1 - p), 12);
   });
 });
@@ -209,7 +203,7 @@ describe("matrix-free moments", () => {
     );
     const ev = jjtEigenvalues(jacobian(net), N);
     const probes = 200;
-    const est = hutchinsonMoments(net, probes, 3, new Stream(4));
+    const est = hutchinsonMoments(net, { probes, order: 3, rng: new Stream(4) });
     for (let k = 1; k <= 3; k++) {
       const exact = ev.reduce((s, x) => s + Math.pow(x, k), 0) / N;
       // Rademacher probes: Var(vᵀAv) ≤ 2‖A‖_F², ‖A‖_F² = Σ λ^{2k}
@@ -224,14 +218,12 @@ describe("histogram against the density", () => {
     const inp = { p: 0.5, sigmaW2: 2, depth: 3, weights: "orthogonal" as const };
     const em = empiricalSpectrum(
       { activation: relu, sigmaW2: 2, sigmaB2: 0, width: 48, depth: 3, weights: "orthogonal", q0: 1 },
-      10,
-      3,
-      1,
+      { networks: 10, seed: 3, order: 1 },
     );
     const sp = pwlSpectrum(inp);
-    const h = spectrumHistogram(em.eigenvalues, 30, (sp.edge as number) * 1.5, inp);
+    const h = spectrumHistogram(em.eigenvalues, { bins: 30, hi: (sp.edge as number) * 1.5, theory: inp });
     const w = h.edges[1] - h.edges[0];
-    const predTotal = (h.predicted as number[]).reduce((s, x) => s + x * w, 0) + (h.predicted_zero as number);
+    const predTotal = (h.predicted as number[]).reduce((s, x) => s + x * w, 0) + (h.predictedZero as number);
     expect(Math.abs(predTotal - 1)).toBeLessThan(1e-4); // 24-point Gauss–Legendre per bin (√ behaviour at the edge)
   });
 
@@ -239,12 +231,10 @@ describe("histogram against the density", () => {
     const inp = { p: 0.5, sigmaW2: 2, depth: 3, weights: "orthogonal" as const };
     const em = empiricalSpectrum(
       { activation: relu, sigmaW2: 2, sigmaB2: 0, width: 128, depth: 3, weights: "orthogonal", q0: 1 },
-      40,
-      3,
-      1,
+      { networks: 40, seed: 3, order: 1 },
     );
     const sp = pwlSpectrum(inp);
-    const h = spectrumHistogram(em.eigenvalues, 8, (sp.edge as number) * 1.0001, inp);
+    const h = spectrumHistogram(em.eigenvalues, { bins: 8, hi: (sp.edge as number) * 1.0001, theory: inp });
     const w = h.edges[1] - h.edges[0];
     const M = em.eigenvalues.length; // 5120
     const pred = (h.predicted as number[]).map((x) => x * w);
@@ -257,7 +247,7 @@ describe("histogram against the density", () => {
     // zeros (measured 0.037). The zero atom and the first bin are therefore compared together.
     // Measured (seed 3): |z| ≤ 1.1 in every comparison; binning by Math.round instead of Math.floor gives 7.
     const z = (e: number, p: number) => (e - p) / Math.sqrt((p * (1 - p)) / M);
-    expect(Math.abs(z(h.zero_fraction + emp[0], (h.predicted_zero as number) + pred[0]))).toBeLessThan(Z_MAX);
+    expect(Math.abs(z(h.zeroFraction + emp[0], (h.predictedZero as number) + pred[0]))).toBeLessThan(Z_MAX);
     for (let b = 1; b < 8; b++) expect(Math.abs(z(emp[b], pred[b])), `bin ${b}`).toBeLessThan(Z_MAX);
   });
 });

@@ -22,8 +22,8 @@ import {
   kurtosisEstimate,
   sampleReluNetworkOutputs,
   sampleScaleRecursion,
-} from "../../src/spectra/finiteWidth.js";
-import { linearForward, looksLinearInit, reluForward, reluJacobian } from "../../src/spectra/looksLinear.js";
+} from "../../src/sim/finiteWidth.js";
+import { linearForward, looksLinearInit, reluForward, reluJacobian } from "../../src/engine/looksLinear.js";
 import { Stream } from "../../src/engine/rng.js";
 import { jacobian, jjtEigenvalues, sampleNetwork } from "../../src/spectra/jacobian.js";
 import { Matrix, SingularValueDecomposition } from "ml-matrix";
@@ -45,8 +45,8 @@ describe("exact moments", () => {
       sigmaW2: 1.7,
       sigmaB2: 0.3,
     };
-    const mf = varianceDynamics(model, 12, 0.8);
-    const rows = scaleMoments({ width: 7, stages: 12, sigmaW2: 1.7, sigmaB2: 0.3, s0: 0.8 }, 2);
+    const mf = varianceDynamics(model, { depth: 12, q0: 0.8 });
+    const rows = scaleMoments({ width: 7, stages: 12, sigmaW2: 1.7, sigmaB2: 0.3, s0: 0.8 }, { order: 2 });
     rows.forEach((r, l) => expect(rel(r[0], mf[l])).toBeLessThan(1e-12));
   });
   it("χ² mixture moments: E[K] = N/2, E[K² + 2K] = N²/4 + 5N/4; pmf sums to 1; lgamma matches factorials", () => {
@@ -61,11 +61,11 @@ describe("exact moments", () => {
   it("P(signal dies) = 1 − (1 − 2^{−N})^stages, and 0 with σ_b² > 0", () => {
     expect(
       rel(
-        finiteWidthLaw({ width: 3, stages: 5, sigmaW2: 2, sigmaB2: 0, s0: 1 }).p_dead,
+        finiteWidthLaw({ width: 3, stages: 5, sigmaW2: 2, sigmaB2: 0, s0: 1 }).pDead,
         1 - Math.pow(7 / 8, 5),
       ),
     ).toBeLessThan(1e-14);
-    expect(finiteWidthLaw({ width: 3, stages: 5, sigmaW2: 2, sigmaB2: 0.1, s0: 1 }).p_dead).toBe(0);
+    expect(finiteWidthLaw({ width: 3, stages: 5, sigmaW2: 2, sigmaB2: 0.1, s0: 1 }).pDead).toBe(0);
   });
 });
 
@@ -73,7 +73,7 @@ describe("Monte Carlo", () => {
   it("the recursion: mean and kurtosis within 4 SE (N = 12, 6 stages, σ_b² = 0.2)", () => {
     const inp = { width: 12, stages: 6, sigmaW2: 1.8, sigmaB2: 0.2, s0: 1.3 };
     const law = finiteWidthLaw(inp);
-    const s = sampleScaleRecursion(inp, 100000, 11);
+    const s = sampleScaleRecursion(inp, { samples: 100000, seed: 11 });
     const s2 = Float64Array.from(s, (v) => 3 * v * v);
     const k = kurtosisEstimate(s, s2);
     const mean = s.reduce((a, b) => a + b, 0) / s.length;
@@ -83,7 +83,15 @@ describe("Monte Carlo", () => {
   });
   it("actual ReLU networks (fixed input, L = 4 weight layers = 3 stages, N = 16): kurtosis within 4 SE", () => {
     const N = 16;
-    const out = sampleReluNetworkOutputs(N, 4, 2, 0, 1, 6000, 5);
+    const out = sampleReluNetworkOutputs({
+      width: N,
+      depth: 4,
+      sigmaW2: 2,
+      sigmaB2: 0,
+      xNorm2: 1,
+      networks: 6000,
+      seed: 5,
+    });
     const k = kurtosisEstimate(out.h2, out.h4);
     const exact = 3 * Math.pow(1 + 5 / N, 3);
     expect(Math.abs(k.kurtosis - exact)).toBeLessThan(4 * k.se);
@@ -95,14 +103,30 @@ describe("Monte Carlo", () => {
     const sigmaW2 = 1.5;
     const sigmaB2 = 0.5;
     const xNorm2 = 1;
-    const out = sampleReluNetworkOutputs(N, 4, sigmaW2, sigmaB2, xNorm2, 6000, 6);
+    const out = sampleReluNetworkOutputs({
+      width: N,
+      depth: 4,
+      sigmaW2,
+      sigmaB2,
+      xNorm2,
+      networks: 6000,
+      seed: 6,
+    });
     const k = kurtosisEstimate(out.h2, out.h4);
     const law = finiteWidthLaw({ width: N, stages: 3, sigmaW2, sigmaB2, s0: sigmaW2 * xNorm2 + sigmaB2 });
     expect(Math.abs(k.kurtosis - law.kurtosis[3])).toBeLessThan(4 * k.se);
   });
   it("the fraction of dead networks (N = 3, 6 weight layers) matches P(dead) within 4 binomial SE", () => {
-    const out = sampleReluNetworkOutputs(3, 6, 2, 0, 1, 4000, 8);
-    const p = finiteWidthLaw({ width: 3, stages: 5, sigmaW2: 2, sigmaB2: 0, s0: 2 }).p_dead;
+    const out = sampleReluNetworkOutputs({
+      width: 3,
+      depth: 6,
+      sigmaW2: 2,
+      sigmaB2: 0,
+      xNorm2: 1,
+      networks: 4000,
+      seed: 8,
+    });
+    const p = finiteWidthLaw({ width: 3, stages: 5, sigmaW2: 2, sigmaB2: 0, s0: 2 }).pDead;
     expect(Math.abs(out.dead - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / 4000));
   });
 });
@@ -112,13 +136,13 @@ describe("numerical density of the scale", () => {
     inp: { width: number; stages: number; sigmaW2: number; sigmaB2: number; s0: number },
     G: number,
   ) => {
-    const sd = scaleDensity(inp, G);
-    const dt = sd.log_scale[1] - sd.log_scale[0];
+    const sd = scaleDensity(inp, { gridPoints: G });
+    const dt = sd.logScale[1] - sd.logScale[0];
     let m0 = 0;
     let m1 = 0;
     let m2 = 0;
     sd.density.forEach((f, i) => {
-      const v = Math.exp(sd.log_scale[i]);
+      const v = Math.exp(sd.logScale[i]);
       m0 += f * dt;
       m1 += f * dt * v;
       m2 += f * dt * v * v;
@@ -129,12 +153,10 @@ describe("numerical density of the scale", () => {
     const inp = { width: 8, stages: 4, sigmaW2: 2, sigmaB2: 0, s0: 1 };
     const { sd, m0, m1, m2 } = moments(inp, 2048);
     const law = finiteWidthLaw(inp);
-    expect(Math.abs(m0 + sd.p_dead + sd.lost - 1)).toBeLessThan(1e-12);
+    expect(Math.abs(m0 + sd.pDead + sd.lost - 1)).toBeLessThan(1e-12);
     expect(sd.lost).toBeLessThan(1e-4);
     expect(Math.abs(m1 - (1 - 0))).toBeLessThan(1e-4);
-    expect(Math.abs(m2 - law.normalized_scale_moments[1]) / law.normalized_scale_moments[1]).toBeLessThan(
-      1e-4,
-    );
+    expect(Math.abs(m2 - law.normalizedScaleMoments[1]) / law.normalizedScaleMoments[1]).toBeLessThan(1e-4);
   });
   it("σ_b² = 0.3: mass conserved; moment errors are O(Δ²) (×4 smaller when the grid doubles)", () => {
     const inp = { width: 8, stages: 4, sigmaW2: 2, sigmaB2: 0.3, s0: 1 };
@@ -142,14 +164,14 @@ describe("numerical density of the scale", () => {
     const a = moments(inp, 1024);
     const b = moments(inp, 2048);
     expect(Math.abs(b.m0 - 1)).toBeLessThan(1e-12);
-    const ea = a.m2 - law.normalized_scale_moments[1];
-    const eb = b.m2 - law.normalized_scale_moments[1];
-    expect(Math.abs(eb) / law.normalized_scale_moments[1]).toBeLessThan(2e-3);
+    const ea = a.m2 - law.normalizedScaleMoments[1];
+    const eb = b.m2 - law.normalizedScaleMoments[1];
+    expect(Math.abs(eb) / law.normalizedScaleMoments[1]).toBeLessThan(2e-3);
     expect(ea / eb).toBeGreaterThan(3);
     expect(ea / eb).toBeLessThan(5);
     // Richardson-extrapolated second moment agrees to 1e-4
     expect(
-      Math.abs((4 * b.m2 - a.m2) / 3 - law.normalized_scale_moments[1]) / law.normalized_scale_moments[1],
+      Math.abs((4 * b.m2 - a.m2) / 3 - law.normalizedScaleMoments[1]) / law.normalizedScaleMoments[1],
     ).toBeLessThan(1e-4);
   });
 });

@@ -13,7 +13,7 @@ import { chi1 } from "../../src/theory/maps.js";
 describe("correlation convergence on the EOC", () => {
   it("ReLU: l²(1 − c^l) → 9π²/2", () => {
     const { model, qStar } = eocModel(makeActivation("relu"), 0);
-    const h = hayouComparison(model, qStar, 10000, 0.2, 100);
+    const h = hayouComparison(model, qStar, { depth: 10000, c0: 0.2, every: 100 });
     expect(h.kind).toBe("inverse_square");
     expect(h.constant).toBeCloseTo((9 * Math.PI ** 2) / 2, 12);
     const err = (i: number) => Math.abs(h.scaled[i] / h.constant - 1);
@@ -29,7 +29,7 @@ describe("correlation convergence on the EOC", () => {
     it(`${name} (σ_b² = ${sb2}): l(1 − c^l) → β_q = 2E[φ′²]/(q E[φ″²]), χ1 = 1 at the EOC point`, () => {
       const { model, qStar } = eocModel(makeActivation(name), sb2);
       expect(Math.abs(chi1(model, qStar) - 1)).toBeLessThan(1e-12);
-      const h = hayouComparison(model, qStar, 10000, 0.3, 100);
+      const h = hayouComparison(model, qStar, { depth: 10000, c0: 0.3, every: 100 });
       expect(h.kind).toBe("inverse");
       const err = (i: number) => Math.abs(h.scaled[i] / h.constant - 1);
       const iLast = h.l.length - 1;
@@ -39,17 +39,17 @@ describe("correlation convergence on the EOC", () => {
   }
   it("tanh (2-D quadrature kernel): l(1 − c^l) within 1 % of β_q at l = 300", () => {
     const { model, qStar } = eocModel(makeActivation("tanh"), 0.05);
-    const h = hayouComparison(model, qStar, 300, 0.5, 50);
+    const h = hayouComparison(model, qStar, { depth: 300, c0: 0.5, every: 50 });
     expect(Math.abs(h.scaled[h.scaled.length - 1] / h.constant - 1)).toBeLessThan(1e-2);
   });
   it("leaky ReLU (α = 0.2): l²(1 − c^l) → 9π²/2 · ((1+α²)/(1−α)²)² (derived in src/theory/rates.ts)", () => {
     const { model, qStar } = eocModel(makeActivation("leaky_relu", { alpha: 0.2 }), 0);
-    const h = hayouComparison(model, qStar, 10000, 0.2, 100);
+    const h = hayouComparison(model, qStar, { depth: 10000, c0: 0.2, every: 100 });
     expect(h.constant).toBeCloseTo(((9 * Math.PI ** 2) / 2) * (1.04 / 0.64) ** 2, 10);
     expect(Math.abs(h.scaled[h.scaled.length - 1] / h.constant - 1)).toBeLessThan(5e-3);
   });
   it("rejects φ with a jumping derivative outside the ReLU family", () => {
     const { model, qStar } = eocModel(makeActivation("hard_tanh"), 0.1);
-    expect(() => hayouComparison(model, qStar, 10)).toThrow(/--activation/);
+    expect(() => hayouComparison(model, qStar, { depth: 10 })).toThrow(/invalid activation/);
   });
 });

@@ -68,7 +68,7 @@ describe("Jacobian moments", () => {
       for (const weights of ["gaussian", "orthogonal"] as const) {
         for (const L of [1, 3, 8]) {
           const r = spectrumMoments({ activation: act, sigmaW2: sw2, depth: L, weights, q });
-          expect(rel(r.variance, r.variance_closed_form)).toBeLessThan(1e-9);
+          expect(rel(r.variance, r.varianceClosedForm)).toBeLessThan(1e-9);
           const mu = derivativeMoments(act, q, 2);
           expect(rel(r.mean, Math.pow(sw2 * mu[0], L))).toBeLessThan(1e-12);
         }
@@ -115,8 +115,8 @@ describe("critical initialisation from q*", () => {
       const c = criticalFromQStar(act, q);
       const p = erf(1 / Math.sqrt(2 * q));
       expect(rel(c.p as number, p)).toBeLessThan(1e-14);
-      expect(rel(c.sigma_w2, 1 / p)).toBeLessThan(1e-14);
-      const r = spectrumMoments({ activation: act, sigmaW2: c.sigma_w2, depth: 7, weights: "orthogonal", q });
+      expect(rel(c.sigmaW2, 1 / p)).toBeLessThan(1e-14);
+      const r = spectrumMoments({ activation: act, sigmaW2: c.sigmaW2, depth: 7, weights: "orthogonal", q });
       expect(Math.abs(r.mean - 1)).toBeLessThan(1e-12);
       expect(rel(r.variance, (7 * (1 - p)) / p)).toBeLessThan(1e-10);
     }
@@ -129,12 +129,14 @@ describe("critical initialisation from q*", () => {
         expect(rel(c.p as number, 0.5 * erfc(-alpha / Math.sqrt(2 * q)))).toBeLessThan(1e-14);
         // fixed point: V(q*) = σ_w² E[φ²] + σ_b² = q*, by Monte-Carlo-free quadrature of E[φ²]
         const m2 = act.closed.m2 as (q: number) => number;
-        expect(rel(c.sigma_w2 * m2(q) + c.sigma_b2, q)).toBeLessThan(1e-13);
+        expect(rel(c.sigmaW2 * m2(q) + c.sigmaB2, q)).toBeLessThan(1e-13);
       }
     }
   });
-  it("rejects q* that would need σ_b² < 0 (exit-2 error naming --q-star)", () => {
+  it("rejects q* that would need σ_b² < 0 (an InputError naming qStar)", () => {
     // shifted ReLU with large α at tiny q*: E[φ²] ≈ α² ≫ q* E[φ′²]
-    expect(() => criticalFromQStar(makeActivation("shifted_relu", { alpha: -2 }), 0.01)).toThrow(/--q-star/);
+    expect(() => criticalFromQStar(makeActivation("shifted_relu", { alpha: -2 }), 0.01)).toThrow(
+      /invalid qStar/,
+    );
   });
 });

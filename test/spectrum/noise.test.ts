@@ -140,7 +140,7 @@ describe("noise = none leaves the spectrum unchanged", () => {
         const a = spectrumTheory({ ...c, weights, depth: 4, points: 20 });
         const b = spectrumTheory({ ...c, weights, depth: 4, points: 20, noise: none });
         expect(b).toEqual(a);
-        expect(a.chi_grad).toBe(a.chi1);
+        expect(a.chiGrad).toBe(a.chi1);
       }
     }
     // additive noise does not enter D²: same moments at the same layer variances
@@ -165,7 +165,9 @@ describe("noise = none leaves the spectrum unchanged", () => {
       weights: "gaussian" as const,
       q0: 1,
     };
-    expect(empiricalSpectrum({ ...spec, noise: none }, 3, 7, 2)).toEqual(empiricalSpectrum(spec, 3, 7, 2));
+    expect(empiricalSpectrum({ ...spec, noise: none }, { networks: 3, seed: 7, order: 2 })).toEqual(
+      empiricalSpectrum(spec, { networks: 3, seed: 7, order: 2 }),
+    );
   });
 });
 
@@ -174,7 +176,7 @@ describe("critical dropout: mean 1, variance L(μ2_D/μ1_D² − 1 − s1)", () 
     for (const p of [0.5, 0.8, 0.95]) {
       const noise = makeNoise("dropout", { keep: p });
       const cr = criticalInit(relu, noise);
-      expect(cr.sigma_w2).toBe(2 * p);
+      expect(cr.sigmaW2).toBe(2 * p);
       for (const L of [1, 2, 5, 20, 100]) {
         const g = spectrumTheory({
           activation: relu,
@@ -194,13 +196,13 @@ describe("critical dropout: mean 1, variance L(μ2_D/μ1_D² − 1 − s1)", () 
         });
         for (const t of [g, o]) {
           expect(Math.abs(t.mean - 1)).toBeLessThan(1e-12);
-          expect(Math.abs(t.chi_grad - 1)).toBeLessThan(1e-15);
+          expect(Math.abs(t.chiGrad - 1)).toBeLessThan(1e-15);
           expect(rel(t.chi1, p)).toBeLessThan(1e-15);
           expect(t.mu2).toBe(1 / p);
         }
         expect(rel(g.variance, (2 * L) / p)).toBeLessThan(1e-10);
         expect(rel(o.variance, L * (2 / p - 1))).toBeLessThan(1e-10);
-        expect(rel(g.variance_closed_form, (2 * L) / p)).toBeLessThan(1e-12);
+        expect(rel(g.varianceClosedForm, (2 * L) / p)).toBeLessThan(1e-12);
       }
     }
   });
@@ -228,8 +230,8 @@ describe("critical dropout: mean 1, variance L(μ2_D/μ1_D² − 1 − s1)", () 
     const q = 0.3;
     const c0 = criticalFromQStar(act, q);
     const c = criticalFromQStar(act, q, noise);
-    expect(rel(c.sigma_w2, p * c0.sigma_w2)).toBeLessThan(1e-15);
-    expect(rel(c.sigma_b2, c0.sigma_b2)).toBeLessThan(1e-12);
+    expect(rel(c.sigmaW2, p * c0.sigmaW2)).toBeLessThan(1e-15);
+    expect(rel(c.sigmaB2, c0.sigmaB2)).toBeLessThan(1e-12);
     const t = spectrumTheory({
       activation: act,
       weights: "orthogonal",
@@ -264,7 +266,7 @@ describe("dropout density mapping (active fraction p·P(φ′=1), σ_w² → σ_
         noise,
         points: 10,
       });
-      const inp = t.density_input as PwlSpectrumInput;
+      const inp = t.densityInput as PwlSpectrumInput;
       expect(inp.p).toBeCloseTo(c.p / 2, 15);
       expect(rel(inp.sigmaW2, sigmaW2 / c.p ** 2)).toBeLessThan(1e-15);
       expect(t.atoms[0]).toEqual({ x: 0, mass: 1 - c.p / 2 });
@@ -289,7 +291,7 @@ describe("dropout density mapping (active fraction p·P(φ′=1), σ_w² → σ_
       noise,
       points: 5,
     });
-    const inp = t.density_input as SmoothSpectrumInput;
+    const inp = t.densityInput as SmoothSpectrumInput;
     expect(inp.keep).toBe(0.9);
     expect(t.atoms[0].mass).toBeCloseTo(0.1, 14);
     const edge = t.edge as number;
@@ -318,15 +320,15 @@ describe("simulated dropout networks vs the noisy moment series", () => {
       noise,
     });
     it(`${weights}: mean of (1/N) tr JJᵀ = 1 (exact at any width), at 4 SE`, () => {
-      const em = empiricalSpectrum(spec(48), 120, 31, 1);
-      expect(Math.abs(em.moments[0] - 1)).toBeLessThan(4 * em.moments_se[0]);
+      const em = empiricalSpectrum(spec(48), { networks: 120, seed: 31, order: 1 });
+      expect(Math.abs(em.moments[0] - 1)).toBeLessThan(4 * em.momentsSe[0]);
     });
     it(`${weights}: second moment by Richardson extrapolation in N (16 → 64) vs 1 + variance`, () => {
       const th = spectrumMoments({ activation: relu, sigmaW2: 2 * p, depth: L, weights, q: 1, noise });
-      const a = empiricalSpectrum(spec(16), 800, 15, 2);
-      const b = empiricalSpectrum(spec(64), 120, 16, 2);
+      const a = empiricalSpectrum(spec(16), { networks: 800, seed: 15, order: 2 });
+      const b = empiricalSpectrum(spec(64), { networks: 120, seed: 16, order: 2 });
       const ext = (4 * b.moments[1] - a.moments[1]) / 3;
-      const se = Math.sqrt(16 * b.moments_se[1] ** 2 + a.moments_se[1] ** 2) / 3;
+      const se = Math.sqrt(16 * b.momentsSe[1] ** 2 + a.momentsSe[1] ** 2) / 3;
       expect(Math.abs(ext - th.moments[1])).toBeLessThan(4 * se);
     });
   }

@@ -67,7 +67,7 @@ describe("smooth-φ density by Newton continuation", () => {
     const L = 8;
     const N = 64;
     const c = criticalFromQStar(act, q);
-    const th = { activation: act, q, sigmaW2: c.sigma_w2, depth: L, weights: "orthogonal" as const };
+    const th = { activation: act, q, sigmaW2: c.sigmaW2, depth: L, weights: "orthogonal" as const };
     const edge = smoothDensity(th, { xs: [] }).edge;
     const ts = [0.25, 0.5, 0.75].map((f) => f * edge);
     const cdf = ts.map((t) => densityIntegral(th, 0, t));

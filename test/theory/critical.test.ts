@@ -33,7 +33,7 @@ describe("ReLU family (docs/THEORY.md §1 table)", () => {
     it(`${spec}: σ_w² = ${sw2}`, () => {
       const r = criticalInit(makeActivation("relu"), parseNoise(spec));
       expect(r.exists).toBe(true);
-      expect(rel(r.sigma_w2 as number, sw2)).toBeLessThan(1e-15);
+      expect(rel(r.sigmaW2 as number, sw2)).toBeLessThan(1e-15);
     });
   }
   it("additive noise: none exists, with the reason", () => {
@@ -48,9 +48,9 @@ describe("ReLU family (docs/THEORY.md §1 table)", () => {
     const a = parseActivation("leaky_relu:alpha=0.2");
     const n = parseNoise("dropout:keep=0.8");
     const r = criticalInit(a, n);
-    expect(rel(r.sigma_w2 as number, 2 / (1.04 * 1.25))).toBeLessThan(1e-14);
+    expect(rel(r.sigmaW2 as number, 2 / (1.04 * 1.25))).toBeLessThan(1e-14);
     expect(
-      analyze({ activation: a, noise: n, sigmaW2: r.sigma_w2 as number, sigmaB2: 0 }, 3.3).q_status,
+      analyze({ activation: a, noise: n, sigmaW2: r.sigmaW2 as number, sigmaB2: 0 }, { q0: 3.3 }).qStatus,
     ).toBe("marginal");
   });
 });
@@ -61,10 +61,10 @@ describe("edge of chaos for smooth φ", () => {
       const t = makeActivation("tanh");
       const r = criticalInit(t, parseNoise("none"), sb2);
       const a = analyze(
-        { activation: t, noise: parseNoise("none"), sigmaW2: r.sigma_w2 as number, sigmaB2: sb2 },
-        r.q_star as number,
+        { activation: t, noise: parseNoise("none"), sigmaW2: r.sigmaW2 as number, sigmaB2: sb2 },
+        { q0: r.qStar as number },
       );
-      expect(rel(a.q_star as number, r.q_star as number)).toBeLessThan(1e-11);
+      expect(rel(a.qStar as number, r.qStar as number)).toBeLessThan(1e-11);
       expect(Math.abs((a.chi1 as number) - 1)).toBeLessThan(1e-11);
       expect(a.phase).toBe("edge_of_chaos");
     }
@@ -74,15 +74,15 @@ describe("edge of chaos for smooth φ", () => {
     const n = parseNoise("dropout:keep=0.8");
     const r = criticalInit(t, n, 0.1);
     const a = analyze(
-      { activation: t, noise: n, sigmaW2: r.sigma_w2 as number, sigmaB2: 0.1 },
-      r.q_star as number,
+      { activation: t, noise: n, sigmaW2: r.sigmaW2 as number, sigmaB2: 0.1 },
+      { q0: r.qStar as number },
     );
-    expect(Math.abs((a.chi_grad as number) - 1)).toBeLessThan(1e-11);
+    expect(Math.abs((a.chiGrad as number) - 1)).toBeLessThan(1e-11);
   });
   it("tanh at σ_b² = 0: σ_w² = 1, q* → 0", () => {
     const r = criticalInit(makeActivation("tanh"), parseNoise("none"), 0);
-    expect(r.sigma_w2).toBe(1);
-    expect(r.q_star).toBe(0);
+    expect(r.sigmaW2).toBe(1);
+    expect(r.qStar).toBe(0);
   });
   it("swish: the EOC fixed point is unstable below σ_b ≈ 0.745 and stable above (Hayou et al.)", () => {
     const sw = makeActivation("swish");
@@ -108,12 +108,12 @@ describe("edge of chaos for smooth φ", () => {
       expect(r.note).toMatch(/unstable/);
       // independent of the reported χ_q: V′(q*) by a central difference of the variance map
       // (step 1e-4·q*, error ~1e-8 relative; the margins V′ − 1 are ≥ 0.03)
-      const m = { activation: sp, noise: none, sigmaW2: r.sigma_w2 as number, sigmaB2: sb2 };
-      const q = r.q_star as number;
+      const m = { activation: sp, noise: none, sigmaW2: r.sigmaW2 as number, sigmaB2: sb2 };
+      const q = r.qStar as number;
       const h = 1e-4 * q;
       const slope = (varianceMap(m, q + h) - varianceMap(m, q - h)) / (2 * h);
       expect(slope).toBeGreaterThan(1.01);
-      expect(Math.abs(slope - (r.chi_q as number))).toBeLessThan(1e-6);
+      expect(Math.abs(slope - (r.chiQ as number))).toBeLessThan(1e-6);
       expect(Math.abs(varianceMap(m, q) - q)).toBeLessThan(1e-11 * q);
       expect(Math.abs(chi1(m, q) - 1)).toBeLessThan(1e-12);
     }
@@ -127,16 +127,16 @@ describe("edge of chaos for smooth φ", () => {
     // dropout keep 0.8: μ2 = 1/0.8, so σ_w² = 2·0.8 = 1.6 (Pretorius et al. 2018, the closed form)
     const c = eocCurve(makeActivation("relu"), parseNoise("dropout:keep=0.8"), [0, 0.25, 1]);
     expect(c.points).toHaveLength(1);
-    expect(c.points[0].sigma_b2).toBe(0);
-    expect(Math.abs(c.points[0].sigma_w2 - 1.6)).toBeLessThan(1e-15);
-    expect(Number.isNaN(c.points[0].q_star)).toBe(true);
-    expect(c.points[0].q_star_note).toMatch(/every q is a fixed point/);
-    expect(c.excluded.map((e) => e.sigma_b2)).toEqual([0.25, 1]);
+    expect(c.points[0].sigmaB2).toBe(0);
+    expect(Math.abs(c.points[0].sigmaW2 - 1.6)).toBeLessThan(1e-15);
+    expect(Number.isNaN(c.points[0].qStar)).toBe(true);
+    expect(c.points[0].qStarNote).toMatch(/every q is a fixed point/);
+    expect(c.excluded.map((e) => e.sigmaB2)).toEqual([0.25, 1]);
     expect(c.excluded[0].reason).toMatch(/0\.25/);
     expect(c.excluded[1].reason).toMatch(/needs σ_b² = 0/);
   });
   it("non-ReLU-family φ needs σ_b²", () => {
-    expect(() => criticalInit(makeActivation("tanh"), parseNoise("none"))).toThrow(/--sigma-b2/);
+    expect(() => criticalInit(makeActivation("tanh"), parseNoise("none"))).toThrow(/invalid sigmaB2/);
   });
 });
 
@@ -169,10 +169,10 @@ describe("Hayou et al. rates on the EOC", () => {
   it("tanh: l(1 − c^l) approaches β_q", () => {
     const t = makeActivation("tanh");
     const cr = criticalInit(t, parseNoise("none"), 0.05);
-    const q = cr.q_star as number;
+    const q = cr.qStar as number;
     const beta = eocRate(t, q).constant as number;
-    const m = { activation: t, noise: parseNoise("none"), sigmaW2: cr.sigma_w2 as number, sigmaB2: 0.05 };
-    const traj = dynamics(m, 4000, q, 0.5);
+    const m = { activation: t, noise: parseNoise("none"), sigmaW2: cr.sigmaW2 as number, sigmaB2: 0.05 };
+    const traj = dynamics(m, { depth: 4000, q0: q, c0: 0.5 });
     const l = 4000;
     const est = l * (1 - (traj.c[l] as number));
     // 1 − c^l = β/l + O(log l / l²): at l = 4000 the relative correction is a few percent
@@ -186,7 +186,7 @@ describe("Hayou et al. rates on the EOC", () => {
     const beta = eocRate(relu, 1).constant as number;
     const m = { activation: relu, noise: parseNoise("none"), sigmaW2: 2, sigmaB2: 0 };
     const l = 4000;
-    const est = l * l * (1 - (dynamics(m, l, 1, 0.5).c[l] as number));
+    const est = l * l * (1 - (dynamics(m, { depth: l, q0: 1, c0: 0.5 }).c[l] as number));
     expect(rel(est, beta)).toBeLessThan(0.02);
     expect(rel(beta, (9 * Math.PI ** 2) / 2)).toBeLessThan(1e-12); // the published constant
   });
@@ -202,15 +202,15 @@ describe("one criticality module: every caller gets criticalInit's numbers and r
       const act = makeActivation(name);
       const c = criticalInit(act, parseNoise("none"), sb2);
       const e = eocModel(act, sb2);
-      expect(e.model.sigmaW2).toBe(c.sigma_w2);
-      expect(e.qStar).toBe(c.q_star);
+      expect(e.model.sigmaW2).toBe(c.sigmaW2);
+      expect(e.qStar).toBe(c.qStar);
       // and independently: χ1 = 1 and V(q*) = q* at the returned point (Brent to 1e-15 relative)
       expect(Math.abs(chi1(e.model, e.qStar) - 1)).toBeLessThan(1e-12);
       expect(rel(varianceMap(e.model, e.qStar), e.qStar)).toBeLessThan(1e-12);
     }
     expect(eocModel(makeActivation("relu"), 0).model.sigmaW2).toBe(2);
-    expect(() => eocModel(makeActivation("relu"), 0.1)).toThrow(/--sigma-b2 '0.1'/);
-    expect(() => eocModel(makeActivation("softplus"), 0.1)).toThrow(/--sigma-b2.*no edge of chaos/);
+    expect(() => eocModel(makeActivation("relu"), 0.1)).toThrow(/sigmaB2 '0.1'/);
+    expect(() => eocModel(makeActivation("softplus"), 0.1)).toThrow(/sigmaB2.*no edge of chaos/);
     expect(() => eocModel(makeActivation("tanh"), 0)).toThrow(/q\* → 0/);
   });
   it("the report's critical ReLU is criticalInit's: 2p exactly for dropout, 2/μ2 for Gaussian noise, none for additive", () => {
@@ -218,24 +218,24 @@ describe("one criticality module: every caller gets criticalInit's numbers and r
     // 1/(μ2·½) = 2/μ2 exactly: halving is exact, then one correctly rounded division either way
     expect(criticalRelu("gauss_mult:std=0.25").sigmaW2).toBe(2 / 1.0625);
     expect(criticalRelu("none", 0.9).sigmaW2).toBe(2 * 0.9 * 0.9);
-    expect(() => criticalRelu("gauss_add:std=1")).toThrow(/--noise 'gauss_add:std=1'.*no critical/);
+    expect(() => criticalRelu("gauss_add:std=1")).toThrow(/noise 'gauss_add:std=1'.*no critical/);
   });
   it("criticalFromQStar is the EOC equation read backwards: criticalInit at its σ_b² returns the same q*", () => {
     const tanh = makeActivation("tanh");
     for (const noise of [parseNoise("none"), parseNoise("dropout:keep=0.8")]) {
       const b = criticalFromQStar(tanh, 0.7, noise);
-      const c = criticalInit(tanh, noise, b.sigma_b2);
-      expect(rel(c.q_star as number, 0.7)).toBeLessThan(1e-12);
-      expect(rel(c.sigma_w2 as number, b.sigma_w2)).toBeLessThan(1e-12);
+      const c = criticalInit(tanh, noise, b.sigmaB2);
+      expect(rel(c.qStar as number, 0.7)).toBeLessThan(1e-12);
+      expect(rel(c.sigmaW2 as number, b.sigmaW2)).toBeLessThan(1e-12);
     }
   });
   it("root choice: a σ_b² = 0 linear regime (hard-tanh, R(q) = q for small q) takes the smallest-q* root and says how many", () => {
     const c = criticalInit(makeActivation("hard_tanh"), parseNoise("none"), 0);
     const pts = eocPoints(makeActivation("hard_tanh"), parseNoise("none"), 0);
     expect(pts.length).toBeGreaterThan(1);
-    expect(c.q_star).toBe(Math.min(...pts.map((p) => p.q_star as number)));
+    expect(c.qStar).toBe(Math.min(...pts.map((p) => p.qStar as number)));
     expect(c.note).toMatch(new RegExp(`${pts.length} EOC points.*first`));
     // φ′ = 1 on (−1, 1) with P(|√q z| > 1) < 1e-20 at q ≤ 1e-2: σ_w² = 1/E[φ′²] = 1 to rounding
-    expect(c.sigma_w2).toBe(1);
+    expect(c.sigmaW2).toBe(1);
   });
 });

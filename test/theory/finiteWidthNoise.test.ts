@@ -62,7 +62,7 @@ describe("reluVarianceLaw", () => {
   it("noiseless stages after the first have the exact relative variance of theory/finiteWidth.ts", () => {
     const N = 50;
     const law = reluVarianceLaw({ width: N, depth: 6, q0: 1, sigmaW2: 2, mu2: 1, mu4: 1 });
-    const m = scaleMoments({ width: N, stages: 5, sigmaW2: 2, sigmaB2: 0, s0: 1 }, 2);
+    const m = scaleMoments({ width: N, stages: 5, sigmaW2: 2, sigmaB2: 0, s0: 1 }, { order: 2 });
     // ratio of E[v²]/E[v]² at layers 6 and 1 = (1 + r)^5, exactly the χ²-mixture's 5-stage ratio
     const ratio = (1 + law.relVar[6]) / (1 + law.relVar[1]);
     expect(ratio).toBeCloseTo(m[5][1] / m[5][0] ** 2, 12);

@@ -37,19 +37,19 @@ describe("published check values (docs/THEORY.md §2, 10 significant digits give
       const noise = parseNoise(spec);
       const r = analyze({ activation: relu, noise, sigmaW2: 2 / noise.mu2, sigmaB2: 0 });
       // the published numbers are rounded to 10 digits: |error| ≤ 5e-11 relative
-      expect(rel(r.c_star as number, cStar)).toBeLessThan(6e-10);
-      expect(rel(r.xi_c as number, xiC)).toBeLessThan(6e-10);
-      expect(r.q_status).toBe("marginal");
+      expect(rel(r.cStar as number, cStar)).toBeLessThan(6e-10);
+      expect(rel(r.xiC as number, xiC)).toBeLessThan(6e-10);
+      expect(r.qStatus).toBe("marginal");
       // the phase is decided by χ_grad = σ_w² μ2/2 = 1 (the paper's criticality), although χ1 = 1/μ2 < 1;
       // the correlations are still ordered: χ_c < 1 (Fig 4c), checked by the closed form below
       expect(r.phase).toBe("edge_of_chaos");
-      expect(r.decided_by).toBe("chi_grad");
+      expect(r.decidedBy).toBe("chi_grad");
       expect(r.chi1 as number).toBeLessThan(1);
       // and the independent bisection route to 1e-12
-      expect(rel(r.c_star as number, reluCStar(noise.mu2))).toBeLessThan(1e-12);
+      expect(rel(r.cStar as number, reluCStar(noise.mu2))).toBeLessThan(1e-12);
       // χ_c closed form (arcsin(c*)/π + 1/2)/μ2
-      const chiC = (Math.asin(r.c_star as number) / Math.PI + 0.5) / noise.mu2;
-      expect(rel(r.chi_c as number, chiC)).toBeLessThan(1e-13);
+      const chiC = (Math.asin(r.cStar as number) / Math.PI + 0.5) / noise.mu2;
+      expect(rel(r.chiC as number, chiC)).toBeLessThan(1e-13);
     });
   }
   it("the same μ2 gives the same correlation results (dropout p=0.5 ≡ Gaussian s=1 ≡ Poisson)", () => {
@@ -63,8 +63,8 @@ describe("published check values (docs/THEORY.md §2, 10 significant digits give
       return analyze({ activation: relu, noise: n, sigmaW2: 2 / n.mu2, sigmaB2: 0 });
     });
     for (const v of vals.slice(1)) {
-      expect(rel(v.c_star as number, vals[0].c_star as number)).toBeLessThan(1e-13);
-      expect(rel(v.xi_c as number, vals[0].xi_c as number)).toBeLessThan(1e-12);
+      expect(rel(v.cStar as number, vals[0].cStar as number)).toBeLessThan(1e-13);
+      expect(rel(v.xiC as number, vals[0].xiC as number)).toBeLessThan(1e-12);
     }
   });
   it("c* lies in (1/(πμ2), 1/μ2) for every σ_w (σ_b = 0, multiplicative noise)", () => {
@@ -72,18 +72,18 @@ describe("published check values (docs/THEORY.md §2, 10 significant digits give
       const n = makeNoise("dropout", { keep: p });
       for (const sw2 of [0.5, 2 * p, 3.7]) {
         const r = analyze({ activation: relu, noise: n, sigmaW2: sw2, sigmaB2: 0 });
-        expect(r.c_star as number).toBeGreaterThan(1 / (Math.PI * n.mu2));
-        expect(r.c_star as number).toBeLessThan(1 / n.mu2);
-        expect(rel(r.c_star as number, reluCStar(n.mu2))).toBeLessThan(1e-12);
+        expect(r.cStar as number).toBeGreaterThan(1 / (Math.PI * n.mu2));
+        expect(r.cStar as number).toBeLessThan(1 / n.mu2);
+        expect(rel(r.cStar as number, reluCStar(n.mu2))).toBeLessThan(1e-12);
       }
     }
   });
   it("tanh with additive noise std 1 at σ_w² = 1: q* = 1.4638508911 (FIGURES.md Fig 2)", () => {
     const r = analyze(
       { activation: makeActivation("tanh"), noise: parseNoise("gauss_add:std=1"), sigmaW2: 1, sigmaB2: 0 },
-      4,
+      { q0: 4 },
     );
-    expect(rel(r.q_star as number, 1.4638508911)).toBeLessThan(6e-11);
+    expect(rel(r.qStar as number, 1.4638508911)).toBeLessThan(6e-11);
   });
 });
 
@@ -156,11 +156,11 @@ describe("status reporting", () => {
     const t = makeActivation("tanh");
     const o = analyze({ activation: t, noise: parseNoise("none"), sigmaW2: 0.8, sigmaB2: 0.1 });
     expect(o.phase).toBe("ordered");
-    expect(o.c_star).toBe(1);
-    expect(rel(o.chi_c as number, o.chi1 as number)).toBeLessThan(1e-12);
+    expect(o.cStar).toBe(1);
+    expect(rel(o.chiC as number, o.chi1 as number)).toBeLessThan(1e-12);
     const c = analyze({ activation: t, noise: parseNoise("none"), sigmaW2: 2.5, sigmaB2: 0.1 });
     expect(c.phase).toBe("chaotic");
-    expect(c.c_star as number).toBeLessThan(1);
-    expect(c.chi_c as number).toBeLessThan(1); // c* is a stable fixed point
+    expect(c.cStar as number).toBeLessThan(1);
+    expect(c.chiC as number).toBeLessThan(1); // c* is a stable fixed point
   });
 });

@@ -27,27 +27,27 @@ describe("phaseGrid", () => {
     it(`${act}, ${noise}: every point is analyze's, and a χ1-only grid equals the full grid's χ1`, () => {
       const a = parseActivation(act);
       const n = parseNoise(noise);
-      const full = phaseGrid(a, n, SW, SB);
+      const full = phaseGrid(a, n, { sigmaW2s: SW, sigmaB2s: SB });
       SB.forEach((sb, i) =>
         SW.forEach((sw, j) => {
           // a fresh activation: the Hermite cache extends a series on demand, so a later call at the same
           // q may sum more terms (rounding-level differences); the grid's points never share a q*
           const r = analyze({ activation: parseActivation(act), noise: n, sigmaW2: sw, sigmaB2: sb });
-          expect([full.chi1[i][j], full.xi_c[i][j], full.chi_c[i][j]]).toEqual([r.chi1, r.xi_c, r.chi_c]);
-          expect([full.q_star[i][j], full.c_star[i][j], full.phase[i][j]]).toEqual([
-            r.q_star,
-            r.c_star,
-            r.phase,
-          ]);
+          expect([full.chi1[i][j], full.xiC[i][j], full.chiC[i][j]]).toEqual([r.chi1, r.xiC, r.chiC]);
+          expect([full.qStar[i][j], full.cStar[i][j], full.phase[i][j]]).toEqual([r.qStar, r.cStar, r.phase]);
         }),
       );
       // a fresh activation object: nothing cached from the full grid
-      const only = phaseGrid(parseActivation(act), n, SW, SB, 1, 0.5, undefined, {
-        fields: ["chi1", "q_star", "phase"],
+      const only = phaseGrid(parseActivation(act), n, {
+        sigmaW2s: SW,
+        sigmaB2s: SB,
+        q0: 1,
+        c0: 0.5,
+        fields: ["chi1", "qStar", "phase"],
       });
-      expect(Object.keys(only).sort()).toEqual(["chi1", "phase", "q_star", "sigma_b2", "sigma_w2"]);
+      expect(Object.keys(only).sort()).toEqual(["chi1", "phase", "qStar", "sigmaB2", "sigmaW2"]);
       expect(only.chi1).toEqual(full.chi1);
-      expect(only.q_star).toEqual(full.q_star);
+      expect(only.qStar).toEqual(full.qStar);
       expect(only.phase).toEqual(full.phase);
     });
   }
@@ -55,16 +55,19 @@ describe("phaseGrid", () => {
   it("analyze with correlation: false leaves c* undefined and everything else unchanged", () => {
     const m = { activation: makeActivation("tanh"), noise: parseNoise("none"), sigmaW2: 2.5, sigmaB2: 0.1 };
     const full = analyze(m);
-    const part = analyze({ ...m, activation: makeActivation("tanh") }, 1, 0.5, { correlation: false });
-    expect(part.c_star).toBeNull();
-    expect(part.xi_c).toBeNull();
-    expect(part.c_status).toBe("undefined");
-    expect([part.q_star, part.chi1, part.chi_grad, part.chi_q, part.xi_q, part.phase]).toEqual([
-      full.q_star,
+    const part = analyze(
+      { ...m, activation: makeActivation("tanh") },
+      { correlation: false, q0: 1, c0: 0.5 },
+    );
+    expect(part.cStar).toBeNull();
+    expect(part.xiC).toBeNull();
+    expect(part.cStatus).toBe("undefined");
+    expect([part.qStar, part.chi1, part.chiGrad, part.chiQ, part.xiQ, part.phase]).toEqual([
+      full.qStar,
       full.chi1,
-      full.chi_grad,
-      full.chi_q,
-      full.xi_q,
+      full.chiGrad,
+      full.chiQ,
+      full.xiQ,
       full.phase,
     ]);
   });
@@ -84,7 +87,7 @@ describe("chaotic c*: coarse probes bracket the same root", () => {
     it(`${act} σ_w²=${sw} σ_b²=${sb}`, () => {
       const m = { activation: parseActivation(act), noise: parseNoise(noise), sigmaW2: sw, sigmaB2: sb };
       const q = findQStar(m).qForCorrelation as number;
-      const r = findCStar(m, q, 0.5, analyze(m).chi1 as number);
+      const r = findCStar(m, q, { c0: 0.5, chi1AtQ: analyze(m).chi1 as number });
       expect(r.status).toBe("converged");
       expect(r.cStar).toBeGreaterThan(0.5);
       const D = (c: number) => correlationMap(m, q, c) - c;

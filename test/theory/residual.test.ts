@@ -55,7 +55,7 @@ describe("residual recursions vs Monte Carlo (width 256, 16 networks)", () => {
     it(`${opts.variant} ${name} σ_w² = ${sw2} σ_b² = ${sb2}: q^l and c^l over 10 blocks`, () => {
       const depth = 10;
       const N = 256;
-      const th = residualDynamics(model(name, sw2, sb2), depth, opts, 1, 0.3);
+      const th = residualDynamics(model(name, sw2, sb2), { ...opts, depth, q0: 1, c0: 0.3 });
       const runs = Array.from({ length: 16 }, (_, s) =>
         residualMc({
           act: makeActivation(name),
@@ -99,7 +99,7 @@ describe("ReLU residual networks: 1 − c^l ~ constant/l² (exponential q, polyn
       const m = model(name, sw2, sb2, params);
       const law = residualLaw(m, opts);
       if (law.kind !== "relu_inverse_square") throw new Error(law.kind);
-      const t = residualDynamics(m, 400, opts, 1, 0.5);
+      const t = residualDynamics(m, { ...opts, depth: 400, q0: 1, c0: 0.5 });
       // q^l/q^{l−1} → 1 + β
       expect(Math.abs(t.q[400] / t.q[399] - law.varianceGrowth)).toBeLessThan(1e-9 * law.varianceGrowth);
       const e100 = inverseSquareConstant(t.c, 100);
@@ -120,8 +120,8 @@ describe("ReLU residual networks: 1 − c^l ~ constant/l² (exponential q, polyn
     const opts: ResidualOptions = { variant: "reduced" };
     const rate = eocRate(plain.activation, 1);
     expect(rate.constant).toBeCloseTo((9 * Math.PI ** 2) / 2, 12);
-    const cp = dynamics(plain, 400, 1, 0.5).c;
-    const cr = residualDynamics(res, 400, opts, 1, 0.5).c;
+    const cp = dynamics(plain, { depth: 400, q0: 1, c0: 0.5 }).c;
+    const cr = residualDynamics(res, { ...opts, depth: 400, q0: 1, c0: 0.5 }).c;
     const kp = inverseSquareConstant(cp, 200).extrapolated;
     const kr = inverseSquareConstant(cr, 200).extrapolated;
     // plain side: l²(1 − c^l) → 9π²/2
@@ -148,7 +148,7 @@ describe("bounded odd φ: q^l ~ A l and |c^l − c*| ~ l^{−ν}", () => {
       if (law.kind !== "bounded_odd") throw new Error(law.kind);
       expect(law.cStar).toBe(0);
       expect(Math.abs(law.exponent - (1 - 2 / Math.PI))).toBeLessThan(1e-15);
-      const t = residualDynamics(m, 100000, opts, 1, 0.5);
+      const t = residualDynamics(m, { ...opts, depth: 100000, q0: 1, c0: 0.5 });
       const c = (l: number) => Math.abs(t.c[l] as number);
       const local = (L: number) => -Math.log(c(2 * L) / c(L)) / Math.log(2);
       expect(Math.abs(local(50000) - law.exponent)).toBeLessThan(3e-3);
@@ -170,7 +170,7 @@ describe("bounded odd φ: q^l ~ A l and |c^l − c*| ~ l^{−ν}", () => {
       if (law.kind !== "bounded_odd") throw new Error(law.kind);
       expect(law.cStar).toBeGreaterThan(0);
       expect(law.cStar).toBeLessThan(1);
-      const t = residualDynamics(m, 100000, opts, 1, 0.9);
+      const t = residualDynamics(m, { ...opts, depth: 100000, q0: 1, c0: 0.9 });
       const d = (l: number) => Math.abs((t.c[l] as number) - law.cStar);
       expect(d(100000)).toBeLessThan(0.03);
       expect(d(100000)).toBeLessThan(d(1000) / 3);
@@ -189,6 +189,6 @@ describe("bounded odd φ: q^l ~ A l and |c^l − c*| ~ l^{−ν}", () => {
   });
   it("variant names: reduced | full, anything else is an input error naming the flag", () => {
     expect(parseResidualVariant("Full")).toBe("full");
-    expect(() => parseResidualVariant("dense")).toThrow(/--residual/);
+    expect(() => parseResidualVariant("dense")).toThrow(/invalid residual/);
   });
 });

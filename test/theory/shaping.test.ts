@@ -353,7 +353,7 @@ describe("the shaped activation as an --activation spec", () => {
         err = e;
       }
       expect(err, text).toBeInstanceOf(InputError);
-      expect((err as InputError).parameter).toBe("--activation");
+      expect((err as InputError).parameter).toBe("activation");
       expect((err as InputError).message, text).toMatch(re);
     }
   });

@@ -38,7 +38,7 @@ describe("noise specs", () => {
     }
     expect(err).toBeInstanceOf(InputError);
     const msg = (err as Error).message;
-    expect(msg).toContain("--noise");
+    expect(msg).toContain("invalid noise");
     expect(msg).toContain("dropout:keep=0.9");
     expect(msg).toContain("dropout:rate=0.9");
     expect(() => parseNoise("dropout")).toThrow(/exactly one of keep/);

@@ -101,7 +101,8 @@ describe("per-layer training step: batch norm and residual networks", () => {
     }
   });
 
-  it.each([{ batchnorm: true }, { residual: "reduced" as const }, { residual: "full" as const }])(
+  // {}: the plain network
+  it.each([{}, { batchnorm: true }, { residual: "reduced" as const }, { residual: "full" as const }])(
     "evaluate equals the op-by-op clean forward pass (%o)",
     async (arch) => {
       const s = spec("elu", "dropout:keep=0.5", 3, arch);

@@ -60,7 +60,7 @@ let model: LandscapeModel;
 beforeAll(async () => {
   const file = join(dir, "run.ckpt");
   // 3 epochs: the finished run's checkpoint (epoch 3) stays on disk
-  await trainRun(ds, config(), () => {}, { file });
+  await trainRun(ds, config(), { checkpoint: { file } });
   model = loadLandscapeModel(file);
 }, 120_000);
 
@@ -80,8 +80,8 @@ describe("the checkpoint as a landscape model", () => {
   it("the re-derived initialisation is the weights at step 0 (a run with learning rate 0 keeps them)", async () => {
     const file = join(dir, "lr0.ckpt");
     // SGD with η = 0: W − 0·∂W = W exactly, so the (finished, 1-epoch) checkpoint holds the step-0 weights
-    await trainRun(ds, config({ optimizer: "sgd", lr: 0, epochs: 1, weights: "orthogonal" }), () => {}, {
-      file,
+    await trainRun(ds, config({ optimizer: "sgd", lr: 0, epochs: 1, weights: "orthogonal" }), {
+      checkpoint: { file },
     });
     const m = loadLandscapeModel(file);
     const init = initialParams(m);
@@ -129,7 +129,7 @@ describe("checkpoints sigprop does not know", () => {
         tensors.map((data, i) => ({ shape: header.tensors[i], data })),
       ),
     );
-    expect(() => loadLandscapeModel(both)).toThrow(/architecture cannot be built.*--batchnorm/);
+    expect(() => loadLandscapeModel(both)).toThrow(/architecture cannot be built.*batchnorm/);
     // the unmodified file round-trips through the same encoder and loads
     const same = join(dir, "same.ckpt");
     writeFileSync(
@@ -185,7 +185,7 @@ describe.each([
   let m: LandscapeModel;
   beforeAll(async () => {
     const file = join(dir, `${tag}.ckpt`);
-    await trainRun(ds, config({ ...over, epochs: 2 }), () => {}, { file });
+    await trainRun(ds, config({ ...over, epochs: 2 }), { checkpoint: { file } });
     m = loadLandscapeModel(file);
   }, 120_000);
 
@@ -213,7 +213,7 @@ describe.each([
 
   it("the re-derived θ₀ is a learning-rate-0 run's checkpoint, bit for bit", async () => {
     const file = join(dir, `${tag}-lr0.ckpt`);
-    await trainRun(ds, config({ ...over, optimizer: "sgd", lr: 0, epochs: 1 }), () => {}, { file });
+    await trainRun(ds, config({ ...over, optimizer: "sgd", lr: 0, epochs: 1 }), { checkpoint: { file } });
     const z = loadLandscapeModel(file);
     const init = initialParams(z);
     expect(init).toHaveLength(layers);
@@ -286,7 +286,7 @@ function hostBnLoss(p: HostParams, statRows: number[][], rows: number[][], label
 describe("batch norm: population statistics of the run's train-loss subset at each point's weights", () => {
   it("on fewer examples than that subset, the loss is the float64 reference's with the subset's statistics", async () => {
     const file = join(dir, "bn-ref.ckpt");
-    await trainRun(ds, config({ batchnorm: true, epochs: 1 }), () => {}, { file });
+    await trainRun(ds, config({ batchnorm: true, epochs: 1 }), { checkpoint: { file } });
     const m = loadLandscapeModel(file);
     const split = trainValSplit(ds.train.n, { valFraction: 0.1, seed: 7 });
     const rowsOf = (idx: Uint32Array) => {

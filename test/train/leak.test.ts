@@ -20,9 +20,9 @@ describe("training memory", () => {
       const { initJax } = await import("../../src/sim/jax.js");
       const { parseActivation } = await import("../../src/theory/activations.js");
       const { parseNoise } = await import("../../src/theory/noise.js");
-      const { initParams, layerSizes } = await import("../../src/train/mlp.js");
+      const { initParams } = await import("../../src/train/mlp.js");
       const { initOptState } = await import("../../src/train/optim.js");
-      const { makeFastStep, sampleStepNoise } = await import("../../src/train/step.js");
+      const { makeFastStep, stepNoise } = await import("../../src/train/step.js");
       const { disposeTree } = await import("../../src/train/train.js");
       await initJax();
       const spec = {
@@ -39,9 +39,8 @@ describe("training memory", () => {
       let state = initOptState(optimizer, params);
       const x = Float32Array.from({ length: B * 20 }, (_, i) => Math.sin(i));
       const y = Float32Array.from({ length: B * 10 }, (_, i) => (i % 11 === 0 ? 1 : 0));
-      const sizes = layerSizes(spec);
       const run = async (t: number) => {
-        const noise = sizes.slice(0, -1).map((n, l) => sampleStepNoise(spec, 2, t, l + 1, B, n));
+        const noise = stepNoise(spec, { seed: 2, step: t, batch: B });
         const r = await fast.step(
           params,
           state,

@@ -127,21 +127,23 @@ describe("--init looks-linear: the initial network is a linear map with an isome
     }
   });
 
-  it("refuses what the construction cannot do, naming the flag", () => {
+  it("refuses what the construction cannot do, naming the parameter", () => {
     const relu = parseActivation("relu");
     const none = parseNoise("none");
-    expect(() => resolveInit("looks-linear", parseActivation("tanh"), none)).toThrow(/--activation 'tanh'/);
-    expect(() => resolveInit("looks-linear", relu, none, { sigmaB2: 0.1 })).toThrow(/--sigma-b2/);
-    expect(() => resolveInit("looks-linear", relu, none, { sigmaW2: 2 })).toThrow(/--sigma-w2/);
+    expect(() => resolveInit("looks-linear", parseActivation("tanh"), none)).toThrow(/activation 'tanh'/);
+    expect(() => resolveInit("looks-linear", relu, none, { sigmaB2: 0.1 })).toThrow(/invalid sigmaB2/);
+    expect(() => resolveInit("looks-linear", relu, none, { sigmaW2: 2 })).toThrow(/invalid sigmaW2/);
     expect(resolveInit("looks-linear", relu, none).sigmaB2).toBe(0);
     expect(looksLinearProblem({ activation: relu, width: 7, inputDim: 10 })).toBeInstanceOf(InputError);
     expect(looksLinearProblem({ activation: relu, width: 22, inputDim: 10 }, "orthogonal")?.message).toMatch(
-      /--width '22'.*≤ 20/,
+      /invalid width '22'.*≤ 20/,
     );
     expect(looksLinearProblem({ activation: relu, width: 22, inputDim: 10 }, "gaussian")).toBeNull();
     expect(
       looksLinearProblem({ activation: relu, width: 8, inputDim: 10, residual: "reduced" })?.message,
-    ).toMatch(/--residual/);
-    expect(() => initParams(spec("relu", 5, 9, 2, 3), 1, 0, 1, { looksLinear: true })).toThrow(/--width '9'/);
+    ).toMatch(/invalid residual/);
+    expect(() => initParams(spec("relu", 5, 9, 2, 3), 1, 0, 1, { looksLinear: true })).toThrow(
+      /invalid width '9'/,
+    );
   });
 });

@@ -19,7 +19,7 @@ import {
   type Task,
 } from "../../src/train/mlp.js";
 import { initOptState, stepSize, type OptimizerName } from "../../src/train/optim.js";
-import { makeFastStep, sampleStepNoise } from "../../src/train/step.js";
+import { makeFastStep, stepNoise } from "../../src/train/step.js";
 import { disposeTree, makeTrainStep } from "../../src/train/train.js";
 
 export const B = 4;
@@ -45,12 +45,7 @@ export function spec(
 }
 
 /** The step's noise per layer (null where the layer's role takes none), as train.ts samples it. */
-export const noiseFor = (s: MlpSpec, step: number) => {
-  const roles = layerRoles(s);
-  return layerSizes(s)
-    .slice(0, -1)
-    .map((n, l) => (roles[l].noisy ? sampleStepNoise(s, 9, step, l + 1, B, n) : null));
-};
+export const noiseFor = (s: MlpSpec, step: number) => stepNoise(s, { seed: 9, step, batch: B });
 
 export const read = async (p: Params) =>
   Promise.all(p.map(async (l) => [...(await l.w.ref.data()), ...(await l.b.ref.data())]));

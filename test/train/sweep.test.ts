@@ -22,7 +22,6 @@ import { InputError } from "../../src/theory/errors.js";
 import {
   checkpointFile,
   mergeSweeps,
-  parseShard,
   planRuns,
   recordFile,
   runSweep,
@@ -31,30 +30,16 @@ import {
   type SweepPlan,
 } from "../../src/train/sweep.js";
 import type { TrainResult } from "../../src/train/train.js";
+import { parseShard } from "../../src/cli/commands/sweep.js";
 import { runCli } from "../support/cli.js";
 import { tinyIdx, tinyTrain } from "../io/cli.js";
-import { tinyPlan } from "./tinyPlan.js";
+import { fakeTrainResult, tinyPlan } from "../support/trainFixtures.js";
 
 const plan = (over: Partial<SweepPlan> = {}): SweepPlan =>
   tinyPlan({ depths: [2, 6, 10], seeds: [0, 1], ...over });
 
-const fakeResult = (x: number): TrainResult => ({
-  status: "ok",
-  trainable: x < 0.5,
-  trainLoss: x,
-  valLoss: x,
-  testLoss: x,
-  baselineLoss: 1,
-  lossRatio: x,
-  threshold: 0.5,
-  history: [],
-  steps: 1,
-  nTrain: 90,
-  nVal: 10,
-  nTest: 10,
-  seconds: 0,
-  samplesPerSecond: 0,
-});
+const fakeResult = (x: number): TrainResult =>
+  fakeTrainResult({ trainable: x < 0.5, trainLoss: x, valLoss: x, testLoss: x, lossRatio: x });
 
 const body = (r: RunSpec) => ({ sigma_w2: 1, mu2: 2, result: fakeResult(r.depth / 20) });
 
@@ -163,6 +148,11 @@ describe("sigprop train / sweep CLI (tiny IDX data)", () => {
   const run = (...args: string[]) => runCli(args);
 
   const data = tinyIdx();
+  /** `sweep run --json` of width-8 networks on the tiny data into `out`. */
+  const sweepRun = (out: string, o: { keep: string; depths: string; epochs: number; batch: number }) => [
+    ...["sweep", "run", "--dataset", `idx:${data}`, "--keep", o.keep, "--depths", o.depths, "--width", "8"],
+    ...["--epochs", String(o.epochs), "--batch", String(o.batch), "--out", out, "--json"],
+  ];
 
   it("train: --json record; corrupt file → exit 2 with a message", async () => {
     const r = await run(...tinyTrain(data, 1));
@@ -180,25 +170,7 @@ describe("sigprop train / sweep CLI (tiny IDX data)", () => {
 
   it("sweep run (2 shards, rerun resumes) then merge writes CSV, JSON and the heat maps", async () => {
     const out = mkdtempSync(join(tmpdir(), "sigprop-sweepcli-"));
-    const args = [
-      "sweep",
-      "run",
-      "--dataset",
-      `idx:${data}`,
-      "--keep",
-      "0.5,1",
-      "--depths",
-      "1,2",
-      "--width",
-      "8",
-      "--epochs",
-      "1",
-      "--batch",
-      "16",
-      "--out",
-      out,
-      "--json",
-    ];
+    const args = sweepRun(out, { keep: "0.5,1", depths: "1,2", epochs: 1, batch: 16 });
     const s0 = await run(...args, "--shard", "0/2");
     expect(s0.code).toBe(0);
     expect(JSON.parse(s0.out)).toMatchObject({ grid_runs: 4, shard_runs: 2, ran: 2 });
@@ -261,25 +233,7 @@ describe("sigprop train / sweep CLI (tiny IDX data)", () => {
   });
   it("kill -9 during a sweep, rerun: finished records are kept untouched and only the rest run", async () => {
     const out = mkdtempSync(join(tmpdir(), "sigprop-sweepkill-"));
-    const args = [
-      "sweep",
-      "run",
-      "--dataset",
-      `idx:${data}`,
-      "--keep",
-      "0.5,0.7,1",
-      "--depths",
-      "1,2,3",
-      "--width",
-      "8",
-      "--epochs",
-      "3",
-      "--batch",
-      "8",
-      "--out",
-      out,
-      "--json",
-    ];
+    const args = sweepRun(out, { keep: "0.5,0.7,1", depths: "1,2,3", epochs: 3, batch: 8 });
     const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
       cwd: root,
       stdio: "ignore",

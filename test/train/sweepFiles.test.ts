@@ -18,29 +18,12 @@ import {
   type RunSpec,
   type SweepPlan,
 } from "../../src/train/sweep.js";
-import type { TrainResult } from "../../src/train/train.js";
 import { oneLine, sigprop, tinyIdx } from "../io/cli.js";
-import { tinyPlan } from "./tinyPlan.js";
+import { fakeTrainResult, tinyPlan } from "../support/trainFixtures.js";
 
 const plan: SweepPlan = tinyPlan();
 
-const result: TrainResult = {
-  status: "ok",
-  trainable: true,
-  trainLoss: 0.2,
-  valLoss: 0.25,
-  testLoss: 0.25,
-  baselineLoss: 1,
-  lossRatio: 0.25,
-  threshold: 0.5,
-  history: [],
-  steps: 1,
-  nTrain: 90,
-  nVal: 10,
-  nTest: 10,
-  seconds: 0,
-  samplesPerSecond: 0,
-};
+const result = fakeTrainResult();
 const body = () => ({ sigma_w2: 2, mu2: 1, result });
 
 async function finished(): Promise<string> {

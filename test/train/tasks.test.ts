@@ -46,19 +46,19 @@ describe("parity", () => {
     const { x, y } = parityData(8);
     for (const spec of ["relu", "shifted_relu:alpha=0.5", "shifted_relu:alpha=1.25"]) {
       const act = parseActivation(spec);
-      const out = hostForward(paritySolution(8, 13, act), act, x).output;
+      const out = hostForward(paritySolution(8, { width: 13, activation: act }), act, x).output;
       // the shift adds and removes α·(sums of ±1 weights): exact in binary for these α
       for (let r = 0; r < y.length; r++) expect(out[r]).toBe(y[r]);
     }
     // an α whose products round: exact to rounding
     const act = parseActivation("shifted_relu:alpha=0.3");
-    const out = hostForward(paritySolution(8, 8, act), act, x).output;
+    const out = hostForward(paritySolution(8, { width: 8, activation: act }), act, x).output;
     for (let r = 0; r < y.length; r++) expect(Math.abs(out[r] - y[r])).toBeLessThan(1e-12);
   });
 
   it("the solution's hidden layers have n, n/2, …, 2 active units", () => {
     const { x } = parityData(8);
-    const pass = hostForward(paritySolution(8, 8), relu, x);
+    const pass = hostForward(paritySolution(8, { width: 8 }), relu, x);
     const active = pass.hidden.map((h) => {
       let k = 0;
       for (let j = 0; j < 8; j++) {
@@ -73,7 +73,7 @@ describe("parity", () => {
 
   it("refuses a bit count that is not a power of two, and a width below it", () => {
     expect(() => paritySolution(6)).toThrow(/bits.*power of two/);
-    expect(() => paritySolution(8, 4)).toThrow(/width/);
+    expect(() => paritySolution(8, { width: 4 })).toThrow(/width/);
   });
 });
 

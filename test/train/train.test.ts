@@ -109,7 +109,10 @@ describe("training noise (sampleStepNoise: the engine's laws on a per-(seed, ste
   it("dropout keep p: values in {0, 1/p}, kept fraction ≈ p (4σ binomial)", async () => {
     const n = 20000;
     const d = parseNoise("dropout:keep=0.3");
-    const y = sampleStepNoise({ ...spec, noise: d }, 5, 1, 1, 1, n) as Float32Array;
+    const y = sampleStepNoise(
+      { ...spec, noise: d },
+      { seed: 5, step: 1, batch: 1, layer: 1, cols: n },
+    ) as Float32Array;
     let kept = 0;
     for (const v of y) {
       expect(v === 0 || Math.abs(v - 1 / 0.3) < 1e-6).toBe(true);
@@ -120,7 +123,10 @@ describe("training noise (sampleStepNoise: the engine's laws on a per-(seed, ste
   it("multiplicative Gaussian has E[ε] = 1, E[ε²] = μ2 (5σ)", async () => {
     const n = 40000;
     const g = parseNoise("gauss_mult:std=0.5");
-    const y = sampleStepNoise({ ...spec, noise: g }, 9, 1, 1, 1, n) as Float32Array;
+    const y = sampleStepNoise(
+      { ...spec, noise: g },
+      { seed: 9, step: 1, batch: 1, layer: 1, cols: n },
+    ) as Float32Array;
     const m1 = y.reduce((a, v) => a + v, 0) / n;
     const m2 = y.reduce((a, v) => a + v * v, 0) / n;
     expect(Math.abs(m1 - 1)).toBeLessThan(5 * Math.sqrt(0.25 / n));
@@ -272,18 +278,19 @@ describe("checkpoints", () => {
     const straight = await trainRun(ds, cfg);
     const perEpoch = straight.steps / 3;
     await expect(
-      trainRun(
-        ds,
-        cfg,
-        (done) => {
+      trainRun(ds, cfg, {
+        onProgress: (done) => {
           if (done === 2 * perEpoch + 3) throw new Error("killed");
         },
-        { file },
-      ),
+        checkpoint: { file },
+      }),
     ).rejects.toThrow("killed");
     expect(existsSync(file)).toBe(true);
     let firstStep = -1;
-    const resumed = await trainRun(ds, cfg, (done) => (firstStep < 0 ? (firstStep = done) : 0), { file });
+    const resumed = await trainRun(ds, cfg, {
+      onProgress: (done) => (firstStep < 0 ? (firstStep = done) : 0),
+      checkpoint: { file },
+    });
     expect(firstStep).toBe(2 * perEpoch + 1); // only epoch 3 was redone
     expect(numbersOf(resumed.history)).toEqual(numbersOf(straight.history));
     // wall time continues from the interrupted run: cumulative, never reset by the resume
@@ -291,12 +298,12 @@ describe("checkpoints", () => {
     for (let i = 1; i < secs.length; i++) expect(secs[i]).toBeGreaterThan(secs[i - 1]);
     expect(resumed.valLoss).toBe(straight.valLoss);
     // a checkpoint of another configuration is refused (exit 2), naming the field that differs …
-    await expect(trainRun(ds, { ...cfg, lr: 0.02 }, () => {}, { file })).rejects.toThrow(
+    await expect(trainRun(ds, { ...cfg, lr: 0.02 }, { checkpoint: { file } })).rejects.toThrow(
       /another configuration \(lr 0\.01 there, 0\.02 now\)/,
     );
-    await expect(trainRun(ds, { ...cfg, lr: 0.02 }, () => {}, { file })).rejects.toThrow(InputError);
+    await expect(trainRun(ds, { ...cfg, lr: 0.02 }, { checkpoint: { file } })).rejects.toThrow(InputError);
     // … and `fresh` starts afresh explicitly (same as an uninterrupted run)
-    const other = await trainRun(ds, { ...cfg, lr: 0.02 }, () => {}, { file, fresh: true });
+    const other = await trainRun(ds, { ...cfg, lr: 0.02 }, { checkpoint: { file, fresh: true } });
     expect(numbersOf(other.history)[0]).toEqual(
       numbersOf((await trainRun(ds, { ...cfg, lr: 0.02 })).history)[0],
     );

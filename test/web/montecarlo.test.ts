@@ -36,7 +36,7 @@ describe("explorer Monte Carlo with the chosen weight law", () => {
 
   it("orthogonal weights: variance and correlation agree with the theory over 10 layers", async () => {
     const res = await simulateDynamics(simConfigOf(state, NETS, 3), Q0, [C0]);
-    const th = dynamics(modelOf(state), state.depth, Q0, C0);
+    const th = dynamics(modelOf(state), { depth: state.depth, q0: Q0, c0: C0 });
     expect(worst(zScores(res.variance, th.q, NETS))).toBeLessThan(Z_MAX);
     expect(worst(zScores(res.correlation[0], th.c, NETS))).toBeLessThan(Z_MAX);
   });

@@ -25,22 +25,22 @@ describe("explorer phase = analyze phase", () => {
 
   it("tanh + dropout keep 0.8: on the EOC curve the panel says edge_of_chaos by χ_grad, as analyze does", () => {
     const curve = eoc(base).points;
-    const pt = curve.find((p) => p.sigma_b2 === 0.1);
+    const pt = curve.find((p) => p.sigmaB2 === 0.1);
     if (!pt) throw new Error("no EOC point at σ_b² = 0.1");
-    const s: State = { ...base, sigmaW2: pt.sigma_w2 };
+    const s: State = { ...base, sigmaW2: pt.sigmaW2 };
     const m = computeMain(s);
     expect(m.slope).toBe("chi_grad");
     expect(m.analysis.phase).toBe("edge_of_chaos");
-    expect(m.analysis.decided_by).toBe("chi_grad");
+    expect(m.analysis.decidedBy).toBe("chi_grad");
     // analyze from the CLI's q⁰ = 1 lands on the same q* (the EOC fixed point is stable here)
-    const a = analyze({ activation: act, noise, sigmaW2: pt.sigma_w2, sigmaB2: 0.1 });
+    const a = analyze({ activation: act, noise, sigmaW2: pt.sigmaW2, sigmaB2: 0.1 });
     expect(a.phase).toBe(m.analysis.phase);
-    expect(Math.abs((a.chi_grad as number) - 1)).toBeLessThan(1e-9);
+    expect(Math.abs((a.chiGrad as number) - 1)).toBeLessThan(1e-9);
     // every curve point has χ_grad = 1 at its own q* (the line is the χ_grad = 1 contour); at σ_b² = 0 the
     // point is the q* → 0 limit, where analyze's q⁰ must be > 0
-    for (const p of curve.filter((p, i) => i % 6 === 1 && p.q_star > 0)) {
-      const at = analyze({ activation: act, noise, sigmaW2: p.sigma_w2, sigmaB2: p.sigma_b2 }, p.q_star);
-      expect(Math.abs((at.chi_grad as number) - 1), `σ_b² ${p.sigma_b2}`).toBeLessThan(1e-9);
+    for (const p of curve.filter((p, i) => i % 6 === 1 && p.qStar > 0)) {
+      const at = analyze({ activation: act, noise, sigmaW2: p.sigmaW2, sigmaB2: p.sigmaB2 }, { q0: p.qStar });
+      expect(Math.abs((at.chiGrad as number) - 1), `σ_b² ${p.sigmaB2}`).toBeLessThan(1e-9);
     }
   });
 
@@ -48,14 +48,15 @@ describe("explorer phase = analyze phase", () => {
     for (const i of [0, PHASE_SB.indexOf(0.1)]) {
       const row = phaseRow(base, i);
       PHASE_SW.forEach((w, j) => {
-        const a = analyze({ activation: act, noise, sigmaW2: w, sigmaB2: PHASE_SB[i] }, 1, 0.5, {
-          correlation: false,
-        });
+        const a = analyze(
+          { activation: act, noise, sigmaW2: w, sigmaB2: PHASE_SB[i] },
+          { correlation: false, q0: 1, c0: 0.5 },
+        );
         const v = row[j];
         const where = `σ_w² ${w}, σ_b² ${PHASE_SB[i]}`;
         if (a.phase === "unbounded" || a.phase === "vanishing") expect(v, where).toBeNull();
         else {
-          expect(v, where).toBe(a.chi_grad);
+          expect(v, where).toBe(a.chiGrad);
           expect(a.phase, where).toBe(
             Math.abs((v as number) - 1) <= 1e-9 ? "edge_of_chaos" : (v as number) < 1 ? "ordered" : "chaotic",
           );
@@ -67,7 +68,7 @@ describe("explorer phase = analyze phase", () => {
   it("ReLU + dropout: cells are grey off σ_b² = 0 above χ_grad = 1 (q* explodes), the EOC is σ_w² = 2p", () => {
     const s: State = { ...base, activation: "relu", noise: "dropout:keep=0.8", sigmaW2: 1.6, sigmaB2: 0 };
     expect(computeMain(s).analysis.phase).toBe("edge_of_chaos");
-    expect(eoc(s).points.map((p) => [p.sigma_w2, p.sigma_b2])).toEqual([[1.6, 0]]);
+    expect(eoc(s).points.map((p) => [p.sigmaW2, p.sigmaB2])).toEqual([[1.6, 0]]);
     const row = phaseRow(s, PHASE_SB.indexOf(0.1));
     PHASE_SW.forEach((w, j) => {
       // V(q) = σ_w² μ2 q/2 + 0.1 has a finite fixed point iff σ_w² μ2/2 < 1, i.e. σ_w² < 1.6

@@ -10,6 +10,7 @@ import { batchNormGradientGrowth } from "../../theory/batchnorm.js";
 import { residualDynamics, residualLaw } from "../../theory/residual.js";
 import { action, addModelOptions, emit, fmt, int, modelFrom, num } from "../common.js";
 import { addResidualOptions, lawJson, lawText, residualFrom } from "../residualOptions.js";
+import { snakeKeys } from "../snakeJson.js";
 
 /** How the text mode names what decided the phase (the JSON has `decided_by`). */
 const DECIDED_BY_TEXT = { chi1: "χ1", chi_grad: "χ_grad", q_star: "q*" } as const;
@@ -34,11 +35,11 @@ export function register(program: Command) {
         const q0 = num("--q0", opts.q0, "a number > 0");
         const c0 = num("--c0", opts.c0, "a number in [-1, 1]");
         const depth = int("--depth", opts.depth, 1, 100000);
-        const r = analyze(m, q0, c0);
-        const out: Record<string, unknown> = { ...r };
+        const r = analyze(m, { q0, c0 });
+        const out = snakeKeys(r) as Record<string, unknown>;
         const extra: string[] = [];
         if (res) {
-          const t = residualDynamics(m, depth, res, q0, c0);
+          const t = residualDynamics(m, { ...res, depth, q0, c0 });
           const law = residualLaw(m, res);
           out.residual = {
             variant: res.variant,
@@ -70,15 +71,15 @@ export function register(program: Command) {
         emit(!!opts.json, out, () =>
           [
             `activation ${r.activation}, noise ${r.noise.spec} (${r.noise.type}, μ2 = ${fmt(r.noise.mu2)}${r.noise.keep !== undefined ? `, keep p = ${fmt(r.noise.keep)} = drop rate ${fmt(r.noise.rate)}` : ""})`,
-            `σ_w² = ${fmt(r.sigma_w2)}, σ_b² = ${fmt(r.sigma_b2)}, q⁰ = ${fmt(r.q0)}, c⁰ = ${fmt(r.c0)}`,
-            `q*      ${fmt(r.q_star)}  (${r.q_status})`,
-            `χ_q     ${fmt(r.chi_q)}   ξ_q ${r.xi_q === null ? (r.chi_q === null ? "—" : "∞") : fmt(r.xi_q)}`,
+            `σ_w² = ${fmt(r.sigmaW2)}, σ_b² = ${fmt(r.sigmaB2)}, q⁰ = ${fmt(r.q0)}, c⁰ = ${fmt(r.c0)}`,
+            `q*      ${fmt(r.qStar)}  (${r.qStatus})`,
+            `χ_q     ${fmt(r.chiQ)}   ξ_q ${r.xiQ === null ? (r.chiQ === null ? "—" : "∞") : fmt(r.xiQ)}`,
             `χ1      ${fmt(r.chi1)}`,
-            `χ_grad  ${fmt(r.chi_grad)}`,
-            `phase   ${r.phase}, decided by ${DECIDED_BY_TEXT[r.decided_by]}: ${r.phase_reason}`,
-            `c*      ${fmt(r.c_star)}  (${r.c_status})`,
-            `χ_c     ${fmt(r.chi_c)}   ξ_c ${r.xi_c === null ? (r.chi_c === null ? "—" : "∞") : fmt(r.xi_c)}`,
-            `trainable depth ≈ 6ξ_c = ${r.trainable_depth === null ? (r.chi_c === null ? "—" : "∞") : fmt(r.trainable_depth, 4)}`,
+            `χ_grad  ${fmt(r.chiGrad)}`,
+            `phase   ${r.phase}, decided by ${DECIDED_BY_TEXT[r.decidedBy]}: ${r.phaseReason}`,
+            `c*      ${fmt(r.cStar)}  (${r.cStatus})`,
+            `χ_c     ${fmt(r.chiC)}   ξ_c ${r.xiC === null ? (r.chiC === null ? "—" : "∞") : fmt(r.xiC)}`,
+            `trainable depth ≈ 6ξ_c = ${r.trainableDepth === null ? (r.chiC === null ? "—" : "∞") : fmt(r.trainableDepth, 4)}`,
             ...r.notes.map((n) => `note: ${n}`),
             ...extra,
           ].join("\n"),

@@ -41,22 +41,22 @@ export function register(program: Command) {
             ...(noise.keep !== undefined ? { keep: noise.keep, rate: noise.rate } : {}),
           },
           exists: r.exists,
-          sigma_w2: r.sigma_w2,
-          sigma_b2: r.sigma_b2,
+          sigma_w2: r.sigmaW2,
+          sigma_b2: r.sigmaB2,
           mu2: r.mu2,
-          q_star: r.q_star,
-          chi_q: r.chi_q,
+          q_star: r.qStar,
+          chi_q: r.chiQ,
           stable: r.stable,
           method: r.method,
           ...(r.reason ? { reason: r.reason } : {}),
           ...(r.note ? { note: r.note } : {}),
-          ...(opts.format && r.exists && r.sigma_w2 !== null
+          ...(opts.format && r.exists && r.sigmaW2 !== null
             ? {
                 format: opts.format,
                 snippet: initSnippet(
                   opts.format as SnippetFormat,
-                  r.sigma_w2,
-                  r.sigma_b2,
+                  r.sigmaW2,
+                  r.sigmaB2,
                   noise,
                   `critical init for ${act.spec} with ${noise.spec}`,
                 ),
@@ -69,8 +69,8 @@ export function register(program: Command) {
           if (opts.format) return out.snippet as string;
           return [
             `critical initialisation for ${act.spec} with ${noise.spec} (μ2 = ${fmt(noise.mu2)}${noise.keep !== undefined ? `, keep p = ${fmt(noise.keep)}, drop rate ${fmt(noise.rate)}` : ""}):`,
-            `σ_w² = ${fmt(r.sigma_w2)}   σ_b² = ${fmt(r.sigma_b2)}`,
-            `q* = ${r.q_star === null ? "any (marginal)" : fmt(r.q_star)}   V′(q*) = ${fmt(r.chi_q)}${r.stable === false ? "  UNSTABLE" : ""}`,
+            `σ_w² = ${fmt(r.sigmaW2)}   σ_b² = ${fmt(r.sigmaB2)}`,
+            `q* = ${r.qStar === null ? "any (marginal)" : fmt(r.qStar)}   V′(q*) = ${fmt(r.chiQ)}${r.stable === false ? "  UNSTABLE" : ""}`,
             ...(r.note ? [`note: ${r.note}`] : []),
           ].join("\n");
         });

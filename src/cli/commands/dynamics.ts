@@ -28,7 +28,7 @@ export function register(program: Command) {
         const depth = int("--depth", opts.depth, 1, 100000);
         const q0 = checkRange("--q0", num("--q0", opts.q0), 0, Number.MAX_VALUE, { loOpen: true });
         const c0 = checkRange("--c0", num("--c0", opts.c0), -1, 1);
-        const t = res ? residualDynamics(m, depth, res, q0, c0) : dynamics(m, depth, q0, c0);
+        const t = res ? residualDynamics(m, { ...res, depth, q0, c0 }) : dynamics(m, { depth, q0, c0 });
         const law = res ? residualLaw(m, res) : null;
         const out = {
           activation: m.activation.spec,

@@ -13,6 +13,7 @@ import {
   range,
 } from "../common.js";
 import { checkEstimate, EOC_POINT_S } from "../limits.js";
+import { snakeKeys } from "../snakeJson.js";
 
 export function register(program: Command) {
   addNoiseOption(
@@ -41,8 +42,8 @@ export function register(program: Command) {
         const out = {
           activation: act.spec,
           noise: { kind: noise.kind, mu2: noise.mu2, spec: noise.spec },
-          points: r.points,
-          excluded: r.excluded,
+          points: snakeKeys(r.points),
+          excluded: snakeKeys(r.excluded),
           ...(r.reason ? { reason: r.reason } : {}),
         };
         emit(!!opts.json, out, () => {
@@ -54,15 +55,15 @@ export function register(program: Command) {
           ];
           for (const p of r.points) {
             lines.push(
-              [fmt(p.sigma_b2, 8), fmt(p.sigma_w2, 8), Number.isNaN(p.q_star) ? "any q" : fmt(p.q_star, 8)]
-                .concat(fmt(p.chi_q, 8))
+              [fmt(p.sigmaB2, 8), fmt(p.sigmaW2, 8), Number.isNaN(p.qStar) ? "any q" : fmt(p.qStar, 8)]
+                .concat(fmt(p.chiQ, 8))
                 .map((x) => x.padEnd(14))
                 .join("") + (p.stable ? "yes" : "NO"),
             );
           }
-          for (const note of new Set(r.points.flatMap((p) => p.q_star_note ?? [])))
+          for (const note of new Set(r.points.flatMap((p) => p.qStarNote ?? [])))
             lines.push(`q* "any q": ${note}`);
-          for (const e of r.excluded) lines.push(`σ_b² = ${fmt(e.sigma_b2, 8)}: no point: ${e.reason}`);
+          for (const e of r.excluded) lines.push(`σ_b² = ${fmt(e.sigmaB2, 8)}: no point: ${e.reason}`);
           return lines.join("\n");
         });
       }),

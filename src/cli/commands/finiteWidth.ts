@@ -7,12 +7,8 @@
 import type { Command } from "commander";
 import { InputError } from "../../theory/errors.js";
 import { finiteWidthLaw, outputDensity, scaleDensity } from "../../theory/finiteWidth.js";
-import {
-  kurtosisEstimate,
-  sampleReluNetworkOutputs,
-  sampleScaleRecursion,
-} from "../../spectra/finiteWidth.js";
-import { linearForward, looksLinearInit, reluForward, reluJacobian } from "../../spectra/looksLinear.js";
+import { kurtosisEstimate, sampleReluNetworkOutputs, sampleScaleRecursion } from "../../sim/finiteWidth.js";
+import { linearForward, looksLinearInit, reluForward, reluJacobian } from "../../engine/looksLinear.js";
 import { Stream } from "../../engine/rng.js";
 import { action, emit, fmt, int, num } from "../common.js";
 import { checkEstimate, JS_FLOPS, NORMALS_PER_S } from "../limits.js";
@@ -66,9 +62,9 @@ export function register(program: Command) {
           mean_scale: law.mean,
           kurtosis: law.kurtosis,
           kurtosis_mean_field: 3,
-          kurtosis_he_closed_form: law.kurtosis_he_closed_form,
-          normalized_scale_moments: law.normalized_scale_moments,
-          p_dead: law.p_dead,
+          kurtosis_he_closed_form: law.kurtosisHeClosedForm,
+          normalized_scale_moments: law.normalizedScaleMoments,
+          p_dead: law.pDead,
           note: "entry l of mean_scale/kurtosis is after l random stages; the mean equals the mean-field variance exactly",
         };
         if (opts.density)
@@ -94,19 +90,19 @@ export function register(program: Command) {
           });
         }
         if (opts.density) {
-          const sd = scaleDensity({ width, stages, sigmaW2, sigmaB2, s0: q0 }, 1024);
+          const sd = scaleDensity({ width, stages, sigmaW2, sigmaB2, s0: q0 }, { gridPoints: 1024 });
           const xs = Array.from({ length: 121 }, (_, i) => -6 + i * 0.1);
           out.scale_density = {
-            log_scale: sd.log_scale,
+            log_scale: sd.logScale,
             density: sd.density,
-            p_dead: sd.p_dead,
+            p_dead: sd.pDead,
             lost: sd.lost,
           };
           out.output_density = { x: xs, density: outputDensity(sd, xs) };
         }
         if (opts.simulate) {
           const samples = int("--samples", opts.samples, 10, 10_000_000);
-          const s = sampleScaleRecursion({ width, stages, sigmaW2, sigmaB2, s0: q0 }, samples, seed);
+          const s = sampleScaleRecursion({ width, stages, sigmaW2, sigmaB2, s0: q0 }, { samples, seed });
           let m1 = 0;
           let m2 = 0;
           for (const v of s) {
@@ -117,15 +113,15 @@ export function register(program: Command) {
           m2 /= samples;
           const nets =
             opts.input === "fixed"
-              ? sampleReluNetworkOutputs(
+              ? sampleReluNetworkOutputs({
                   width,
                   depth,
                   sigmaW2,
                   sigmaB2,
-                  (q0 - sigmaB2) / sigmaW2,
-                  Math.max(10, Math.floor(samples / 10)),
-                  seed + 1,
-                )
+                  xNorm2: (q0 - sigmaB2) / sigmaW2,
+                  networks: Math.max(10, Math.floor(samples / 10)),
+                  seed: seed + 1,
+                })
               : null;
           const k = nets ? kurtosisEstimate(nets.h2, nets.h4) : null;
           out.monte_carlo = {
@@ -182,9 +178,9 @@ export function register(program: Command) {
         emit(!!opts.json, out, () => {
           const lines = [
             `finite-width ReLU output law: width ${width}, depth ${depth} (${stages} random stages, ${opts.input} input), σ_w² = ${fmt(sigmaW2)}, σ_b² = ${fmt(sigmaB2)}`,
-            `kurtosis of the output: ${fmt(law.kurtosis[stages])} (mean field: 3${law.kurtosis_he_closed_form ? `; 3(1+5/N)^${stages} = ${fmt(law.kurtosis_he_closed_form[stages])}` : ""})`,
-            `E[s_L] = ${fmt(law.mean[stages])} (= mean field)   P(signal dies) = ${fmt(law.p_dead)}`,
-            `E[s^k]/E[s]^k, k = 1..4: ${law.normalized_scale_moments.map((v) => fmt(v, 6)).join(", ")}`,
+            `kurtosis of the output: ${fmt(law.kurtosis[stages])} (mean field: 3${law.kurtosisHeClosedForm ? `; 3(1+5/N)^${stages} = ${fmt(law.kurtosisHeClosedForm[stages])}` : ""})`,
+            `E[s_L] = ${fmt(law.mean[stages])} (= mean field)   P(signal dies) = ${fmt(law.pDead)}`,
+            `E[s^k]/E[s]^k, k = 1..4: ${law.normalizedScaleMoments.map((v) => fmt(v, 6)).join(", ")}`,
           ];
           const mc = out.monte_carlo as
             | {

@@ -19,6 +19,7 @@ import {
 } from "../common.js";
 import { checkEstimate, JSON_CHARS_PER_NUMBER, PHASE_CELL_S } from "../limits.js";
 import { progressBar } from "../progress.js";
+import { snakeKeys } from "../snakeJson.js";
 
 /** Short phase names for the text table. */
 const PHASE_SHORT = {
@@ -62,7 +63,13 @@ export function register(program: Command) {
           jsonChars: cells * 7 * JSON_CHARS_PER_NUMBER,
         });
         const bar = progressBar("phase");
-        const g = phaseGrid(act, noise, sw, sb, num("--q0", opts.q0), num("--c0", opts.c0), bar.update);
+        const g = phaseGrid(act, noise, {
+          sigmaW2s: sw,
+          sigmaB2s: sb,
+          q0: num("--q0", opts.q0),
+          c0: num("--c0", opts.c0),
+          onProgress: bar.update,
+        });
         bar.stop();
         const slope = phaseSlope(noise);
         const out = {
@@ -70,22 +77,22 @@ export function register(program: Command) {
           noise: { kind: noise.kind, mu2: noise.mu2, spec: noise.spec },
           // the slope that decides each cell's phase; cells without a positive q* are "unbounded"/"vanishing"
           decided_by: slope,
-          ...g,
+          ...(snakeKeys(g) as Record<string, unknown>),
         };
         emit(!!opts.json, out, () => {
           const name = slope === "chi_grad" ? "χ_grad" : "χ1";
-          const cellSlope = slope === "chi_grad" ? g.chi_grad : g.chi1;
+          const cellSlope = slope === "chi_grad" ? g.chiGrad : g.chi1;
           const lines = [
             `phase diagram for ${act.spec} with ${noise.spec}: rows σ_b², columns σ_w²; each cell ${name} / ξ_c / phase`,
             `phase decided by ${name}${slope === "chi_grad" ? " (multiplicative noise)" : ""}; "unbounded"/"vanishing": q^l → ∞/0, no fixed point q*`,
           ];
           lines.push("σ_b² \\ σ_w²".padEnd(12) + sw.map((x) => fmt(x, 4).padEnd(22)).join(""));
-          g.sigma_b2.forEach((b, i) => {
+          g.sigmaB2.forEach((b, i) => {
             lines.push(
               fmt(b, 4).padEnd(12) +
                 sw
                   .map((_, j) =>
-                    `${fmt(cellSlope[i][j], 4)}/${g.xi_c[i][j] === null ? (g.chi_c[i][j] === null ? "—" : "∞") : fmt(g.xi_c[i][j], 4)}/${PHASE_SHORT[g.phase[i][j] ?? "none"]}`.padEnd(
+                    `${fmt(cellSlope[i][j], 4)}/${g.xiC[i][j] === null ? (g.chiC[i][j] === null ? "—" : "∞") : fmt(g.xiC[i][j], 4)}/${PHASE_SHORT[g.phase[i][j] ?? "none"]}`.padEnd(
                       22,
                     ),
                   )

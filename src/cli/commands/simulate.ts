@@ -189,16 +189,16 @@ async function runDynamics(ctx: RunContext): Promise<void> {
   const { fitDepthScale, maxAbsZ, nonFiniteEntries, simulateDynamics, zScores } = sim;
   const res = await simulateDynamics(cfg, q0s[0], c0s, onProgress);
   const q0 = q0s[0];
-  const theoryQ = dynamics(model, cfg.depth, q0, c0s[0]).q;
-  const theoryC = c0s.map((c) => dynamics(model, cfg.depth, q0, c).c);
+  const theoryQ = dynamics(model, { depth: cfg.depth, q0, c0: c0s[0] }).q;
+  const theoryC = c0s.map((c) => dynamics(model, { depth: cfg.depth, q0, c0: c }).c);
   const zV = zScores(res.variance, theoryQ, cfg.networks);
   const zC = res.correlation.map((s, k) => zScores(s, theoryC[k], cfg.networks));
   let cStar: number | null = null;
   let xiTheory: number | null = null;
   try {
-    const a = analyze(model, q0 > 0 ? q0 : 1, c0s[0]);
-    cStar = a.c_star;
-    xiTheory = a.xi_c;
+    const a = analyze(model, { q0: q0 > 0 ? q0 : 1, c0: c0s[0] });
+    cStar = a.cStar;
+    xiTheory = a.xiC;
   } catch {
     // theory without a correlation fixed point: no fit
   }

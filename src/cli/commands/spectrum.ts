@@ -73,7 +73,7 @@ export function register(program: Command) {
         } else if (act.homogeneous) {
           // critical default σ_w² = 1/(μ2 E[φ′²]) (multiplicative noise), 1/E[φ′²] otherwise
           const cr = noise.type === "multiplicative" ? criticalInit(act, noise) : null;
-          sigmaW2 = cr?.sigma_w2 ?? 1 / eDphi2(act, 1);
+          sigmaW2 = cr?.sigmaW2 ?? 1 / eDphi2(act, 1);
           sigmaB2 = 0;
           if (noise.type === "additive") {
             const why = criticalInit(act, noise).reason;
@@ -113,26 +113,24 @@ export function register(program: Command) {
             heapBytes: 6 * 8 * width * width,
             seconds: (networks * (depth * 2 + 10) * width ** 3) / JS_FLOPS,
           });
-          const q0 = th.layer_q[0];
+          const q0 = th.layerQ[0];
           const em = empiricalSpectrum(
-            { activation: act, sigmaW2: th.sigma_w2, sigmaB2: th.sigma_b2, width, depth, weights, q0, noise },
-            networks,
-            seed,
-            order,
+            { activation: act, sigmaW2: th.sigmaW2, sigmaB2: th.sigmaB2, width, depth, weights, q0, noise },
+            { networks, seed, order },
           );
           const maxEv = em.eigenvalues.reduce((m, x) => Math.max(m, x), 0);
-          const hi = Math.max(th.support_max ?? 0, maxEv) * 1.02;
-          const theory = th.density_input ?? undefined;
-          const hist = spectrumHistogram(em.eigenvalues, bins, hi, theory);
+          const hi = Math.max(th.supportMax ?? 0, maxEv) * 1.02;
+          const theory = th.densityInput ?? undefined;
+          const hist = spectrumHistogram(em.eigenvalues, { bins, hi, theory });
           empirical = {
             width,
             networks,
             seed,
             moments: em.moments,
-            moments_se: em.moments_se,
+            moments_se: em.momentsSe,
             max_eigenvalue: maxEv,
-            zero_fraction: hist.zero_fraction,
-            rank_bound_zero_fraction: em.zero_fraction,
+            zero_fraction: hist.zeroFraction,
+            rank_bound_zero_fraction: em.zeroFraction,
             histogram: { edges: hist.edges, empirical: hist.empirical, predicted: hist.predicted },
             note: `moments: mean ± standard error over networks; finite-width corrections are O(L/N)${noise.kind !== "none" ? "; one fixed noise draw per network and layer" : ""}`,
           };
@@ -141,22 +139,22 @@ export function register(program: Command) {
           activation: th.activation,
           weights: th.weights,
           depth: th.depth,
-          sigma_w2: th.sigma_w2,
-          sigma_b2: th.sigma_b2,
-          q_star: th.q_star,
-          q_status: th.q_status,
+          sigma_w2: th.sigmaW2,
+          sigma_b2: th.sigmaB2,
+          q_star: th.qStar,
+          q_status: th.qStatus,
           noise: th.noise,
           mu2: th.mu2,
           chi1: th.chi1,
-          chi_grad: th.chi_grad,
+          chi_grad: th.chiGrad,
           p: th.p,
           moments: th.moments,
           mean: th.mean,
           variance: th.variance,
-          variance_closed_form: th.variance_closed_form,
-          third_central: th.third_central,
+          variance_closed_form: th.varianceClosedForm,
+          third_central: th.thirdCentral,
           edge: th.edge,
-          support_max: th.support_max,
+          support_max: th.supportMax,
           atoms: th.atoms,
           density: th.density,
           ...(empirical ? { empirical } : {}),
@@ -165,14 +163,14 @@ export function register(program: Command) {
         emit(!!opts.json, out, () => {
           const lines = [
             `Jacobian spectrum of J Jᵀ: ${th.activation}, ${weights} weights, depth ${depth}`,
-            `noise ${th.noise}   μ2 = ${fmt(th.mu2)}   χ_grad = σ_w²·E[D²] = ${fmt(th.chi_grad)}`,
-            `σ_w² = ${fmt(th.sigma_w2)}   σ_b² = ${fmt(th.sigma_b2)}   q* = ${fmt(th.q_star)} (${th.q_status})   χ1 = ${fmt(th.chi1)}${th.p !== null ? `   p = P(φ′=1) = ${fmt(th.p)}` : ""}`,
-            `mean = ${fmt(th.mean)}   variance = ${fmt(th.variance)}   third central moment = ${fmt(th.third_central)}`,
+            `noise ${th.noise}   μ2 = ${fmt(th.mu2)}   χ_grad = σ_w²·E[D²] = ${fmt(th.chiGrad)}`,
+            `σ_w² = ${fmt(th.sigmaW2)}   σ_b² = ${fmt(th.sigmaB2)}   q* = ${fmt(th.qStar)} (${th.qStatus})   χ1 = ${fmt(th.chi1)}${th.p !== null ? `   p = P(φ′=1) = ${fmt(th.p)}` : ""}`,
+            `mean = ${fmt(th.mean)}   variance = ${fmt(th.variance)}   third central moment = ${fmt(th.thirdCentral)}`,
             `moments m_k: ${th.moments.map((m) => fmt(m)).join(", ")}`,
           ];
           if (th.edge !== null)
             lines.push(
-              `right edge of the continuous part = ${fmt(th.edge)}   support max = ${fmt(th.support_max)}`,
+              `right edge of the continuous part = ${fmt(th.edge)}   support max = ${fmt(th.supportMax)}`,
             );
           for (const a of th.atoms) lines.push(`atom at ${fmt(a.x)} with mass ${fmt(a.mass)}`);
           if (empirical) {

@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { InputError } from "../../theory/errors.js";
 import { parseWeightLaw } from "../../theory/spectrum/moments.js";
 import { action, emit, fmt, int, num } from "../common.js";
+import { snakeKeys } from "../snakeJson.js";
 import { checkEstimate, JS_FLOPS } from "../limits.js";
 
 export function register(program: Command) {
@@ -71,7 +72,14 @@ export function register(program: Command) {
                 ]
               : [];
           for (const w of warnings) process.stderr.write(`sigprop: warning: ${w}\n`);
-          emit(!!opts.json, { mode: "pair", ...r, samples: n, chance_level: chance, warnings }, () =>
+          const json = {
+            mode: "pair",
+            ...(snakeKeys(r) as object),
+            samples: n,
+            chance_level: chance,
+            warnings,
+          };
+          emit(!!opts.json, json, () =>
             [
               `SVCCA similarity = ${fmt(r.similarity, 6)} (kx = ${r.kx}, ky = ${r.ky}, ${n} inputs; independent data: ≲ ${fmt(chance, 3)})`,
               `canonical correlations: ${r.correlations.map((c) => fmt(c, 4)).join(", ")}`,
@@ -109,7 +117,7 @@ export function register(program: Command) {
             mode: "experiment",
             comparison: "SVCCA similarity of layer l (pre-activations) to the input h⁰",
             variance_kept: vk,
-            curves,
+            curves: snakeKeys(curves),
           },
           () =>
             curves

@@ -15,17 +15,10 @@ import { toCsv } from "../../report/csv.js";
 import { InputError } from "../../theory/errors.js";
 import { parseNoise } from "../../theory/noise.js";
 import { resolveInit } from "../../train/initChoice.js";
-import {
-  checkpointFile,
-  mergeSweeps,
-  parseShard,
-  recordRow,
-  runSweep,
-  type SweepPlan,
-} from "../../train/sweep.js";
+import { checkpointFile, mergeSweeps, runSweep, type RunRecord, type SweepPlan } from "../../train/sweep.js";
 import { action, addDeviceOption, deviceFrom, emit, int, num, range } from "../common.js";
 import { progressBar } from "../progress.js";
-import { addTrainOptions, baseConfigFrom, checkTrainSize } from "./train.js";
+import { addTrainOptions, baseConfigFrom, checkTrainSize, optimisationJson } from "./train.js";
 
 type Opts = Record<string, string | boolean | undefined>;
 
@@ -87,12 +80,7 @@ export function planFrom(opts: Opts): SweepPlan {
       init: base.initKind,
       ...(sigmaW2 !== undefined ? { sigma_w2: sigmaW2 } : {}),
       ...(sigmaB2 !== undefined ? { sigma_b2: sigmaB2 } : {}),
-      optimizer: base.optimizer,
-      lr: base.lr,
-      batch: base.batch,
-      epochs: base.epochs,
-      val_fraction: base.valFraction,
-      limit: base.limit ?? null,
+      ...optimisationJson(base),
       eval_limit: base.evalLimit ?? 10000,
       threshold: base.threshold ?? 0.5,
       // recorded so that every shard computes on the same kind of device; absent for the default (wasm),
@@ -110,6 +98,39 @@ export function planFrom(opts: Opts): SweepPlan {
     noises: [...new Set(noises)],
     depths: [...new Set(depths)],
     seeds: Array.from({ length: nSeeds }, (_, i) => base.seed + i),
+  };
+}
+
+/** Parse `--shard i/N` (0 ≤ i < N). */
+export function parseShard(text: string): { index: number; count: number } {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const valid =
+    "i/N with 0 ≤ i < N, e.g. 0/4 (Slurm: $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT with --array=0-3)";
+  if (!m) throw new InputError("--shard", text, valid);
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (!(count >= 1) || index >= count) throw new InputError("--shard", text, valid);
+  return { index, count };
+}
+
+/** One flat row of `sweep merge`'s results.csv per run record (snake_case columns). */
+function recordRow(r: RunRecord): Record<string, number | string | null> {
+  const res = r.result;
+  return {
+    id: r.id,
+    noise: r.noise,
+    mu2: r.mu2,
+    depth: r.depth,
+    seed: r.seed,
+    sigma_w2: r.sigma_w2,
+    status: res.status,
+    trainable: res.trainable ? 1 : 0,
+    train_loss: res.trainLoss,
+    val_loss: res.valLoss,
+    baseline_loss: res.baselineLoss,
+    loss_ratio: res.lossRatio,
+    val_acc: res.valAcc ?? null,
+    seconds: res.seconds,
   };
 }
 
@@ -189,8 +210,13 @@ export function register(program: Command) {
             const result = await trainRun(
               ds,
               { ...base, noise, depth: r.depth, seed: r.seed, sigmaW2: init.sigmaW2, sigmaB2: init.sigmaB2 },
-              () => {},
-              { file: checkpointFile(String(opts.out), r.id), fresh: !!opts.fresh, flag: "sweep checkpoint" },
+              {
+                checkpoint: {
+                  file: checkpointFile(String(opts.out), r.id),
+                  fresh: !!opts.fresh,
+                  flag: "sweep checkpoint",
+                },
+              },
             );
             if (!process.stderr.isTTY)
               process.stderr.write(

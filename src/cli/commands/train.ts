@@ -88,6 +88,23 @@ export function addTrainOptions(cmd: Command, { grid = false } = {}): Command {
 
 type Opts = Record<string, string | boolean | undefined>;
 
+/**
+ * The optimisation settings of a base config as the CLI records them, in this order (train's record and
+ * the sweep plan's base both carry them).
+ */
+export function optimisationJson(
+  base: Pick<TrainConfig, "optimizer" | "lr" | "batch" | "epochs" | "valFraction" | "limit">,
+) {
+  return {
+    optimizer: base.optimizer,
+    lr: base.lr,
+    batch: base.batch,
+    epochs: base.epochs,
+    val_fraction: base.valFraction,
+    limit: base.limit ?? null,
+  };
+}
+
 /** The base config (everything but noise and depth) from the shared options. */
 export function baseConfigFrom(
   opts: Opts,
@@ -238,12 +255,10 @@ export function register(program: Command) {
         const bar = progressBar(`train L=${depth} ${noise.spec}`);
         let r;
         try {
-          r = await trainRun(
-            ds,
-            cfg,
-            bar.update,
-            ckptFile !== undefined ? { file: ckptFile, fresh: !!opts.fresh } : undefined,
-          );
+          r = await trainRun(ds, cfg, {
+            onProgress: bar.update,
+            checkpoint: ckptFile !== undefined ? { file: ckptFile, fresh: !!opts.fresh } : undefined,
+          });
         } finally {
           bar.stop();
         }
@@ -263,12 +278,7 @@ export function register(program: Command) {
           batchnorm: base.batchnorm === true,
           residual: base.residual ?? "none",
           ...(base.residual === "full" ? { sigma_v2: base.sigmaV2, sigma_a2: base.sigmaA2 } : {}),
-          optimizer: base.optimizer,
-          lr: base.lr,
-          batch: base.batch,
-          epochs: base.epochs,
-          val_fraction: base.valFraction,
-          limit: base.limit ?? null,
+          ...optimisationJson(base),
           seed: base.seed,
           criterion: `trainable iff no NaN/Inf and final val loss ≤ ${base.threshold} × best-constant-predictor val loss`,
           test_limit: base.testLimit ?? null,

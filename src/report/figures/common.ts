@@ -24,8 +24,8 @@ export function mu2Of(noise: string): number {
  */
 export function criticalRelu(noise: string, scaleSigmaW = 1): ModelSpec {
   const c = criticalInit(parseActivation("relu"), parseNoise(noise));
-  if (c.sigma_w2 === null) throw new InputError("--noise", noise, "multiplicative noise or none", c.reason);
-  return { activation: "relu", noise, sigmaW2: c.sigma_w2 * scaleSigmaW * scaleSigmaW, sigmaB2: 0 };
+  if (c.sigmaW2 === null) throw new InputError("noise", noise, "multiplicative noise or none", c.reason);
+  return { activation: "relu", noise, sigmaW2: c.sigmaW2 * scaleSigmaW * scaleSigmaW, sigmaB2: 0 };
 }
 
 /** A number rounded for labels (at most `digits` significant digits, no trailing zeros). */

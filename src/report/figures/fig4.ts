@@ -46,10 +46,10 @@ export function phaseDiagram(n = 91): { keep: number[]; mu2: number[]; cStar: nu
   const keep = linspace(0.1, 1, n);
   const out = { keep, mu2: [] as number[], cStar: [] as number[], chiC: [] as number[] };
   for (const p of keep) {
-    const a = analyze(modelOf(criticalRelu(`dropout:keep=${p}`)), FIG4_Q0, 0.5);
+    const a = analyze(modelOf(criticalRelu(`dropout:keep=${p}`)), { q0: FIG4_Q0, c0: 0.5 });
     out.mu2.push(a.noise.mu2);
-    out.cStar.push(a.c_star ?? NaN);
-    out.chiC.push(a.chi_c ?? NaN);
+    out.cStar.push(a.cStar ?? NaN);
+    out.chiC.push(a.chiC ?? NaN);
   }
   return out;
 }
@@ -99,20 +99,20 @@ export const fig4: Figure = {
     const fixed: Record<string, Fig4FixedPoint> = {};
     for (const m of FIG4_MODELS) {
       const model = modelOf(m.spec);
-      const an = analyze(model, FIG4_Q0, 0.5);
+      const an = analyze(model, { q0: FIG4_Q0, c0: 0.5 });
       const jobs = fig4Jobs(m, scale);
       fixed[m.name] = {
         mu2: an.noise.mu2,
-        sigma_w2: an.sigma_w2,
-        c_star: finiteOrNull(an.c_star),
-        chi_c: finiteOrNull(an.chi_c),
-        xi_c: finiteOrNull(an.xi_c),
-        chi_grad: finiteOrNull(an.chi_grad),
+        sigma_w2: an.sigmaW2,
+        c_star: finiteOrNull(an.cStar),
+        chi_c: finiteOrNull(an.chiC),
+        xi_c: finiteOrNull(an.xiC),
+        chi_grad: finiteOrNull(an.chiGrad),
         phase: an.phase,
-        decided_by: an.decided_by,
+        decided_by: an.decidedBy,
       };
-      if (an.c_star !== null)
-        markers.push({ series: m.name, x: an.c_star, y: an.c_star, label: `c*=${short(an.c_star, 3)}` });
+      if (an.cStar !== null)
+        markers.push({ series: m.name, x: an.cStar, y: an.cStar, label: `c*=${short(an.cStar, 3)}` });
       compareSeries(a, out, scale.networks, {
         panel: "(a)",
         series: m.name,
@@ -126,7 +126,7 @@ export const fig4: Figure = {
       });
       const dyn = asDynamics(resultOf(jobs.b, results));
       FIG4_C0S_DYN.forEach((c0, k) => {
-        const th = dynamics(model, FIG4_DEPTH, FIG4_Q0, c0).c;
+        const th = dynamics(model, { depth: FIG4_DEPTH, q0: FIG4_Q0, c0 }).c;
         compareSeries(b, out, scale.networks, {
           panel: "(b)",
           series: m.name,

@@ -57,10 +57,10 @@ export const FIG5_CONFIGS: Fig5Config[] = [
 
 /** Theory for one configuration: c*, χ_c, ξ_c (q⁰ = 1; the ReLU correlation map is scale free). */
 export function fig5Theory(spec: ModelSpec): { cStar: number; chiC: number; xi: number } {
-  const a = analyze(modelOf(spec), 1, 0.5);
-  if (a.c_star === null || a.chi_c === null || a.xi_c === null)
+  const a = analyze(modelOf(spec), { q0: 1, c0: 0.5 });
+  if (a.cStar === null || a.chiC === null || a.xiC === null)
     throw new Error(`no finite ξ_c for ${spec.noise}`);
-  return { cStar: a.c_star, chiC: a.chi_c, xi: a.xi_c };
+  return { cStar: a.cStar, chiC: a.chiC, xi: a.xiC };
 }
 
 /**
@@ -92,11 +92,11 @@ export function fitFig5(spec: ModelSpec, corr: LayerStats[], networks: number): 
   const perStart = FIG5_C0S.map((c0, k) => {
     const sim = corr[k];
     const depth = sim.mean.length - 1;
-    const th = dynamics(modelOf(spec), depth, 1, c0).c.map((v) => v ?? NaN);
+    const th = dynamics(modelOf(spec), { depth, q0: 1, c0 }).c.map((v) => v ?? NaN);
     const dev = th.map((v) => v - t.cStar);
     const sem = sim.std.map((s) => s / Math.sqrt(networks));
     const from = Math.max(1, asymptoticStart(dev, t.chiC));
-    const window = decayWindow(dev, sem, from);
+    const window = decayWindow(dev, sem, { from });
     const lastWindow = window && { from: window.from, to: Math.min(window.to, depth - 1) };
     return {
       c0,
@@ -216,7 +216,7 @@ export const fig5: Figure = {
       // panel (c) and the CSVs show the identical-inputs start c⁰ = 1
       const sim = corr[1];
       const sem = sim.std.map((s) => s / Math.sqrt(scale.networks));
-      const th = dynamics(modelOf(cfg.spec), depth, 1, 1).c.map((v) => v ?? NaN);
+      const th = dynamics(modelOf(cfg.spec), { depth, q0: 1, c0: 1 }).c.map((v) => v ?? NaN);
       const layers = Array.from({ length: depth + 1 }, (_, l) => l);
       decayTables.push({
         name: `decay_${cfg.family}_${cfg.level}_c0_1`,
@@ -236,7 +236,7 @@ export const fig5: Figure = {
           decayWindow(
             th.map((v) => v - t.cStar),
             sem,
-            1,
+            { from: 1 },
           )?.to ?? 1;
         decaySim.push({
           series: cfg.name,

@@ -305,7 +305,7 @@ function trainingJobs(s: HayouSettings, data: DataChoice): HayouJob[] {
               seed: ctx.seed,
               ...(arm.batchnorm ? { batchnorm: true } : {}),
             };
-            const r = await trainRun(ds, cfg, ctx.onProgress);
+            const r = await trainRun(ds, cfg, { onProgress: ctx.onProgress });
             return slimRun(r, init.sigmaW2Value, init.sigmaB2);
           },
         });
@@ -448,7 +448,7 @@ function checkSweepPlan(
     problems.push(`width ${b.width}, depths ${p.depths}`);
   if (problems.length)
     throw new InputError(
-      "--from-sweep",
+      "fromSweep",
       name,
       `the sweep planned by \`sigprop reproduce hayou --scale paper\``,
       `it holds ${problems.join(", ")}`,
@@ -702,7 +702,7 @@ export function makeHayou(opts: { cifar10?: string; sweeps?: string[] } = {}): F
     if (scale.name === "paper") {
       if (!opts.sweeps?.length)
         throw new InputError(
-          "--scale",
+          "scale",
           "paper",
           "quick, or paper with --from-sweep DIR",
           "the paper scale of hayou is a sweep plan: `sigprop reproduce hayou --scale paper` prints it; render the finished sweeps with --from-sweep DIR",

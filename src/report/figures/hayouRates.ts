@@ -100,7 +100,7 @@ function residualJob(): Job<{ kind: "hayou_prop1"; sigma_w2: number[]; depth: nu
         return { l, v };
       };
       const plain = pick(
-        dynamics({ activation: relu, noise: none, sigmaW2: 2, sigmaB2: 0 }, RESIDUAL_DEPTH).c,
+        dynamics({ activation: relu, noise: none, sigmaW2: 2, sigmaB2: 0 }, { depth: RESIDUAL_DEPTH }).c,
       );
       const k0 = (9 * Math.PI * Math.PI) / 2;
       const out: Series[] = [
@@ -118,7 +118,7 @@ function residualJob(): Job<{ kind: "hayou_prop1"; sigma_w2: number[]; depth: nu
         const m = { activation: relu, noise: none, sigmaW2: sw2, sigmaB2: 0 };
         const law = residualLaw(m, { variant: "reduced" });
         const k = law.kind === "relu_inverse_square" ? law.constant : NaN;
-        const t = pick(residualDynamics(m, RESIDUAL_DEPTH, { variant: "reduced" }).c);
+        const t = pick(residualDynamics(m, { variant: "reduced", depth: RESIDUAL_DEPTH }).c);
         out.push({
           label: `residual ReLU y + Wφ(y) (σ_w² = ${sw2})`,
           l: t.l,

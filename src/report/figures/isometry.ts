@@ -21,11 +21,11 @@
  */
 import { loadMnist, pixelMeanSquare } from "../../data/index.js";
 import { empiricalSpectrum } from "../../spectra/jacobian.js";
-import { looksLinearInit, reluJacobian } from "../../spectra/looksLinear.js";
+import { looksLinearInit, reluJacobian } from "../../engine/looksLinear.js";
 import { jjtEigenvalues } from "../../spectra/jacobian.js";
 import { parseActivation } from "../../theory/activations.js";
 import { parseNoise } from "../../theory/noise.js";
-import { criticalFromQStar } from "../../theory/spectrum/critical.js";
+import { criticalFromQStar } from "../../theory/critical.js";
 import { spectrumMoments, type WeightLaw } from "../../theory/spectrum/moments.js";
 import type { TrainConfig } from "../../train/train.js";
 import type { Agreement, Figure, FigureOutput, Job, Json, Scale, Table } from "../figure.js";
@@ -123,8 +123,8 @@ export function isometryModels(s: IsometrySettings): IsoModel[] {
     name: `tanh ${weights}`,
     activation: "tanh",
     weights,
-    sigmaW2: c.sigma_w2,
-    sigmaB2: c.sigma_b2,
+    sigmaW2: c.sigmaW2,
+    sigmaB2: c.sigmaB2,
     q: s.qStar,
     looksLinear: false,
     claim: "pennington",
@@ -225,7 +225,7 @@ function spectrumJob(s: IsometrySettings, m: IsoModel): Job<SpectrumConfig, Spec
         };
         for (let r = 0; r < s.spectrumNetworks; r++) {
           // one network per call: network r of the job's seed
-          const e = empiricalSpectrum(spec, 1, ctx.seed + r, 2);
+          const e = empiricalSpectrum(spec, { networks: 1, seed: ctx.seed + r, order: 2 });
           per.push(e.eigenvalues);
           ctx.onProgress(r + 1, s.spectrumNetworks);
         }
@@ -295,7 +295,7 @@ function trainJob(s: IsometrySettings, m: IsoModel): Job<TrainJobConfig, TrainJs
         testLimit: s.evalLimit,
         seed: ctx.seed,
       };
-      const r = await trainRun(ds, cfg, ctx.onProgress);
+      const r = await trainRun(ds, cfg, { onProgress: ctx.onProgress });
       const spe = Math.floor(r.nTrain / s.batch);
       return {
         status: r.status,

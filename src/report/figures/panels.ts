@@ -129,7 +129,7 @@ export function varianceMapAndDynamics(
       xCol: "q0",
       theoryCol: "theory_q1",
     });
-    const qTheory = varianceDynamics(model, setup.depth, setup.q0);
+    const qTheory = varianceDynamics(model, { depth: setup.depth, q0: setup.q0 });
     const dyn = resultOf(varianceDynamicsJobOf(m, scale, setup.depth, setup.q0), results);
     const nb = b.sim.length;
     compareSeries(b, out, scale.networks, {

@@ -91,7 +91,7 @@ export function shapingModels(depth: number): { name: string; spec: ModelSpec }[
     },
     {
       name: "EOC tanh",
-      spec: { activation: "tanh", noise: "none", sigmaW2: eoc.sigma_w2 as number, sigmaB2: EOC_SIGMA_B2 },
+      spec: { activation: "tanh", noise: "none", sigmaW2: eoc.sigmaW2 as number, sigmaB2: EOC_SIGMA_B2 },
     },
     { name: "He ReLU", spec: { activation: "relu", noise: "none", sigmaW2: 2, sigmaB2: 0 } },
   ];
@@ -160,7 +160,7 @@ function trainingJob(
         evalLimit: t.evalLimit,
         seed: ctx.seed,
       };
-      const r = await trainRun(ds, cfg, ctx.onProgress);
+      const r = await trainRun(ds, cfg, { onProgress: ctx.onProgress });
       const stepsPerEpoch = t.epochs > 0 ? r.steps / Math.max(1, r.history.length - 1) : 0;
       return {
         status: r.status,
@@ -214,7 +214,7 @@ export const shaping: Figure = {
     for (const m of models) {
       const model = modelOf(m.spec);
       const dyn = asDynamics(resultOf(dynamicsJobOf(m, scale, s), results));
-      const cL = (c0: number) => dynamics(model, L, Q0, c0).c[L] ?? NaN;
+      const cL = (c0: number) => dynamics(model, { depth: L, q0: Q0, c0 }).c[L] ?? NaN;
       const simL = {
         mean: dyn.correlation.map((st) => st.mean[L]),
         std: dyn.correlation.map((st) => st.std[L]),
@@ -230,7 +230,7 @@ export const shaping: Figure = {
         xCol: "c0",
         theoryCol: `theory_c${L}`,
       });
-      const th0 = dynamics(model, L, Q0, 0);
+      const th0 = dynamics(model, { depth: L, q0: Q0, c0: 0 });
       compareSeries(b, out, scale.networks, {
         panel: "(b)",
         series: m.name,

@@ -60,12 +60,12 @@ export interface PwlSpectrum {
   /** right edge of the continuous part (null when there is none) */
   edge: number | null;
   /** largest point of the support, atoms included */
-  support_max: number;
+  supportMax: number;
   atoms: Atom[];
   /** mass of the absolutely continuous part = 1 − Σ atoms */
-  continuous_mass: number;
+  continuousMass: number;
   /** M at the edge (the double root) */
-  edge_root: number | null;
+  edgeRoot: number | null;
 }
 
 function beta(weights: WeightLaw, L: number): number {
@@ -114,9 +114,9 @@ function checkInput(inp: PwlSpectrumInput) {
   if (!(inp.p > 0 && inp.p <= 1))
     throw new InputError("p", String(inp.p), "a probability in (0, 1]", "P(φ′ = 1) must be positive");
   if (!(inp.sigmaW2 > 0 && Number.isFinite(inp.sigmaW2)))
-    throw new InputError("--sigma-w2", String(inp.sigmaW2), "a number > 0");
+    throw new InputError("sigmaW2", String(inp.sigmaW2), "a number > 0");
   if (!Number.isInteger(inp.depth) || inp.depth < 1)
-    throw new InputError("--depth", String(inp.depth), "an integer ≥ 1");
+    throw new InputError("depth", String(inp.depth), "an integer ≥ 1");
 }
 
 /** Edge and atoms of the spectrum (see module doc). */
@@ -136,10 +136,10 @@ export function pwlSpectrum(inp: PwlSpectrumInput): PwlSpectrum {
   if (contMass <= 1e-15) {
     return {
       edge: null,
-      support_max: atoms.length ? Math.max(...atoms.map((a) => a.x)) : 0,
+      supportMax: atoms.length ? Math.max(...atoms.map((a) => a.x)) : 0,
       atoms,
-      continuous_mass: 0,
-      edge_root: null,
+      continuousMass: 0,
+      edgeRoot: null,
     };
   }
   // critical point of F on the physical branch
@@ -153,15 +153,15 @@ export function pwlSpectrum(inp: PwlSpectrumInput): PwlSpectrum {
   }
   if (Mstar === null || !Number.isFinite(Mstar)) {
     // degenerate (orthogonal with L(1−p) = 1): the continuous part ends at c
-    return { edge: c, support_max: c, atoms, continuous_mass: contMass, edge_root: null };
+    return { edge: c, supportMax: c, atoms, continuousMass: contMass, edgeRoot: null };
   }
   const edge = Math.exp(logc - realLogF(Mstar, p, L, b));
   return {
     edge,
-    support_max: Math.max(edge, ...atoms.map((a) => a.x)),
+    supportMax: Math.max(edge, ...atoms.map((a) => a.x)),
     atoms,
-    continuous_mass: contMass,
-    edge_root: Mstar,
+    continuousMass: contMass,
+    edgeRoot: Mstar,
   };
 }
 
@@ -176,8 +176,8 @@ export interface DensityResult extends PwlSpectrum {
   x: number[];
   density: number[];
   /** M(1/x) along the grid (real, imaginary parts) */
-  root_re: number[];
-  root_im: number[];
+  rootRe: number[];
+  rootIm: number[];
 }
 
 /** Solve F(M) = cz by complex Newton from M0; null on failure. */
@@ -199,7 +199,7 @@ function newton(M0: C, logcz: number, p: number, L: number, b: number): C | null
 
 /**
  * The continuous density ρ(x) of J Jᵀ on a grid (ρ is with respect to the whole spectral measure, so
- * ∫ρ = continuous_mass; the atoms are reported separately).
+ * ∫ρ = continuousMass; the atoms are reported separately).
  */
 export function pwlDensity(inp: PwlSpectrumInput, opts: DensityOptions = {}): DensityResult {
   const sp = pwlSpectrum(inp);
@@ -207,7 +207,7 @@ export function pwlDensity(inp: PwlSpectrumInput, opts: DensityOptions = {}): De
   const b = beta(weights, L);
   const logc = L * Math.log(sigmaW2);
   const xe = sp.edge;
-  if (xe === null) return { ...sp, x: [], density: [], root_re: [], root_im: [] };
+  if (xe === null) return { ...sp, x: [], density: [], rootRe: [], rootIm: [] };
   let xs: number[];
   if (opts.xs) xs = [...opts.xs];
   else {
@@ -222,7 +222,7 @@ export function pwlDensity(inp: PwlSpectrumInput, opts: DensityOptions = {}): De
   // start just below the edge
   let Mprev: C | null = null;
   let xprev = xe;
-  const Ms = sp.edge_root;
+  const Ms = sp.edgeRoot;
   const startAt = (x: number): C => {
     if (Ms !== null) {
       // F(M) ≈ F* + ½F*h″(M*)(M − M*)²  ⇒  M ≈ M* − i √(2(cz − F*)/(F*|h″|))
@@ -276,7 +276,7 @@ export function pwlDensity(inp: PwlSpectrumInput, opts: DensityOptions = {}): De
     rim[idx] = cur[1];
     dens[idx] = Math.max(0, -cur[1] / (Math.PI * target));
   }
-  return { ...sp, x: xs, density: dens, root_re: rre, root_im: rim };
+  return { ...sp, x: xs, density: dens, rootRe: rre, rootIm: rim };
 }
 
 /**
@@ -284,7 +284,15 @@ export function pwlDensity(inp: PwlSpectrumInput, opts: DensityOptions = {}): De
  * x^{1/L − 1} singularity at 0) and Gauss–Legendre panels in t; used to cross-check the density against
  * the moments from the S-transform series.
  */
-export function pwlDensityMoment(inp: PwlSpectrumInput, k: number, panels = 64, order = 16): number {
+export interface DensityMomentOptions {
+  /** Gauss–Legendre panels in t (default 64) */
+  panels?: number;
+  /** nodes per panel (default 16) */
+  order?: number;
+}
+
+export function pwlDensityMoment(inp: PwlSpectrumInput, k: number, opts: DensityMomentOptions = {}): number {
+  const { panels = 64, order = 16 } = opts;
   const sp = pwlSpectrum(inp);
   if (sp.edge === null) return 0;
   const xe = sp.edge;

@@ -20,7 +20,6 @@ import { pwlDensity, type Atom, type PwlSpectrumInput } from "./density.js";
 import { spectrumMoments, type WeightLaw } from "./moments.js";
 import { smoothDensity, type SmoothSpectrumInput } from "./smoothDensity.js";
 
-export * from "./critical.js";
 export * from "./density.js";
 export * from "./moments.js";
 export * from "./series.js";
@@ -47,38 +46,38 @@ export interface SpectrumTheory {
   activation: string;
   weights: WeightLaw;
   depth: number;
-  sigma_w2: number;
-  sigma_b2: number;
-  q_star: number | null;
-  q_status: string;
+  sigmaW2: number;
+  sigmaB2: number;
+  qStar: number | null;
+  qStatus: string;
   /** canonical noise spec and μ2 = E[ε²] */
   noise: string;
   mu2: number;
   /** pre-activation variance of the layer feeding each D^l, l = 0..L−1 */
-  layer_q: number[];
+  layerQ: number[];
   chi1: number;
   /** σ_w² μ1 of D² (noise included): the per-layer mean factor, = χ1 without multiplicative noise */
-  chi_grad: number;
+  chiGrad: number;
   /** P(φ′ = 1) at the first layer (piecewise-linear φ; noise not included) */
   p: number | null;
   moments: number[];
   mean: number;
   variance: number;
-  third_central: number;
-  variance_closed_form: number;
+  thirdCentral: number;
+  varianceClosedForm: number;
   edge: number | null;
-  support_max: number | null;
+  supportMax: number | null;
   atoms: Atom[];
   density: { x: number[]; rho: number[] } | null;
   /** the input of the density route used (noise mapped in), for histograms; null without a density */
-  density_input: PwlSpectrumInput | SmoothSpectrumInput | null;
+  densityInput: PwlSpectrumInput | SmoothSpectrumInput | null;
   notes: string[];
 }
 
 export function spectrumTheory(inp: SpectrumTheoryInput): SpectrumTheory {
   const { activation, weights, depth } = inp;
   const noise = inp.noise ?? makeNoise("none");
-  if (!Number.isInteger(depth) || depth < 1) throw new InputError("--depth", String(depth), "an integer ≥ 1");
+  if (!Number.isInteger(depth) || depth < 1) throw new InputError("depth", String(depth), "an integer ≥ 1");
   const notes: string[] = [];
   let sigmaW2: number;
   let sigmaB2: number;
@@ -88,21 +87,21 @@ export function spectrumTheory(inp: SpectrumTheoryInput): SpectrumTheory {
   if (inp.qStar !== undefined) {
     if (inp.sigmaW2 !== undefined) {
       throw new InputError(
-        "--sigma-w2",
+        "sigmaW2",
         String(inp.sigmaW2),
         "absent when --q-star is given (σ_w², σ_b² follow from q*)",
       );
     }
     const cr = criticalFromQStar(activation, inp.qStar, inp.noise);
-    sigmaW2 = cr.sigma_w2;
-    sigmaB2 = cr.sigma_b2;
+    sigmaW2 = cr.sigmaW2;
+    sigmaB2 = cr.sigmaB2;
     qStar = inp.qStar;
     qStatus = cr.stable ? "converged" : "unstable";
     if (!cr.stable) notes.push("q* is an unstable fixed point of the variance map (V′(q*) > 1)");
     layerQ = new Array<number>(depth).fill(qStar);
   } else {
     if (inp.sigmaW2 === undefined)
-      throw new InputError("--sigma-w2", "(missing)", "a number > 0, or give --q-star");
+      throw new InputError("sigmaW2", "(missing)", "a number > 0, or give --q-star");
     sigmaW2 = inp.sigmaW2;
     sigmaB2 = inp.sigmaB2 ?? 0;
     const model = { activation, noise, sigmaW2, sigmaB2 };
@@ -115,7 +114,7 @@ export function spectrumTheory(inp: SpectrumTheoryInput): SpectrumTheory {
       notes.push("input drawn at q* so that every layer sits at the fixed point");
     } else {
       qStar = qr.qStar;
-      layerQ = varianceDynamics(model, depth - 1, q0);
+      layerQ = varianceDynamics(model, { depth: depth - 1, q0 });
       notes.push(`no stable fixed point reached (${qr.status}): layer variances follow q^l from q⁰ = ${q0}`);
     }
   }
@@ -134,7 +133,7 @@ export function spectrumTheory(inp: SpectrumTheoryInput): SpectrumTheory {
   let atoms: Atom[] = [];
   let density: SpectrumTheory["density"] = null;
   let p: number | null = null;
-  let densityInput: SpectrumTheory["density_input"] = null;
+  let densityInput: SpectrumTheory["densityInput"] = null;
   // dropout keep probability (1 for none/additive); null for multiplicative noise without a density route
   const keep =
     noise.kind === "dropout"
@@ -169,7 +168,7 @@ export function spectrumTheory(inp: SpectrumTheoryInput): SpectrumTheory {
       densityInput = pwlIn;
       const d = pwlDensity(pwlIn, { points: inp.points ?? 200 });
       edge = d.edge;
-      supportMax = d.support_max;
+      supportMax = d.supportMax;
       atoms = d.atoms;
       density = { x: d.x, rho: d.density };
     } else notes.push("density: layers at different variances; only moments are computed");
@@ -186,9 +185,9 @@ export function spectrumTheory(inp: SpectrumTheoryInput): SpectrumTheory {
       notes.push(
         "density: Newton continuation of the free-probability equation (M_D by 1024-node Gauss–Legendre)",
       );
-      if (d.left_edge !== null)
+      if (d.leftEdge !== null)
         notes.push(
-          `density: the support has a left edge near ${d.left_edge.toPrecision(6)} (zero density below)`,
+          `density: the support has a left edge near ${d.leftEdge.toPrecision(6)} (zero density below)`,
         );
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
@@ -199,26 +198,26 @@ export function spectrumTheory(inp: SpectrumTheoryInput): SpectrumTheory {
     activation: activation.spec,
     weights,
     depth,
-    sigma_w2: sigmaW2,
-    sigma_b2: sigmaB2,
-    q_star: qStar,
-    q_status: qStatus,
+    sigmaW2,
+    sigmaB2,
+    qStar,
+    qStatus,
     noise: noise.spec,
     mu2: noise.mu2,
-    layer_q: layerQ,
+    layerQ,
     chi1: mom.chi1,
-    chi_grad: mom.chi_grad,
+    chiGrad: mom.chiGrad,
     p,
     moments: mom.moments,
     mean: mom.mean,
     variance: mom.variance,
-    third_central: mom.third_central,
-    variance_closed_form: mom.variance_closed_form,
+    thirdCentral: mom.thirdCentral,
+    varianceClosedForm: mom.varianceClosedForm,
     edge,
-    support_max: supportMax,
+    supportMax,
     atoms,
     density,
-    density_input: densityInput,
+    densityInput,
     notes,
   };
 }

@@ -31,7 +31,7 @@ export const WEIGHT_LAWS: readonly WeightLaw[] = ["gaussian", "orthogonal"];
 
 export function parseWeightLaw(text: string): WeightLaw {
   if (text === "gaussian" || text === "orthogonal") return text;
-  throw new InputError("--weights", text, "gaussian | orthogonal");
+  throw new InputError("weights", text, "gaussian | orthogonal");
 }
 
 /** μ_k = E[φ′(√q z)^{2k}] for k = 1..K. */
@@ -73,22 +73,22 @@ export interface SpectrumMoments {
   mean: number;
   variance: number;
   /** E[(λ − m1)³] */
-  third_central: number;
+  thirdCentral: number;
   /** the closed form m1² Σ(μ2/μ1² − 1 − s1) for the variance (same quantity, independent route) */
-  variance_closed_form: number;
+  varianceClosedForm: number;
   /** μ_k of D² (noise included) at the first layer's q */
   mu: number[];
   /** σ_w² E[φ′²] at the first layer's q (χ1 when q = q*; the noiseless definition of docs/THEORY.md §2) */
   chi1: number;
   /** σ_w² μ1 at the first layer's q: the per-layer factor of the mean (χ_grad; = χ1 without multiplicative noise) */
-  chi_grad: number;
+  chiGrad: number;
 }
 
 /** Moments of the spectrum of J Jᵀ (see module doc). */
 export function spectrumMoments(input: SpectrumMomentsInput): SpectrumMoments {
   const { activation, sigmaW2, depth, weights } = input;
   const K = input.order ?? 3;
-  if (!Number.isInteger(depth) || depth < 1) throw new InputError("--depth", String(depth), "an integer ≥ 1");
+  if (!Number.isInteger(depth) || depth < 1) throw new InputError("depth", String(depth), "an integer ≥ 1");
   const qs = typeof input.q === "number" ? new Array<number>(depth).fill(input.q) : [...input.q];
   if (qs.length !== depth)
     throw new RangeError(`spectrumMoments: ${qs.length} layer variances for depth ${depth}`);
@@ -116,7 +116,7 @@ export function spectrumMoments(input: SpectrumMomentsInput): SpectrumMoments {
     if (l === 0) mu0 = mu;
     if (!(mu[0] > 0)) {
       throw new InputError(
-        "--activation",
+        "activation",
         activation.spec,
         "an activation with E[φ′²] > 0 at q*",
         "φ′ vanishes almost surely",
@@ -134,11 +134,11 @@ export function spectrumMoments(input: SpectrumMomentsInput): SpectrumMoments {
     moments,
     mean: m1,
     variance: m2 - m1 * m1,
-    third_central: m3 - 3 * m1 * m2 + 2 * m1 * m1 * m1,
-    variance_closed_form: mean * mean * spread,
+    thirdCentral: m3 - 3 * m1 * m2 + 2 * m1 * m1 * m1,
+    varianceClosedForm: mean * mean * spread,
     mu: mu0,
     chi1: sigmaW2 * muPhi0[0],
-    chi_grad: sigmaW2 * mu0[0],
+    chiGrad: sigmaW2 * mu0[0],
   };
 }
 

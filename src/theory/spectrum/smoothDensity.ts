@@ -42,7 +42,7 @@ export interface SmoothSpectrumInput {
 export interface SmoothDensityResult {
   edge: number;
   /** where the tracked root became real going down from the edge (a gap below it), if reached */
-  left_edge: number | null;
+  leftEdge: number | null;
   /** mass of the atom at 0 (P(φ′ = 0)) */
   atom0: number;
   x: number[];
@@ -88,7 +88,7 @@ function derivativeLaw(act: Activation, q: number): Law {
 
 /** The law of ε²d for ε = Bern(p)/p independent of d (see module doc). */
 function dropoutLaw(law: Law, p: number): Law {
-  if (!(p > 0 && p <= 1)) throw new InputError("--noise", `dropout:keep=${p}`, "keep in (0, 1]");
+  if (!(p > 0 && p <= 1)) throw new InputError("noise", `dropout:keep=${p}`, "keep in (0, 1]");
   const s = 1 / (p * p);
   return {
     d: law.d.map((x) => x * s),
@@ -184,10 +184,10 @@ export function smoothDensity(
   opts: SmoothDensityOptions = {},
 ): SmoothDensityResult {
   if (!Number.isInteger(inp.depth) || inp.depth < 1)
-    throw new InputError("--depth", String(inp.depth), "an integer ≥ 1");
+    throw new InputError("depth", String(inp.depth), "an integer ≥ 1");
   let law = derivativeLaw(inp.activation, inp.q);
   if (inp.keep !== undefined && inp.keep !== 1) law = dropoutLaw(law, inp.keep);
-  if (!(law.dmax > 0)) throw new InputError("--activation", inp.activation.spec, "an activation with φ′ ≠ 0");
+  if (!(law.dmax > 0)) throw new InputError("activation", inp.activation.spec, "an activation with φ′ ≠ 0");
   const wmax = 1 / law.dmax;
   const realLz = (w: number) => logZ(law, [w, 0], inp);
   // scan the real branch for the first maximum of log z(w)
@@ -207,7 +207,7 @@ export function smoothDensity(
   }
   if (wStar === null) {
     throw new InputError(
-      "--activation",
+      "activation",
       inp.activation.spec,
       "an activation whose spectrum has a square-root edge (z(w) has an interior maximum)",
       "the free-probability edge sits at the pole w = 1/max φ′²; density not implemented for this case",
@@ -272,5 +272,5 @@ export function smoothDensity(
     const { M } = mgf(law, cur);
     dens[idx] = Math.max(0, -M[1] / (Math.PI * target));
   }
-  return { edge, left_edge: leftEdge, atom0: law.atom0, x: xs, density: dens };
+  return { edge, leftEdge, atom0: law.atom0, x: xs, density: dens };
 }

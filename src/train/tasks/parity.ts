@@ -55,10 +55,14 @@ export function parityData(bits: number): { x: Float64Array; y: Float64Array; ro
 }
 
 /**
- * The exact solution for `bits` inputs in a network of hidden width `width` (≥ bits) and log₂ bits hidden
- * layers, for ReLU or (with `activation` a shifted_relu) the generalised shifted ReLU.
+ * The exact solution for `bits` inputs in a network of hidden width `width` (≥ bits; default bits) and
+ * log₂ bits hidden layers, for ReLU (default) or (with `activation` a shifted_relu) the generalised
+ * shifted ReLU.
  */
-export function paritySolution(bits: number, width: number = bits, activation?: Activation): HostNet {
+export function paritySolution(
+  bits: number,
+  { width = bits, activation }: { width?: number; activation?: Activation } = {},
+): HostNet {
   const depth = parityDepth(bits);
   if (!(Number.isInteger(width) && width >= bits))
     throw new InputError("width", String(width), `an integer ≥ bits (${bits})`);

@@ -410,7 +410,7 @@ function sweepTraining(m: Merged): TrainingSettings {
 }
 
 /** Which Fig 6 data set a sweep trained on: mnist or cifar10 (anything else is not Fig 6). */
-export function sweepDataTag(m: Merged, flag = "--from-sweep", dir = "DIR"): "mnist" | "cifar10" {
+export function sweepDataTag(m: Merged, flag = "fromSweep", dir = "DIR"): "mnist" | "cifar10" {
   const b = m.plan.base;
   const valid =
     "a sweep of critical ReLU networks with dropout on mnist or cifar10:DIR (sigprop sweep run --keep …)";
@@ -461,7 +461,7 @@ export function makeFig6(opts: Fig6Options = {}): Figure {
     const tag = sweepDataTag(m);
     if (sweepBy.has(tag))
       throw new InputError(
-        "--from-sweep",
+        "fromSweep",
         m.plan.base.dataset,
         "at most one sweep per data set",
         `two ${tag} sweeps`,
@@ -626,7 +626,7 @@ export function sweepFigure(m: Merged): { spec: TopLevelSpec; cells: Cell[] } {
  * shard) or the output of `sigprop sweep merge` (`results.json`). Folders of the same plan are merged into
  * one; every file is validated (an InputError names the file and the fault).
  */
-export function loadFig6Sweeps(dirs: string[], flag = "--from-sweep"): Merged[] {
+export function loadFig6Sweeps(dirs: string[], flag = "fromSweep"): Merged[] {
   const groups = new Map<string, string[]>();
   const merged: Merged[] = [];
   for (const dir of dirs) {

@@ -181,7 +181,7 @@ export function trainingJobs(s: Fig6Settings, data: DataChoice): TrainJob[] {
             seed: ctx.seed,
             threshold: t.threshold,
           };
-          const r = await trainRun(ds, cfg, ctx.onProgress);
+          const r = await trainRun(ds, cfg, { onProgress: ctx.onProgress });
           return {
             status: r.status,
             trainable: r.trainable,

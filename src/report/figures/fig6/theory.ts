@@ -24,8 +24,8 @@ export function dropoutSpec(keep: number): string {
 /** Critical σ_w² of a ReLU network with dropout keep p (= 2p, from `criticalInit`). */
 export function criticalSigmaW2(keep: number): number {
   const c = criticalInit(parseActivation("relu"), parseNoise(dropoutSpec(keep)));
-  if (!c.exists || c.sigma_w2 === null) throw new Error(`no critical ReLU init at keep ${keep}: ${c.reason}`);
-  return c.sigma_w2;
+  if (!c.exists || c.sigmaW2 === null) throw new Error(`no critical ReLU init at keep ${keep}: ${c.reason}`);
+  return c.sigmaW2;
 }
 
 /** Theory trainable depth 6ξ_c for critical ReLU with dropout keep p (null at p = 1: ξ_c = ∞). */
@@ -37,10 +37,9 @@ export function trainableDepth(keep: number): number | null {
       sigmaW2: criticalSigmaW2(keep),
       sigmaB2: 0,
     }),
-    1,
-    0.5,
+    { q0: 1, c0: 0.5 },
   );
-  return a.trainable_depth !== null && Number.isFinite(a.trainable_depth) ? a.trainable_depth : null;
+  return a.trainableDepth !== null && Number.isFinite(a.trainableDepth) ? a.trainableDepth : null;
 }
 
 /** The theory curve 6ξ_c over p ∈ [lo, hi] (dense, for the overlay). */

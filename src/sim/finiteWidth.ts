@@ -2,7 +2,8 @@
  * Monte Carlo checks of the finite-width law (src/theory/finiteWidth.ts): (a) sampling the scale
  * recursion s_l = σ_b² + (σ_w²/N) s_{l−1} χ²_{K_l} directly, (b) simulating actual ReLU networks with
  * Gaussian weights from a fixed input (the engine's float64 forward pass) and recording the output
- * pre-activations.
+ * pre-activations. Monte Carlo of finite networks, so it lives in src/sim; public entry
+ * `sigprop/finite-width` (this module, which re-exports the exact law beside it).
  */
 import { forward64 } from "../engine/forward64.js";
 import type { NetworkSpec } from "../engine/network.js";
@@ -11,9 +12,17 @@ import { makeActivation } from "../theory/activations.js";
 import { parseNoise } from "../theory/noise.js";
 import { checkScaleLaw, type ScaleLawInput } from "../theory/finiteWidth.js";
 
+export interface ScaleRecursionOptions {
+  /** number of independent samples of s */
+  samples: number;
+  /** random seed (default 1) */
+  seed?: number;
+}
+
 /** Samples of s after `stages` stages of the recursion. */
-export function sampleScaleRecursion(inp: ScaleLawInput, samples: number, seed = 1): Float64Array {
+export function sampleScaleRecursion(inp: ScaleLawInput, opts: ScaleRecursionOptions): Float64Array {
   checkScaleLaw(inp);
+  const { samples, seed = 1 } = opts;
   const rng = new Stream(seed);
   const a = inp.sigmaW2 / inp.width;
   const out = new Float64Array(samples);
@@ -33,20 +42,27 @@ export interface NetworkOutputSamples {
   dead: number;
 }
 
+export interface ReluNetworkOutputsInput {
+  /** layer width N */
+  width: number;
+  /** number of weight layers */
+  depth: number;
+  sigmaW2: number;
+  sigmaB2: number;
+  /** |x|²/N of the fixed input */
+  xNorm2: number;
+  /** number of independent networks */
+  networks: number;
+  /** random seed (default 1) */
+  seed?: number;
+}
+
 /**
  * ReLU networks with W_ij ~ N(0, σ_w²/N), b_i ~ N(0, σ_b²), a fixed input x with |x|² = N·xNorm2
  * (so the first scale is s_1 = σ_w² xNorm2 + σ_b²) and `depth` weight layers of width N.
  */
-export function sampleReluNetworkOutputs(
-  width: number,
-  depth: number,
-  sigmaW2: number,
-  sigmaB2: number,
-  xNorm2: number,
-  networks: number,
-  seed = 1,
-): NetworkOutputSamples {
-  const N = width;
+export function sampleReluNetworkOutputs(inp: ReluNetworkOutputsInput): NetworkOutputSamples {
+  const { width: N, depth, sigmaW2, sigmaB2, xNorm2, networks, seed = 1 } = inp;
   // x0 > 0 entry-wise, so the engine's first layer relu(x0)·W¹ + b¹ is x0·W¹ + b¹ as specified
   const x0 = new Float64Array(N).fill(Math.sqrt(xNorm2));
   const h2 = new Float64Array(networks);
@@ -77,8 +93,15 @@ export function sampleReluNetworkOutputs(
   return { h2, h4, dead: dead / networks };
 }
 
-/** Ratio estimate E[A]/E[B]^2·c with a delta-method standard error from i.i.d. pairs. */
-export function kurtosisEstimate(h2: Float64Array, h4: Float64Array): { kurtosis: number; se: number } {
+export interface KurtosisEstimate {
+  /** E[h⁴]/E[h²]² from the per-network means */
+  kurtosis: number;
+  /** its delta-method standard error */
+  se: number;
+}
+
+/** Ratio estimate E[h⁴]/E[h²]² with a delta-method standard error from i.i.d. (h², h⁴) pairs. */
+export function kurtosisEstimate(h2: Float64Array, h4: Float64Array): KurtosisEstimate {
   const n = h2.length;
   let m2 = 0;
   let m4 = 0;
@@ -118,5 +141,7 @@ export {
   scaleMoments,
   type FiniteWidthLaw,
   type ScaleDensity,
+  type ScaleDensityOptions,
   type ScaleLawInput,
+  type ScaleMomentsOptions,
 } from "../theory/finiteWidth.js";
