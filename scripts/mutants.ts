@@ -9,6 +9,9 @@
  *   npx tsx scripts/mutants.ts --list          names, files and tests, nothing run
  *   npx tsx scripts/mutants.ts --no-baseline   skip the unmutated run of the same tests
  *   npx tsx scripts/mutants.ts --check         only check that every find text applies (seconds, no tests)
+ *   npx tsx scripts/mutants.ts --tests-from=REV  run the mutants' test files as they were at git REV (e.g. the
+ *                                              tests before issue 15), without name filters: an old test
+ *                                              that cannot see the defect shows up as "survived"
  *   npm run mutants -- NAME...
  *
  * Each mutant runs in a fresh temporary copy of the working tree (the files git lists, tracked and
@@ -101,12 +104,11 @@ export const MUTANTS: Mutant[] = [
   {
     name: "reference-gelu-missing",
     file: "test/reference/theory/gelu.json",
-    find: '"activation": "gelu"',
-    replace: '"activation": "swish"',
-    all: true,
+    find: '"moments": [',
+    replace: '"moments": [], "moments_removed": [',
     tests: ["test/theory/reference.test.ts"],
     only: "has mpmath moments and kernels",
-    why: "a catalogue activation (gelu) without mpmath reference rows; the old test counted distinct spec strings, which duplicates could satisfy",
+    why: "a catalogue activation (gelu) without mpmath moment rows (the file stays valid JSON, the rows move to an unread key); the old test counted distinct spec strings, which duplicates could satisfy",
   },
   {
     name: "arccos-kernel-sqrt-1.1",
@@ -180,6 +182,15 @@ export const MUTANTS: Mutant[] = [
     tests: ["test/spectrum/empirical.test.ts", "test/spectrum/smoothDensity.test.ts"],
     only: "counting function",
     why: "every φ′ in the Jacobian 2 % high, so JJᵀ is scaled by 1.02^{2L} (17 % at L = 4, 37 % at L = 8): the counting-function comparisons (4 SE + the derived c/N bias allowance) must see it",
+  },
+  {
+    name: "jacobian-scale-trace",
+    file: "src/spectra/jacobian.ts",
+    find: "(v) => act.dphi(v));",
+    replace: "(v) => act.dphi(v) * 1.02);",
+    tests: ["test/spectrum/empirical.test.ts"],
+    only: "mean of (1/N) tr JJᵀ = 1",
+    why: "the same 2 % φ′ error: the exact-trace test sees the scale that the ReLU (L = 4) counting-function points alone do not",
   },
   // --- orthogonal sampler
   {
@@ -303,6 +314,33 @@ function copyTree(): string {
   return dir;
 }
 
+/**
+ * Overwrite the mutant's test files in the copy with their text at git revision `rev`; a file that did not
+ * exist there is removed (the old suite had no such test). Returns the files that exist at `rev`.
+ */
+function testsAt(dir: string, m: Mutant, rev: string): string[] {
+  const kept: string[] = [];
+  for (const t of m.tests) {
+    let text: string | null = null;
+    try {
+      text = execFileSync("git", ["show", `${rev}:${t}`], {
+        cwd: root,
+        encoding: "utf8",
+        maxBuffer: 64 << 20,
+        stdio: ["ignore", "pipe", "ignore"],
+      });
+    } catch {
+      text = null;
+    }
+    if (text === null) rmSync(join(dir, t), { force: true });
+    else {
+      writeFileSync(join(dir, t), text);
+      kept.push(t);
+    }
+  }
+  return kept;
+}
+
 function applyMutant(dir: string, m: Mutant): void {
   const path = join(dir, m.file);
   if (!existsSync(path)) throw new Error(`file not found: ${m.file}`);
@@ -376,7 +414,10 @@ function runVitest(
         for (const a of bad) failing.push(`${rel} > ${a.fullName}`);
         // a file that failed to load (import error, syntax error) has no assertion results
         if (f.status === "failed" && bad.length === 0)
-          failing.push(`${rel} (file failed: ${(f.message ?? "").split("\n")[0].slice(0, 160)})`);
+          failing.push(
+            // the copy's path is different each run: replace it, so a baseline failure matches
+            `${rel} (file failed: ${(f.message ?? "").split(dir).join("<copy>").split("\n")[0].slice(0, 160)})`,
+          );
       }
       resolve({
         code,
@@ -413,12 +454,22 @@ async function main(): Promise<number> {
   const flags = new Set(argv.filter((a) => a.startsWith("--")));
   const names = argv.filter((a) => !a.startsWith("--"));
   for (const f of flags)
-    if (!["--list", "--no-baseline", "--check"].includes(f) && !f.startsWith("--timeout=")) {
-      console.error(`mutants: unknown flag ${f} (valid: --list, --check, --no-baseline, --timeout=SECONDS)`);
+    if (
+      !["--list", "--no-baseline", "--check"].includes(f) &&
+      !f.startsWith("--timeout=") &&
+      !f.startsWith("--tests-from=")
+    ) {
+      console.error(
+        `mutants: unknown flag ${f} (valid: --list, --check, --no-baseline, --timeout=SECONDS, --tests-from=REV)`,
+      );
       return 2;
     }
   const timeoutArg = [...flags].find((f) => f.startsWith("--timeout="));
   const timeoutS = timeoutArg ? Number(timeoutArg.slice("--timeout=".length)) : 600;
+  const fromArg = [...flags].find((f) => f.startsWith("--tests-from="));
+  const testsFrom = fromArg ? fromArg.slice("--tests-from=".length) : null;
+  // old test files have other test names: no name filter then
+  const onlyOf = (m: Mutant) => (testsFrom ? undefined : m.only);
   const unknown = names.filter((n) => !MUTANTS.some((m) => m.name === n));
   if (unknown.length) {
     console.error(
@@ -464,19 +515,21 @@ async function main(): Promise<number> {
   }[] = [];
   if (!flags.has("--no-baseline")) {
     const keys = new Map<string, Mutant>();
-    for (const m of selected) keys.set(JSON.stringify([m.tests, m.only ?? null, m.env ?? null]), m);
+    for (const m of selected) keys.set(JSON.stringify([m.tests, onlyOf(m) ?? null, m.env ?? null]), m);
     const dir = copyTree();
     try {
       for (const m of keys.values()) {
-        process.stderr.write(`baseline: ${m.tests.join(" ")}${m.only ? ` -t "${m.only}"` : ""} … `);
-        const r = await runVitest(dir, m.tests, m.only, m.env, timeoutS);
+        const tests = testsFrom ? testsAt(dir, m, testsFrom) : m.tests;
+        if (tests.length === 0) continue;
+        process.stderr.write(`baseline: ${tests.join(" ")}${onlyOf(m) ? ` -t "${onlyOf(m)}"` : ""} … `);
+        const r = await runVitest(dir, tests, onlyOf(m), m.env, timeoutS);
         process.stderr.write(`${r.passed} passed, ${r.failing.length} failing, ${r.seconds.toFixed(0)} s\n`);
         if (r.passed + r.failing.length === 0)
           process.stderr.write(`  WARNING: no test matched this selection (renamed test or file?)\n`);
         r.failing.forEach((f) => baseFailing.add(f));
         baseline.push({
           tests: m.tests,
-          only: m.only ?? null,
+          only: onlyOf(m) ?? null,
           seconds: r.seconds,
           passed: r.passed,
           failing: r.failing,
@@ -497,14 +550,21 @@ async function main(): Promise<number> {
       mutant: m.name,
       file: m.file,
       tests: m.tests,
-      only: m.only ?? null,
+      only: onlyOf(m) ?? null,
       why: m.why,
     };
     let dir: string | null = null;
     try {
       dir = copyTree();
+      const tests = testsFrom ? testsAt(dir, m, testsFrom) : m.tests;
       applyMutant(dir, m);
-      const r = await runVitest(dir, m.tests, m.only, m.env, timeoutS);
+      if (tests.length === 0) {
+        // --tests-from: none of the test files existed at that revision, so nothing could see the defect
+        outcomes.push({ ...base, status: "survived", killed: false, failing: [], seconds: 0 });
+        process.stderr.write(`SURVIVED (no test file at ${testsFrom})\n`);
+        continue;
+      }
+      const r = await runVitest(dir, tests, onlyOf(m), m.env, timeoutS);
       const failing = r.failing.filter((f) => !baseFailing.has(f));
       // no test ran at all (a filter that matches nothing, a renamed test): an error, not a survivor
       const noTests = !r.error && r.passed + r.failed === 0 && r.failing.length === 0;
@@ -549,7 +609,13 @@ async function main(): Promise<number> {
       (baseFailing.size ? `; ${baseFailing.size} test(s) already failed unmutated (not counted)` : "") +
       "\n",
   );
-  console.log(JSON.stringify({ mutants: outcomes, baseline, total_seconds: totalSeconds }, null, 2));
+  console.log(
+    JSON.stringify(
+      { mutants: outcomes, baseline, tests_from: testsFrom, total_seconds: totalSeconds },
+      null,
+      2,
+    ),
+  );
   return killed === outcomes.length ? 0 : 1;
 }
 
