@@ -505,6 +505,9 @@ async function main(): Promise<number> {
 
   // baseline: each distinct (tests, filter, env) selection once, unmutated; a test failing here cannot kill
   const baseFailing = new Set<string>();
+  // selections with no passing test unmutated (e.g. the explorer without chromium): nothing there can kill
+  const keyOf = (m: Mutant) => JSON.stringify([m.tests, onlyOf(m) ?? null, m.env ?? null]);
+  const basePassed = new Map<string, number>();
   const baseline: {
     tests: string[];
     only: string | null;
@@ -515,7 +518,7 @@ async function main(): Promise<number> {
   }[] = [];
   if (!flags.has("--no-baseline")) {
     const keys = new Map<string, Mutant>();
-    for (const m of selected) keys.set(JSON.stringify([m.tests, onlyOf(m) ?? null, m.env ?? null]), m);
+    for (const m of selected) keys.set(keyOf(m), m);
     const dir = copyTree();
     try {
       for (const m of keys.values()) {
@@ -527,6 +530,7 @@ async function main(): Promise<number> {
         if (r.passed + r.failing.length === 0)
           process.stderr.write(`  WARNING: no test matched this selection (renamed test or file?)\n`);
         r.failing.forEach((f) => baseFailing.add(f));
+        basePassed.set(keyOf(m), r.passed);
         baseline.push({
           tests: m.tests,
           only: onlyOf(m) ?? null,
@@ -568,11 +572,12 @@ async function main(): Promise<number> {
       const failing = r.failing.filter((f) => !baseFailing.has(f));
       // no test ran at all (a filter that matches nothing, a renamed test): an error, not a survivor
       const noTests = !r.error && r.passed + r.failed === 0 && r.failing.length === 0;
+      const deadBaseline = basePassed.get(keyOf(m)) === 0;
       const status: Outcome["status"] = r.timedOut
         ? "timeout"
         : failing.length > 0
           ? "killed"
-          : r.error || noTests
+          : r.error || noTests || deadBaseline
             ? "error"
             : "survived";
       outcomes.push({
@@ -581,7 +586,13 @@ async function main(): Promise<number> {
         killed: status === "killed",
         failing,
         seconds: r.seconds,
-        error: status === "error" ? (r.error ?? "no test matched the selection") : undefined,
+        error:
+          status === "error"
+            ? (r.error ??
+              (deadBaseline
+                ? "no test of the selection passes unmutated (see baseline)"
+                : "no test matched the selection"))
+            : undefined,
       });
     } catch (e) {
       outcomes.push({
