@@ -259,7 +259,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     name: "browser-missing-in-ci",
-    file: "test/web/explorer.test.ts",
+    file: "test/support/explorerBrowser.ts",
     find: 'process.env.SIGPROP_CHROMIUM ?? "/usr/bin/chromium"',
     replace: '"/nonexistent/chromium"',
     env: { CI: "true" },
