@@ -2,13 +2,13 @@
  * Explorer latency (issue 16's goal: every panel shows a change, and the first numbers appear, within
  * 100 ms of selecting an activation). For each catalogue φ, in headless Chromium: the median over
  * SIGPROP_EXPLORER_TRIES (default 3) visits of the slowest panel's progress indication (`busy`) and of
- * the first numbers, from the page's own timings. Baseline in the same run: Node's time for the numbers
- * panel's whole computation (src/web/compute.ts `computeMain`: analyze with c*, critical σ_w²), so the
- * ratio page/Node separates the browser's overhead from the library's cost. Needs
+ * the first numbers, from the page's own timings. Baseline in the same run: Node's time for the
+ * computation behind the first numbers (src/web/compute.ts `quickMain`: `analyze` without c*, and the
+ * variance map), so the ratio page/Node separates the browser's overhead from the library's cost. Needs
  * /usr/bin/chromium; measured under whatever load the machine has (say so when quoting).
  */
 import { ACTIVATION_CATALOGUE } from "../src/theory/index.js";
-import { computeMain, DEFAULT_STATE } from "../src/web/compute.js";
+import { DEFAULT_STATE, quickMain } from "../src/web/compute.js";
 import {
   HAVE_CHROMIUM,
   CHROMIUM,
@@ -51,7 +51,7 @@ export async function run(): Promise<Record<string, unknown>> {
       const node: number[] = [];
       for (let t = 0; t < 5; t++) {
         const t0 = performance.now();
-        computeMain({ ...DEFAULT_STATE, activation: a.name });
+        quickMain({ ...DEFAULT_STATE, activation: a.name });
         node.push(performance.now() - t0);
       }
       const m = { busy: median(busy), numbers: median(numbers), node: median(node) };

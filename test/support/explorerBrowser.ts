@@ -39,7 +39,15 @@ export interface Timing {
  */
 export async function startExplorer(): Promise<{ browser: Browser; server: Server; url: string }> {
   const { build } = await import("vite");
-  await build({ configFile: path.resolve("vite.config.ts"), logLevel: "warn" });
+  // Vite prints its banner on stdout whatever the log level: send it to stderr, so that stdout stays
+  // the benchmark's one JSON object
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  try {
+    await build({ configFile: path.resolve("vite.config.ts"), logLevel: "warn" });
+  } finally {
+    process.stdout.write = write;
+  }
   const { server, url } = await serveStatic(DIST, 0);
   const { chromium } = await import("playwright-core");
   const browser = await chromium.launch({
