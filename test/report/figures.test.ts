@@ -7,7 +7,7 @@ import type { Figure, Json, Scale } from "../../src/report/figure.js";
 import { fig2 } from "../../src/report/figures/fig2.js";
 import { criticalBoundary, fig3, FIG3_MODELS } from "../../src/report/figures/fig3.js";
 import { fig4, phaseDiagram } from "../../src/report/figures/fig4.js";
-import { fig5, fig5Theory, fitFig5, FIG5_C0S } from "../../src/report/figures/fig5.js";
+import { fig5, fig5Theory, fitFig5, FIG5_C0S, FIG5_CONFIGS } from "../../src/report/figures/fig5.js";
 import { criticalRelu } from "../../src/report/figures/common.js";
 import { dynamics } from "../../src/theory/dynamics.js";
 import { modelOf } from "../../src/report/jobs.js";
@@ -127,15 +127,59 @@ describe("Fig 5", () => {
 
   it("builds with a fit per configuration and caption stating the exact-c* fit", async () => {
     const out = await buildWithFake(fig5, 0);
-    const cfgs = out.data.configurations as { xi_theory: number; xi_fit: number | null }[];
+    const cfgs = out.data.configurations as {
+      name: string;
+      xi_theory: number;
+      xi_fit: number | null;
+      window_c0_0: string | null;
+      window_c0_1: string | null;
+    }[];
     expect(cfgs).toHaveLength(9 + 13);
     expect(out.caption).toContain("exact c*");
     expect(out.caption).toContain("layer 30");
     const fitted = cfgs.filter((c) => c.xi_fit !== null);
     expect(fitted.length).toBeGreaterThan(10);
-    // noise 0: the fake simulator returns the mean-field trajectories, so as above only the pre-asymptotic
-    // bias remains: measured ≤ 6.2 % over the 22 configurations (largest at ξ ≈ 0.9); 1.5× that
-    for (const c of fitted)
-      expect(Math.abs((c.xi_fit as number) - c.xi_theory) / c.xi_theory).toBeLessThan(0.095);
+    // noise 0: the fake simulator returns the mean-field trajectories c^l, so the fit's only error is the
+    // pre-asymptotic curvature of the correlation map, and it is bounded exactly (no tuned tolerance).
+    // With y_l = ln|c^l − c*| on consecutive layers a..b, the (weighted, weights v_l > 0) least-squares
+    // slope is Σ_l w_l (y_{l+1} − y_l) with w_l = T_l/ΣT, T_l = Σ_{i>l} v_i (i − ī) ≥ 0 (a tail sum of
+    // centred values): a convex combination of the local log-decay rates r_l = ln|ε_{l+1}/ε_l|. So each
+    // start's ξ = −1/slope lies in [min, max] of the local lengths −1/r_l over its window, and their
+    // inverse-variance weighted mean (ξ_fit) in the hull over both starts. The bounds come from
+    // dynamics() and the exact c* (checked against the public values above), not from the fitter.
+    // Measured hull widths (hi − lo)/lo: 0 for the 7 configurations whose window has two layers (ξ_fit is
+    // then the one local rate: p = 0.1–0.3, s = 1.45–1.9), 3.3–19 % for the others (widest for weak noise,
+    // whose windows start where |ε| and so the curvature are largest); ξ_fit × 1.03 leaves the hull for
+    // about two thirds of them (mutant fig5-xi-plus-3pct-build). The last assertion keeps the bound
+    // informative: some hull is narrower than 3 %.
+    let narrowest = Infinity;
+    for (const c of fitted) {
+      const cfg = FIG5_CONFIGS.find((k) => k.name === c.name)!;
+      const { cStar } = fig5Theory(cfg.spec);
+      let lo = Infinity;
+      let hi = -Infinity;
+      FIG5_C0S.forEach((c0, k) => {
+        const w = (k === 0 ? c.window_c0_0 : c.window_c0_1)?.split("-").map(Number);
+        if (!w) return;
+        const eps = dynamics(modelOf(cfg.spec), { depth: w[1], q0: 1, c0 }).c.map((v) =>
+          Math.abs((v as number) - cStar),
+        );
+        for (let l = w[0]; l < w[1]; l++) {
+          const len = -1 / Math.log(eps[l + 1] / eps[l]);
+          lo = Math.min(lo, len);
+          hi = Math.max(hi, len);
+        }
+      });
+      narrowest = Math.min(narrowest, (hi - lo) / lo);
+      const xi = c.xi_fit as number;
+      // 1e-9 relative: rounding of the least-squares sums, far below any modelling error
+      expect(xi, `${c.name}: ξ_fit in the hull [${lo}, ${hi}] of local decay lengths`).toBeGreaterThanOrEqual(
+        lo * (1 - 1e-9),
+      );
+      expect(xi, `${c.name}: ξ_fit in the hull [${lo}, ${hi}] of local decay lengths`).toBeLessThanOrEqual(
+        hi * (1 + 1e-9),
+      );
+    }
+    expect(narrowest).toBeLessThan(0.03);
   });
 });
