@@ -184,6 +184,15 @@ export const MUTANTS: Mutant[] = [
     why: "every φ′ in the Jacobian 2 % high, so JJᵀ is scaled by 1.02^{2L} (17 % at L = 4, 37 % at L = 8): the counting-function comparisons (4 SE + the derived c/N bias allowance) must see it",
   },
   {
+    name: "relu-counting-dphi-11pct",
+    file: "src/spectra/jacobian.ts",
+    find: "(v) => act.dphi(v));",
+    replace: "(v) => act.dphi(v) * 1.11);",
+    tests: ["test/spectrum/empirical.test.ts"],
+    only: "matches atom + ∫ρ at three points",
+    why: "φ′ 11 % high (JJᵀ × 1.11⁸ = 2.3): the smallest φ′ error the ReLU (L = 4, N = 64, 30 networks) counting points alone provably see: F(t) − F(t/s) > 2 × (4 SE + 1.5/N) at t = 0.5·edge (orthogonal); a 2 % error moves F by ≤ 0.019 < 1.5/64 = 0.023, the bias allowance alone (docs/TESTING.md)",
+  },
+  {
     name: "jacobian-scale-trace",
     file: "src/spectra/jacobian.ts",
     find: "(v) => act.dphi(v));",

@@ -554,6 +554,10 @@ describe.skipIf(!HAVE)("web explorer (chromium)", () => {
     // is Student-t with 7 degrees of freedom, heavier-tailed than a normal: P(|t₇| > 4) = 5.2e-3 per entry,
     // 8 % over the 16 entries (the old "4 SE" was a normal-theory habit). K = t₇ quantile at a 1 %
     // family-wise false-alarm rate, Bonferroni over 16 entries: scipy.stats.t.isf(0.01/32, 7) = 5.859.
+    // What it can see: K·se ≈ 0.22 q with 8 networks, so a q error is seen for certain only above
+    // 2 × 0.22 = 44 % of q (null deviation up to one tolerance): a 30 % σ_w² error (q* 0.42 → 0.69, +64 %)
+    // is, a few per cent is not. 64 networks would give K = 3.60 (t₆₃), K·se ≈ 0.048 q, errors above ≈ 10 %
+    // of q; not done (8× the browser Monte Carlo time).
     const K = 5.859;
     const th = computeMain(s).traj;
     for (let l = 1; l <= s.depth; l++) {
