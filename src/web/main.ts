@@ -40,7 +40,7 @@ import {
   type NumberKey,
   type State,
 } from "./state.js";
-import type { Request } from "./worker.js";
+import type { Request, Response } from "./worker.js";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const input = (id: string) => $<HTMLInputElement>(id);
@@ -429,11 +429,11 @@ async function draw(el: HTMLElement, spec: Parameters<typeof drawNow>[1], label:
   }
 }
 
-/** A worker lane: restarted when asked to start over while still busy. */
-class Lane {
+/** A worker lane for one `job` (its messages typed by it): restarted when asked to start over while still busy. */
+class Lane<J extends Response["job"]> {
   private worker: Worker;
   busy = false;
-  constructor(private readonly onMessage: (d: Record<string, unknown>) => void) {
+  constructor(private readonly onMessage: (d: Extract<Response, { job: J }>) => void) {
     this.worker = this.spawn();
   }
   private spawn() {
@@ -464,27 +464,27 @@ class Lane {
 }
 
 // ---- state lane ----
-const stateLane = new Lane((d) => {
+const stateLane = new Lane<"state">((d) => {
   if (d.id !== reqId) return;
   const id = reqId;
   switch (d.kind) {
     case "quick":
       drawTag.set("vmap", { id, kind: "final" });
-      renderQuick(d.quick as Pick<Main, "analysis" | "vmap">);
+      renderQuick(d.quick);
       mark(id, "numbers", "part");
       startBackground(id);
       break;
     case "main":
       for (const p of ["cmap", "dyn"] as const) drawTag.set(p, { id, kind: "final" });
       drawTag.set("phaseplot", { id, kind: phaseComplete() ? "final" : "part" });
-      renderMain(d.main as Main);
+      renderMain(d.main);
       document.querySelectorAll<HTMLElement>("[data-pending]").forEach((el) => delete el.dataset.pending);
       mark(id, "numbers", "final");
       setStatus(progressText(), true);
       break;
     case "spectrum": {
       drawTag.set("spectrum", { id, kind: "final" });
-      const sp = d.spectrum as Spectrum;
+      const sp = d.spectrum;
       renderSpectrum(sp);
       if (!sp.ok || !sp.density) mark(id, "spectrum", "final");
       break;
@@ -519,10 +519,10 @@ type ScalePoint = { xiQ: number | null; xiC: number | null; trainableDepth: numb
 const scaleCache = new Map<string, Map<number, ScalePoint>>();
 const scalesKeyOf = (s: State) => `${s.activation}|${s.noise}|${s.sigmaB2}`;
 let scalesKey = "";
-const scalesLane = new Lane((d) => {
-  const points = remember(scaleCache, d.key as string, () => new Map<number, ScalePoint>());
+const scalesLane = new Lane<"scales">((d) => {
+  const points = remember(scaleCache, d.key, () => new Map<number, ScalePoint>());
   if (d.kind === "part") {
-    const p = d.part as DepthScales;
+    const p = d.part;
     p.sigmaW2.forEach((w, k) =>
       points.set(w, { xiQ: p.xiQ[k], xiC: p.xiC[k], trainableDepth: p.trainableDepth[k] }),
     );
@@ -611,21 +611,21 @@ interface PhaseEntry {
 }
 const phaseCache = new Map<string, PhaseEntry>();
 const PHASE_LANES = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1));
-const onPhase = (lane: () => Lane) => (d: Record<string, unknown>) => {
-  const e = phaseCache.get(d.key as string);
+const onPhase = (lane: () => Lane<"phase">) => (d: Extract<Response, { job: "phase" }>) => {
+  const e = phaseCache.get(d.key);
   if (d.kind === "done" || d.kind === "error") {
     lane().busy = false;
     return;
   }
   if (!e) return;
-  if (d.kind === "row") e.rows[d.i as number] = d.row as (number | null)[];
-  else if (d.kind === "eoc") e.eoc = d.eoc as PhaseEntry["eoc"];
+  if (d.kind === "row") e.rows[d.i] = d.row;
+  else if (d.kind === "eoc") e.eoc = d.eoc;
   if (d.key === phaseKey) {
     arrived("phaseplot");
     showPhase();
   }
 };
-const phaseLanes: Lane[] = [];
+const phaseLanes: Lane<"phase">[] = [];
 for (let k = 0; k < PHASE_LANES; k++) phaseLanes.push(new Lane(onPhase(() => phaseLanes[k])));
 
 const phaseComplete = () => {
