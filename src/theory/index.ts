@@ -2,7 +2,6 @@
 export * from "./errors.js";
 export * from "./spec.js";
 export * from "./activations.js";
-export { SCALAR_OPS } from "./tensorView.js";
 export * from "./noise.js";
 export * from "./model.js";
 export * from "./expectations.js";

@@ -2,7 +2,8 @@
  * The tensor view of an activation: φ written once over a small structural interface of element-wise
  * operations, so each catalogue entry carries the form a tensor backend runs (STYLE.md "one object, every
  * view") while the theory layer stays free of any tensor library. The engine passes jax-js's np/nn/lax
- * (src/engine/tensor.ts); `SCALAR_OPS` runs the same view on float64 numbers (tests compare it with φ).
+ * (src/engine/tensor.ts); `SCALAR_OPS` runs the same view on float64 numbers (tests compare it with φ;
+ * a test aid, so not on the public entry `sigprop/theory`).
  *
  * Move semantics: jax-js operations consume their tensor arguments, so a view that uses x more than once
  * takes `ops.ref(x)` for every use but the last (for numbers `ref` is the identity).

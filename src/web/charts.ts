@@ -10,6 +10,7 @@ import {
   type PanelSpec,
   type SimPoints,
   type TheoryCurve,
+  topLevelSpec,
 } from "../report/chartSpec.js";
 import type { EocCurvePoint } from "../theory/index.js";
 import { PHASE_SB, PHASE_SW, type DepthScales, type Main, type Spectrum } from "./compute.js";
@@ -21,14 +22,14 @@ const H = 200;
 
 /** One panel as a top-level spec with the report's look. */
 export function single(panel: PanelSpec): TopLevelSpec {
-  return {
+  return topLevelSpec({
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     background: "white",
     padding: 6,
     ...panel,
     title: undefined,
     config: CHART_CONFIG,
-  } as unknown as TopLevelSpec;
+  });
 }
 
 const finite = (v: number | null | undefined): v is number =>
@@ -61,7 +62,7 @@ function mapSpec(
 }
 
 /** V(q) with the identity and q*. */
-export const varianceMapSpec = (m: Main): TopLevelSpec =>
+export const varianceMapSpec = (m: Pick<Main, "analysis" | "vmap">): TopLevelSpec =>
   mapSpec(
     "V(q)",
     m.vmap.q,
@@ -162,9 +163,9 @@ export function phaseSpec(
 /** 6ξ_c and ξ_q along σ_w² (log y), the current depth as a dashed line, the current σ_w² marked. */
 export function depthScaleSpec(d: DepthScales, s: State): TopLevelSpec {
   const y = (v: (number | null)[]) => v.map((x) => (finite(x) ? x : NaN));
-  const here = d.sigma_w2.indexOf(s.sigmaW2);
-  const td = here >= 0 ? d.trainable_depth[here] : null;
-  const xMax = d.sigma_w2[d.sigma_w2.length - 1];
+  const here = d.sigmaW2.indexOf(s.sigmaW2);
+  const td = here >= 0 ? d.trainableDepth[here] : null;
+  const xMax = d.sigmaW2[d.sigmaW2.length - 1];
   return single(
     lineDotBandPanel({
       title: "",
@@ -172,10 +173,10 @@ export function depthScaleSpec(d: DepthScales, s: State): TopLevelSpec {
       yLabel: "layers",
       yScale: "log",
       theory: [
-        { series: "trainable depth 6ξ_c", x: d.sigma_w2, y: y(d.trainable_depth) },
-        { series: "ξ_q", x: d.sigma_w2, y: y(d.xi_q) },
+        { series: "trainable depth 6ξ_c", x: d.sigmaW2, y: y(d.trainableDepth) },
+        { series: "ξ_q", x: d.sigmaW2, y: y(d.xiQ) },
       ],
-      refLines: [{ label: "depth", x: [d.sigma_w2[0], xMax], y: [s.depth, s.depth] }],
+      refLines: [{ label: "depth", x: [d.sigmaW2[0], xMax], y: [s.depth, s.depth] }],
       markers: finite(td)
         ? [{ series: "trainable depth 6ξ_c", x: s.sigmaW2, y: td, label: `6ξ_c = ${td.toPrecision(3)}` }]
         : [],

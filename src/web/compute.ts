@@ -102,11 +102,12 @@ export function eoc(s: State): { points: EocCurvePoint[]; reason?: string } {
   return eocCurve(m.activation, m.noise, PHASE_SB);
 }
 
+/** ξ_q, ξ_c and the trainable depth 6ξ_c at each σ_w² of `sigmaW2` (null where the scale is undefined or infinite). */
 export interface DepthScales {
-  sigma_w2: number[];
-  xi_q: (number | null)[];
-  xi_c: (number | null)[];
-  trainable_depth: (number | null)[];
+  sigmaW2: number[];
+  xiQ: (number | null)[];
+  xiC: (number | null)[];
+  trainableDepth: (number | null)[];
 }
 
 /** σ_w² grid of the depth-scale panel: 0.05…4 in steps of 0.05, plus the current σ_w². */
@@ -124,12 +125,12 @@ export function depthScales(s: State): DepthScales {
 /** depthScales at the σ_w² values `sw` only (the worker streams the panel's grid in parts with this). */
 export function depthScalesAt(s: State, sw: number[]): DepthScales {
   const m = modelOf(s);
-  const out: DepthScales = { sigma_w2: sw, xi_q: [], xi_c: [], trainable_depth: [] };
+  const out: DepthScales = { sigmaW2: sw, xiQ: [], xiC: [], trainableDepth: [] };
   for (const w of sw) {
     const a = analyze({ ...m, sigmaW2: w }, { q0: Q0, c0: C0 });
-    out.xi_q.push(a.xiQ);
-    out.xi_c.push(a.xiC);
-    out.trainable_depth.push(a.trainableDepth);
+    out.xiQ.push(a.xiQ);
+    out.xiC.push(a.xiC);
+    out.trainableDepth.push(a.trainableDepth);
   }
   return out;
 }

@@ -40,7 +40,7 @@ import {
   type NumberKey,
   type State,
 } from "./state.js";
-import type { Request } from "./worker.js";
+import type { Request, Response } from "./worker.js";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const input = (id: string) => $<HTMLInputElement>(id);
@@ -222,7 +222,8 @@ let mc: { result: McResult; key: string } | null = null;
 const simKey = (s: State) =>
   JSON.stringify([s.activation, s.noise, s.sigmaW2, s.sigmaB2, s.width, s.depth, s.weights]);
 
-function renderNumbers(m: Main) {
+/** The numbers panel: needs only the analysis and the critical point (renderQuick passes none yet). */
+function renderNumbers(m: Pick<Main, "analysis" | "critical">) {
   const a = m.analysis;
   show("mu2", a.noise.mu2);
   // element id → Analysis field
@@ -355,8 +356,13 @@ interface UpdateTiming {
   /** the input error shown instead, if any */
   error?: string;
 }
+declare global {
+  interface Window {
+    sigpropTimings: UpdateTiming[];
+  }
+}
 const timings: UpdateTiming[] = [];
-(window as unknown as { sigpropTimings: UpdateTiming[] }).sigpropTimings = timings;
+window.sigpropTimings = timings;
 const startOf = new Map<number, number>();
 let cause = "load";
 
@@ -423,11 +429,11 @@ async function draw(el: HTMLElement, spec: Parameters<typeof drawNow>[1], label:
   }
 }
 
-/** A worker lane: restarted when asked to start over while still busy. */
-class Lane {
+/** A worker lane for one `job` (its messages typed by it): restarted when asked to start over while still busy. */
+class Lane<J extends Response["job"]> {
   private worker: Worker;
   busy = false;
-  constructor(private readonly onMessage: (d: Record<string, unknown>) => void) {
+  constructor(private readonly onMessage: (d: Extract<Response, { job: J }>) => void) {
     this.worker = this.spawn();
   }
   private spawn() {
@@ -458,27 +464,27 @@ class Lane {
 }
 
 // ---- state lane ----
-const stateLane = new Lane((d) => {
+const stateLane = new Lane<"state">((d) => {
   if (d.id !== reqId) return;
   const id = reqId;
   switch (d.kind) {
     case "quick":
       drawTag.set("vmap", { id, kind: "final" });
-      renderQuick(d.quick as Pick<Main, "analysis" | "vmap">);
+      renderQuick(d.quick);
       mark(id, "numbers", "part");
       startBackground(id);
       break;
     case "main":
       for (const p of ["cmap", "dyn"] as const) drawTag.set(p, { id, kind: "final" });
       drawTag.set("phaseplot", { id, kind: phaseComplete() ? "final" : "part" });
-      renderMain(d.main as Main);
+      renderMain(d.main);
       document.querySelectorAll<HTMLElement>("[data-pending]").forEach((el) => delete el.dataset.pending);
       mark(id, "numbers", "final");
       setStatus(progressText(), true);
       break;
     case "spectrum": {
       drawTag.set("spectrum", { id, kind: "final" });
-      const sp = d.spectrum as Spectrum;
+      const sp = d.spectrum;
       renderSpectrum(sp);
       if (!sp.ok || !sp.density) mark(id, "spectrum", "final");
       break;
@@ -496,8 +502,8 @@ const stateLane = new Lane((d) => {
 
 /** The numbers that need only q*, and the variance map, while the rest is computed. */
 function renderQuick(q: Pick<Main, "analysis" | "vmap">) {
-  renderNumbers({ ...q, critical: { exists: false, reason: "" } } as unknown as Main);
-  void draw($("vmap"), varianceMapSpec(q as Main), "variance map");
+  renderNumbers({ analysis: q.analysis, critical: { exists: false, reason: "" } });
+  void draw($("vmap"), varianceMapSpec(q), "variance map");
   for (const id of ["c_star", "chi_c", "xi_c", "trainable_depth", "verdict", "critical"]) {
     const el = $(id);
     el.dataset.value = "";
@@ -508,17 +514,17 @@ function renderQuick(q: Pick<Main, "analysis" | "vmap">) {
 }
 
 // ---- depth-scale lane ----
-type ScalePoint = { xi_q: number | null; xi_c: number | null; trainable_depth: number | null };
+type ScalePoint = { xiQ: number | null; xiC: number | null; trainableDepth: number | null };
 /** Finished points per `activation|noise|σ_b²` (at most 40 models kept). */
 const scaleCache = new Map<string, Map<number, ScalePoint>>();
 const scalesKeyOf = (s: State) => `${s.activation}|${s.noise}|${s.sigmaB2}`;
 let scalesKey = "";
-const scalesLane = new Lane((d) => {
-  const points = remember(scaleCache, d.key as string, () => new Map<number, ScalePoint>());
+const scalesLane = new Lane<"scales">((d) => {
+  const points = remember(scaleCache, d.key, () => new Map<number, ScalePoint>());
   if (d.kind === "part") {
-    const p = d.part as DepthScales;
-    p.sigma_w2.forEach((w, k) =>
-      points.set(w, { xi_q: p.xi_q[k], xi_c: p.xi_c[k], trainable_depth: p.trainable_depth[k] }),
+    const p = d.part;
+    p.sigmaW2.forEach((w, k) =>
+      points.set(w, { xiQ: p.xiQ[k], xiC: p.xiC[k], trainableDepth: p.trainableDepth[k] }),
     );
     if (d.key === scalesKey) {
       arrived("scales");
@@ -561,18 +567,19 @@ function drawScales() {
   const points = scaleCache.get(scalesKey);
   const ws = depthScaleGrid(state);
   const have = ws.filter((w) => points?.has(w));
-  const d: DepthScales = { sigma_w2: have, xi_q: [], xi_c: [], trainable_depth: [] };
+  const d: DepthScales = { sigmaW2: have, xiQ: [], xiC: [], trainableDepth: [] };
   for (const w of have) {
     const p = points!.get(w)!;
-    d.xi_q.push(p.xi_q);
-    d.xi_c.push(p.xi_c);
-    d.trainable_depth.push(p.trainable_depth);
+    d.xiQ.push(p.xiQ);
+    d.xiC.push(p.xiC);
+    d.trainableDepth.push(p.trainableDepth);
   }
   const prog = $<HTMLProgressElement>("scalesProgress");
   prog.max = ws.length;
   prog.value = have.length;
   drawTag.set("scales", { id: reqId, kind: have.length === ws.length ? "final" : "part" });
-  // the finished curve's numbers, for copying and for the browser tests
+  // the finished curve's numbers, for copying and for the browser tests: the library's `DepthScales`
+  // as JSON (camelCase keys, as `depthScales()` returns them; the page is not the CLI's snake_case JSON)
   if (have.length === ws.length) $("scales").dataset.curve = JSON.stringify(d);
   else delete $("scales").dataset.curve;
   if (have.length) void draw($("scales"), depthScaleSpec(d, state), "depth scales along σ_w²");
@@ -604,21 +611,21 @@ interface PhaseEntry {
 }
 const phaseCache = new Map<string, PhaseEntry>();
 const PHASE_LANES = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1));
-const onPhase = (lane: () => Lane) => (d: Record<string, unknown>) => {
-  const e = phaseCache.get(d.key as string);
+const onPhase = (lane: () => Lane<"phase">) => (d: Extract<Response, { job: "phase" }>) => {
+  const e = phaseCache.get(d.key);
   if (d.kind === "done" || d.kind === "error") {
     lane().busy = false;
     return;
   }
   if (!e) return;
-  if (d.kind === "row") e.rows[d.i as number] = d.row as (number | null)[];
-  else if (d.kind === "eoc") e.eoc = d.eoc as PhaseEntry["eoc"];
+  if (d.kind === "row") e.rows[d.i] = d.row;
+  else if (d.kind === "eoc") e.eoc = d.eoc;
   if (d.key === phaseKey) {
     arrived("phaseplot");
     showPhase();
   }
 };
-const phaseLanes: Lane[] = [];
+const phaseLanes: Lane<"phase">[] = [];
 for (let k = 0; k < PHASE_LANES; k++) phaseLanes.push(new Lane(onPhase(() => phaseLanes[k])));
 
 const phaseComplete = () => {

@@ -11,12 +11,42 @@
  * - `phase`: the phase-diagram rows given (coarse to fine), with the EOC curve after the first `eocAfter`
  *   rows when asked.
  */
-import { computeMain, depthScalesAt, eoc, phaseRow, quickMain, spectrum, type State } from "./compute.js";
+import {
+  computeMain,
+  depthScalesAt,
+  eoc,
+  phaseRow,
+  quickMain,
+  spectrum,
+  type DepthScales,
+  type Main,
+  type Spectrum,
+  type State,
+} from "./compute.js";
 
 export type Request =
   | { job: "state"; id: number; state: State }
   | { job: "scales"; id: number; key: string; state: State; ws: number[] }
   | { job: "phase"; id: number; key: string; state: State; rows: number[]; eocAfter: number | null };
+
+/** What a worker posts back (the page's lanes switch on `job` and `kind`). */
+export type Response =
+  | ({ job: "state"; id: number } & (
+      | { kind: "quick"; quick: ReturnType<typeof quickMain> }
+      | { kind: "main"; main: Main }
+      | { kind: "spectrum"; spectrum: Spectrum }
+      | { kind: "done" }
+      | { kind: "error"; message: string }
+    ))
+  | ({ job: "scales"; id: number; key: string } & (
+      { kind: "part"; part: DepthScales } | { kind: "done" } | { kind: "error"; message: string }
+    ))
+  | ({ job: "phase"; id: number; key: string } & (
+      | { kind: "eoc"; eoc: ReturnType<typeof eoc> }
+      | { kind: "row"; i: number; row: (number | null)[] }
+      | { kind: "done" }
+      | { kind: "error"; message: string }
+    ));
 
 /** Yield to the event loop (a MessageChannel round trip: setTimeout chains are clamped to 4 ms). */
 const channel = new MessageChannel();
@@ -28,7 +58,7 @@ const tick = () =>
     channel.port2.postMessage(0);
   });
 
-const post = (m: Record<string, unknown>) => self.postMessage(m);
+const post = (m: Response) => self.postMessage(m);
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 let latestState = 0;

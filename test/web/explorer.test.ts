@@ -362,9 +362,9 @@ describe.skipIf(!HAVE)("web explorer (chromium)", () => {
       );
       const curve = JSON.parse((await page.getAttribute("#scales", "data-curve"))!);
       const ref = depthScales(s);
-      expect(curve.sigma_w2).toEqual(ref.sigma_w2);
-      ref.xi_q.forEach((v, k) =>
-        v === null ? expect(curve.xi_q[k]).toBeNull() : expect(curve.xi_q[k] / v).toBeCloseTo(1, 9),
+      expect(curve.sigmaW2).toEqual(ref.sigmaW2);
+      ref.xiQ.forEach((v, k) =>
+        v === null ? expect(curve.xiQ[k]).toBeNull() : expect(curve.xiQ[k] / v).toBeCloseTo(1, 9),
       );
       expect(errors).toEqual([]);
       await page.close();

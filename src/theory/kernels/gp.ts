@@ -10,7 +10,7 @@ import { cholesky, CholeskyError, choleskySolve } from "../../numerics/cholesky.
 import type { Matrix } from "./nngp.js";
 
 /** relative jitters tried in turn (times the mean of the diagonal) */
-export const JITTERS = [0, 1e-12, 1e-10, 1e-8, 1e-6, 1e-4];
+const JITTERS = [0, 1e-12, 1e-10, 1e-8, 1e-6, 1e-4];
 
 export class GpSolveError extends Error {
   constructor(

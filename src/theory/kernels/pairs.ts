@@ -48,7 +48,7 @@ const NODES = 20;
 export type PairRoute = "closed_form" | "hermite_series" | "quadrature";
 
 /** Which route `pairExpectations` takes for this activation. */
-export function pairRoute(act: Activation): PairRoute {
+function pairRoute(act: Activation): PairRoute {
   if (act.closed.kernel && act.closed.dkernel) return "closed_form";
   if (act.kinks.length === 0 && act.dphiContinuous && act.derivatives === "analytic") return "hermite_series";
   return "quadrature";
